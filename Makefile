@@ -1,0 +1,111 @@
+# Makefile: the one entry point. `make` builds build/kernel.elf and build/pagoda.iso; `make run` boots
+# it in QEMU with the serial console on the terminal; `make test` runs the whole suite (tests/run).
+# Options for the kernel command line go in CMDLINE, e.g. make run CMDLINE="split=3G loglevel=debug".
+
+CC      := gcc
+NASM    := nasm
+HOSTCC  := gcc
+BUILD   := build
+CMDLINE ?=
+
+# The issue's flags, plus: i486 code only, frame pointers for backtraces, no FPU/SSE in the kernel.
+CFLAGS  := -m32 -march=i486 -std=c11 -ffreestanding -fno-pie -fno-stack-protector -O2 -g \
+           -Wall -Wextra -Werror -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+           -fno-strict-aliasing -mgeneral-regs-only -I. -MMD -MP
+LDFLAGS := -m32 -nostdlib -static -no-pie -T linker.ld -Wl,--build-id=none -Wl,-z,noexecstack \
+           -Wl,-z,max-page-size=0x1000
+NASMFLAGS := -f elf32 -w+all
+
+KERNEL_C   := $(wildcard kernel/*.c mm/*.c tests/kernel/*.c tests/common/*.c)
+KERNEL_ASM := $(wildcard boot/*.asm)
+KERNEL_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD)/obj/%.o,$(KERNEL_ASM))
+
+# Pure C compiled for the host too, with sanitizers (tests/host).
+HOST_SHARED := kernel/format.c kernel/cmdline.c mm/physmap.c $(wildcard tests/common/*.c) \
+               tests/host/host_support.c
+HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
+HOST_CFLAGS := -std=c11 -DPAGODA_HOST -O1 -g -Wall -Wextra -Werror -I. -fsanitize=address,undefined \
+               -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# Tests register themselves in .ktests; keep them in the order the files declare them.
+$(BUILD)/obj/tests/%.o: CFLAGS += -fno-toplevel-reorder
+
+.PHONY: all kernel iso run run-gui debug test host-tests deps lint clean
+.DELETE_ON_ERROR:
+
+all: kernel iso
+
+kernel: $(BUILD)/kernel.elf
+
+iso: $(BUILD)/pagoda.iso
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.asm
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	@$(NASM) $(NASMFLAGS) $< -o $@
+
+# Two link passes: the first with an empty symbol table, then with the table generated from it. The
+# table sits after all code, so the second pass moves no function; the final check proves it.
+$(BUILD)/ksyms0.c: tools/ksymgen.sh
+	@mkdir -p $(BUILD)
+	@tools/ksymgen.sh > $@
+
+$(BUILD)/kernel.pass1.elf: $(KERNEL_OBJ) $(BUILD)/obj/ksyms0.o linker.ld
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $(KERNEL_OBJ) $(BUILD)/obj/ksyms0.o -lgcc
+
+$(BUILD)/ksyms.c: $(BUILD)/kernel.pass1.elf tools/ksymgen.sh
+	@echo "  KSYMS   $@"
+	@tools/ksymgen.sh $< > $@
+
+$(BUILD)/obj/ksyms0.o: $(BUILD)/ksyms0.c
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/ksyms.o: $(BUILD)/ksyms.c
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/kernel.elf: $(KERNEL_OBJ) $(BUILD)/obj/ksyms.o linker.ld
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $(KERNEL_OBJ) $(BUILD)/obj/ksyms.o -lgcc
+	@tools/ksymgen.sh $@ | cmp -s - $(BUILD)/ksyms.c || \
+		{ echo "error: the symbol table moved code between link passes" >&2; rm -f $@; exit 1; }
+
+$(BUILD)/pagoda.iso: $(BUILD)/kernel.elf iso/grub.cfg.in tools/mkiso.sh
+	@echo "  ISO     $@"
+	@tools/mkiso.sh $@ $(BUILD)/kernel.elf
+
+$(BUILD)/host/%: tests/host/%.c $(HOST_SHARED) $(wildcard tests/common/*.h kernel/*.h mm/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_SHARED)
+
+host-tests: $(HOST_TESTS)
+	@for t in $(HOST_TESTS); do $$t || echo "FAIL $$(basename $$t): exited with status $$?"; done
+
+run: all
+	CMDLINE="$(CMDLINE)" tools/run.sh
+
+run-gui: all
+	CMDLINE="$(CMDLINE)" GUI=1 tools/run.sh
+
+debug: all
+	CMDLINE="$(CMDLINE)" tools/debug.sh
+
+test:
+	CMDLINE="$(CMDLINE)" tests/run
+
+deps:
+	tools/deps.sh
+
+lint: $(BUILD)/kernel.elf
+	clang-format --dry-run --Werror $(KERNEL_C) $(wildcard kernel/*.h mm/*.h tests/host/*.c)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(KERNEL_OBJ:.o=.d)

@@ -1,0 +1,43 @@
+/* kernel/idt.c: the interrupt descriptor table: 32 exception gates, 16 IRQ gates (after the PIC
+ * remap to 0x20-0x2F), and a task gate for the double fault. All gates are ring 0 for now. */
+#include "kernel/trap.h"
+
+struct idt_gate {
+    uint16_t offset_lo;
+    uint16_t selector;
+    uint8_t zero;
+    uint8_t type_attr;
+    uint16_t offset_hi;
+} __attribute__((packed));
+
+#define GATE_INTERRUPT_32 0x8e      /* present, DPL 0, 32-bit interrupt gate (IF cleared) */
+#define GATE_TASK 0x85              /* present, DPL 0, task gate */
+#define TRAP_STUB_SIZE 16
+#define TRAP_STUB_COUNT 48
+
+static struct idt_gate idt[256];
+extern uint8_t ke_trap_stubs[];
+
+static void set_gate(unsigned vector, uint32_t offset, uint16_t selector, uint8_t type_attr)
+{
+    idt[vector] = (struct idt_gate){
+        .offset_lo = offset & 0xffff,
+        .selector = selector,
+        .type_attr = type_attr,
+        .offset_hi = offset >> 16,
+    };
+}
+
+void ke_idt_init(void)
+{
+    for (unsigned v = 0; v < TRAP_STUB_COUNT; v++)
+        set_gate(v, (uint32_t)(uintptr_t)(ke_trap_stubs + TRAP_STUB_SIZE * v), KGDT_R0_CODE,
+                 GATE_INTERRUPT_32);
+    set_gate(TRAP_DOUBLE_FAULT, 0, KGDT_DF_TSS, GATE_TASK);
+
+    struct {
+        uint16_t limit;
+        uint32_t base;
+    } __attribute__((packed)) idtr = { sizeof idt - 1, (uint32_t)(uintptr_t)idt };
+    __asm__ volatile("lidt %0" : : "m"(idtr));
+}

@@ -1,0 +1,77 @@
+/* kernel/ktest.c: the in-kernel test runner. Prints the plan, "ktest: run" before each test (so a
+ * hang or crash names its test), "ok" or "FAIL" after it, and the totals; then powers off with a code
+ * the host harness (tests/run) reads along with the serial log. */
+#include <stdarg.h>
+#include "kernel/format.h"
+#include "kernel/ke.h"
+#include "kernel/ktest.h"
+#include "kernel/string.h"
+
+extern const struct ktest __ktests_start[], __ktests_end[];
+
+static char fail_message[384];
+
+const char *ktest_fail_values(const char *file, int line, const char *expr, uint64_t expected,
+                              uint64_t actual)
+{
+    ke_snprintf(fail_message, sizeof fail_message,
+                "expected %llu (%#llx) got %llu (%#llx) for %s at %s:%d", expected, expected,
+                actual, actual, expr, file, line);
+    return fail_message;
+}
+
+const char *ktest_failf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ke_vsnprintf(fail_message, sizeof fail_message, fmt, ap);
+    va_end(ap);
+    return fail_message;
+}
+
+/* Does a comma-separated filter select subsystem.name? Entries are "all", a subsystem, or one test. */
+static bool selected(const char *filter, const struct ktest *t)
+{
+    char full[96];
+    ke_snprintf(full, sizeof full, "%s.%s", t->subsystem, t->name);
+    const char *p = filter;
+    while (*p) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if ((len == 3 && !strncmp(p, "all", 3)) ||
+            (len == strlen(t->subsystem) && !strncmp(p, t->subsystem, len)) ||
+            (len == strlen(full) && !strncmp(p, full, len)))
+            return true;
+        p += len + (end ? 1 : 0);
+    }
+    return false;
+}
+
+NORETURN void ktest_run(const char *filter)
+{
+    if (!strcmp(filter, "panic"))
+        ktest_run_panic();
+    unsigned planned = 0, passed = 0, failed = 0;
+    for (const struct ktest *t = __ktests_start; t < __ktests_end; t++)
+        planned += selected(filter, t);
+    ke_print("ktest: begin %u tests (filter=%s)\n", planned, filter);
+    if (planned == 0 && strcmp(filter, "none") != 0) {
+        ke_print("FAIL ktest.filter: test=%s selects no test\n", filter);
+        failed++;
+    }
+    for (const struct ktest *t = __ktests_start; t < __ktests_end; t++) {
+        if (!selected(filter, t))
+            continue;
+        ke_print("ktest: run %s.%s\n", t->subsystem, t->name);
+        const char *error = t->run();
+        if (error) {
+            ke_print("FAIL %s.%s: %s\n", t->subsystem, t->name, error);
+            failed++;
+        } else {
+            ke_print("ok %s.%s\n", t->subsystem, t->name);
+            passed++;
+        }
+    }
+    ke_print("ktest: end %u passed, %u failed\n", passed, failed);
+    ke_power_off(failed ? KE_EXIT_TESTS_FAILED : KE_EXIT_TESTS_PASSED);
+}

@@ -1,0 +1,19 @@
+/* kernel/power.c: ending a run. Under QEMU the isa-debug-exit device turns the code into QEMU's exit
+ * status ((code << 1) | 1); Bochs stops on "Shutdown" written to port 0x8900; real hardware halts. */
+#include "kernel/arch.h"
+#include "kernel/ke.h"
+
+#define QEMU_DEBUG_EXIT_PORT 0xf4
+#define BOCHS_SHUTDOWN_PORT 0x8900
+
+NORETURN void ke_power_off(enum ke_exit_code code)
+{
+    cpu_cli();
+    ke_print("pagoda: power off (code 0x%02x)\n", code);
+    outb(QEMU_DEBUG_EXIT_PORT, (uint8_t)code);
+    for (const char *s = "Shutdown"; *s; s++)
+        outb(BOCHS_SHUTDOWN_PORT, (uint8_t)*s);
+    ke_print("pagoda: system halted; it is safe to turn the machine off\n");
+    for (;;)
+        cpu_hlt();
+}

@@ -1,0 +1,99 @@
+/* kernel/trap.c: the C side of every interrupt and exception. IRQs go to registered handlers; a page
+ * fault goes to the memory manager; anything the kernel cannot resolve in kernel mode is a panic. */
+#include "kernel/arch.h"
+#include "kernel/ke.h"
+#include "kernel/pic.h"
+#include "kernel/trap.h"
+#include "mm/mm.h"
+
+#define IRQ_COUNT 16
+
+struct ke_extable_entry {
+    uint32_t fault_eip;
+    uint32_t fixup_eip;
+};
+
+extern const struct ke_extable_entry __extable_start[], __extable_end[];
+
+static ke_irq_handler irq_handlers[IRQ_COUNT];
+static uint32_t spurious_irqs;
+
+static const char *const trap_names[32] = {
+    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range exceeded",
+    "invalid opcode", "device not available", "double fault", "coprocessor segment overrun",
+    "invalid TSS", "segment not present", "stack-segment fault", "general protection fault",
+    "page fault", "reserved 15", "x87 floating-point error", "alignment check", "machine check",
+    "SIMD floating-point error", "virtualization", "control protection", "reserved 22",
+    "reserved 23", "reserved 24", "reserved 25", "reserved 26", "reserved 27", "reserved 28",
+    "reserved 29", "security exception", "reserved 31",
+};
+
+const char *ke_trap_name(uint32_t vector)
+{
+    if (vector < 32)
+        return trap_names[vector];
+    if (vector >= TRAP_IRQ_BASE && vector < TRAP_IRQ_BASE + IRQ_COUNT)
+        return "IRQ";
+    return "unknown";
+}
+
+uint32_t ke_find_fixup(uint32_t eip)
+{
+    for (const struct ke_extable_entry *e = __extable_start; e < __extable_end; e++)
+        if (e->fault_eip == eip)
+            return e->fixup_eip;
+    return 0;
+}
+
+void ke_register_irq(unsigned irq, ke_irq_handler handler)
+{
+    ASSERT(irq < IRQ_COUNT);
+    irq_handlers[irq] = handler;
+    ke_pic_unmask(irq);
+}
+
+static void dispatch_irq(struct ke_trap_frame *tf)
+{
+    unsigned irq = tf->vector - TRAP_IRQ_BASE;
+    if (ke_pic_spurious(irq)) {
+        spurious_irqs++;
+        return;
+    }
+    if (irq_handlers[irq])
+        irq_handlers[irq](tf);
+    else
+        ke_warn("trap: IRQ %u with no handler\n", irq);
+    ke_pic_eoi(irq);
+}
+
+static void page_fault(struct ke_trap_frame *tf)
+{
+    uint32_t address = read_cr2();
+    enum mm_fault_status status = mm_access_fault(address, tf->error, tf);
+    if (status == MM_FAULT_RESOLVED)
+        return;
+    uint32_t fixup = ke_find_fixup(tf->eip);
+    if (fixup && !ke_trap_from_user(tf)) {
+        tf->eip = fixup;
+        return;
+    }
+    ke_panic_trap(tf, "page fault at %08x (%s %s, %s): %s", address,
+                  tf->error & PF_USER ? "user" : "kernel", tf->error & PF_WRITE ? "write" : "read",
+                  tf->error & PF_PRESENT ? "protection" : "not present",
+                  mm_fault_status_name(status));
+}
+
+void ke_dispatch_trap(struct ke_trap_frame *tf)
+{
+    if (tf->vector >= TRAP_IRQ_BASE && tf->vector < TRAP_IRQ_BASE + IRQ_COUNT) {
+        dispatch_irq(tf);
+        return;
+    }
+    if (tf->vector == TRAP_PAGE_FAULT) {
+        page_fault(tf);
+        return;
+    }
+    /* User mode does not exist yet; in kernel mode every other exception is a kernel bug. */
+    ke_panic_trap(tf, "unexpected %s (trap %u) at EIP %08x", ke_trap_name(tf->vector), tf->vector,
+                  tf->eip);
+}

@@ -1,0 +1,75 @@
+/* kernel/trap.h: the trap frame that boot/trap.asm builds on every interrupt and exception,
+ * and the segment selectors (NT's GDT layout, so KGDT_* values match what readers know). */
+#ifndef PAGODA_TRAP_H
+#define PAGODA_TRAP_H
+
+#include "kernel/types.h"
+
+#define KGDT_R0_CODE 0x08
+#define KGDT_R0_DATA 0x10
+#define KGDT_R3_CODE 0x18
+#define KGDT_R3_DATA 0x20
+#define KGDT_TSS 0x28
+#define KGDT_R0_PCR 0x30
+#define KGDT_R3_TEB 0x38
+#define KGDT_DF_TSS 0x50
+#define KGDT_ENTRIES 11
+#define RPL_USER 3
+
+#define TRAP_DIVIDE_ERROR 0
+#define TRAP_NMI 2
+#define TRAP_BREAKPOINT 3
+#define TRAP_INVALID_OPCODE 6
+#define TRAP_DOUBLE_FAULT 8
+#define TRAP_GENERAL_PROTECTION 13
+#define TRAP_PAGE_FAULT 14
+#define TRAP_IRQ_BASE 0x20
+#define TRAP_SYSTEM_SERVICE 0x2e
+
+/* Page-fault error code bits. */
+#define PF_PRESENT 0x1
+#define PF_WRITE 0x2
+#define PF_USER 0x4
+
+/*
+ * The stack at the call to ke_dispatch_trap, lowest address first:
+ *
+ *   gs fs es ds | edi esi ebp esp* ebx edx ecx eax (pusha) | vector error | eip cs eflags | esp ss
+ *   <-- pushed by trap_common ------------------------------------------> <-- by the CPU --------->
+ *
+ * esp* is pusha's copy and is ignored on return. esp/ss at the end exist only when the trap came
+ * from user mode (cs & 3); for a kernel-mode trap the interrupted ESP is &frame->user_esp.
+ */
+struct ke_trap_frame {
+    uint32_t gs, fs, es, ds;
+    uint32_t edi, esi, ebp, esp_pusha, ebx, edx, ecx, eax;
+    uint32_t vector, error;
+    uint32_t eip, cs, eflags;
+    uint32_t user_esp, user_ss;
+};
+
+static inline bool ke_trap_from_user(const struct ke_trap_frame *tf) { return (tf->cs & 3) == RPL_USER; }
+/* The ESP the interrupted code had. */
+static inline uint32_t ke_trap_esp(const struct ke_trap_frame *tf)
+{
+    return ke_trap_from_user(tf) ? tf->user_esp : (uint32_t)(uintptr_t)&tf->user_esp;
+}
+
+typedef void (*ke_irq_handler)(struct ke_trap_frame *tf);
+
+void ke_gdt_init(void);
+void ke_idt_init(void);
+void ke_set_kernel_stack(uint32_t esp0);
+/* Fills tf with the state a double fault interrupted (saved by the task switch into the main TSS). */
+void ke_get_double_fault_state(struct ke_trap_frame *tf);
+void ke_register_irq(unsigned irq, ke_irq_handler handler);
+void ke_dispatch_trap(struct ke_trap_frame *tf);
+const char *ke_trap_name(uint32_t vector);
+
+/* Fault-safe copy (boot/copy.asm): returns STATUS_SUCCESS, or STATUS_ACCESS_VIOLATION when a page
+ * fault hit either buffer; in that case part of dst may have been written. */
+NTSTATUS ke_copy_safe(void *dst, const void *src, size_t n);
+/* Finds the recovery address for a fault at eip in a fault-safe routine, or 0. */
+uint32_t ke_find_fixup(uint32_t eip);
+
+#endif

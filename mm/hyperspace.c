@@ -1,0 +1,47 @@
+/* mm/hyperspace.c: a few page-table slots at 0xFF800000 (PDE 1022, a table in the kernel image) for
+ * mapping any frame briefly: to zero it, copy it, or read a structure the firmware left in RAM.
+ * Usable from the first instruction of kmain. NT's hyperspace is per process; ours is shared by all
+ * address spaces, which a uniprocessor kernel allows (docs/decisions.md). */
+#include "kernel/string.h"
+#include "mm/mi.h"
+
+extern pte_t boot_hyperspace_table[PTES_PER_TABLE];
+static uint64_t slots_in_use;   /* bit i: slot i is mapped */
+
+_Static_assert(MM_HYPERSPACE_SLOTS == 64, "the slot bitmap is one uint64_t");
+
+void *mm_map_hyperspace(pfn_t pfn)
+{
+    uint32_t irq = ke_disable_interrupts();
+    if (slots_in_use == UINT64_MAX)
+        ke_panic("mm: all %d hyperspace slots are mapped (a leak?) mapping frame %#x",
+                 MM_HYPERSPACE_SLOTS, pfn);
+    unsigned slot = (unsigned)__builtin_ctzll(~slots_in_use);
+    slots_in_use |= 1ull << slot;
+    ke_restore_interrupts(irq);
+
+    vaddr_t va = MM_HYPERSPACE_BASE + slot * PAGE_SIZE;
+    boot_hyperspace_table[slot] = pte_make_valid(pfn, PTE_WRITE);
+    cpu_invlpg(va);
+    return (void *)(uintptr_t)va;
+}
+
+void mm_unmap_hyperspace(void *p)
+{
+    vaddr_t va = (vaddr_t)(uintptr_t)p;
+    unsigned slot = (va - MM_HYPERSPACE_BASE) / PAGE_SIZE;
+    if (va < MM_HYPERSPACE_BASE || slot >= MM_HYPERSPACE_SLOTS || !(slots_in_use & (1ull << slot)))
+        ke_panic("mm: unmapping %08x, which is not a mapped hyperspace slot", va);
+    boot_hyperspace_table[slot] = 0;
+    cpu_invlpg(va);
+    uint32_t irq = ke_disable_interrupts();
+    slots_in_use &= ~(1ull << slot);
+    ke_restore_interrupts(irq);
+}
+
+void mi_zero_frame(pfn_t pfn)
+{
+    void *va = mm_map_hyperspace(pfn);
+    memset(va, 0, PAGE_SIZE);
+    mm_unmap_hyperspace(va);
+}

@@ -1,0 +1,128 @@
+/* mm/mm.h: the memory manager's interface to the rest of the kernel: the address-space layout and the
+ * split, physical frames, kernel mappings, hyperspace, system virtual addresses, the non-paged pool,
+ * and the page-fault entry. Internal helpers are mi_* in mm/mi.h. */
+#ifndef PAGODA_MM_H
+#define PAGODA_MM_H
+
+#include "kernel/cmdline.h"
+#include "kernel/ntstatus.h"
+#include "kernel/types.h"
+
+struct ke_trap_frame;
+
+/* ---- the address-space layout (docs/memory-map.md) ---- */
+#define MM_LOWEST_USER_ADDRESS 0x00010000u
+#define MM_SHARED_USER_DATA 0x7FFE0000u
+#define MM_KERNEL_IMAGE_BASE 0xC0000000u    /* KERNEL_VIRTUAL_BASE: physical 0 maps here */
+#define MM_LOW_WINDOW_BASE 0xC00A0000u      /* VGA memory and ROMs, physical 0xA0000-0xFFFFF */
+#define MM_LOW_WINDOW_END 0xC0100000u
+#define MM_PFN_DATABASE_BASE 0xC1000000u
+#define MM_PFN_DATABASE_END 0xC3000000u     /* 32 MiB: room for 4 GiB of frames */
+#define MM_SYSTEM_VA_START 0xC3000000u      /* pool, stacks, system views, I/O space */
+#define MM_SYSTEM_VA_END 0xFF800000u
+#define MM_HYPERSPACE_BASE 0xFF800000u
+#define MM_HYPERSPACE_SLOTS 64
+
+/* The user/kernel split (split=2G or split=3G), fixed at boot. */
+struct mm_split_info {
+    vaddr_t highest_user_address;   /* 0x7FFEFFFF or 0xBFFEFFFF */
+    vaddr_t user_probe_address;     /* 0x7FFF0000 or 0xBFFF0000: user pointers must be below it */
+    vaddr_t system_range_start;     /* 0x80000000 or 0xC0000000 */
+};
+extern struct mm_split_info mm_split;
+/* The limits of a split (NT's MmHighestUserAddress, MmUserProbeAddress, MmSystemRangeStart). */
+void mm_compute_split(enum ke_split split, struct mm_split_info *info);
+
+/* An address space: for now only its page directory and its place on the list of all of them, which
+ * mi_ensure_page_table walks to keep kernel PDEs identical everywhere. VADs come with processes. */
+struct mm_address_space {
+    pfn_t directory;
+    struct mm_address_space *next;
+};
+extern struct mm_address_space mm_system_address_space;
+
+/* ---- boot ---- */
+struct mm_phys_entry;
+struct mm_phys_range;
+/* Builds the PFN database from the normalized memory map, remaps the kernel image with its final
+ * protections, drops the boot mappings and initializes pool and system VA. Returns false (after
+ * printing why) when there is too little memory to run. */
+bool mm_init(const struct mm_phys_range *usable, int usable_count, uint64_t ram_bytes);
+
+/* ---- physical frames (mm/pfn.c) ---- */
+#define MM_PFN_NONE 0u     /* frame 0 is never handed out, so 0 means "no frame" */
+enum mm_frame_kind { MM_FRAME_ANY, MM_FRAME_ZEROED };
+
+/* Takes a frame off the zeroed or free list (zeroing it when asked); MM_PFN_NONE when none is left.
+ * The frame is active with a reference count of 1. Callable with interrupts on or off. */
+pfn_t mm_alloc_frame(enum mm_frame_kind kind);
+/* Returns an active frame to the free list. Panics on a frame that is not active (a double free). */
+void mm_free_frame(pfn_t pfn);
+/* Zeroes up to max frames from the free list onto the zeroed list (what the idle thread does);
+ * returns how many it zeroed. */
+unsigned mm_zero_free_frames(unsigned max);
+
+struct mm_frame_stats {
+    uint32_t total;     /* frames of RAM the PFN database manages */
+    uint32_t free;
+    uint32_t zeroed;
+    uint32_t active;    /* in use: free + zeroed + active == total */
+    uint32_t page_tables;   /* of the active ones, kernel page tables (kept for good once made) */
+    uint32_t highest_pfn;
+};
+void mm_get_frame_stats(struct mm_frame_stats *stats);
+
+/* ---- kernel mappings (mm/kmap.c) ---- */
+enum mm_map_flags { MM_MAP_READ = 0, MM_MAP_WRITE = 1, MM_MAP_NOCACHE = 2 };
+/* Maps one page of system space to pfn, creating the page table when needed (shared by every address
+ * space). STATUS_CONFLICTING_ADDRESSES if va is already mapped, STATUS_NO_MEMORY without a frame for
+ * the page table. */
+NTSTATUS mm_map_kernel_page(vaddr_t va, pfn_t pfn, unsigned flags);
+/* Unmaps one page of system space and flushes it from the TLB; returns the frame it mapped or
+ * MM_PFN_NONE. The frame itself is not freed. */
+pfn_t mm_unmap_kernel_page(vaddr_t va);
+/* The frame va maps in the current address space, or MM_PFN_NONE. */
+pfn_t mm_query_frame(vaddr_t va);
+
+/* ---- hyperspace (mm/hyperspace.c): any frame, mapped briefly ---- */
+void *mm_map_hyperspace(pfn_t pfn);
+void mm_unmap_hyperspace(void *va);
+
+/* ---- system virtual address space (mm/sysva.c) ---- */
+/* Reserves pages of system space (no frames); 0 when there is no such run. */
+vaddr_t mm_alloc_system_va(uint32_t pages);
+void mm_free_system_va(vaddr_t va, uint32_t pages);
+uint32_t mm_system_va_pages_free(void);
+
+/* Allocates pages of system VA backed by fresh frames (zeroed when asked): kernel stacks, big pool
+ * blocks. NULL when out of frames or VA. */
+void *mm_alloc_pages(uint32_t pages, enum mm_frame_kind kind);
+void mm_free_pages(void *va, uint32_t pages);
+
+/* ---- non-paged pool (mm/pool.c) ---- */
+#define MM_TAG(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
+/* 8-byte aligned memory tagged for accounting; NULL when out of memory or size is 0 or huge. */
+void *mm_pool_alloc(size_t size, uint32_t tag);
+/* Frees a pool block; the tag must be the one it was allocated with (else: panic, a kernel bug). */
+void mm_pool_free(void *p, uint32_t tag);
+/* Bytes (block sizes, headers included) and blocks in use under tag; zero for an unknown tag. */
+size_t mm_pool_tag_bytes(uint32_t tag);
+uint32_t mm_pool_tag_blocks(uint32_t tag);
+size_t mm_pool_bytes_in_use(void);
+uint32_t mm_pool_pages_in_use(void);
+
+/* ---- page faults (mm/fault.c) ---- */
+enum mm_fault_status {
+    MM_FAULT_RESOLVED,
+    MM_FAULT_RETRY,
+    MM_FAULT_ACCESS_VIOLATION,
+    MM_FAULT_GUARD_PAGE,
+    MM_FAULT_NO_MEMORY,
+    MM_FAULT_IO_ERROR,
+};
+/* Resolves a fault at address with the hardware error code (PF_*). Only the trap layer acts on a
+ * failure (raises, ends the process or panics). */
+enum mm_fault_status mm_access_fault(vaddr_t address, uint32_t error, struct ke_trap_frame *tf);
+const char *mm_fault_status_name(enum mm_fault_status status);
+
+#endif

@@ -49,8 +49,8 @@ static bool selected(const char *filter, const struct ktest *t)
 
 NORETURN void ktest_run(const char *filter)
 {
-    if (!strcmp(filter, "panic"))
-        ktest_run_panic();
+    if (!strcmp(filter, "panic") || !strcmp(filter, "panic_stack"))
+        ktest_run_panic(filter);
     unsigned planned = 0, passed = 0, failed = 0;
     for (const struct ktest *t = __ktests_start; t < __ktests_end; t++)
         planned += selected(filter, t);

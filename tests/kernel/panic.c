@@ -1,7 +1,9 @@
-/* tests/kernel/panic.c: test=panic. Faults on purpose in a function with a known name, so that the
- * harness can check the panic report: cause, registers, CR2 and this function in the backtrace. */
+/* tests/kernel/panic.c: test=panic and test=panic_stack. Each crashes on purpose in a function with a
+ * known name, so that the harness can check the panic report: the cause, registers, CR2 and that
+ * function in the backtrace. */
 #include "kernel/ke.h"
 #include "kernel/ktest.h"
+#include "kernel/string.h"
 
 #define UNMAPPED_ADDRESS 0x00000ff0u   /* user space: nothing is mapped there in the System process */
 
@@ -10,10 +12,28 @@ NOINLINE void kt_panic_fault_here(volatile uint32_t *where)
     *where = 0x50414e43;    /* "PANC" */
 }
 
-NORETURN void ktest_run_panic(void)
+/* Recurses until the boot stack runs into its guard page: the page fault cannot push its frame, the
+ * CPU raises a double fault, and the double-fault task reports it. */
+static volatile uint32_t recurse_limit = UINT32_MAX;    /* volatile: the compiler cannot prove
+                                                           the recursion endless and refuse it */
+NOINLINE uint32_t kt_panic_recurse(uint32_t depth)
 {
-    ke_print("ktest: panic test: writing to %08x\n", UNMAPPED_ADDRESS);
-    kt_panic_fault_here((volatile uint32_t *)(uintptr_t)UNMAPPED_ADDRESS);
-    ke_print("FAIL panic.report: the write to %08x did not fault\n", UNMAPPED_ADDRESS);
+    volatile uint8_t frame[256];
+    frame[0] = (uint8_t)depth;
+    if (depth >= recurse_limit)
+        return 0;
+    return kt_panic_recurse(depth + 1) + frame[0];
+}
+
+NORETURN void ktest_run_panic(const char *mode)
+{
+    if (!strcmp(mode, "panic_stack")) {
+        ke_print("ktest: panic test: overflowing the kernel stack\n");
+        kt_panic_recurse(0);
+    } else {
+        ke_print("ktest: panic test: writing to %08x\n", UNMAPPED_ADDRESS);
+        kt_panic_fault_here((volatile uint32_t *)(uintptr_t)UNMAPPED_ADDRESS);
+    }
+    ke_print("FAIL panic.report: the %s test did not crash\n", mode);
     ke_power_off(KE_EXIT_TESTS_FAILED);
 }

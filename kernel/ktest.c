@@ -1,33 +1,12 @@
 /* kernel/ktest.c: the in-kernel test runner. Prints the plan, "ktest: run" before each test (so a
  * hang or crash names its test), "ok" or "FAIL" after it, and the totals; then powers off with a code
  * the host harness (tests/run) reads along with the serial log. */
-#include <stdarg.h>
 #include "kernel/format.h"
 #include "kernel/ke.h"
 #include "kernel/ktest.h"
 #include "kernel/string.h"
 
 extern const struct ktest __ktests_start[], __ktests_end[];
-
-static char fail_message[384];
-
-const char *ktest_fail_values(const char *file, int line, const char *expr, uint64_t expected,
-                              uint64_t actual)
-{
-    ke_snprintf(fail_message, sizeof fail_message,
-                "expected %llu (%#llx) got %llu (%#llx) for %s at %s:%d", expected, expected,
-                actual, actual, expr, file, line);
-    return fail_message;
-}
-
-const char *ktest_failf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    ke_vsnprintf(fail_message, sizeof fail_message, fmt, ap);
-    va_end(ap);
-    return fail_message;
-}
 
 /* Does a comma-separated filter select subsystem.name? Entries are "all", a subsystem, or one test. */
 static bool selected(const char *filter, const struct ktest *t)

@@ -6,29 +6,12 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-cmdline=${CMDLINE:-}
-gui=${GUI:-0}
-mem=${MEM:-128}
-kernel=build/kernel.elf
-iso=build/pagoda.iso
+. tools/qemu-env.sh
 serial_log=build/debug-serial.log
 
-[ -f "$kernel" ] || { echo "debug: $kernel not found: run 'make' first" >&2; exit 1; }
-
-if [ -n "$cmdline" ]; then
-    # Same ISO as `make run CMDLINE=...`: entry 0 plus the extra options, no menu delay.
-    iso=build/pagoda-custom.iso
-    tools/mkiso.sh "$iso" "$kernel" 0 "$cmdline" 0
-fi
-
-qemu=(
-    qemu-system-i386 -accel tcg -m "$mem" -cdrom "$iso" -no-reboot
-    -device isa-debug-exit,iobase=0xf4,iosize=4
-    -serial "file:$serial_log"
-    -s -S
-)
+pagoda_prepare debug 0
+qemu+=(-serial "file:$serial_log" -s -S)
 [ "$gui" = 1 ] || qemu+=(-display none)
-[ -f build/disk.img ] && qemu+=(-drive file=build/disk.img,format=raw,if=ide,index=0)
 gdb_cmd=(gdb -q -x tools/pagoda.gdb)
 
 # Without a terminal (CI, a pipe) there is nobody to type at gdb: print the commands instead.
@@ -39,7 +22,6 @@ if ! [ -t 0 ] || ! [ -t 1 ]; then
     exit 0
 fi
 
-[ -f "$iso" ] || { echo "debug: $iso not found: run 'make' first" >&2; exit 1; }
 command -v gdb >/dev/null || { echo "debug: gdb not found: run tools/deps.sh" >&2; exit 1; }
 
 # QEMU in its own session, so that Ctrl-C in gdb interrupts the guest and does not kill QEMU.

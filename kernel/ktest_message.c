@@ -1,5 +1,5 @@
-/* tests/host/host_support.c: what the shared test cases need from the kernel, for the host build:
- * the failure-message builders of kernel/ktest.c, on the same formatter. */
+/* kernel/ktest_message.c: the failure messages of the test macros (kernel/ktest.h). Pure C, so the
+ * shared cases in tests/common build the same messages in the kernel and on the host. */
 #include <stdarg.h>
 #include "kernel/format.h"
 #include "kernel/ktest.h"

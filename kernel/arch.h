@@ -8,14 +8,23 @@
 #define EFLAGS_IF 0x00000200u
 #define EFLAGS_ID 0x00200000u
 
-#define CR0_WP 0x00010000u
-#define CR0_PG 0x80000000u
+#define CR0_WP  0x00010000u
+#define CR0_PG  0x80000000u
 #define CR4_PSE 0x00000010u
 #define CR4_PGE 0x00000080u
 
-static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
-static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port)); }
-static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+static inline void outw(uint16_t port, uint16_t v)
+{
+    __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+static inline void outl(uint16_t port, uint32_t v)
+{
+    __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
 static inline uint8_t inb(uint16_t port)
 {
     uint8_t v;
@@ -37,13 +46,42 @@ static inline uint32_t inl(uint16_t port)
 /* A write to an unused port: about 1 us on ISA, the classic delay for the PIC. */
 static inline void io_wait(void) { outb(0x80, 0); }
 
-static inline uint32_t read_cr0(void) { uint32_t v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
-static inline uint32_t read_cr2(void) { uint32_t v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
-static inline uint32_t read_cr3(void) { uint32_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
-static inline uint32_t read_cr4(void) { uint32_t v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
-static inline void write_cr0(uint32_t v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
-static inline void write_cr3(uint32_t v) { __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
-static inline void write_cr4(uint32_t v) { __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory"); }
+static inline uint32_t read_cr0(void)
+{
+    uint32_t v;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
+    return v;
+}
+static inline uint32_t read_cr2(void)
+{
+    uint32_t v;
+    __asm__ volatile("mov %%cr2, %0" : "=r"(v));
+    return v;
+}
+static inline uint32_t read_cr3(void)
+{
+    uint32_t v;
+    __asm__ volatile("mov %%cr3, %0" : "=r"(v));
+    return v;
+}
+static inline uint32_t read_cr4(void)
+{
+    uint32_t v;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
+    return v;
+}
+static inline void write_cr0(uint32_t v)
+{
+    __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+static inline void write_cr3(uint32_t v)
+{
+    __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+static inline void write_cr4(uint32_t v)
+{
+    __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
 
 static inline uint32_t read_eflags(void)
 {
@@ -51,14 +89,25 @@ static inline uint32_t read_eflags(void)
     __asm__ volatile("pushfl; popl %0" : "=r"(v));
     return v;
 }
-static inline void write_eflags(uint32_t v) { __asm__ volatile("pushl %0; popfl" : : "r"(v) : "memory", "cc"); }
-static inline uint32_t read_ebp(void) { uint32_t v; __asm__ volatile("mov %%ebp, %0" : "=r"(v)); return v; }
+static inline void write_eflags(uint32_t v)
+{
+    __asm__ volatile("pushl %0; popfl" : : "r"(v) : "memory", "cc");
+}
+static inline uint32_t read_ebp(void)
+{
+    uint32_t v;
+    __asm__ volatile("mov %%ebp, %0" : "=r"(v));
+    return v;
+}
 
 static inline void cpu_cli(void) { __asm__ volatile("cli" : : : "memory"); }
 static inline void cpu_sti(void) { __asm__ volatile("sti" : : : "memory"); }
 static inline void cpu_hlt(void) { __asm__ volatile("hlt" : : : "memory"); }
 static inline void cpu_pause(void) { __asm__ volatile("pause" : : : "memory"); }
-static inline void cpu_invlpg(vaddr_t va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
+static inline void cpu_invlpg(vaddr_t va)
+{
+    __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
 
 /* Disable interrupts and return the previous state, for ke_restore_interrupts(). */
 static inline uint32_t ke_disable_interrupts(void)

@@ -5,14 +5,14 @@
 #include "kernel/string.h"
 #include "mm/mm.h"
 
-#define MBI_FLAG_MEMORY (1u << 0)
-#define MBI_FLAG_CMDLINE (1u << 2)
-#define MBI_FLAG_MODULES (1u << 3)
-#define MBI_FLAG_MMAP (1u << 6)
+#define MBI_FLAG_MEMORY      (1u << 0)
+#define MBI_FLAG_CMDLINE     (1u << 2)
+#define MBI_FLAG_MODULES     (1u << 3)
+#define MBI_FLAG_MMAP        (1u << 6)
 #define MBI_FLAG_LOADER_NAME (1u << 9)
-#define MBI_SIZE 88
-#define MMAP_ENTRY_MIN 20
-#define MODULE_SIZE 16
+#define MBI_SIZE             88
+#define MMAP_ENTRY_MIN       20
+#define MODULE_SIZE          16
 
 struct multiboot_info {
     uint32_t flags, mem_lower, mem_upper, boot_device, cmdline, mods_count, mods_addr;
@@ -46,7 +46,7 @@ static void copy_physical_string(char *dst, size_t size, uint32_t pa)
 static void exclude(struct ke_boot_info *info, paddr_t base, paddr_t length)
 {
     if (info->excluded_count < KE_BOOT_MAX_EXCLUDED && length)
-        info->excluded[info->excluded_count++] = (struct mm_phys_range){ base, base + length };
+        info->excluded[info->excluded_count++] = (struct mm_phys_range){base, base + length};
 }
 
 static void read_memory_map(const struct multiboot_info *mbi, struct ke_boot_info *info)
@@ -54,11 +54,15 @@ static void read_memory_map(const struct multiboot_info *mbi, struct ke_boot_inf
     uint32_t offset = 0, length = MIN(mbi->mmap_length, 64u * 1024);
     exclude(info, mbi->mmap_addr, length);
     while (offset + 4 + MMAP_ENTRY_MIN <= length && info->entry_count < MM_PHYSMAP_MAX_ENTRIES) {
-        struct __attribute__((packed)) { uint32_t size; uint64_t base, length; uint32_t type; } e;
+        struct __attribute__((packed)) {
+            uint32_t size;
+            uint64_t base, length;
+            uint32_t type;
+        } e;
         copy_physical(&e, (paddr_t)mbi->mmap_addr + offset, sizeof e);
         if (e.size < MMAP_ENTRY_MIN)
             break;
-        info->entries[info->entry_count++] = (struct mm_phys_entry){ e.base, e.length, e.type };
+        info->entries[info->entry_count++] = (struct mm_phys_entry){e.base, e.length, e.type};
         offset += e.size + 4;
     }
 }
@@ -66,8 +70,10 @@ static void read_memory_map(const struct multiboot_info *mbi, struct ke_boot_inf
 /* Without a map, mem_lower and mem_upper describe RAM at 0 and at 1 MiB. */
 static void read_basic_memory(const struct multiboot_info *mbi, struct ke_boot_info *info)
 {
-    info->entries[0] = (struct mm_phys_entry){ 0, (uint64_t)mbi->mem_lower << 10, MM_PHYS_TYPE_USABLE };
-    info->entries[1] = (struct mm_phys_entry){ 1u << 20, (uint64_t)mbi->mem_upper << 10, MM_PHYS_TYPE_USABLE };
+    info->entries[0] =
+        (struct mm_phys_entry){0, (uint64_t)mbi->mem_lower << 10, MM_PHYS_TYPE_USABLE};
+    info->entries[1] =
+        (struct mm_phys_entry){1u << 20, (uint64_t)mbi->mem_upper << 10, MM_PHYS_TYPE_USABLE};
     info->entry_count = 2;
 }
 
@@ -92,7 +98,7 @@ bool ke_read_multiboot(uint32_t magic, uint32_t mbi_pa, struct ke_boot_info *inf
     }
     struct multiboot_info mbi;
     copy_physical(&mbi, mbi_pa, sizeof mbi);
-    exclude(info, 0, PAGE_SIZE);    /* real-mode IVT and BIOS data area */
+    exclude(info, 0, PAGE_SIZE); /* real-mode IVT and BIOS data area */
     exclude(info, (vaddr_t)(uintptr_t)__kernel_start - MM_KERNEL_IMAGE_BASE,
             (uint32_t)(__kernel_end - __kernel_start));
     exclude(info, mbi_pa, MBI_SIZE);

@@ -6,7 +6,7 @@
 #include "kernel/cmdline.h"
 #include "mm/physmap.h"
 
-#define KE_BOOT_MAX_EXCLUDED 24
+#define KE_BOOT_MAX_EXCLUDED       24
 #define MULTIBOOT_BOOTLOADER_MAGIC 0x2BADB002u
 
 struct ke_boot_info {

@@ -7,7 +7,7 @@
 struct token {
     const char *key;
     size_t key_len;
-    const char *value;      /* NULL when the word has no '=' */
+    const char *value; /* NULL when the word has no '=' */
     size_t value_len;
 };
 
@@ -90,7 +90,7 @@ static void option_split(struct ke_config *c, const struct token *t)
 
 static void option_loglevel(struct ke_config *c, const struct token *t)
 {
-    static const char *const names[] = { "error", "warn", "info", "debug", "trace" };
+    static const char *const names[] = {"error", "warn", "info", "debug", "trace"};
     for (unsigned i = 0; i < ARRAY_SIZE(names); i++) {
         if (equals(t->value, t->value_len, names[i]) ||
             (t->value_len == 1 && t->value[0] == (char)('0' + i))) {
@@ -137,8 +137,8 @@ static const struct {
     const char *name;
     void (*apply)(struct ke_config *c, const struct token *t);
 } options[] = {
-    { "split", option_split }, { "loglevel", option_loglevel }, { "mem", option_mem },
-    { "hz", option_hz },       { "test", option_test },
+    {"split", option_split}, {"loglevel", option_loglevel}, {"mem", option_mem},
+    {"hz", option_hz},       {"test", option_test},
 };
 
 static void apply_token(struct ke_config *c, const struct token *t)
@@ -149,7 +149,8 @@ static void apply_token(struct ke_config *c, const struct token *t)
         if (t->value)
             options[i].apply(c, t);
         else
-            warn(c, "option '%s' needs a value (%s=...); ignored", options[i].name, options[i].name);
+            warn(c, "option '%s' needs a value (%s=...); ignored", options[i].name,
+                 options[i].name);
         return;
     }
     if (t->value)
@@ -176,7 +177,7 @@ static bool is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || 
 
 void ke_parse_cmdline(const char *cmdline, struct ke_config *c)
 {
-    *c = (struct ke_config){ .split = KE_SPLIT_2G, .log_level = 2, .timer_hz = KE_DEFAULT_HZ };
+    *c = (struct ke_config){.split = KE_SPLIT_2G, .log_level = 2, .timer_hz = KE_DEFAULT_HZ};
     const char *p = cmdline ? cmdline : "";
     bool first = true;
     while (*p) {
@@ -191,7 +192,7 @@ void ke_parse_cmdline(const char *cmdline, struct ke_config *c)
         first = false;
         if (is_path)
             continue;
-        struct token t = { .key = word, .key_len = (size_t)(p - word) };
+        struct token t = {.key = word, .key_len = (size_t)(p - word)};
         for (const char *q = word; q < p; q++) {
             if (*q == '=') {
                 t.key_len = (size_t)(q - word);

@@ -5,27 +5,28 @@
 
 #include "kernel/types.h"
 
-#define KE_CMDLINE_MAX 512
-#define KE_TEST_FILTER_MAX 128
+#define KE_CMDLINE_MAX         512
+#define KE_TEST_FILTER_MAX     128
 #define KE_CONFIG_MAX_WARNINGS 8
-#define KE_WARNING_LEN 96
+#define KE_WARNING_LEN         96
 
 enum ke_split { KE_SPLIT_2G = 2, KE_SPLIT_3G = 3 };
 
 struct ke_config {
     enum ke_split split;
-    int log_level;                          /* enum ke_log_level */
-    uint64_t mem_limit;                     /* bytes of RAM to use; 0 = all */
+    int log_level; /* enum ke_log_level */
+    uint64_t mem_limit; /* bytes of RAM to use; 0 = all */
     unsigned timer_hz;
     bool run_tests;
-    char test_filter[KE_TEST_FILTER_MAX];   /* "all", "none", "panic" or subsystems, comma-separated */
+    char
+        test_filter[KE_TEST_FILTER_MAX]; /* "all", "none", "panic" or subsystems, comma-separated */
     int warning_count;
     char warnings[KE_CONFIG_MAX_WARNINGS][KE_WARNING_LEN];
 };
 
 #define KE_DEFAULT_HZ 100
-#define KE_MIN_HZ 19                        /* the PIT's 16-bit divisor cannot go slower */
-#define KE_MAX_HZ 1000
+#define KE_MIN_HZ     19 /* the PIT's 16-bit divisor cannot go slower */
+#define KE_MAX_HZ     1000
 
 /* Sets the defaults, then applies each option of cmdline. Unknown options and bad values are
  * recorded in config->warnings (and otherwise ignored); the parse itself never fails. A first word

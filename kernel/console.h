@@ -9,7 +9,13 @@ void io_serial_init(void);
 void io_serial_write(const char *s, size_t n);
 bool io_serial_present(void);
 
-enum vga_color { VGA_GREY = 0x07, VGA_WHITE = 0x0f, VGA_YELLOW = 0x0e, VGA_RED = 0x0c, VGA_CYAN = 0x0b };
+enum vga_color {
+    VGA_GREY = 0x07,
+    VGA_WHITE = 0x0f,
+    VGA_YELLOW = 0x0e,
+    VGA_RED = 0x0c,
+    VGA_CYAN = 0x0b
+};
 void io_vga_init(void);
 void io_vga_write(const char *s, size_t n, enum vga_color color);
 

@@ -11,8 +11,8 @@ struct fmt_out {
 struct fmt_spec {
     bool left, zero, plus, space, alt;
     int width;
-    int precision;      /* -1: none given */
-    int length;         /* 0, 'H' (hh), 'h', 'l', 'L' (ll), 'z' */
+    int precision; /* -1: none given */
+    int length; /* 0, 'H' (hh), 'h', 'l', 'L' (ll), 'z' */
 };
 
 static void put_char(struct fmt_out *o, char c)
@@ -83,7 +83,7 @@ static uint64_t fetch_unsigned(const struct fmt_spec *sp, va_list *ap)
     case 'z': return va_arg(*ap, size_t);
     case 'h': return (unsigned short)va_arg(*ap, unsigned int);
     case 'H': return (unsigned char)va_arg(*ap, unsigned int);
-    default:  return va_arg(*ap, unsigned int);
+    default: return va_arg(*ap, unsigned int);
     }
 }
 
@@ -95,21 +95,27 @@ static int64_t fetch_signed(const struct fmt_spec *sp, va_list *ap)
     case 'z': return (int32_t)va_arg(*ap, size_t);
     case 'h': return (short)va_arg(*ap, int);
     case 'H': return (signed char)va_arg(*ap, int);
-    default:  return va_arg(*ap, int);
+    default: return va_arg(*ap, int);
     }
 }
 
 /* Parses flags, width, precision and length; returns the conversion character's position. */
 static const char *parse_spec(const char *f, struct fmt_spec *sp, va_list *ap)
 {
-    *sp = (struct fmt_spec){ .precision = -1 };
+    *sp = (struct fmt_spec){.precision = -1};
     for (;; f++) {
-        if (*f == '-') sp->left = true;
-        else if (*f == '0') sp->zero = true;
-        else if (*f == '+') sp->plus = true;
-        else if (*f == ' ') sp->space = true;
-        else if (*f == '#') sp->alt = true;
-        else break;
+        if (*f == '-')
+            sp->left = true;
+        else if (*f == '0')
+            sp->zero = true;
+        else if (*f == '+')
+            sp->plus = true;
+        else if (*f == ' ')
+            sp->space = true;
+        else if (*f == '#')
+            sp->alt = true;
+        else
+            break;
     }
     if (*f == '*') {
         sp->width = va_arg(*ap, int);
@@ -133,9 +139,14 @@ static const char *parse_spec(const char *f, struct fmt_spec *sp, va_list *ap)
                 sp->precision = sp->precision * 10 + (*f++ - '0');
         }
     }
-    if (f[0] == 'h' && f[1] == 'h') { sp->length = 'H'; f += 2; }
-    else if (f[0] == 'l' && f[1] == 'l') { sp->length = 'L'; f += 2; }
-    else if (*f == 'h' || *f == 'l' || *f == 'z') sp->length = *f++;
+    if (f[0] == 'h' && f[1] == 'h') {
+        sp->length = 'H';
+        f += 2;
+    } else if (f[0] == 'l' && f[1] == 'l') {
+        sp->length = 'L';
+        f += 2;
+    } else if (*f == 'h' || *f == 'l' || *f == 'z')
+        sp->length = *f++;
     return f;
 }
 
@@ -164,13 +175,13 @@ static void convert(struct fmt_out *o, struct fmt_spec *sp, char conv, va_list *
         break;
     case 's': put_string(o, sp, va_arg(*ap, const char *)); break;
     case 'c': {
-        char s[2] = { (char)va_arg(*ap, int), 0 };
+        char s[2] = {(char)va_arg(*ap, int), 0};
         sp->precision = 1;
         put_string(o, sp, s);
         break;
     }
     case '%': put_char(o, '%'); break;
-    default:  /* unknown conversion: print it as written, so the mistake is visible */
+    default: /* unknown conversion: print it as written, so the mistake is visible */
         put_char(o, '%');
         put_char(o, conv);
         break;
@@ -179,7 +190,7 @@ static void convert(struct fmt_out *o, struct fmt_spec *sp, char conv, va_list *
 
 int ke_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-    struct fmt_out o = { buf, size, 0 };
+    struct fmt_out o = {buf, size, 0};
     va_list args;
     va_copy(args, ap);
     for (const char *f = fmt; *f; f++) {

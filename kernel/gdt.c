@@ -23,14 +23,14 @@ struct descriptor_pointer {
 } __attribute__((packed));
 
 /* Access bytes. */
-#define SEG_PRESENT 0x80
-#define SEG_DPL3 0x60
-#define SEG_CODE_DATA 0x10
-#define SEG_EXEC_READ 0x0a
-#define SEG_READ_WRITE 0x02
+#define SEG_PRESENT       0x80
+#define SEG_DPL3          0x60
+#define SEG_CODE_DATA     0x10
+#define SEG_EXEC_READ     0x0a
+#define SEG_READ_WRITE    0x02
 #define SEG_TSS_AVAILABLE 0x09
 /* Flags nibble: 4 KiB granularity, 32-bit. */
-#define SEG_FLAGS_4K_32 0xc
+#define SEG_FLAGS_4K_32   0xc
 #define SEG_FLAGS_BYTE_32 0x4
 
 #define DF_STACK_SIZE 8192
@@ -40,7 +40,9 @@ static struct tss ke_tss;
 static struct tss ke_df_tss;
 static uint8_t ke_df_stack[DF_STACK_SIZE] __attribute__((aligned(16)));
 /* The processor control region that FS points at in kernel mode; it grows with the scheduler. */
-static struct { uint32_t self; } ke_pcr;
+static struct {
+    uint32_t self;
+} ke_pcr;
 
 extern void ke_load_gdt(const struct descriptor_pointer *gdtr);
 extern void ke_double_fault_entry(void);
@@ -88,7 +90,7 @@ void ke_gdt_init(void)
 
     memset(&ke_tss, 0, sizeof ke_tss);
     ke_tss.ss0 = KGDT_R0_DATA;
-    ke_tss.iomap_base = sizeof ke_tss;      /* no I/O permission bitmap: ring 3 gets no ports */
+    ke_tss.iomap_base = sizeof ke_tss; /* no I/O permission bitmap: ring 3 gets no ports */
     set_gdt(KGDT_TSS, gdt_entry((uint32_t)(uintptr_t)&ke_tss, sizeof ke_tss - 1,
                                 SEG_PRESENT | SEG_TSS_AVAILABLE, SEG_FLAGS_BYTE_32));
     init_double_fault_tss();

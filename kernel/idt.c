@@ -10,10 +10,10 @@ struct idt_gate {
     uint16_t offset_hi;
 } __attribute__((packed));
 
-#define GATE_INTERRUPT_32 0x8e      /* present, DPL 0, 32-bit interrupt gate (IF cleared) */
-#define GATE_TASK 0x85              /* present, DPL 0, task gate */
-#define TRAP_STUB_SIZE 16
-#define TRAP_STUB_COUNT 48
+#define GATE_INTERRUPT_32 0x8e /* present, DPL 0, 32-bit interrupt gate (IF cleared) */
+#define GATE_TASK         0x85 /* present, DPL 0, task gate */
+#define TRAP_STUB_SIZE    16
+#define TRAP_STUB_COUNT   48
 
 static struct idt_gate idt[256];
 extern uint8_t ke_trap_stubs[];
@@ -38,6 +38,6 @@ void ke_idt_init(void)
     struct {
         uint16_t limit;
         uint32_t base;
-    } __attribute__((packed)) idtr = { sizeof idt - 1, (uint32_t)(uintptr_t)idt };
+    } __attribute__((packed)) idtr = {sizeof idt - 1, (uint32_t)(uintptr_t)idt};
     __asm__ volatile("lidt %0" : : "m"(idtr));
 }

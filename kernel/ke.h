@@ -18,8 +18,8 @@ void ke_set_log_level(enum ke_log_level level);
 enum ke_log_level ke_get_log_level(void);
 
 #define ke_error(...) ke_log(KE_LOG_ERROR, __VA_ARGS__)
-#define ke_warn(...) ke_log(KE_LOG_WARN, __VA_ARGS__)
-#define ke_info(...) ke_log(KE_LOG_INFO, __VA_ARGS__)
+#define ke_warn(...)  ke_log(KE_LOG_WARN, __VA_ARGS__)
+#define ke_info(...)  ke_log(KE_LOG_INFO, __VA_ARGS__)
 #define ke_debug(...) ke_log(KE_LOG_DEBUG, __VA_ARGS__)
 #define ke_trace(...) ke_log(KE_LOG_TRACE, __VA_ARGS__)
 
@@ -64,7 +64,7 @@ struct ke_cpu_info {
     bool has_cpuid;
     char vendor[13];
     unsigned family, model, stepping;
-    uint32_t features;          /* CPUID.1:EDX */
+    uint32_t features; /* CPUID.1:EDX */
 };
 #define CPU_FEATURE_FPU (1u << 0)
 #define CPU_FEATURE_PSE (1u << 3)

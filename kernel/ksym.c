@@ -10,7 +10,7 @@ const char *ke_lookup_symbol(uint32_t addr, uint32_t *offset)
     if (addr < (uint32_t)(uintptr_t)__kernel_start || addr >= (uint32_t)(uintptr_t)__text_end ||
         ke_ksym_count == 0)
         return NULL;
-    uint32_t lo = 0, hi = ke_ksym_count;        /* find the last symbol with address <= addr */
+    uint32_t lo = 0, hi = ke_ksym_count; /* find the last symbol with address <= addr */
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
         if (ke_ksyms[mid].address <= addr)

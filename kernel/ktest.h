@@ -18,8 +18,8 @@ struct ktest {
 #define KTEST(subsys, tname)                                                                       \
     static const char *ktest_##subsys##_##tname(void);                                             \
     static const struct ktest ktest_entry_##subsys##_##tname                                       \
-        __attribute__((used, section(".ktests"), aligned(4))) = { #subsys, #tname,                 \
-                                                                  ktest_##subsys##_##tname };      \
+        __attribute__((used, section(".ktests"), aligned(4))) = {#subsys, #tname,                  \
+                                                                 ktest_##subsys##_##tname};        \
     static const char *ktest_##subsys##_##tname(void)
 
 /* Builds the failure message in a static buffer (tests run one at a time). */

@@ -28,8 +28,8 @@ static void log_write(const char *prefix, enum vga_color color, const char *fmt,
 
 void ke_log(enum ke_log_level level, const char *fmt, ...)
 {
-    static const char *const prefixes[] = { "error: ", "warning: ", "", "debug: ", "trace: " };
-    static const enum vga_color colors[] = { VGA_RED, VGA_YELLOW, VGA_GREY, VGA_CYAN, VGA_CYAN };
+    static const char *const prefixes[] = {"error: ", "warning: ", "", "debug: ", "trace: "};
+    static const enum vga_color colors[] = {VGA_RED, VGA_YELLOW, VGA_GREY, VGA_CYAN, VGA_CYAN};
     if (level > log_level)
         return;
     va_list ap;

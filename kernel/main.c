@@ -21,8 +21,9 @@ static void print_cpu(void)
 {
     const struct ke_cpu_info *c = ke_cpu();
     ke_print("cpu: %s family %u model %u stepping %u%s%s%s%s%s\n", c->vendor, c->family, c->model,
-             c->stepping, c->has_cpuid ? "" : " (no CPUID)", ke_cpu_has(CPU_FEATURE_TSC) ? ", tsc" : "",
-             ke_cpu_has(CPU_FEATURE_PSE) ? ", pse" : "", ke_cpu_has(CPU_FEATURE_PGE) ? ", pge" : "",
+             c->stepping, c->has_cpuid ? "" : " (no CPUID)",
+             ke_cpu_has(CPU_FEATURE_TSC) ? ", tsc" : "", ke_cpu_has(CPU_FEATURE_PSE) ? ", pse" : "",
+             ke_cpu_has(CPU_FEATURE_PGE) ? ", pge" : "",
              ke_cpu_has(CPU_FEATURE_FPU) ? ", fpu" : "");
 }
 
@@ -33,9 +34,10 @@ static void print_memory(uint64_t ram_bytes, int range_count)
     for (int i = 0; i < range_count; i++)
         ke_debug("mm: usable %08llx-%08llx\n", usable_ranges[i].base, usable_ranges[i].end - 1);
     ke_print("mm: %llu MiB RAM found, %u KiB usable in %u frames (%u free), split=%s "
-             "(user %08x-%08x)\n", (ram_bytes + (1 << 19)) >> 20, s.total * 4, s.total,
-             s.free + s.zeroed, ke_config.split == KE_SPLIT_3G ? "3G" : "2G",
-             MM_LOWEST_USER_ADDRESS, mm_split.highest_user_address);
+             "(user %08x-%08x)\n",
+             (ram_bytes + (1 << 19)) >> 20, s.total * 4, s.total, s.free + s.zeroed,
+             ke_config.split == KE_SPLIT_3G ? "3G" : "2G", MM_LOWEST_USER_ADDRESS,
+             mm_split.highest_user_address);
 }
 
 static void boot_memory(void)

@@ -66,7 +66,7 @@ NORETURN void ke_panic(const char *fmt, ...)
     va_start(ap, fmt);
     panic_header(fmt, ap);
     va_end(ap);
-    struct ke_trap_frame tf = { 0 };
+    struct ke_trap_frame tf = {0};
     __asm__ volatile("mov %%eax, %0; mov %%ebx, %1; mov %%ecx, %2; mov %%edx, %3"
                      : "=m"(tf.eax), "=m"(tf.ebx), "=m"(tf.ecx), "=m"(tf.edx));
     __asm__ volatile("mov %%esi, %0; mov %%edi, %1" : "=m"(tf.esi), "=m"(tf.edi));

@@ -3,15 +3,15 @@
 #include "kernel/arch.h"
 #include "kernel/pic.h"
 
-#define PIC1_CMD 0x20
-#define PIC1_DATA 0x21
-#define PIC2_CMD 0xa0
-#define PIC2_DATA 0xa1
+#define PIC1_CMD       0x20
+#define PIC1_DATA      0x21
+#define PIC2_CMD       0xa0
+#define PIC2_DATA      0xa1
 #define ICW1_INIT_ICW4 0x11
-#define ICW4_8086 0x01
-#define OCW2_EOI 0x20
-#define OCW3_READ_ISR 0x0b
-#define CASCADE_IRQ 2
+#define ICW4_8086      0x01
+#define OCW2_EOI       0x20
+#define OCW3_READ_ISR  0x0b
+#define CASCADE_IRQ    2
 
 void ke_pic_init(void)
 {
@@ -19,11 +19,11 @@ void ke_pic_init(void)
     io_wait();
     outb(PIC2_CMD, ICW1_INIT_ICW4);
     io_wait();
-    outb(PIC1_DATA, 0x20);          /* ICW2: vector base */
+    outb(PIC1_DATA, 0x20); /* ICW2: vector base */
     io_wait();
     outb(PIC2_DATA, 0x28);
     io_wait();
-    outb(PIC1_DATA, 1 << CASCADE_IRQ);  /* ICW3: slave on IRQ 2 */
+    outb(PIC1_DATA, 1 << CASCADE_IRQ); /* ICW3: slave on IRQ 2 */
     io_wait();
     outb(PIC2_DATA, CASCADE_IRQ);
     io_wait();
@@ -31,14 +31,14 @@ void ke_pic_init(void)
     io_wait();
     outb(PIC2_DATA, ICW4_8086);
     io_wait();
-    outb(PIC1_DATA, (uint8_t)~(1 << CASCADE_IRQ));
+    outb(PIC1_DATA, (uint8_t) ~(1 << CASCADE_IRQ));
     outb(PIC2_DATA, 0xff);
 }
 
 void ke_pic_unmask(unsigned irq)
 {
     uint16_t port = irq < 8 ? PIC1_DATA : PIC2_DATA;
-    outb(port, inb(port) & (uint8_t)~(1 << (irq & 7)));
+    outb(port, inb(port) & (uint8_t) ~(1 << (irq & 7)));
 }
 
 void ke_pic_mask(unsigned irq)

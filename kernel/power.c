@@ -4,7 +4,7 @@
 #include "kernel/ke.h"
 
 #define QEMU_DEBUG_EXIT_PORT 0xf4
-#define BOCHS_SHUTDOWN_PORT 0x8900
+#define BOCHS_SHUTDOWN_PORT  0x8900
 
 NORETURN void ke_power_off(enum ke_exit_code code)
 {

@@ -3,20 +3,20 @@
 #include "kernel/arch.h"
 #include "kernel/console.h"
 
-#define COM1 0x3f8
-#define UART_DATA 0
-#define UART_IER 1
-#define UART_DIVISOR_LO 0
-#define UART_DIVISOR_HI 1
-#define UART_FCR 2
-#define UART_LCR 3
-#define UART_MCR 4
-#define UART_LSR 5
-#define LSR_THR_EMPTY 0x20
-#define LCR_DLAB 0x80
-#define LCR_8N1 0x03
+#define COM1             0x3f8
+#define UART_DATA        0
+#define UART_IER         1
+#define UART_DIVISOR_LO  0
+#define UART_DIVISOR_HI  1
+#define UART_FCR         2
+#define UART_LCR         3
+#define UART_MCR         4
+#define UART_LSR         5
+#define LSR_THR_EMPTY    0x20
+#define LCR_DLAB         0x80
+#define LCR_8N1          0x03
 #define MCR_DTR_RTS_OUT2 0x0b
-#define MCR_LOOPBACK 0x10
+#define MCR_LOOPBACK     0x10
 
 static bool serial_ok;
 
@@ -26,10 +26,10 @@ void io_serial_init(void)
 {
     outb(COM1 + UART_IER, 0x00);
     outb(COM1 + UART_LCR, LCR_DLAB);
-    outb(COM1 + UART_DIVISOR_LO, 1);        /* 115200 / 1 */
+    outb(COM1 + UART_DIVISOR_LO, 1); /* 115200 / 1 */
     outb(COM1 + UART_DIVISOR_HI, 0);
     outb(COM1 + UART_LCR, LCR_8N1);
-    outb(COM1 + UART_FCR, 0xc7);            /* enable and clear FIFOs, 14-byte threshold */
+    outb(COM1 + UART_FCR, 0xc7); /* enable and clear FIFOs, 14-byte threshold */
     outb(COM1 + UART_MCR, MCR_LOOPBACK | MCR_DTR_RTS_OUT2);
     outb(COM1 + UART_DATA, 0xae);
     serial_ok = inb(COM1 + UART_DATA) == 0xae;

@@ -4,11 +4,11 @@
 #include "kernel/ke.h"
 #include "kernel/trap.h"
 
-#define PIT_FREQUENCY 1193182u
-#define PIT_CHANNEL0 0x40
-#define PIT_COMMAND 0x43
-#define PIT_CH0_LOHI_RATE 0x34      /* channel 0, lobyte/hibyte, mode 2, binary */
-#define TIMER_IRQ 0
+#define PIT_FREQUENCY     1193182u
+#define PIT_CHANNEL0      0x40
+#define PIT_COMMAND       0x43
+#define PIT_CH0_LOHI_RATE 0x34 /* channel 0, lobyte/hibyte, mode 2, binary */
+#define TIMER_IRQ         0
 
 static volatile uint64_t tick_count;
 static unsigned timer_hz;

@@ -9,27 +9,27 @@
 #define KGDT_R0_DATA 0x10
 #define KGDT_R3_CODE 0x18
 #define KGDT_R3_DATA 0x20
-#define KGDT_TSS 0x28
-#define KGDT_R0_PCR 0x30
-#define KGDT_R3_TEB 0x38
-#define KGDT_DF_TSS 0x50
+#define KGDT_TSS     0x28
+#define KGDT_R0_PCR  0x30
+#define KGDT_R3_TEB  0x38
+#define KGDT_DF_TSS  0x50
 #define KGDT_ENTRIES 11
-#define RPL_USER 3
+#define RPL_USER     3
 
-#define TRAP_DIVIDE_ERROR 0
-#define TRAP_NMI 2
-#define TRAP_BREAKPOINT 3
-#define TRAP_INVALID_OPCODE 6
-#define TRAP_DOUBLE_FAULT 8
+#define TRAP_DIVIDE_ERROR       0
+#define TRAP_NMI                2
+#define TRAP_BREAKPOINT         3
+#define TRAP_INVALID_OPCODE     6
+#define TRAP_DOUBLE_FAULT       8
 #define TRAP_GENERAL_PROTECTION 13
-#define TRAP_PAGE_FAULT 14
-#define TRAP_IRQ_BASE 0x20
-#define TRAP_SYSTEM_SERVICE 0x2e
+#define TRAP_PAGE_FAULT         14
+#define TRAP_IRQ_BASE           0x20
+#define TRAP_SYSTEM_SERVICE     0x2e
 
 /* Page-fault error code bits. */
 #define PF_PRESENT 0x1
-#define PF_WRITE 0x2
-#define PF_USER 0x4
+#define PF_WRITE   0x2
+#define PF_USER    0x4
 
 /*
  * The stack at the call to ke_dispatch_trap, lowest address first:
@@ -48,7 +48,10 @@ struct ke_trap_frame {
     uint32_t user_esp, user_ss;
 };
 
-static inline bool ke_trap_from_user(const struct ke_trap_frame *tf) { return (tf->cs & 3) == RPL_USER; }
+static inline bool ke_trap_from_user(const struct ke_trap_frame *tf)
+{
+    return (tf->cs & 3) == RPL_USER;
+}
 /* The ESP the interrupted code had. */
 static inline uint32_t ke_trap_esp(const struct ke_trap_frame *tf)
 {

@@ -4,11 +4,11 @@
 #include "kernel/console.h"
 #include "kernel/string.h"
 
-#define VGA_TEXT ((volatile uint16_t *)0xC00B8000)
-#define VGA_COLS 80
-#define VGA_ROWS 25
+#define VGA_TEXT   ((volatile uint16_t *)0xC00B8000)
+#define VGA_COLS   80
+#define VGA_ROWS   25
 #define CRTC_INDEX 0x3d4
-#define CRTC_DATA 0x3d5
+#define CRTC_DATA  0x3d5
 
 static int cursor_row, cursor_col;
 

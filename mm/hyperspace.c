@@ -6,7 +6,7 @@
 #include "mm/mi.h"
 
 extern pte_t boot_hyperspace_table[PTES_PER_TABLE];
-static uint64_t slots_in_use;   /* bit i: slot i is mapped */
+static uint64_t slots_in_use; /* bit i: slot i is mapped */
 
 _Static_assert(MM_HYPERSPACE_SLOTS == 64, "the slot bitmap is one uint64_t");
 

@@ -6,7 +6,7 @@
 #include "mm/physmap.h"
 
 #define MM_MIN_USABLE_BYTES (2u << 20)
-#define BOOT_WINDOW_END 0xC0800000u     /* boot/start.asm maps physical 0-8 MiB here */
+#define BOOT_WINDOW_END     0xC0800000u /* boot/start.asm maps physical 0-8 MiB here */
 
 extern uint8_t __kernel_start[], __rodata_end[], __kernel_end[], boot_stack_guard[];
 extern pte_t boot_page_directory[];
@@ -14,8 +14,8 @@ extern pte_t boot_page_directory[];
 struct mm_split_info mm_split;
 
 static struct boot_range {
-    pfn_t first, end;       /* the usable range [first, end) */
-    pfn_t taken;            /* frames from here to end were handed out by the boot allocator */
+    pfn_t first, end; /* the usable range [first, end) */
+    pfn_t taken; /* frames from here to end were handed out by the boot allocator */
 } boot_ranges[MM_PHYSMAP_MAX_RANGES];
 static int boot_range_count;
 
@@ -77,7 +77,8 @@ static void finish_kernel_mappings(void)
     }
     unmap_range(MM_KERNEL_IMAGE_BASE, MM_LOW_WINDOW_BASE);
     unmap_range((vaddr_t)(uintptr_t)__kernel_end, BOOT_WINDOW_END);
-    unmap_range((vaddr_t)(uintptr_t)boot_stack_guard, (vaddr_t)(uintptr_t)boot_stack_guard + PAGE_SIZE);
+    unmap_range((vaddr_t)(uintptr_t)boot_stack_guard,
+                (vaddr_t)(uintptr_t)boot_stack_guard + PAGE_SIZE);
     mi_flush_tlb_all();
 }
 
@@ -102,7 +103,8 @@ bool mm_init(const struct mm_phys_range *usable, int count, uint64_t ram_bytes)
         usable_bytes += usable[i].end - usable[i].base;
     if (usable_bytes < MM_MIN_USABLE_BYTES) {
         ke_error("mm: not enough memory: %llu KiB usable of %llu KiB RAM; Pagoda needs at least "
-                 "%u KiB\n", usable_bytes >> 10, ram_bytes >> 10, MM_MIN_USABLE_BYTES >> 10);
+                 "%u KiB\n",
+                 usable_bytes >> 10, ram_bytes >> 10, MM_MIN_USABLE_BYTES >> 10);
         return false;
     }
     pfn_t highest = (pfn_t)((usable[count - 1].end >> PAGE_SHIFT) - 1);

@@ -12,7 +12,7 @@ void mi_flush_tlb_all(void)
 {
     if (mi_global_bit) {
         uint32_t cr4 = read_cr4();
-        write_cr4(cr4 & ~CR4_PGE);      /* clearing PGE flushes global entries too */
+        write_cr4(cr4 & ~CR4_PGE); /* clearing PGE flushes global entries too */
         write_cr4(cr4);
     } else {
         write_cr3(read_cr3());
@@ -50,7 +50,7 @@ NTSTATUS mi_ensure_page_table(vaddr_t va)
     if (table == MM_PFN_NONE)
         return STATUS_NO_MEMORY;
     uint32_t irq = ke_disable_interrupts();
-    if (pte_valid(*pde)) {          /* an interrupt handler created it meanwhile */
+    if (pte_valid(*pde)) { /* an interrupt handler created it meanwhile */
         ke_restore_interrupts(irq);
         mm_free_frame(table);
         return STATUS_SUCCESS;

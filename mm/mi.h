@@ -66,7 +66,7 @@ bool mi_boot_frame_taken(pfn_t pfn);
 
 /* mm/kmap.c */
 extern pte_t mi_global_bit;
-extern uint32_t mi_kernel_page_tables;     /* PTE_GLOBAL when the CPU has PGE, else 0 */
+extern uint32_t mi_kernel_page_tables; /* PTE_GLOBAL when the CPU has PGE, else 0 */
 void mi_flush_tlb_all(void);
 /* Makes sure a page table maps va, taking a zeroed frame for it (from the boot allocator before the
  * PFN database exists). Kernel PDEs are written into every address space's directory. */

@@ -12,22 +12,22 @@ struct ke_trap_frame;
 
 /* ---- the address-space layout (docs/memory-map.md) ---- */
 #define MM_LOWEST_USER_ADDRESS 0x00010000u
-#define MM_SHARED_USER_DATA 0x7FFE0000u
-#define MM_KERNEL_IMAGE_BASE 0xC0000000u    /* KERNEL_VIRTUAL_BASE: physical 0 maps here */
-#define MM_LOW_WINDOW_BASE 0xC00A0000u      /* VGA memory and ROMs, physical 0xA0000-0xFFFFF */
-#define MM_LOW_WINDOW_END 0xC0100000u
-#define MM_PFN_DATABASE_BASE 0xC1000000u
-#define MM_PFN_DATABASE_END 0xC3000000u     /* 32 MiB: room for 4 GiB of frames */
-#define MM_SYSTEM_VA_START 0xC3000000u      /* pool, stacks, system views, I/O space */
-#define MM_SYSTEM_VA_END 0xFF800000u
-#define MM_HYPERSPACE_BASE 0xFF800000u
-#define MM_HYPERSPACE_SLOTS 64
+#define MM_SHARED_USER_DATA    0x7FFE0000u
+#define MM_KERNEL_IMAGE_BASE   0xC0000000u /* KERNEL_VIRTUAL_BASE: physical 0 maps here */
+#define MM_LOW_WINDOW_BASE     0xC00A0000u /* VGA memory and ROMs, physical 0xA0000-0xFFFFF */
+#define MM_LOW_WINDOW_END      0xC0100000u
+#define MM_PFN_DATABASE_BASE   0xC1000000u
+#define MM_PFN_DATABASE_END    0xC3000000u /* 32 MiB: room for 4 GiB of frames */
+#define MM_SYSTEM_VA_START     0xC3000000u /* pool, stacks, system views, I/O space */
+#define MM_SYSTEM_VA_END       0xFF800000u
+#define MM_HYPERSPACE_BASE     0xFF800000u
+#define MM_HYPERSPACE_SLOTS    64
 
 /* The user/kernel split (split=2G or split=3G), fixed at boot. */
 struct mm_split_info {
-    vaddr_t highest_user_address;   /* 0x7FFEFFFF or 0xBFFEFFFF */
-    vaddr_t user_probe_address;     /* 0x7FFF0000 or 0xBFFF0000: user pointers must be below it */
-    vaddr_t system_range_start;     /* 0x80000000 or 0xC0000000 */
+    vaddr_t highest_user_address; /* 0x7FFEFFFF or 0xBFFEFFFF */
+    vaddr_t user_probe_address; /* 0x7FFF0000 or 0xBFFF0000: user pointers must be below it */
+    vaddr_t system_range_start; /* 0x80000000 or 0xC0000000 */
 };
 extern struct mm_split_info mm_split;
 /* The limits of a split (NT's MmHighestUserAddress, MmUserProbeAddress, MmSystemRangeStart). */
@@ -50,7 +50,7 @@ struct mm_phys_range;
 bool mm_init(const struct mm_phys_range *usable, int usable_count, uint64_t ram_bytes);
 
 /* ---- physical frames (mm/pfn.c) ---- */
-#define MM_PFN_NONE 0u     /* frame 0 is never handed out, so 0 means "no frame" */
+#define MM_PFN_NONE 0u /* frame 0 is never handed out, so 0 means "no frame" */
 enum mm_frame_kind { MM_FRAME_ANY, MM_FRAME_ZEROED };
 
 /* Takes a frame off the zeroed or free list (zeroing it when asked); MM_PFN_NONE when none is left.
@@ -63,11 +63,11 @@ void mm_free_frame(pfn_t pfn);
 unsigned mm_zero_free_frames(unsigned max);
 
 struct mm_frame_stats {
-    uint32_t total;     /* frames of RAM the PFN database manages */
+    uint32_t total; /* frames of RAM the PFN database manages */
     uint32_t free;
     uint32_t zeroed;
-    uint32_t active;    /* in use: free + zeroed + active == total */
-    uint32_t page_tables;   /* of the active ones, kernel page tables (kept for good once made) */
+    uint32_t active; /* in use: free + zeroed + active == total */
+    uint32_t page_tables; /* of the active ones, kernel page tables (kept for good once made) */
     uint32_t highest_pfn;
 };
 void mm_get_frame_stats(struct mm_frame_stats *stats);
@@ -100,7 +100,8 @@ void *mm_alloc_pages(uint32_t pages, enum mm_frame_kind kind);
 void mm_free_pages(void *va, uint32_t pages);
 
 /* ---- non-paged pool (mm/pool.c) ---- */
-#define MM_TAG(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
+#define MM_TAG(a, b, c, d)                                                                         \
+    ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
 /* 8-byte aligned memory tagged for accounting; NULL when out of memory or size is 0 or huge. */
 void *mm_pool_alloc(size_t size, uint32_t tag);
 /* Frees a pool block; the tag must be the one it was allocated with (else: panic, a kernel bug). */

@@ -117,7 +117,7 @@ unsigned mm_zero_free_frames(unsigned max)
         uint32_t irq = mi_lock_pfn();
         pfn_t pfn = list_pop(&free_list);
         if (pfn != MM_PFN_NONE)
-            make_active(pfn);       /* ours while it is being zeroed, so the counts still add up */
+            make_active(pfn); /* ours while it is being zeroed, so the counts still add up */
         mi_unlock_pfn(irq);
         if (pfn == MM_PFN_NONE)
             break;

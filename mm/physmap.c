@@ -3,13 +3,13 @@
  * simply usable or not. Quadratic in the entry count, which the Multiboot map keeps small. */
 #include "mm/physmap.h"
 
-#define FOUR_GIB 0x100000000ull
+#define FOUR_GIB   0x100000000ull
 #define MAX_POINTS (2 * (MM_PHYSMAP_MAX_ENTRIES + MM_PHYSMAP_MAX_ENTRIES + 2))
 
 static uint64_t entry_end(const struct mm_phys_entry *e)
 {
     uint64_t end = e->base + e->length;
-    return end < e->base ? UINT64_MAX : end;    /* a length that wraps runs to the top */
+    return end < e->base ? UINT64_MAX : end; /* a length that wraps runs to the top */
 }
 
 static void sort_points(uint64_t *p, int n)
@@ -75,7 +75,7 @@ static int append_range(struct mm_phys_range *out, int count, int max_out, uint6
         return count;
     }
     if (count == max_out)
-        return count;       /* more fragments than room: the rest is not used */
+        return count; /* more fragments than room: the rest is not used */
     out[count].base = lo;
     out[count].end = hi;
     return count + 1;
@@ -89,7 +89,7 @@ static int page_align(struct mm_phys_range *r, int count)
         uint64_t base = (r[i].base + PAGE_MASK) & ~(uint64_t)PAGE_MASK;
         uint64_t end = r[i].end & ~(uint64_t)PAGE_MASK;
         if (base < end)
-            r[kept++] = (struct mm_phys_range){ base, end };
+            r[kept++] = (struct mm_phys_range){base, end};
     }
     return kept;
 }
@@ -111,8 +111,9 @@ static int apply_limit(struct mm_phys_range *r, int count, uint64_t limit)
 }
 
 int mm_physmap_normalize(const struct mm_phys_entry *entries, int entry_count,
-                         const struct mm_phys_range *excluded, int excluded_count, uint64_t mem_limit,
-                         struct mm_phys_range *out, int max_out, uint64_t *ram_bytes)
+                         const struct mm_phys_range *excluded, int excluded_count,
+                         uint64_t mem_limit, struct mm_phys_range *out, int max_out,
+                         uint64_t *ram_bytes)
 {
     uint64_t points[MAX_POINTS];
     if (entry_count > MM_PHYSMAP_MAX_ENTRIES)

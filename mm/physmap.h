@@ -5,17 +5,17 @@
 
 #include "kernel/types.h"
 
-#define MM_PHYS_TYPE_USABLE 1   /* Multiboot/E820 type 1; every other type is left alone */
+#define MM_PHYS_TYPE_USABLE    1 /* Multiboot/E820 type 1; every other type is left alone */
 #define MM_PHYSMAP_MAX_ENTRIES 64
-#define MM_PHYSMAP_MAX_RANGES 64
+#define MM_PHYSMAP_MAX_RANGES  64
 
-struct mm_phys_entry {          /* one firmware entry, as given (may overlap, be unsorted, be empty) */
+struct mm_phys_entry { /* one firmware entry, as given (may overlap, be unsorted, be empty) */
     uint64_t base;
     uint64_t length;
     uint32_t type;
 };
 
-struct mm_phys_range {          /* [base, end), page-aligned */
+struct mm_phys_range { /* [base, end), page-aligned */
     uint64_t base;
     uint64_t end;
 };
@@ -29,7 +29,8 @@ struct mm_phys_range {          /* [base, end), page-aligned */
  * usable below 4 GiB, before exclusions and the limit.
  */
 int mm_physmap_normalize(const struct mm_phys_entry *entries, int entry_count,
-                         const struct mm_phys_range *excluded, int excluded_count, uint64_t mem_limit,
-                         struct mm_phys_range *out, int max_out, uint64_t *ram_bytes);
+                         const struct mm_phys_range *excluded, int excluded_count,
+                         uint64_t mem_limit, struct mm_phys_range *out, int max_out,
+                         uint64_t *ram_bytes);
 
 #endif

@@ -10,17 +10,17 @@
 #include "kernel/string.h"
 #include "mm/mi.h"
 
-#define UNIT 8u
-#define UNITS_PER_PAGE (PAGE_SIZE / UNIT)
-#define MIN_FREE_UNITS 2            /* a free block holds its list links after the header */
+#define UNIT            8u
+#define UNITS_PER_PAGE  (PAGE_SIZE / UNIT)
+#define MIN_FREE_UNITS  2 /* a free block holds its list links after the header */
 #define MAX_SMALL_UNITS UNITS_PER_PAGE
-#define TAG_SLOTS 128
-#define BIG_BUCKETS 64
+#define TAG_SLOTS       128
+#define BIG_BUCKETS     64
 #define TAG_BIG_TRACKER MM_TAG('P', 'o', 'B', 'g')
 
 struct pool_header {
-    uint16_t previous_size;         /* units of the block before this one in its page; 0 if first */
-    uint16_t block_size : 15;       /* units, header included */
+    uint16_t previous_size; /* units of the block before this one in its page; 0 if first */
+    uint16_t block_size : 15; /* units, header included */
     uint16_t allocated : 1;
     uint32_t tag;
 };
@@ -45,7 +45,7 @@ struct tag_stats {
 };
 
 static struct free_block *free_lists[MAX_SMALL_UNITS + 1];
-static uint32_t nonempty[(MAX_SMALL_UNITS + 1 + 31) / 32];   /* bit n: free_lists[n] has a block */
+static uint32_t nonempty[(MAX_SMALL_UNITS + 1 + 31) / 32]; /* bit n: free_lists[n] has a block */
 static struct big_block *big_blocks[BIG_BUCKETS];
 static struct tag_stats tags[TAG_SLOTS];
 static size_t bytes_in_use;
@@ -65,7 +65,7 @@ static struct tag_stats *find_tag(uint32_t tag, bool create)
             return &tags[i];
         }
     }
-    return create ? &tags[TAG_SLOTS - 1] : NULL;   /* table full: charge the last slot */
+    return create ? &tags[TAG_SLOTS - 1] : NULL; /* table full: charge the last slot */
 }
 
 static void charge(uint32_t tag, size_t bytes, int sign)
@@ -152,7 +152,7 @@ static bool grow_pool(void)
         return false;
     pages_in_use++;
     /* A whole-page block has block_size 512, which fits 15 bits. */
-    page->header = (struct pool_header){ 0 };
+    page->header = (struct pool_header){0};
     set_block(&page->header, UNITS_PER_PAGE, 0);
     free_list_insert(page);
     return true;
@@ -169,7 +169,7 @@ static void *alloc_small(unsigned units, uint32_t tag)
     struct free_block *b = free_lists[n];
     free_list_remove(b);
     struct pool_header *h = &b->header;
-    if (n - units >= MIN_FREE_UNITS) {          /* split: the tail stays free */
+    if (n - units >= MIN_FREE_UNITS) { /* split: the tail stays free */
         struct free_block *rest = (struct free_block *)((uint8_t *)h + units * UNIT);
         set_block(h, units, h->previous_size);
         set_block(&rest->header, n - units, units);
@@ -184,8 +184,9 @@ static void *alloc_small(unsigned units, uint32_t tag)
 static void free_small(struct pool_header *h, uint32_t tag)
 {
     if (!h->allocated || h->tag != tag || h->block_size == 0 || h->block_size > UNITS_PER_PAGE)
-        ke_panic("mm: pool free of %p: bad block (allocated %u, size %u units, tag %08x, expected %08x)",
-                 (void *)(h + 1), h->allocated, h->block_size, h->tag, tag);
+        ke_panic(
+            "mm: pool free of %p: bad block (allocated %u, size %u units, tag %08x, expected %08x)",
+            (void *)(h + 1), h->allocated, h->block_size, h->tag, tag);
     charge(tag, h->block_size * UNIT, -1);
     struct pool_header *next = next_block(h);
     if (next && !next->allocated) {
@@ -198,7 +199,7 @@ static void free_small(struct pool_header *h, uint32_t tag)
         set_block(prev, prev->block_size + h->block_size, prev->previous_size);
         h = prev;
     }
-    if (h->block_size == UNITS_PER_PAGE) {      /* the page is empty: give it back */
+    if (h->block_size == UNITS_PER_PAGE) { /* the page is empty: give it back */
         mm_free_pages(h, 1);
         pages_in_use--;
         return;
@@ -221,7 +222,7 @@ static void *alloc_big(size_t size, uint32_t tag)
         free_small((struct pool_header *)tracker - 1, TAG_BIG_TRACKER);
         return NULL;
     }
-    *tracker = (struct big_block){ .va = (vaddr_t)(uintptr_t)p, .pages = pages, .tag = tag };
+    *tracker = (struct big_block){.va = (vaddr_t)(uintptr_t)p, .pages = pages, .tag = tag};
     unsigned b = big_bucket(tracker->va);
     tracker->next = big_blocks[b];
     big_blocks[b] = tracker;

@@ -33,40 +33,52 @@
 
 #include "kernel/types.h"
 
-#define PTE_PRESENT 0x001u
-#define PTE_WRITE 0x002u
-#define PTE_USER 0x004u
-#define PTE_WRITE_THROUGH 0x008u
-#define PTE_CACHE_DISABLE 0x010u
-#define PTE_ACCESSED 0x020u
-#define PTE_DIRTY 0x040u
-#define PTE_LARGE 0x080u
-#define PTE_GLOBAL 0x100u
-#define PTE_COPY_ON_WRITE 0x200u
-#define PTE_PROTOTYPE 0x400u
-#define PTE_TRANSITION 0x800u
-#define PTE_FRAME_MASK 0xfffff000u
+#define PTE_PRESENT          0x001u
+#define PTE_WRITE            0x002u
+#define PTE_USER             0x004u
+#define PTE_WRITE_THROUGH    0x008u
+#define PTE_CACHE_DISABLE    0x010u
+#define PTE_ACCESSED         0x020u
+#define PTE_DIRTY            0x040u
+#define PTE_LARGE            0x080u
+#define PTE_GLOBAL           0x100u
+#define PTE_COPY_ON_WRITE    0x200u
+#define PTE_PROTOTYPE        0x400u
+#define PTE_TRANSITION       0x800u
+#define PTE_FRAME_MASK       0xfffff000u
 #define PTE_PROTECTION_SHIFT 5
-#define PTE_PROTECTION_MASK (0x1fu << PTE_PROTECTION_SHIFT)
+#define PTE_PROTECTION_MASK  (0x1fu << PTE_PROTECTION_SHIFT)
 
-#define PDE_INDEX(va) ((uint32_t)(va) >> 22)
-#define PTE_INDEX(va) (((uint32_t)(va) >> 12) & 0x3ff)
+#define PDE_INDEX(va)  ((uint32_t)(va) >> 22)
+#define PTE_INDEX(va)  (((uint32_t)(va) >> 12) & 0x3ff)
 #define PTES_PER_TABLE 1024
 
 static inline pfn_t pte_frame(pte_t pte) { return pte >> PAGE_SHIFT; }
 static inline bool pte_valid(pte_t pte) { return (pte & PTE_PRESENT) != 0; }
-static inline pte_t pte_make_valid(pfn_t pfn, uint32_t flags) { return (pfn << PAGE_SHIFT) | flags | PTE_PRESENT; }
+static inline pte_t pte_make_valid(pfn_t pfn, uint32_t flags)
+{
+    return (pfn << PAGE_SHIFT) | flags | PTE_PRESENT;
+}
 
 /* The self-map: PDE 1023 points at the directory itself, so every page table of the current address
  * space appears at 0xFFC00000 and the directory at 0xFFFFF000. */
-#define MM_PTE_BASE 0xFFC00000u
-#define MM_PDE_BASE 0xFFFFF000u
-#define MM_SELF_MAP_PDE 1023
+#define MM_PTE_BASE       0xFFC00000u
+#define MM_PDE_BASE       0xFFFFF000u
+#define MM_SELF_MAP_PDE   1023
 #define MM_HYPERSPACE_PDE 1022
 
-static inline pte_t *mi_pte_address(vaddr_t va) { return (pte_t *)(uintptr_t)(MM_PTE_BASE + ((va >> PAGE_SHIFT) << 2)); }
-static inline pte_t *mi_pde_address(vaddr_t va) { return (pte_t *)(uintptr_t)(MM_PDE_BASE + (PDE_INDEX(va) << 2)); }
+static inline pte_t *mi_pte_address(vaddr_t va)
+{
+    return (pte_t *)(uintptr_t)(MM_PTE_BASE + ((va >> PAGE_SHIFT) << 2));
+}
+static inline pte_t *mi_pde_address(vaddr_t va)
+{
+    return (pte_t *)(uintptr_t)(MM_PDE_BASE + (PDE_INDEX(va) << 2));
+}
 /* The virtual address of the page table that maps va (through the self-map). */
-static inline vaddr_t mi_page_table_va(vaddr_t va) { return MM_PTE_BASE + PDE_INDEX(va) * PAGE_SIZE; }
+static inline vaddr_t mi_page_table_va(vaddr_t va)
+{
+    return MM_PTE_BASE + PDE_INDEX(va) * PAGE_SIZE;
+}
 
 #endif

@@ -4,11 +4,11 @@
 #include "kernel/string.h"
 #include "mm/mi.h"
 
-#define SYSVA_BASE 0x80000000u
+#define SYSVA_BASE  0x80000000u
 #define SYSVA_PAGES ((MM_SYSTEM_VA_END - SYSVA_BASE) / PAGE_SIZE)
-#define WORD_BITS 32
+#define WORD_BITS   32
 
-static uint32_t sysva_bitmap[SYSVA_PAGES / WORD_BITS];     /* 1 = in use */
+static uint32_t sysva_bitmap[SYSVA_PAGES / WORD_BITS]; /* 1 = in use */
 static uint32_t sysva_hint, sysva_free;
 
 static bool page_used(uint32_t i) { return sysva_bitmap[i / WORD_BITS] & (1u << (i % WORD_BITS)); }
@@ -34,7 +34,7 @@ void mi_init_system_va(void)
     memset(sysva_bitmap, 0xff, sizeof sysva_bitmap);
     sysva_free = 0;
     vaddr_t start = mm_split.system_range_start == SYSVA_BASE ? SYSVA_BASE : MM_SYSTEM_VA_START;
-    if (start == SYSVA_BASE)        /* split=2G: 0x80000000-0xBFFFFFFF is system space too */
+    if (start == SYSVA_BASE) /* split=2G: 0x80000000-0xBFFFFFFF is system space too */
         mark(page_index(SYSVA_BASE), page_index(MM_KERNEL_IMAGE_BASE), false);
     mark(page_index(MM_SYSTEM_VA_START), SYSVA_PAGES - page_index(MM_SYSTEM_VA_START), false);
     sysva_hint = page_index(MM_SYSTEM_VA_START);
@@ -47,7 +47,7 @@ static uint32_t find_run(uint32_t from, uint32_t to, uint32_t pages)
     for (uint32_t i = from; i < to; i++) {
         if (run == 0 && i % WORD_BITS == 0 && sysva_bitmap[i / WORD_BITS] == UINT32_MAX &&
             i + WORD_BITS <= to) {
-            i += WORD_BITS - 1;     /* a full word: skip it whole */
+            i += WORD_BITS - 1; /* a full word: skip it whole */
             continue;
         }
         run = page_used(i) ? 0 : run + 1;
@@ -98,7 +98,8 @@ void *mm_alloc_pages(uint32_t pages, enum mm_frame_kind kind)
         return NULL;
     for (uint32_t i = 0; i < pages; i++) {
         pfn_t pfn = mm_alloc_frame(kind);
-        if (pfn == MM_PFN_NONE || !NT_SUCCESS(mm_map_kernel_page(va + i * PAGE_SIZE, pfn, MM_MAP_WRITE))) {
+        if (pfn == MM_PFN_NONE ||
+            !NT_SUCCESS(mm_map_kernel_page(va + i * PAGE_SIZE, pfn, MM_MAP_WRITE))) {
             if (pfn != MM_PFN_NONE)
                 mm_free_frame(pfn);
             mm_free_pages((void *)(uintptr_t)va, i);

@@ -30,7 +30,7 @@ const char *tc_cmdline_all_options(void)
     KT_EQ(config.timer_hz, 250);
     KT_EQ(config.run_tests, true);
     KT_STR_EQ(config.test_filter, "mm,ke");
-    ke_parse_cmdline("SPLIT=3g split=2g loglevel=4 mem=640k", &config);    /* last one wins */
+    ke_parse_cmdline("SPLIT=3g split=2g loglevel=4 mem=640k", &config); /* last one wins */
     KT_EQ(config.warning_count, 0);
     KT_EQ(config.split, KE_SPLIT_2G);
     KT_EQ(config.log_level, 4);
@@ -44,9 +44,9 @@ const char *tc_cmdline_unknown_options(void)
     KT_EQ(config.warning_count, 2);
     KT_STR_EQ(config.warnings[0], "unknown option 'quiet' ignored");
     KT_STR_EQ(config.warnings[1], "unknown option 'foo=bar' ignored");
-    KT_EQ(config.split, KE_SPLIT_3G);       /* the known option after them still applies */
+    KT_EQ(config.split, KE_SPLIT_3G); /* the known option after them still applies */
     ke_parse_cmdline("a b c d e f g h i j k", &config);
-    KT_EQ(config.warning_count, KE_CONFIG_MAX_WARNINGS);   /* capped, not overflowed */
+    KT_EQ(config.warning_count, KE_CONFIG_MAX_WARNINGS); /* capped, not overflowed */
     return NULL;
 }
 
@@ -77,7 +77,7 @@ const char *tc_cmdline_kernel_path(void)
     ke_parse_cmdline("build/kernel.elf test=all", &config);
     KT_EQ(config.warning_count, 0);
     KT_STR_EQ(config.test_filter, "all");
-    ke_parse_cmdline("split=3G /not/first", &config);      /* only the first word may be a path */
+    ke_parse_cmdline("split=3G /not/first", &config); /* only the first word may be a path */
     KT_EQ(config.warning_count, 1);
     return NULL;
 }
@@ -97,7 +97,7 @@ const char *tc_cmdline_sizes(void)
     KT_TRUE(!ke_parse_size("M", 1, &v));
     KT_TRUE(!ke_parse_size("12MB", 4, &v));
     KT_TRUE(!ke_parse_size("-1", 2, &v));
-    KT_TRUE(!ke_parse_size("18446744073709551616", 20, &v));   /* 2^64 */
-    KT_TRUE(!ke_parse_size("17179869184G", 12, &v));           /* 2^64 after the shift */
+    KT_TRUE(!ke_parse_size("18446744073709551616", 20, &v)); /* 2^64 */
+    KT_TRUE(!ke_parse_size("17179869184G", 12, &v)); /* 2^64 after the shift */
     return NULL;
 }

@@ -36,7 +36,7 @@ const char *tc_format_strings_and_padding(void)
     EXPECT_FORMAT("[abc][  abc][abc  ][ab]", "[%s][%5s][%-5s][%.2s]", "abc", "abc", "abc", "abc");
     EXPECT_FORMAT("[x][  y][%]", "[%c][%3c][%%]", 'x', 'y');
     unchecked_snprintf(buf, sizeof buf, "[%s][%q]", (char *)NULL);
-    KT_STR_EQ(buf, "[(null)][%q]");         /* an unknown conversion is printed as written */
+    KT_STR_EQ(buf, "[(null)][%q]"); /* an unknown conversion is printed as written */
     EXPECT_FORMAT("[    7][7    ][ab]", "[%*d][%-*d][%.*s]", 5, 7, 5, 7, 2, "abcdef");
     EXPECT_FORMAT("0xc0100000", "%p", (void *)(uintptr_t)0xc0100000u);
     EXPECT_FORMAT("[]", "[%.0d]", 0);
@@ -54,7 +54,7 @@ const char *tc_format_truncation(void)
     KT_EQ(n, 3);
     KT_EQ(buf[0], 0);
     buf[0] = 'q';
-    n = ke_snprintf(buf, 0, "abc");     /* size 0: nothing written at all */
+    n = ke_snprintf(buf, 0, "abc"); /* size 0: nothing written at all */
     KT_EQ(n, 3);
     KT_EQ(buf[0], 'q');
     return NULL;

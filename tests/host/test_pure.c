@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include "tests/common/cases.h"
 
-#define TC_ENTRY(n) { #n, tc_##n },
-static const struct tc_case cases[] = { TC_LIST(TC_ENTRY) };
+#define TC_ENTRY(n) {#n, tc_##n},
+static const struct tc_case cases[] = {TC_LIST(TC_ENTRY)};
 
 int main(void)
 {

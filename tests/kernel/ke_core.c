@@ -64,8 +64,8 @@ KTEST(ke, copy_safe_recovers_faults)
     static const char src[] = "hello";
     KT_EQ(ke_copy_safe(buf, src, sizeof src), STATUS_SUCCESS);
     KT_STR_EQ(buf, "hello");
-    KT_EQ(ke_copy_safe(buf, (void *)0x10, 4), STATUS_ACCESS_VIOLATION);            /* unmapped */
-    KT_EQ(ke_copy_safe((void *)0xFFBFF000, src, 4), STATUS_ACCESS_VIOLATION);      /* unmapped */
+    KT_EQ(ke_copy_safe(buf, (void *)0x10, 4), STATUS_ACCESS_VIOLATION); /* unmapped */
+    KT_EQ(ke_copy_safe((void *)0xFFBFF000, src, 4), STATUS_ACCESS_VIOLATION); /* unmapped */
     KT_EQ(ke_copy_safe(buf, src, 0), STATUS_SUCCESS);
     /* A fault part-way: the image's last page is readable, the page after it is not. */
     const void *last = (const void *)((uintptr_t)__kernel_end - 8);

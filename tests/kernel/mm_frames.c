@@ -4,7 +4,7 @@
 #include "kernel/string.h"
 #include "mm/mi.h"
 
-#define BATCH 100
+#define BATCH    100
 #define TEST_TAG MM_TAG('T', 'f', 'r', 'm')
 
 static pfn_t batch[BATCH];
@@ -20,8 +20,8 @@ KTEST(mm, frames_add_up)
     struct mm_frame_stats s;
     mm_get_frame_stats(&s);
     KT_TRUE(s.total > 256);
-    KT_TRUE(s.active > 0);                  /* the PFN database itself */
-    KT_TRUE(s.highest_pfn >= s.total);      /* frames below 1 MiB hole and the kernel are not RAM */
+    KT_TRUE(s.active > 0); /* the PFN database itself */
+    KT_TRUE(s.highest_pfn >= s.total); /* frames below 1 MiB hole and the kernel are not RAM */
     return check_sum(&s);
 }
 
@@ -55,9 +55,11 @@ KTEST(mm, frames_distinct_and_active)
     for (int i = 0; i < BATCH && !error; i++) {
         if (batch[i] == MM_PFN_NONE || batch[i] > mi_highest_pfn)
             error = ktest_failf("frame %d is %#x (highest %#x)", i, batch[i], mi_highest_pfn);
-        else if (mi_pfn_entry(batch[i])->state != MI_PFN_ACTIVE || mi_pfn_entry(batch[i])->ref_count != 1)
+        else if (mi_pfn_entry(batch[i])->state != MI_PFN_ACTIVE ||
+                 mi_pfn_entry(batch[i])->ref_count != 1)
             error = ktest_failf("frame %#x: state %u refs %u, expected active with 1 reference",
-                                batch[i], mi_pfn_entry(batch[i])->state, mi_pfn_entry(batch[i])->ref_count);
+                                batch[i], mi_pfn_entry(batch[i])->state,
+                                mi_pfn_entry(batch[i])->ref_count);
         for (int j = 0; j < i && !error; j++)
             if (batch[j] == batch[i])
                 error = ktest_failf("frame %#x handed out twice (%d and %d)", batch[i], j, i);
@@ -74,7 +76,7 @@ KTEST(mm, frames_reserved_are_not_ram)
     pfn_t kernel = ((vaddr_t)(uintptr_t)__kernel_start - MM_KERNEL_IMAGE_BASE) >> PAGE_SHIFT;
     KT_EQ(mi_pfn_entry(0)->state, MI_PFN_RESERVED);
     KT_EQ(mi_pfn_entry(kernel)->state, MI_PFN_RESERVED);
-    KT_EQ(mi_pfn_entry(0xb8)->state, MI_PFN_RESERVED);     /* VGA memory */
+    KT_EQ(mi_pfn_entry(0xb8)->state, MI_PFN_RESERVED); /* VGA memory */
     return NULL;
 }
 
@@ -192,7 +194,8 @@ KTEST(mm, pool_out_of_frames_unwinds)
     uint32_t capacity;
     pfn_t *all = frame_array(&capacity);
     KT_TRUE(all != NULL);
-    void *warm = mm_pool_alloc(8 * PAGE_SIZE, TEST_TAG);   /* its page table, made before the baseline */
+    void *warm =
+        mm_pool_alloc(8 * PAGE_SIZE, TEST_TAG); /* its page table, made before the baseline */
     mm_pool_free(warm, TEST_TAG);
     uint32_t n = take_frames(all, capacity, 3);
     struct mm_frame_stats before, after;

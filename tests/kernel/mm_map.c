@@ -31,7 +31,7 @@ KTEST(mm, map_unmap_through_self_map)
     KT_EQ(pte_frame(pte), pfn);
     KT_EQ(pte & (PTE_PRESENT | PTE_WRITE | PTE_USER), PTE_PRESENT | PTE_WRITE);
     KT_EQ(mm_query_frame(va), pfn);
-    *(volatile uint32_t *)(uintptr_t)va = 0x1234abcd;      /* visible through another mapping */
+    *(volatile uint32_t *)(uintptr_t)va = 0x1234abcd; /* visible through another mapping */
     uint32_t *alias = mm_map_hyperspace(pfn);
     uint32_t seen = *alias;
     mm_unmap_hyperspace(alias);
@@ -90,11 +90,11 @@ KTEST(mm, kernel_code_is_read_only)
 
 KTEST(mm, boot_mappings_dropped)
 {
-    KT_TRUE(!readable(0x00100000));                         /* the identity map */
-    KT_TRUE(!readable(MM_KERNEL_IMAGE_BASE + 0x1000));      /* low memory below VGA */
+    KT_TRUE(!readable(0x00100000)); /* the identity map */
+    KT_TRUE(!readable(MM_KERNEL_IMAGE_BASE + 0x1000)); /* low memory below VGA */
     KT_TRUE(!readable((vaddr_t)(uintptr_t)boot_stack_guard)); /* the boot stack's guard page */
-    KT_TRUE(!readable(0xC07FF000));                          /* the end of the 8 MiB boot window */
-    KT_TRUE(readable(0xC00B8000));                           /* VGA text memory stays */
+    KT_TRUE(!readable(0xC07FF000)); /* the end of the 8 MiB boot window */
+    KT_TRUE(readable(0xC00B8000)); /* VGA text memory stays */
     KT_TRUE(readable((vaddr_t)(uintptr_t)__kernel_start));
     return NULL;
 }
@@ -104,7 +104,8 @@ KTEST(mm, hyperspace_slots)
     pfn_t pfn = mm_alloc_frame(MM_FRAME_ZEROED);
     uint32_t *one = mm_map_hyperspace(pfn), *two = mm_map_hyperspace(pfn);
     KT_TRUE(one != two);
-    KT_TRUE((vaddr_t)(uintptr_t)one >= MM_HYPERSPACE_BASE && (vaddr_t)(uintptr_t)two >= MM_HYPERSPACE_BASE);
+    KT_TRUE((vaddr_t)(uintptr_t)one >= MM_HYPERSPACE_BASE &&
+            (vaddr_t)(uintptr_t)two >= MM_HYPERSPACE_BASE);
     one[7] = 77;
     uint32_t seen = two[7];
     mm_unmap_hyperspace(two);
@@ -136,8 +137,8 @@ KTEST(mm, new_page_table_for_system_space)
     mm_get_frame_stats(&after);
     KT_TRUE(pte_valid(*mi_pde_address(va)));
     KT_EQ(*mi_pde_address(va) & PTE_USER, 0);
-    KT_EQ(after.active, before.active + 2);         /* the frame and its new page table */
-    KT_EQ(*mi_pte_address(va) & PTE_WRITE, 0);      /* mapped read-only as asked */
+    KT_EQ(after.active, before.active + 2); /* the frame and its new page table */
+    KT_EQ(*mi_pte_address(va) & PTE_WRITE, 0); /* mapped read-only as asked */
     KT_EQ(mm_unmap_kernel_page(va), pfn);
     mm_free_frame(pfn);
     return NULL;

@@ -4,10 +4,10 @@
 #include "kernel/string.h"
 #include "mm/mm.h"
 
-#define TAG_A MM_TAG('T', 'p', 'l', 'A')
-#define TAG_B MM_TAG('T', 'p', 'l', 'B')
-#define TAG_TABLE MM_TAG('T', 'p', 'l', 'T')
-#define STRESS_OPS 10000
+#define TAG_A        MM_TAG('T', 'p', 'l', 'A')
+#define TAG_B        MM_TAG('T', 'p', 'l', 'B')
+#define TAG_TABLE    MM_TAG('T', 'p', 'l', 'T')
+#define STRESS_OPS   10000
 #define STRESS_SLOTS 512
 
 struct slot {
@@ -96,10 +96,11 @@ KTEST(mm, pool_stress_no_leak_no_overlap)
 KTEST(mm, pool_tag_accounting)
 {
     size_t total_before = mm_pool_bytes_in_use();
-    void *a = mm_pool_alloc(10, TAG_A), *b = mm_pool_alloc(100, TAG_A), *c = mm_pool_alloc(24, TAG_B);
+    void *a = mm_pool_alloc(10, TAG_A), *b = mm_pool_alloc(100, TAG_A),
+         *c = mm_pool_alloc(24, TAG_B);
     KT_TRUE(a && b && c);
     KT_EQ(mm_pool_tag_blocks(TAG_A), 2);
-    KT_EQ(mm_pool_tag_bytes(TAG_A), 24 + 112);      /* 8-byte header, rounded to 8 bytes */
+    KT_EQ(mm_pool_tag_bytes(TAG_A), 24 + 112); /* 8-byte header, rounded to 8 bytes */
     KT_EQ(mm_pool_tag_bytes(TAG_B), 32);
     KT_EQ(mm_pool_bytes_in_use(), total_before + 24 + 112 + 32);
     mm_pool_free(b, TAG_A);
@@ -146,7 +147,7 @@ KTEST(mm, pool_small_sizes_and_reuse)
     for (int i = 1; i < 64; i += 2)
         for (int j = 0; j <= i; j++)
             KT_EQ(((uint8_t *)blocks[i])[j], i);
-    void *again = mm_pool_alloc(1, TAG_A);      /* a freed 16-byte block is reused */
+    void *again = mm_pool_alloc(1, TAG_A); /* a freed 16-byte block is reused */
     KT_TRUE(again == blocks[0] || again == blocks[2] || again == blocks[4] || again == blocks[6]);
     mm_pool_free(again, TAG_A);
     for (int i = 1; i < 64; i += 2)
@@ -160,9 +161,9 @@ KTEST(mm, pool_rejects_bad_requests)
     KT_TRUE(mm_pool_alloc(0, TAG_A) == NULL);
     KT_TRUE(mm_pool_alloc(0x80000000u, TAG_A) == NULL);
     KT_TRUE(mm_pool_alloc((size_t)-1, TAG_A) == NULL);
-    KT_TRUE(mm_pool_alloc(0x40000001u, TAG_A) == NULL);     /* over the 1 GiB cap */
-    KT_TRUE(mm_pool_alloc(16, 0) == NULL);                  /* every block needs a tag */
-    mm_pool_free(NULL, TAG_A);                              /* freeing NULL does nothing */
+    KT_TRUE(mm_pool_alloc(0x40000001u, TAG_A) == NULL); /* over the 1 GiB cap */
+    KT_TRUE(mm_pool_alloc(16, 0) == NULL); /* every block needs a tag */
+    mm_pool_free(NULL, TAG_A); /* freeing NULL does nothing */
     return NULL;
 }
 
@@ -172,7 +173,7 @@ KTEST(mm, system_va_alloc_free)
     vaddr_t a = mm_alloc_system_va(1), b = mm_alloc_system_va(16), c = mm_alloc_system_va(1024);
     KT_TRUE(a && b && c);
     KT_EQ(mm_system_va_pages_free(), free_before - 1041);
-    vaddr_t all[3][2] = { { a, a + PAGE_SIZE }, { b, b + 16 * PAGE_SIZE }, { c, c + 1024 * PAGE_SIZE } };
+    vaddr_t all[3][2] = {{a, a + PAGE_SIZE}, {b, b + 16 * PAGE_SIZE}, {c, c + 1024 * PAGE_SIZE}};
     for (int i = 0; i < 3; i++) {
         KT_TRUE(all[i][0] >= mm_split.system_range_start && all[i][1] <= MM_SYSTEM_VA_END);
         KT_TRUE(all[i][1] <= MM_KERNEL_IMAGE_BASE || all[i][0] >= MM_SYSTEM_VA_START);

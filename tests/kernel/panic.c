@@ -5,16 +5,13 @@
 #include "kernel/ktest.h"
 #include "kernel/string.h"
 
-#define UNMAPPED_ADDRESS 0x00000ff0u   /* user space: nothing is mapped there in the System process */
+#define UNMAPPED_ADDRESS 0x00000ff0u /* user space: nothing is mapped there in the System process */
 
-NOINLINE void kt_panic_fault_here(volatile uint32_t *where)
-{
-    *where = 0x50414e43;    /* "PANC" */
-}
+NOINLINE void kt_panic_fault_here(volatile uint32_t *where) { *where = 0x50414e43; /* "PANC" */ }
 
 /* Recurses until the boot stack runs into its guard page: the page fault cannot push its frame, the
  * CPU raises a double fault, and the double-fault task reports it. */
-static volatile uint32_t recurse_limit = UINT32_MAX;    /* volatile: the compiler cannot prove
+static volatile uint32_t recurse_limit = UINT32_MAX; /* volatile: the compiler cannot prove
                                                            the recursion endless and refuse it */
 NOINLINE uint32_t kt_panic_recurse(uint32_t depth)
 {

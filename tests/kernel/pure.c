@@ -3,5 +3,6 @@
 #include "kernel/ktest.h"
 #include "tests/common/cases.h"
 
-#define TC_KTEST(n) KTEST(pure, n) { return tc_##n(); }
+#define TC_KTEST(n)                                                                                \
+    KTEST(pure, n) { return tc_##n(); }
 TC_LIST(TC_KTEST)

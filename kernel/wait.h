@@ -1,0 +1,73 @@
+/* kernel/wait.h: dispatcher objects (NT's DISPATCHER_HEADER) and waits. Every waitable object's body
+ * starts with a struct ke_dispatcher_header: events, semaphores, mutants, threads (signaled when they
+ * end) and processes (signaled when their last thread ends). A waiting thread links one wait block per
+ * object into the objects' wait lists; signalling an object satisfies waits in FIFO order. */
+#ifndef PAGODA_WAIT_H
+#define PAGODA_WAIT_H
+
+#include "kernel/list.h"
+#include "kernel/ntapi.h"
+#include "kernel/types.h"
+
+enum ke_dispatcher_type {
+    KE_NOTIFICATION_EVENT,      /* stays signaled until reset: releases every waiter */
+    KE_SYNCHRONIZATION_EVENT,   /* auto-reset: releases one waiter */
+    KE_SEMAPHORE,
+    KE_MUTANT,
+    KE_THREAD,
+    KE_PROCESS,
+};
+
+struct ke_dispatcher_header {
+    uint8_t type;               /* enum ke_dispatcher_type */
+    int32_t signal_state;       /* > 0: signaled (a semaphore's count; a mutant's 1 - recursion) */
+    struct list_entry wait_list;
+};
+
+struct ps_thread;
+
+struct ke_mutant {
+    struct ke_dispatcher_header header;
+    struct ps_thread *owner;
+    struct list_entry owner_link;   /* on the owner's list of mutants, for abandonment */
+    bool abandoned;
+};
+
+struct ke_semaphore {
+    struct ke_dispatcher_header header;
+    int32_t limit;
+};
+
+struct ke_event {
+    struct ke_dispatcher_header header;
+};
+
+void ke_init_dispatcher_header(struct ke_dispatcher_header *h, enum ke_dispatcher_type type,
+                               int32_t signal_state);
+
+/* Waits for objects (their bodies start with a dispatcher header). timeout: NULL forever, else NT's
+ * convention in 100 ns units: negative = relative, positive = absolute system time, 0 = poll.
+ * Returns STATUS_WAIT_0 + index (any) or STATUS_WAIT_0 (all), STATUS_ABANDONED + index when it got an
+ * abandoned mutant, STATUS_TIMEOUT, or STATUS_THREAD_IS_TERMINATING if the thread is being ended.
+ * Called at "passive level": interrupts on, not from an interrupt handler. */
+NTSTATUS ke_wait_for_objects(uint32_t count, void *const objects[], WAIT_TYPE type,
+                             const int64_t *timeout);
+NTSTATUS ke_wait_for_object(void *object, const int64_t *timeout);
+NTSTATUS ke_delay_execution(int64_t interval);
+
+/* Signalling; each returns the previous signal state and may ready waiting threads. */
+int32_t ke_set_event(struct ke_event *event);
+int32_t ke_reset_event(struct ke_event *event);
+/* STATUS_SEMAPHORE_LIMIT_EXCEEDED when count would pass the limit (nothing changes then). */
+NTSTATUS ke_release_semaphore(struct ke_semaphore *semaphore, int32_t count, int32_t *previous);
+/* STATUS_MUTANT_NOT_OWNED unless the current thread owns it. */
+NTSTATUS ke_release_mutant(struct ke_mutant *mutant, int32_t *previous);
+/* Called as a thread ends: every mutant it owns becomes abandoned and signaled. */
+void ke_abandon_mutants(struct ps_thread *thread);
+/* Signals a thread or process object (it has ended) and releases all its waiters. */
+void ke_signal_object(struct ke_dispatcher_header *header);
+
+/* The clock interrupt's half: expire timed-out waits. */
+void ke_expire_timers(uint64_t now_ticks);
+
+#endif

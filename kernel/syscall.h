@@ -1,0 +1,22 @@
+/* kernel/syscall.h: the system-service dispatch table, generated from kernel/services.list by
+ * tools/gensyscalls.sh into build/service_table.c. A service is a C function taking its arguments as
+ * 32-bit values (pointers are user pointers: services probe and copy them, kernel/probe.h) and
+ * returning an NTSTATUS. int 0x2E enters with EAX = service number, EDX = the user stack address of
+ * the arguments; the dispatcher copies `argc` dwords from there (fault-safe) and calls the handler. */
+#ifndef PAGODA_SYSCALL_H
+#define PAGODA_SYSCALL_H
+
+#include "kernel/types.h"
+
+struct ke_service {
+    const void *handler;    /* NTSTATUS handler(uint32_t, ...) with argc arguments (cdecl) */
+    uint32_t argc;
+    const char *name;
+};
+
+extern const struct ke_service ke_service_table[];
+extern const uint32_t ke_service_count;
+
+#define KE_MAX_SERVICE_ARGS 16
+
+#endif

@@ -5,7 +5,7 @@ bits 32
 section .text
 
 extern ke_dispatch_trap, ke_double_fault
-global ke_trap_stubs, ke_trap_return, ke_double_fault_entry, ke_load_gdt
+global ke_trap_stubs, ke_trap_return, ke_double_fault_entry, ke_load_gdt, ke_system_service_entry
 
 KGDT_R0_DATA equ 0x10
 KGDT_R0_PCR  equ 0x30
@@ -35,6 +35,12 @@ ke_trap_stubs:
   %endif
 %assign i i + 1
 %endrep
+
+; int 0x2E: the system-service gate (DPL 3). EAX = service number, EDX = the arguments.
+ke_system_service_entry:
+    push 0
+    push 0x2e
+    jmp trap_common
 
 trap_common:
     pusha

@@ -106,6 +106,14 @@ void ke_gdt_init(void)
 
 void ke_set_kernel_stack(uint32_t esp0) { ke_tss.esp0 = esp0; }
 
+/* Points the user-mode FS selector at a thread's TEB; takes effect when FS is next loaded (on the
+ * return to user mode). */
+void ke_set_teb_base(uint32_t teb)
+{
+    set_gdt(KGDT_R3_TEB, gdt_entry(teb, 0xfff, SEG_PRESENT | SEG_CODE_DATA | SEG_DPL3 | SEG_READ_WRITE,
+                                   SEG_FLAGS_BYTE_32));
+}
+
 /* The state the double fault interrupted, which the task switch saved into the main TSS. */
 void ke_get_double_fault_state(struct ke_trap_frame *tf)
 {

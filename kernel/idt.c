@@ -12,11 +12,13 @@ struct idt_gate {
 
 #define GATE_INTERRUPT_32 0x8e /* present, DPL 0, 32-bit interrupt gate (IF cleared) */
 #define GATE_TASK         0x85 /* present, DPL 0, task gate */
+#define GATE_INTERRUPT_32_USER 0xee /* present, DPL 3: int 0x2E from user mode */
 #define TRAP_STUB_SIZE    16
 #define TRAP_STUB_COUNT   48
 
 static struct idt_gate idt[256];
 extern uint8_t ke_trap_stubs[];
+extern uint8_t ke_system_service_entry[];
 
 static void set_gate(unsigned vector, uint32_t offset, uint16_t selector, uint8_t type_attr)
 {
@@ -34,6 +36,8 @@ void ke_idt_init(void)
         set_gate(v, (uint32_t)(uintptr_t)(ke_trap_stubs + TRAP_STUB_SIZE * v), KGDT_R0_CODE,
                  GATE_INTERRUPT_32);
     set_gate(TRAP_DOUBLE_FAULT, 0, KGDT_DF_TSS, GATE_TASK);
+    set_gate(TRAP_SYSTEM_SERVICE, (uint32_t)(uintptr_t)ke_system_service_entry, KGDT_R0_CODE,
+             GATE_INTERRUPT_32_USER);
 
     struct {
         uint16_t limit;

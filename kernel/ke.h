@@ -58,6 +58,8 @@ NORETURN void ke_power_off(enum ke_exit_code code);
 void ke_timer_init(unsigned hz);
 uint64_t ke_get_tick_count(void);
 unsigned ke_get_timer_hz(void);
+/* From now on the clock drives timeouts and preemption (after the scheduler is set up). */
+void ke_timer_start_scheduling(void);
 
 /* ---- CPU (kernel/cpu.c) ---- */
 struct ke_cpu_info {

@@ -7,7 +7,10 @@
 #include "kernel/ke.h"
 #include "kernel/ktest.h"
 #include "kernel/pic.h"
+#include "kernel/ob.h"
+#include "kernel/thread.h"
 #include "kernel/trap.h"
+#include "kernel/wait.h"
 #include "mm/mm.h"
 #include "mm/physmap.h"
 
@@ -77,6 +80,10 @@ NORETURN void kmain(uint32_t magic, uint32_t mbi)
     print_cpu();
     boot_memory();
     ke_timer_init(ke_config.timer_hz);
+    ob_init();
+    ps_init();
+    ke_time_init();
+    ke_timer_start_scheduling();
     cpu_sti();
 
     if (ke_config.run_tests)

@@ -42,6 +42,8 @@ struct ps_process {
     KPRIORITY base_priority;
     char name[16];
     struct list_entry link;                 /* on the list of all processes */
+    uint32_t teb_slots[4];                  /* bit i: the TEB at PS_TEB_TOP - i pages is in use */
+    uint32_t stack_slots[4];                /* bit i: stack slot i is in use */
 };
 
 struct ke_wait_block {
@@ -78,7 +80,10 @@ struct ps_thread {
     struct list_entry owned_mutants;        /* struct ke_mutant.owner_link */
     /* user mode */
     vaddr_t teb;
-    vaddr_t user_stack_base, user_stack_limit;
+    vaddr_t user_stack_slot;                /* 0 when the stack was not allocated by the kernel */
+    uint32_t user_stack_pages;
+    void (*kernel_routine)(void *);
+    void *kernel_context;
 };
 
 /* The current thread and process (the System process for kernel threads). */

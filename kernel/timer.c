@@ -2,7 +2,9 @@
  * The rate comes from the command line (hz=); the scheduler's quantum will be counted in ticks. */
 #include "kernel/arch.h"
 #include "kernel/ke.h"
+#include "kernel/sched.h"
 #include "kernel/trap.h"
+#include "kernel/wait.h"
 
 #define PIT_FREQUENCY     1193182u
 #define PIT_CHANNEL0      0x40
@@ -12,11 +14,17 @@
 
 static volatile uint64_t tick_count;
 static unsigned timer_hz;
+static bool scheduler_running;
+
+void ke_timer_start_scheduling(void) { scheduler_running = true; }
 
 static void timer_interrupt(struct ke_trap_frame *tf)
 {
     (void)tf;
-    tick_count++;
+    uint64_t now = ++tick_count;
+    ke_update_shared_user_data(now);
+    if (scheduler_running)
+        ke_clock_tick(now);
 }
 
 void ke_timer_init(unsigned hz)

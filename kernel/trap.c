@@ -3,6 +3,8 @@
 #include "kernel/arch.h"
 #include "kernel/ke.h"
 #include "kernel/pic.h"
+#include "kernel/sched.h"
+#include "kernel/thread.h"
 #include "kernel/trap.h"
 #include "mm/mm.h"
 
@@ -91,14 +93,43 @@ static void dispatch_irq(struct ke_trap_frame *tf)
     ke_pic_eoi(irq);
 }
 
+/* An exception in user mode ends only the process that caused it (SEH comes with a later issue). */
+static NTSTATUS user_exception_status(uint32_t vector)
+{
+    switch (vector) {
+    case TRAP_DIVIDE_ERROR: return STATUS_INTEGER_DIVIDE_BY_ZERO;
+    case TRAP_INVALID_OPCODE: return STATUS_ILLEGAL_INSTRUCTION;
+    case TRAP_BREAKPOINT: return STATUS_BREAKPOINT;
+    case 1: return STATUS_SINGLE_STEP;
+    case 4: return STATUS_INTEGER_OVERFLOW;
+    case 5: return STATUS_ARRAY_BOUNDS_EXCEEDED;
+    case 16: return STATUS_FLOAT_DIVIDE_BY_ZERO;
+    default: return STATUS_ACCESS_VIOLATION;    /* #GP, #PF, #SS, #NP, #AC ... */
+    }
+}
+
+static void user_exception(struct ke_trap_frame *tf, uint32_t address)
+{
+    struct ps_thread *t = ps_current_thread();
+    NTSTATUS status = user_exception_status(tf->vector);
+    ke_warn("trap: %s in process %s (pid %u, tid %u) at EIP %08x, address %08x, error %x: "
+            "ending it with %08x\n",
+            ke_trap_name(tf->vector), t->process->name, t->process->unique_id, t->unique_id, tf->eip,
+            address, tf->error, (uint32_t)status);
+    ps_terminate_process(t->process, status);
+    ps_exit_current_thread(status);
+}
+
 static void page_fault(struct ke_trap_frame *tf)
 {
     uint32_t address = read_cr2();
     enum mm_fault_status status = mm_access_fault(address, tf->error, tf);
     if (status == MM_FAULT_RESOLVED)
         return;
+    if (ke_trap_from_user(tf))
+        user_exception(tf, address);
     uint32_t fixup = ke_find_fixup(tf->eip);
-    if (fixup && !ke_trap_from_user(tf)) {
+    if (fixup) {
         tf->eip = fixup;
         return;
     }
@@ -108,17 +139,21 @@ static void page_fault(struct ke_trap_frame *tf)
                   mm_fault_status_name(status));
 }
 
+void ke_system_service(struct ke_trap_frame *tf);
+
 void ke_dispatch_trap(struct ke_trap_frame *tf)
 {
-    if (tf->vector >= TRAP_IRQ_BASE && tf->vector < TRAP_IRQ_BASE + IRQ_COUNT) {
+    if (tf->vector >= TRAP_IRQ_BASE && tf->vector < TRAP_IRQ_BASE + IRQ_COUNT)
         dispatch_irq(tf);
-        return;
-    }
-    if (tf->vector == TRAP_PAGE_FAULT) {
+    else if (tf->vector == TRAP_SYSTEM_SERVICE)
+        ke_system_service(tf);
+    else if (tf->vector == TRAP_PAGE_FAULT)
         page_fault(tf);
-        return;
-    }
-    /* User mode does not exist yet; in kernel mode every other exception is a kernel bug. */
-    ke_panic_trap(tf, "unexpected %s (trap %u) at EIP %08x", ke_trap_name(tf->vector), tf->vector,
-                  tf->eip);
+    else if (ke_trap_from_user(tf))
+        user_exception(tf, 0);
+    else
+        ke_panic_trap(tf, "unexpected %s (trap %u) at EIP %08x", ke_trap_name(tf->vector),
+                      tf->vector, tf->eip);
+    if (ke_trap_from_user(tf))
+        ke_exit_to_user(tf);
 }

@@ -69,5 +69,18 @@ void ke_signal_object(struct ke_dispatcher_header *header);
 
 /* The clock interrupt's half: expire timed-out waits. */
 void ke_expire_timers(uint64_t now_ticks);
+/* Ends a thread's wait early (termination): it returns `status` from ke_wait_for_objects's loop.
+ * Interrupts off; the thread must be waiting. */
+void ke_unwait_thread(struct ps_thread *thread, NTSTATUS status);
+
+/* The time (kernel/time.c): system time in 100 ns units since 1601 (from the RTC at boot, then the
+ * clock), and the conversion of an NT timeout to a deadline in ticks. */
+void ke_time_init(void);
+int64_t ke_query_system_time(void);
+/* UINT64_MAX for "no deadline" (timeout NULL). A deadline at least |timeout| after now, at most one
+ * tick later than that. */
+uint64_t ke_timeout_to_deadline(const int64_t *timeout);
+/* Writes the clock into KUSER_SHARED_DATA (the clock interrupt calls it). */
+void ke_update_shared_user_data(uint64_t ticks);
 
 #endif

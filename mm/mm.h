@@ -41,6 +41,26 @@ struct mm_address_space {
 };
 extern struct mm_address_space mm_system_address_space;
 
+/* ---- process address spaces (mm/aspace.c) ---- */
+enum mm_user_protection { MM_USER_READONLY, MM_USER_READWRITE };
+/* A new directory sharing system space, on the list of address spaces. STATUS_NO_MEMORY. */
+NTSTATUS mm_create_address_space(struct mm_address_space *as);
+/* Releases every user page and page table, then the directory. Not for the current one. */
+void mm_delete_address_space(struct mm_address_space *as);
+void mm_switch_address_space(const struct mm_address_space *as);
+bool mm_is_current_address_space(const struct mm_address_space *as);
+/* In the CURRENT address space: maps fresh zeroed private pages at va (STATUS_INVALID_PARAMETER
+ * outside user space or unaligned, STATUS_CONFLICTING_ADDRESSES if any is mapped, STATUS_NO_MEMORY;
+ * nothing stays mapped on failure), maps an existing frame (taking no reference: the caller gives one),
+ * and unmaps pages, releasing their frames. */
+NTSTATUS mm_map_user_pages(vaddr_t va, uint32_t pages, enum mm_user_protection protection);
+NTSTATUS mm_map_user_frame(vaddr_t va, pfn_t pfn, enum mm_user_protection protection);
+void mm_unmap_user_pages(vaddr_t va, uint32_t pages);
+/* Frame references: a frame mapped in several places (the shared user data page) is freed when its
+ * last reference is released. mm_alloc_frame gives a frame with one reference. */
+void mm_reference_frame(pfn_t pfn);
+void mm_release_frame(pfn_t pfn);
+
 /* ---- boot ---- */
 struct mm_phys_entry;
 struct mm_phys_range;

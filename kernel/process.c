@@ -1,0 +1,327 @@
+/* kernel/process.c: processes: the process object type, the System process (the boot thread and the
+ * idle thread live in it), creating a process with its PEB, parameters and shared user data page,
+ * loading a flat image into it, ending it (last thread) and deleting it (last reference). */
+#include "kernel/arch.h"
+#include "kernel/embedded.h"
+#include "kernel/flat.h"
+#include "kernel/ke.h"
+#include "kernel/ob.h"
+#include "kernel/sched.h"
+#include "kernel/string.h"
+#include "kernel/thread.h"
+
+#define PROCESS_TAG MM_TAG('P', 'r', 'o', 'c')
+#define PARAMETERS_STRINGS (PS_PARAMETERS_ADDRESS + sizeof(PAGODA_PROCESS_PARAMETERS))
+#define MAX_COMMAND_LINE 1024
+#define STATUS_INVALID_IMAGE_FORMAT ((NTSTATUS)0xC000007B)
+
+static void process_delete(void *object);
+
+struct ob_type ps_process_type = {
+    .name = "Process",
+    .pool_tag = PROCESS_TAG,
+    .valid_access = PROCESS_ALL_ACCESS,
+    .generic = { READ_CONTROL | PROCESS_VM_READ | PROCESS_QUERY_INFORMATION,
+                 PROCESS_TERMINATE | PROCESS_CREATE_THREAD | PROCESS_VM_OPERATION | PROCESS_VM_WRITE |
+                     PROCESS_DUP_HANDLE,
+                 SYNCHRONIZE, PROCESS_ALL_ACCESS },
+    .delete_procedure = process_delete,
+};
+
+struct ps_process *ps_system_process;
+static struct list_entry process_list = { &process_list, &process_list };
+static uint32_t process_count;
+static uint32_t next_process_id = 0x1000;
+static const struct mm_address_space *attached_from;
+extern pfn_t ke_shared_user_data_frame;
+extern uint8_t boot_stack_bottom[];
+
+uint32_t ps_process_count(void) { return process_count; }
+
+/* ---- slots for TEBs and stacks ---- */
+
+static int take_slot(uint32_t bits[4])
+{
+    for (int w = 0; w < 4; w++)
+        if (bits[w] != UINT32_MAX) {
+            int b = __builtin_ctz(~bits[w]);
+            bits[w] |= 1u << b;
+            return w * 32 + b;
+        }
+    return -1;
+}
+
+static void give_slot(uint32_t bits[4], unsigned slot) { bits[slot / 32] &= ~(1u << (slot % 32)); }
+
+vaddr_t ps_allocate_teb(struct ps_process *p)
+{
+    int slot = take_slot(p->teb_slots);
+    return slot < 0 ? 0 : PS_TEB_TOP - (vaddr_t)slot * PAGE_SIZE;
+}
+
+void ps_free_teb(struct ps_process *p, vaddr_t teb) { give_slot(p->teb_slots, (PS_TEB_TOP - teb) / PAGE_SIZE); }
+
+vaddr_t ps_allocate_stack_slot(struct ps_process *p)
+{
+    int slot = take_slot(p->stack_slots);
+    return slot < 0 ? 0 : PS_STACK_REGION + (vaddr_t)slot * PS_STACK_SLOT_SIZE;
+}
+
+void ps_free_stack_slot(struct ps_process *p, vaddr_t va)
+{
+    give_slot(p->stack_slots, (va - PS_STACK_REGION) / PS_STACK_SLOT_SIZE);
+}
+
+/* ---- attaching ---- */
+
+void ps_attach_process(struct ps_process *p)
+{
+    ASSERT(!attached_from);
+    attached_from = &ps_current_process()->address_space;
+    mm_switch_address_space(&p->address_space);
+}
+
+void ps_detach_process(void)
+{
+    mm_switch_address_space(attached_from);
+    attached_from = NULL;
+}
+
+/* ---- creation ---- */
+
+static struct ps_process *new_process_object(const char *name, NTSTATUS *status)
+{
+    struct ps_process *p;
+    *status = ob_create_object(&ps_process_type, sizeof *p, NULL, 0, (void **)&p);
+    if (!NT_SUCCESS(*status))
+        return NULL;
+    ke_init_dispatcher_header(&p->header, KE_PROCESS, 0);
+    list_init(&p->threads);
+    p->exit_status = STATUS_PENDING;
+    p->base_priority = PS_PRIORITY_NORMAL;
+    strlcpy(p->name, name, sizeof p->name);
+    uint32_t irq = ke_disable_interrupts();
+    p->unique_id = next_process_id;
+    next_process_id += 4;
+    list_insert_tail(&process_list, &p->link);
+    process_count++;
+    ke_restore_interrupts(irq);
+    return p;
+}
+
+/* Writes a UNICODE_STRING for an ASCII string at *cursor in the parameters page (current process). */
+static void put_unicode(UNICODE_STRING *u, const char *s, vaddr_t *cursor)
+{
+    WCHAR *w = (WCHAR *)(uintptr_t)*cursor;
+    size_t n = strnlen(s, MAX_COMMAND_LINE);
+    for (size_t i = 0; i < n; i++)
+        w[i] = (uint8_t)s[i];
+    w[n] = 0;
+    u->Buffer = w;
+    u->Length = (uint16_t)(n * 2);
+    u->MaximumLength = (uint16_t)(n * 2 + 2);
+    *cursor += ALIGN_UP(n * 2 + 2, 4);
+}
+
+/* The PEB page: the PEB, then the process parameters and their strings. Process must be current. */
+static NTSTATUS build_peb(struct ps_process *p, const char *command_line)
+{
+    NTSTATUS status = mm_map_user_pages(PS_PEB_ADDRESS, 1, MM_USER_READWRITE);
+    if (!NT_SUCCESS(status))
+        return status;
+    PAGODA_PEB *peb = (PAGODA_PEB *)(uintptr_t)PS_PEB_ADDRESS;
+    PAGODA_PROCESS_PARAMETERS *params = (PAGODA_PROCESS_PARAMETERS *)(uintptr_t)PS_PARAMETERS_ADDRESS;
+    peb->ProcessParameters = params;
+    peb->OSMajorVersion = 5;
+    peb->OSMinorVersion = 1;
+    peb->OSBuildNumber = 2600;
+    vaddr_t cursor = PARAMETERS_STRINGS;
+    params->MaximumLength = params->Length = sizeof *params;
+    params->Flags = PROCESS_PARAMETERS_NORMALIZED;
+    put_unicode(&params->ImagePathName, p->name, &cursor);
+    put_unicode(&params->CommandLine, command_line, &cursor);
+    p->peb = PS_PEB_ADDRESS;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS populate_process(struct ps_process *p, const char *command_line)
+{
+    NTSTATUS status = mm_create_address_space(&p->address_space);
+    if (!NT_SUCCESS(status))
+        return status;
+    p->handle_table = ob_create_handle_table();
+    if (!p->handle_table)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    ps_attach_process(p);
+    status = mm_map_user_frame(MM_SHARED_USER_DATA, ke_shared_user_data_frame, MM_USER_READONLY);
+    if (NT_SUCCESS(status)) {
+        mm_reference_frame(ke_shared_user_data_frame);
+        status = build_peb(p, command_line);
+    }
+    ps_detach_process();
+    return status;
+}
+
+NTSTATUS ps_create_process(const char *name, const char *command_line, struct ps_process **out)
+{
+    NTSTATUS status;
+    struct ps_process *p = new_process_object(name, &status);
+    if (!p)
+        return status;
+    status = populate_process(p, command_line);
+    if (!NT_SUCCESS(status)) {
+        ob_dereference_object(p);       /* process_delete undoes what populate_process did */
+        return status;
+    }
+    *out = p;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS check_flat_header(const struct ke_embedded_image *image,
+                                  const struct pagoda_flat_header *h)
+{
+    if (image->size < sizeof *h || h->magic != PAGODA_FLAT_MAGIC || h->header_size != sizeof *h ||
+        h->file_size > image->size || h->file_size < sizeof *h || h->memory_size < h->file_size ||
+        h->memory_size > PAGODA_FLAT_MAX_SIZE || h->entry < PAGODA_FLAT_BASE + sizeof *h ||
+        h->entry >= PAGODA_FLAT_BASE + h->file_size || h->stack_size > PS_MAX_USER_STACK)
+        return STATUS_INVALID_IMAGE_FORMAT;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS load_flat_image(struct ps_process *p, const struct ke_embedded_image *image,
+                                const struct pagoda_flat_header *h)
+{
+    ps_attach_process(p);
+    NTSTATUS status = mm_map_user_pages(PAGODA_FLAT_BASE, ALIGN_UP(h->memory_size, PAGE_SIZE) / PAGE_SIZE,
+                                        MM_USER_READWRITE);
+    if (NT_SUCCESS(status)) {
+        memcpy((void *)(uintptr_t)PAGODA_FLAT_BASE, image->data, h->file_size);
+        ((PAGODA_PEB *)(uintptr_t)p->peb)->ImageBaseAddress = (void *)(uintptr_t)PAGODA_FLAT_BASE;
+    }
+    ps_detach_process();
+    return status;
+}
+
+NTSTATUS ps_create_process_from_image(const char *image_name, const char *command_line,
+                                      struct ps_process **out)
+{
+    const struct ke_embedded_image *image = ke_find_embedded_image(image_name);
+    if (!image)
+        return STATUS_OBJECT_NAME_NOT_FOUND;
+    struct pagoda_flat_header h;
+    memcpy(&h, image->data, MIN(sizeof h, image->size));
+    NTSTATUS status = check_flat_header(image, &h);
+    if (!NT_SUCCESS(status))
+        return status;
+    struct ps_process *p;
+    status = ps_create_process(image_name, command_line, &p);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = load_flat_image(p, image, &h);
+    struct ps_thread *t = NULL;
+    if (NT_SUCCESS(status)) {
+        struct ps_thread_start start = { .eip = h.entry, .eax = h.entry, .ebx = p->peb,
+                                         .stack_size = h.stack_size };
+        status = ps_create_thread(p, &start, &t);
+    }
+    if (!NT_SUCCESS(status)) {
+        ob_dereference_object(p);
+        return status;
+    }
+    ob_dereference_object(t);
+    *out = p;
+    return STATUS_SUCCESS;
+}
+
+/* ---- ending ---- */
+
+void ps_terminate_process(struct ps_process *p, NTSTATUS status)
+{
+    uint32_t irq = ke_disable_interrupts();
+    if (!p->terminating) {
+        p->terminating = true;
+        if (p->exit_status == STATUS_PENDING)
+            p->exit_status = status;
+    }
+    LIST_FOR_EACH(e, &p->threads) {
+        struct ps_thread *t = CONTAINING_RECORD(e, struct ps_thread, process_link);
+        if (t != ps_current_thread())
+            ps_terminate_thread(t, status);
+    }
+    ke_restore_interrupts(irq);
+}
+
+/* The last thread is ending (on its own kernel stack, in its own address space): close every handle,
+ * give back every page, and signal the process. */
+void ps_process_exit(struct ps_process *p)
+{
+    p->terminating = true;
+    ob_destroy_handle_table(p->handle_table, p);
+    p->handle_table = NULL;
+    mm_switch_address_space(&mm_system_address_space);
+    mm_delete_address_space(&p->address_space);
+    ke_signal_object(&p->header);
+}
+
+static void process_delete(void *object)
+{
+    struct ps_process *p = object;
+    if (p->handle_table) {
+        ob_destroy_handle_table(p->handle_table, p);
+        p->handle_table = NULL;
+    }
+    if (p->address_space.directory != MM_PFN_NONE && p != ps_system_process)
+        mm_delete_address_space(&p->address_space);
+    uint32_t irq = ke_disable_interrupts();
+    list_remove(&p->link);
+    process_count--;
+    ke_restore_interrupts(irq);
+}
+
+/* ---- the System process ---- */
+
+static NTSTATUS create_system_thread(struct ps_thread **out, bool idle)
+{
+    struct ps_thread *t;
+    NTSTATUS status = ob_create_object(&ps_thread_type, sizeof *t, NULL, 0, (void **)&t);
+    if (!NT_SUCCESS(status))
+        return status;
+    ke_init_dispatcher_header(&t->header, KE_THREAD, 0);
+    list_init(&t->owned_mutants);
+    list_init(&t->timer_link);
+    list_init(&t->ready_link);
+    t->process = ps_system_process;
+    ob_reference_object(ps_system_process);
+    t->exit_status = STATUS_PENDING;
+    t->priority = t->base_priority = idle ? PS_PRIORITY_IDLE : PS_PRIORITY_NORMAL;
+    t->unique_id = idle ? 0 : 4;
+    list_insert_tail(&ps_system_process->threads, &t->process_link);
+    ps_system_process->thread_count++;
+    *out = t;
+    return STATUS_SUCCESS;
+}
+
+void ke_idle_loop(void);
+
+void ps_init(void)
+{
+    NTSTATUS status;
+    ps_system_process = new_process_object("System", &status);
+    if (!ps_system_process)
+        ke_panic("ps: cannot create the System process: %08x", (uint32_t)status);
+    ps_system_process->unique_id = 4;
+    ps_system_process->address_space.directory = mm_system_address_space.directory;
+    ps_system_process->handle_table = ob_create_handle_table();
+    struct ps_thread *boot, *idle;
+    if (!ps_system_process->handle_table || !NT_SUCCESS(create_system_thread(&boot, false)))
+        ke_panic("ps: cannot create the boot thread");
+    boot->kernel_stack = (vaddr_t)(uintptr_t)boot_stack_bottom;
+    struct ps_thread_start start = { .kernel_routine = (void (*)(void *))ke_idle_loop,
+                                     .priority = PS_PRIORITY_IDLE, .suspended = true };
+    status = ps_create_thread(ps_system_process, &start, &idle);
+    if (!NT_SUCCESS(status))
+        ke_panic("ps: cannot create the idle thread: %08x", (uint32_t)status);
+    idle->priority = PS_PRIORITY_IDLE;
+    ke_sched_init(boot, idle);
+    ke_set_kernel_stack(ps_kernel_stack_top(boot));
+}

@@ -1,0 +1,342 @@
+/* kernel/ps_services.c: the system services for threads, processes, waits and time: NtCreateThread,
+ * NtTerminate*, NtQueryInformation*, NtWaitFor*, NtDelayExecution, NtYieldExecution, NtDisplayString,
+ * NtQuerySystemTime, NtGetTickCount, NtTestAlert. Every pointer argument is a user pointer. */
+#include "kernel/console.h"
+#include "kernel/ke.h"
+#include "kernel/ob.h"
+#include "kernel/probe.h"
+#include "kernel/sched.h"
+#include "kernel/string.h"
+#include "kernel/sync.h"
+#include "kernel/thread.h"
+
+#define STATUS_NO_YIELD_PERFORMED ((NTSTATUS)0x40000024)
+#define STATUS_INVALID_PARAMETER_MIX ((NTSTATUS)0xC0000030)
+#define DISPLAY_MAX_CHARS 1024
+
+static struct ps_process *current_process(void) { return ps_current_process(); }
+
+/* Copies an optional timeout (LARGE_INTEGER, 4-byte aligned as NT probes it). */
+static NTSTATUS capture_timeout(const int64_t *user_timeout, int64_t *timeout, const int64_t **use)
+{
+    *use = NULL;
+    if (!user_timeout)
+        return STATUS_SUCCESS;
+    NTSTATUS status = ke_copy_from_user(timeout, user_timeout, sizeof *timeout, sizeof(uint32_t));
+    if (NT_SUCCESS(status))
+        *use = timeout;
+    return status;
+}
+
+static NTSTATUS reference_waitable(HANDLE handle, void **object)
+{
+    NTSTATUS status = ob_reference_object_by_handle(current_process(), handle, SYNCHRONIZE, NULL,
+                                                    object, NULL);
+    if (NT_SUCCESS(status) && !ke_is_waitable_type(ob_object_type(*object))) {
+        ob_dereference_object(*object);
+        return STATUS_OBJECT_TYPE_MISMATCH;
+    }
+    return status;
+}
+
+NTSTATUS NtWaitForSingleObject(HANDLE handle, uint32_t alertable, const int64_t *user_timeout)
+{
+    (void)alertable;    /* no APCs yet: an alertable wait is an ordinary one */
+    int64_t timeout;
+    const int64_t *use;
+    void *object;
+    NTSTATUS status = capture_timeout(user_timeout, &timeout, &use);
+    if (NT_SUCCESS(status))
+        status = reference_waitable(handle, &object);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = ke_wait_for_object(object, use);
+    ob_dereference_object(object);
+    return status;
+}
+
+static bool has_duplicates(void *const objects[], uint32_t count)
+{
+    for (uint32_t i = 0; i < count; i++)
+        for (uint32_t j = 0; j < i; j++)
+            if (objects[i] == objects[j])
+                return true;
+    return false;
+}
+
+NTSTATUS NtWaitForMultipleObjects(uint32_t count, const HANDLE *user_handles, uint32_t wait_type,
+                                  uint32_t alertable, const int64_t *user_timeout)
+{
+    (void)alertable;
+    HANDLE handles[MAXIMUM_WAIT_OBJECTS];
+    void *objects[MAXIMUM_WAIT_OBJECTS];
+    int64_t timeout;
+    const int64_t *use;
+    if (count == 0 || count > MAXIMUM_WAIT_OBJECTS)
+        return STATUS_INVALID_PARAMETER_1;
+    if (wait_type != WaitAll && wait_type != WaitAny)
+        return STATUS_INVALID_PARAMETER_3;
+    NTSTATUS status = ke_copy_from_user(handles, user_handles, count * sizeof(HANDLE), sizeof(HANDLE));
+    if (NT_SUCCESS(status))
+        status = capture_timeout(user_timeout, &timeout, &use);
+    uint32_t referenced = 0;
+    for (; NT_SUCCESS(status) && referenced < count; referenced++)
+        status = reference_waitable(handles[referenced], &objects[referenced]);
+    if (!NT_SUCCESS(status) && referenced)
+        referenced--;       /* the failed one holds no reference */
+    if (NT_SUCCESS(status) && wait_type == WaitAll && has_duplicates(objects, count))
+        status = STATUS_INVALID_PARAMETER_MIX;
+    if (NT_SUCCESS(status))
+        status = ke_wait_for_objects(count, objects, (WAIT_TYPE)wait_type, use);
+    for (uint32_t i = 0; i < referenced; i++)
+        ob_dereference_object(objects[i]);
+    return status;
+}
+
+NTSTATUS NtSignalAndWaitForSingleObject(HANDLE signal_handle, HANDLE wait_handle, uint32_t alertable,
+                                        const int64_t *user_timeout)
+{
+    (void)alertable;
+    int64_t timeout;
+    const int64_t *use;
+    void *signal_object, *wait_object;
+    NTSTATUS status = capture_timeout(user_timeout, &timeout, &use);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = ob_reference_object_by_handle(current_process(), signal_handle, 0, NULL, &signal_object,
+                                           NULL);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = reference_waitable(wait_handle, &wait_object);
+    if (NT_SUCCESS(status)) {
+        /* The kernel is not preempted between the two halves, so no one runs in between. */
+        status = ke_signal_by_type(signal_object);
+        if (NT_SUCCESS(status))
+            status = ke_wait_for_object(wait_object, use);
+        ob_dereference_object(wait_object);
+    }
+    ob_dereference_object(signal_object);
+    return status;
+}
+
+NTSTATUS NtDelayExecution(uint32_t alertable, const int64_t *user_interval)
+{
+    (void)alertable;
+    int64_t interval;
+    NTSTATUS status = ke_copy_from_user(&interval, user_interval, sizeof interval, sizeof(uint32_t));
+    if (!NT_SUCCESS(status))
+        return status;
+    return ke_delay_execution(interval);
+}
+
+NTSTATUS NtYieldExecution(void) { return ke_yield() ? STATUS_SUCCESS : STATUS_NO_YIELD_PERFORMED; }
+
+NTSTATUS NtTestAlert(void) { return STATUS_SUCCESS; }   /* no user APCs are ever queued yet */
+
+uint32_t NtGetTickCount(void)
+{
+    return (uint32_t)(ke_get_tick_count() * 1000 / ke_get_timer_hz());
+}
+
+NTSTATUS NtQuerySystemTime(int64_t *user_time)
+{
+    int64_t now = ke_query_system_time();
+    return ke_copy_to_user(user_time, &now, sizeof now, sizeof(uint32_t));
+}
+
+NTSTATUS NtDisplayString(const UNICODE_STRING *user_string)
+{
+    UNICODE_STRING s;
+    static WCHAR chars[DISPLAY_MAX_CHARS];
+    static char text[DISPLAY_MAX_CHARS + 1];
+    NTSTATUS status = ke_copy_from_user(&s, user_string, sizeof s, sizeof(uint32_t));
+    if (!NT_SUCCESS(status))
+        return status;
+    if ((s.Length & 1) || s.Length > s.MaximumLength)
+        return STATUS_INVALID_PARAMETER;
+    size_t n = MIN((size_t)s.Length / 2, (size_t)DISPLAY_MAX_CHARS);
+    status = ke_copy_from_user(chars, s.Buffer, n * sizeof(WCHAR), sizeof(WCHAR));
+    if (!NT_SUCCESS(status))
+        return status;
+    for (size_t i = 0; i < n; i++)
+        text[i] = chars[i] < 0x80 && (chars[i] >= 0x20 || chars[i] == '\n' || chars[i] == '\t') ? (char)chars[i] : '?';
+    io_console_write(text, n, VGA_GREY);
+    return STATUS_SUCCESS;
+}
+
+/* ---- threads ---- */
+
+static NTSTATUS start_from_context(const CONTEXT *ctx, const INITIAL_TEB *teb, struct ps_thread_start *s)
+{
+    *s = (struct ps_thread_start){ .eip = ctx->Eip, .esp = ctx->Esp, .eax = ctx->Eax, .ebx = ctx->Ebx,
+                                   .ecx = ctx->Ecx, .edx = ctx->Edx, .esi = ctx->Esi, .edi = ctx->Edi,
+                                   .ebp = ctx->Ebp };
+    static const INITIAL_TEB none;
+    if (!memcmp(teb, &none, sizeof none))
+        return STATUS_SUCCESS;          /* Pagoda: the kernel allocates a default stack */
+    vaddr_t base = (vaddr_t)(uintptr_t)teb->StackBase, limit = (vaddr_t)(uintptr_t)teb->StackLimit;
+    if (limit >= base || base > mm_split.user_probe_address || limit < MM_LOWEST_USER_ADDRESS ||
+        ctx->Esp > base || ctx->Esp < limit)
+        return STATUS_INVALID_PARAMETER;
+    s->use_given_stack = true;
+    s->stack_base = base;
+    s->stack_limit = limit;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS NtCreateThread(HANDLE *user_handle, ACCESS_MASK access, const OBJECT_ATTRIBUTES *attributes,
+                        HANDLE process_handle, CLIENT_ID *user_client_id, const CONTEXT *user_context,
+                        const INITIAL_TEB *user_initial_teb, uint32_t create_suspended)
+{
+    (void)attributes;   /* threads have no names */
+    static CONTEXT ctx;     /* 716 bytes: too big for a 12 KiB kernel stack's comfort */
+    INITIAL_TEB initial_teb;
+    struct ps_thread_start start;
+    struct ps_process *process;
+    struct ps_thread *thread;
+    NTSTATUS status = ke_probe_user(user_handle, sizeof(HANDLE), sizeof(uint32_t));
+    if (NT_SUCCESS(status) && user_client_id)
+        status = ke_probe_user(user_client_id, sizeof(CLIENT_ID), sizeof(uint32_t));
+    if (NT_SUCCESS(status))
+        status = user_context ? ke_copy_from_user(&ctx, user_context, sizeof ctx, sizeof(uint32_t))
+                              : STATUS_INVALID_PARAMETER;
+    if (NT_SUCCESS(status))
+        status = user_initial_teb ? ke_copy_from_user(&initial_teb, user_initial_teb, sizeof initial_teb,
+                                                      sizeof(uint32_t))
+                                  : STATUS_INVALID_PARAMETER;
+    if (NT_SUCCESS(status))
+        status = start_from_context(&ctx, &initial_teb, &start);
+    if (!NT_SUCCESS(status))
+        return status;
+    start.suspended = (uint8_t)create_suspended != 0;
+    status = ob_reference_object_by_handle(current_process(), process_handle, PROCESS_CREATE_THREAD,
+                                           &ps_process_type, (void **)&process, NULL);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = ps_create_thread(process, &start, &thread);
+    ob_dereference_object(process);
+    if (!NT_SUCCESS(status))
+        return status;
+    HANDLE h;
+    CLIENT_ID cid = { (HANDLE)(uintptr_t)thread->process->unique_id, (HANDLE)(uintptr_t)thread->unique_id };
+    status = ob_insert_handle(current_process(), thread, access, 0, &h);
+    if (NT_SUCCESS(status)) {
+        status = ke_copy_to_user(user_handle, &h, sizeof h, sizeof(uint32_t));
+        if (NT_SUCCESS(status))
+            status = ke_copy_to_user_optional(user_client_id, &cid, sizeof cid, sizeof(uint32_t));
+    }
+    if (!NT_SUCCESS(status))
+        ps_terminate_thread(thread, status);
+    ob_dereference_object(thread);
+    return status;
+}
+
+NTSTATUS NtResumeThread(HANDLE handle, uint32_t *user_previous)
+{
+    struct ps_thread *t;
+    uint32_t previous;
+    NTSTATUS status = user_previous ? ke_probe_user(user_previous, 4, 4) : STATUS_SUCCESS;
+    if (NT_SUCCESS(status))
+        status = ob_reference_object_by_handle(current_process(), handle, THREAD_SUSPEND_RESUME,
+                                               &ps_thread_type, (void **)&t, NULL);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = ps_resume_thread(t, &previous);
+    ob_dereference_object(t);
+    return ke_copy_to_user_optional(user_previous, &previous, sizeof previous, sizeof previous);
+}
+
+NTSTATUS NtTerminateThread(HANDLE handle, NTSTATUS exit_status)
+{
+    struct ps_thread *t;
+    if (!handle)
+        handle = NtCurrentThread();
+    NTSTATUS status = ob_reference_object_by_handle(current_process(), handle, THREAD_TERMINATE,
+                                                    &ps_thread_type, (void **)&t, NULL);
+    if (!NT_SUCCESS(status))
+        return status;
+    bool self = t == ps_current_thread();
+    if (!self && t->state == PS_THREAD_TERMINATED)
+        status = STATUS_THREAD_IS_TERMINATING;
+    else if (!self)
+        ps_terminate_thread(t, exit_status);
+    ob_dereference_object(t);
+    if (self)
+        ps_exit_current_thread(exit_status);
+    return status;
+}
+
+NTSTATUS NtTerminateProcess(HANDLE handle, NTSTATUS exit_status)
+{
+    struct ps_process *p;
+    if (!handle) {      /* NT: end every other thread of the current process, ExitProcess's first step */
+        ps_terminate_process(current_process(), exit_status);
+        return STATUS_SUCCESS;
+    }
+    NTSTATUS status = ob_reference_object_by_handle(current_process(), handle, PROCESS_TERMINATE,
+                                                    &ps_process_type, (void **)&p, NULL);
+    if (!NT_SUCCESS(status))
+        return status;
+    bool self = p == current_process();
+    if (!self && p->thread_count == 0)
+        status = STATUS_PROCESS_IS_TERMINATING;
+    else
+        ps_terminate_process(p, exit_status);
+    ob_dereference_object(p);
+    if (self)
+        ps_exit_current_thread(exit_status);
+    return status;
+}
+
+/* ---- information ---- */
+
+static NTSTATUS return_info(void *user_info, uint32_t length, uint32_t *user_return_length,
+                            const void *info, uint32_t size)
+{
+    NTSTATUS status = STATUS_SUCCESS;
+    if (user_return_length)
+        status = ke_copy_to_user(user_return_length, &size, sizeof size, sizeof size);
+    if (NT_SUCCESS(status) && length != size)
+        status = STATUS_INFO_LENGTH_MISMATCH;
+    if (NT_SUCCESS(status))
+        status = ke_copy_to_user(user_info, info, size, sizeof(uint32_t));
+    return status;
+}
+
+NTSTATUS NtQueryInformationProcess(HANDLE handle, uint32_t info_class, void *user_info,
+                                   uint32_t length, uint32_t *user_return_length)
+{
+    struct ps_process *p;
+    if (info_class != ProcessBasicInformation)
+        return STATUS_INVALID_INFO_CLASS;
+    NTSTATUS status = ob_reference_object_by_handle(current_process(), handle, PROCESS_QUERY_INFORMATION,
+                                                    &ps_process_type, (void **)&p, NULL);
+    if (!NT_SUCCESS(status))
+        return status;
+    PROCESS_BASIC_INFORMATION info = {
+        .ExitStatus = p->exit_status, .PebBaseAddress = (void *)(uintptr_t)p->peb, .AffinityMask = 1,
+        .BasePriority = p->base_priority, .UniqueProcessId = p->unique_id,
+    };
+    ob_dereference_object(p);
+    return return_info(user_info, length, user_return_length, &info, sizeof info);
+}
+
+NTSTATUS NtQueryInformationThread(HANDLE handle, uint32_t info_class, void *user_info, uint32_t length,
+                                  uint32_t *user_return_length)
+{
+    struct ps_thread *t;
+    if (info_class != ThreadBasicInformation)
+        return STATUS_INVALID_INFO_CLASS;
+    NTSTATUS status = ob_reference_object_by_handle(current_process(), handle, THREAD_QUERY_INFORMATION,
+                                                    &ps_thread_type, (void **)&t, NULL);
+    if (!NT_SUCCESS(status))
+        return status;
+    THREAD_BASIC_INFORMATION info = {
+        .ExitStatus = t->state == PS_THREAD_TERMINATED ? t->exit_status : STATUS_PENDING,
+        .TebBaseAddress = (void *)(uintptr_t)t->teb,
+        .ClientId = { (HANDLE)(uintptr_t)t->process->unique_id, (HANDLE)(uintptr_t)t->unique_id },
+        .AffinityMask = 1, .Priority = t->priority, .BasePriority = t->base_priority,
+    };
+    ob_dereference_object(t);
+    return return_info(user_info, length, user_return_length, &info, sizeof info);
+}

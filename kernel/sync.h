@@ -1,0 +1,12 @@
+/* kernel/sync.h: helpers shared by the services that create, open and signal dispatcher objects. */
+#ifndef PAGODA_SYNC_H
+#define PAGODA_SYNC_H
+
+#include "kernel/ob.h"
+
+bool ke_is_waitable_type(const struct ob_type *type);
+/* Signals an event (set), semaphore (release 1) or mutant (release); STATUS_OBJECT_TYPE_MISMATCH for
+ * other objects. */
+NTSTATUS ke_signal_by_type(void *object);
+
+#endif

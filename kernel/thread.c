@@ -1,0 +1,285 @@
+/* kernel/thread.c: threads: the thread object type, creation (kernel stack with a guard page, the
+ * first frames a new thread returns through, TEB and user stack), the first run, the end of a thread
+ * and the freeing of what it held. */
+#include "kernel/arch.h"
+#include "kernel/ke.h"
+#include "kernel/ob.h"
+#include "kernel/sched.h"
+#include "kernel/string.h"
+#include "kernel/thread.h"
+
+#define THREAD_TAG MM_TAG('T', 'h', 'r', 'd')
+#define USER_EFLAGS 0x202u      /* IF and the always-one bit */
+
+static void thread_delete(void *object);
+
+struct ob_type ps_thread_type = {
+    .name = "Thread",
+    .pool_tag = THREAD_TAG,
+    .valid_access = THREAD_ALL_ACCESS,
+    .generic = { READ_CONTROL | THREAD_QUERY_INFORMATION, THREAD_TERMINATE | THREAD_SUSPEND_RESUME,
+                 SYNCHRONIZE, THREAD_ALL_ACCESS },
+    .delete_procedure = thread_delete,
+};
+
+static uint32_t next_unique_id = 4;
+
+uint32_t ps_kernel_stack_top(const struct ps_thread *t)
+{
+    return t->kernel_stack + PS_KERNEL_STACK_PAGES * PAGE_SIZE;
+}
+
+static NTSTATUS allocate_kernel_stack(struct ps_thread *t)
+{
+    vaddr_t va = mm_alloc_system_va(PS_KERNEL_STACK_PAGES + 1);
+    if (!va)
+        return STATUS_NO_MEMORY;
+    for (uint32_t i = 1; i <= PS_KERNEL_STACK_PAGES; i++) {     /* page 0 stays unmapped: the guard */
+        pfn_t pfn = mm_alloc_frame(MM_FRAME_ANY);
+        if (pfn != MM_PFN_NONE && NT_SUCCESS(mm_map_kernel_page(va + i * PAGE_SIZE, pfn, MM_MAP_WRITE)))
+            continue;
+        if (pfn != MM_PFN_NONE)
+            mm_free_frame(pfn);
+        mm_free_pages((void *)(uintptr_t)(va + PAGE_SIZE), i - 1);
+        mm_free_system_va(va, 1);
+        mm_free_system_va(va + i * PAGE_SIZE, PS_KERNEL_STACK_PAGES + 1 - i);
+        return STATUS_NO_MEMORY;
+    }
+    t->kernel_stack = va + PAGE_SIZE;
+    return STATUS_SUCCESS;
+}
+
+static void free_kernel_stack(struct ps_thread *t)
+{
+    if (!t->kernel_stack)
+        return;
+    mm_free_pages((void *)(uintptr_t)t->kernel_stack, PS_KERNEL_STACK_PAGES);
+    mm_free_system_va(t->kernel_stack - PAGE_SIZE, 1);
+    t->kernel_stack = 0;
+}
+
+/* The frames a new thread's first ke_swap_context returns through: callee-saved registers, then
+ * ke_thread_trampoline; above them, for a user thread, the trap frame it "returns" to user mode with. */
+static void build_initial_frames(struct ps_thread *t, const struct ps_thread_start *start)
+{
+    uint32_t *sp = (uint32_t *)(uintptr_t)ps_kernel_stack_top(t);
+    if (!start->kernel_routine) {
+        struct ke_trap_frame *tf = (struct ke_trap_frame *)sp - 1;
+        *tf = (struct ke_trap_frame){
+            .gs = KGDT_R3_DATA | RPL_USER, .fs = KGDT_R3_TEB | RPL_USER,
+            .es = KGDT_R3_DATA | RPL_USER, .ds = KGDT_R3_DATA | RPL_USER,
+            .edi = start->edi, .esi = start->esi, .ebp = start->ebp, .ebx = start->ebx,
+            .edx = start->edx, .ecx = start->ecx, .eax = start->eax,
+            .eip = start->eip, .cs = KGDT_R3_CODE | RPL_USER, .eflags = USER_EFLAGS,
+            .user_esp = start->esp, .user_ss = KGDT_R3_DATA | RPL_USER,
+        };
+        t->trap_frame = tf;
+        sp = (uint32_t *)tf;
+    }
+    *--sp = (uint32_t)(uintptr_t)ke_thread_trampoline;
+    for (int i = 0; i < 4; i++)
+        *--sp = 0;                      /* ebp, ebx, esi, edi */
+    t->kernel_esp = (uint32_t)(uintptr_t)sp;
+}
+
+/* Allocates the TEB and (unless given) the stack in the thread's process, which must be current. */
+static NTSTATUS setup_user_side(struct ps_thread *t, struct ps_thread_start *start)
+{
+    struct ps_process *p = t->process;
+    t->teb = ps_allocate_teb(p);
+    if (!t->teb)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    NTSTATUS status = mm_map_user_pages(t->teb, 1, MM_USER_READWRITE);
+    if (!NT_SUCCESS(status)) {
+        ps_free_teb(p, t->teb);
+        t->teb = 0;
+        return status;
+    }
+    vaddr_t stack_base = start->stack_base, stack_limit = start->stack_limit;
+    if (!start->use_given_stack) {
+        uint32_t size = start->stack_size ? ALIGN_UP(start->stack_size, PAGE_SIZE) : PS_DEFAULT_USER_STACK;
+        t->user_stack_slot = ps_allocate_stack_slot(p);
+        if (!t->user_stack_slot)
+            return STATUS_INSUFFICIENT_RESOURCES;
+        stack_base = t->user_stack_slot + PS_STACK_SLOT_SIZE;
+        stack_limit = stack_base - size;
+        status = mm_map_user_pages(stack_limit, size / PAGE_SIZE, MM_USER_READWRITE);
+        if (!NT_SUCCESS(status)) {
+            ps_free_stack_slot(p, t->user_stack_slot);
+            t->user_stack_slot = 0;
+            return status;
+        }
+        t->user_stack_pages = size / PAGE_SIZE;
+        start->esp = stack_base;
+    }
+    PAGODA_TEB *teb = (PAGODA_TEB *)(uintptr_t)t->teb;
+    teb->NtTib.StackBase = (void *)(uintptr_t)stack_base;
+    teb->NtTib.StackLimit = (void *)(uintptr_t)stack_limit;
+    teb->NtTib.ExceptionList = (void *)(uintptr_t)0xFFFFFFFFu;   /* the end of the SEH chain */
+    teb->NtTib.Self = &teb->NtTib;
+    teb->ClientId.UniqueProcess = (HANDLE)(uintptr_t)p->unique_id;
+    teb->ClientId.UniqueThread = (HANDLE)(uintptr_t)t->unique_id;
+    teb->ProcessEnvironmentBlock = (void *)(uintptr_t)p->peb;
+    return STATUS_SUCCESS;
+}
+
+/* Undoes setup_user_side; the process must be current. */
+static void release_user_side(struct ps_thread *t)
+{
+    if (t->user_stack_slot) {
+        mm_unmap_user_pages(t->user_stack_slot + PS_STACK_SLOT_SIZE - t->user_stack_pages * PAGE_SIZE,
+                            t->user_stack_pages);
+        ps_free_stack_slot(t->process, t->user_stack_slot);
+        t->user_stack_slot = 0;
+    }
+    if (t->teb) {
+        mm_unmap_user_pages(t->teb, 1);
+        ps_free_teb(t->process, t->teb);
+        t->teb = 0;
+    }
+}
+
+static NTSTATUS init_thread(struct ps_thread *t, struct ps_process *process,
+                            struct ps_thread_start *start)
+{
+    ke_init_dispatcher_header(&t->header, KE_THREAD, 0);
+    list_init(&t->owned_mutants);
+    list_init(&t->timer_link);
+    list_init(&t->ready_link);
+    t->process = process;
+    ob_reference_object(process);
+    t->exit_status = STATUS_PENDING;
+    t->priority = t->base_priority = start->priority ? start->priority : PS_PRIORITY_NORMAL;
+    t->kernel_routine = start->kernel_routine;
+    t->kernel_context = start->kernel_context;
+    t->suspend_count = start->suspended ? 1 : 0;
+    uint32_t irq = ke_disable_interrupts();
+    t->unique_id = next_unique_id;
+    next_unique_id += 4;
+    ke_restore_interrupts(irq);
+    NTSTATUS status = allocate_kernel_stack(t);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (!start->kernel_routine) {
+        ps_attach_process(process);
+        status = setup_user_side(t, start);
+        if (!NT_SUCCESS(status))
+            release_user_side(t);
+        ps_detach_process();
+        if (!NT_SUCCESS(status))
+            return status;
+    }
+    build_initial_frames(t, start);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ps_create_thread(struct ps_process *process, const struct ps_thread_start *start_in,
+                          struct ps_thread **out)
+{
+    struct ps_thread_start start = *start_in;
+    struct ps_thread *t;
+    if (process->terminating)
+        return STATUS_PROCESS_IS_TERMINATING;
+    NTSTATUS status = ob_create_object(&ps_thread_type, sizeof *t, NULL, 0, (void **)&t);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = init_thread(t, process, &start);
+    if (!NT_SUCCESS(status)) {
+        t->state = PS_THREAD_TERMINATED;
+        ob_dereference_object(t);       /* thread_delete frees what init_thread got */
+        return status;
+    }
+    ob_reference_object(t);             /* the scheduler's, dropped by ps_reap_thread */
+    uint32_t irq = ke_disable_interrupts();
+    list_insert_tail(&process->threads, &t->process_link);
+    process->thread_count++;
+    t->state = PS_THREAD_INITIALIZED;
+    if (t->suspend_count == 0)
+        ke_ready_thread(t);
+    ke_restore_interrupts(irq);
+    *out = t;
+    return STATUS_SUCCESS;
+}
+
+void ke_thread_startup(void)
+{
+    ke_finish_switch();
+    struct ps_thread *t = ps_current_thread();
+    if (t->kernel_routine) {
+        cpu_sti();
+        t->kernel_routine(t->kernel_context);
+        ps_exit_current_thread(STATUS_SUCCESS);
+    }
+    ke_exit_to_user(t->trap_frame);     /* it may have been terminated before it ever ran */
+}
+
+NORETURN void ps_exit_current_thread(NTSTATUS status)
+{
+    struct ps_thread *t = ps_current_thread();
+    struct ps_process *p = t->process;
+    cpu_sti();
+    ke_abandon_mutants(t);
+    release_user_side(t);
+    t->exit_status = status;
+    uint32_t irq = ke_disable_interrupts();
+    bool last = --p->thread_count == 0;
+    ke_restore_interrupts(irq);
+    if (last) {
+        if (p->exit_status == STATUS_PENDING)
+            p->exit_status = status;
+        ps_process_exit(p);
+    }
+    cpu_cli();
+    t->terminating = true;
+    ke_signal_object(&t->header);
+    t->state = PS_THREAD_TERMINATED;
+    ke_schedule();
+    ke_panic("ps: thread %u ran again after it ended", t->unique_id);
+}
+
+void ps_reap_thread(struct ps_thread *t)
+{
+    free_kernel_stack(t);
+    ob_dereference_object(t);
+}
+
+void ps_terminate_thread(struct ps_thread *t, NTSTATUS status)
+{
+    uint32_t irq = ke_disable_interrupts();
+    if (!t->terminating && t->state != PS_THREAD_TERMINATED) {
+        t->terminating = true;
+        t->exit_status = status;
+        t->suspend_count = 0;
+        if (t->state == PS_THREAD_WAITING)
+            ke_unwait_thread(t, STATUS_THREAD_IS_TERMINATING);
+        else if (t->state == PS_THREAD_INITIALIZED)
+            ke_ready_thread(t);
+    }
+    ke_restore_interrupts(irq);
+}
+
+NTSTATUS ps_resume_thread(struct ps_thread *t, uint32_t *previous)
+{
+    uint32_t irq = ke_disable_interrupts();
+    *previous = t->suspend_count;
+    if (t->suspend_count && --t->suspend_count == 0 && t->state == PS_THREAD_INITIALIZED)
+        ke_ready_thread(t);
+    ke_restore_interrupts(irq);
+    return STATUS_SUCCESS;
+}
+
+static void thread_delete(void *object)
+{
+    struct ps_thread *t = object;
+    if (t->process) {
+        uint32_t irq = ke_disable_interrupts();
+        if (t->state != PS_THREAD_TERMINATED) {     /* never started: creation failed */
+            ke_restore_interrupts(irq);
+            free_kernel_stack(t);
+        } else {
+            list_remove(&t->process_link);
+            ke_restore_interrupts(irq);
+        }
+        ob_dereference_object(t->process);
+    }
+}

@@ -34,7 +34,7 @@ static uint32_t process_count;
 static uint32_t next_process_id = 0x1000;
 static const struct mm_address_space *attached_from;
 extern pfn_t ke_shared_user_data_frame;
-extern uint8_t boot_stack_bottom[];
+extern uint8_t boot_stack_top[];
 
 uint32_t ps_process_count(void) { return process_count; }
 
@@ -315,7 +315,7 @@ void ps_init(void)
     struct ps_thread *boot, *idle;
     if (!ps_system_process->handle_table || !NT_SUCCESS(create_system_thread(&boot, false)))
         ke_panic("ps: cannot create the boot thread");
-    boot->kernel_stack = (vaddr_t)(uintptr_t)boot_stack_bottom;
+    boot->kernel_stack = (vaddr_t)(uintptr_t)boot_stack_top - PS_KERNEL_STACK_PAGES * PAGE_SIZE;
     struct ps_thread_start start = { .kernel_routine = (void (*)(void *))ke_idle_loop,
                                      .priority = PS_PRIORITY_IDLE, .suspended = true };
     status = ps_create_thread(ps_system_process, &start, &idle);

@@ -1,0 +1,154 @@
+/* tests/kernel/ps_user.c: user mode, driven from the kernel: the user test programs (tests/user) run
+ * as processes and must exit with 0; faults in user mode end only the faulting process with the right
+ * status; processes cannot see each other's memory; a spinning process does not starve others; and
+ * 1,000 process lifetimes leak no frame, pool byte or handle. */
+#include "kernel/ke.h"
+#include "kernel/ktest.h"
+#include "kernel/ob.h"
+#include "kernel/string.h"
+#include "kernel/thread.h"
+
+#define PROGRAM_TIMEOUT (-300000000ll)      /* 30 s */
+
+/* Starts image with cmdline; returns the process (one reference) or NULL with *error set. */
+static struct ps_process *start(const char *image, const char *cmdline, const char **error)
+{
+    struct ps_process *p;
+    NTSTATUS status = ps_create_process_from_image(image, cmdline, &p);
+    if (!NT_SUCCESS(status)) {
+        *error = ktest_failf("starting '%s' failed with %08x", cmdline, (uint32_t)status);
+        return NULL;
+    }
+    return p;
+}
+
+/* Waits for p to end; returns its exit status, or ends it and reports a hang. */
+static const char *finish(struct ps_process *p, const char *cmdline, NTSTATUS *exit_status)
+{
+    int64_t timeout = PROGRAM_TIMEOUT;
+    NTSTATUS status = ke_wait_for_object(p, &timeout);
+    const char *error = NULL;
+    if (status == STATUS_TIMEOUT) {
+        ps_terminate_process(p, STATUS_TIMEOUT);
+        ke_wait_for_object(p, NULL);
+        error = ktest_failf("'%s' did not end within 30 s", cmdline);
+    }
+    *exit_status = p->exit_status;
+    ob_dereference_object(p);
+    return error;
+}
+
+static const char *run(const char *image, const char *cmdline, NTSTATUS expected)
+{
+    const char *error = NULL;
+    NTSTATUS exit_status;
+    struct ps_process *p = start(image, cmdline, &error);
+    if (!p)
+        return error;
+    if ((error = finish(p, cmdline, &exit_status)))
+        return error;
+    if (exit_status != expected)
+        return ktest_failf("'%s' exited with %08x (%d failed checks?), expected %08x", cmdline,
+                           (uint32_t)exit_status, (int)exit_status, (uint32_t)expected);
+    return NULL;
+}
+
+KTEST(user, handles) { return run("handles", "handles", 0); }
+KTEST(user, pointers) { return run("pointers", "pointers", 0); }
+KTEST(user, sync) { return run("sync", "sync", 0); }
+KTEST(user, threads) { return run("threads", "threads", 0); }
+
+KTEST(ps, user_faults_end_only_that_process)
+{
+    static const struct {
+        const char *cmdline;
+        NTSTATUS status;
+    } cases[] = {
+        { "faults write_2g", STATUS_ACCESS_VIOLATION },
+        { "faults write_3g", STATUS_ACCESS_VIOLATION },
+        { "faults read_kernel", STATUS_ACCESS_VIOLATION },
+        { "faults null", STATUS_ACCESS_VIOLATION },
+        { "faults write_shared", STATUS_ACCESS_VIOLATION },
+        { "faults gp", STATUS_ACCESS_VIOLATION },
+        { "faults divide", STATUS_INTEGER_DIVIDE_BY_ZERO },
+        { "faults ud2", STATUS_ILLEGAL_INSTRUCTION },
+        { "faults ok", STATUS_SUCCESS },
+    };
+    for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+        const char *error = run("faults", cases[i].cmdline, cases[i].status);
+        if (error)
+            return error;
+    }
+    return NULL;
+}
+
+KTEST(ps, processes_are_isolated)
+{
+    const char *error = NULL;
+    struct ps_process *a = start("isolation", "isolation 11111111", &error);
+    struct ps_process *b = a ? start("isolation", "isolation 22222222", &error) : NULL;
+    NTSTATUS status_a = -1, status_b = -1;
+    const char *error_a = a ? finish(a, "isolation a", &status_a) : NULL;
+    const char *error_b = b ? finish(b, "isolation b", &status_b) : NULL;
+    if (error || error_a || error_b)
+        return error ? error : error_a ? error_a : error_b;
+    KT_EQ(status_a, 0);
+    KT_EQ(status_b, 0);
+    return NULL;
+}
+
+KTEST(ps, spinning_process_does_not_starve_others)
+{
+    const char *error = NULL;
+    struct ps_process *spin = start("spin", "spin", &error);
+    if (!spin)
+        return error;
+    error = run("faults", "faults ok", STATUS_SUCCESS);
+    ps_terminate_process(spin, 0x1234);
+    NTSTATUS exit_status;
+    const char *spin_error = finish(spin, "spin", &exit_status);
+    if (error || spin_error)
+        return error ? error : spin_error;
+    KT_EQ(exit_status, 0x1234);
+    return NULL;
+}
+
+struct usage {
+    uint32_t frames, processes, threads, system_handles;
+    size_t process_bytes, thread_bytes, pool_bytes;
+};
+
+static void measure(struct usage *u)
+{
+    struct mm_frame_stats s;
+    mm_get_frame_stats(&s);
+    u->frames = s.active - s.page_tables;
+    u->processes = ps_process_type.object_count;
+    u->threads = ps_thread_type.object_count;
+    u->system_handles = ob_handle_table_count(ps_system_process->handle_table);
+    u->process_bytes = mm_pool_tag_bytes(ps_process_type.pool_tag);
+    u->thread_bytes = mm_pool_tag_bytes(ps_thread_type.pool_tag);
+    u->pool_bytes = mm_pool_bytes_in_use();
+}
+
+KTEST(ps, thousand_process_lifetimes_leak_nothing)
+{
+    struct usage before, after;
+    const char *error = run("faults", "faults ok", STATUS_SUCCESS);    /* warm up */
+    if (error)
+        return error;
+    measure(&before);
+    for (int i = 0; i < 1000 && !error; i++)
+        error = run("faults", "faults ok", STATUS_SUCCESS);
+    if (error)
+        return error;
+    measure(&after);
+    KT_EQ(after.frames, before.frames);
+    KT_EQ(after.processes, before.processes);
+    KT_EQ(after.threads, before.threads);
+    KT_EQ(after.system_handles, before.system_handles);
+    KT_EQ(after.process_bytes, before.process_bytes);
+    KT_EQ(after.thread_bytes, before.thread_bytes);
+    KT_EQ(after.pool_bytes, before.pool_bytes);
+    return NULL;
+}

@@ -6,6 +6,7 @@
 #include "kernel/console.h"
 #include "kernel/ke.h"
 #include "kernel/ktest.h"
+#include "kernel/ob.h"
 #include "kernel/pic.h"
 #include "kernel/ob.h"
 #include "kernel/thread.h"
@@ -79,6 +80,7 @@ NORETURN void kmain(uint32_t magic, uint32_t mbi)
     ke_cpu_init();
     print_cpu();
     boot_memory();
+    ob_init();
     ke_timer_init(ke_config.timer_hz);
     ob_init();
     ps_init();

@@ -57,7 +57,7 @@ $(BUILD)/ksyms0.c: tools/ksymgen.sh
 
 $(BUILD)/kernel.pass1.elf: $(KERNEL_OBJ) $(BUILD)/obj/ksyms0.o linker.ld
 	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $(KERNEL_OBJ) $(BUILD)/obj/ksyms0.o -lgcc
+	@$(CC) $(LDFLAGS) -o $@ $(KERNEL_OBJ) $(KERNEL_EXTRA) $(BUILD)/obj/ksyms0.o -lgcc
 
 $(BUILD)/ksyms.c: $(BUILD)/kernel.pass1.elf tools/ksymgen.sh
 	@echo "  KSYMS   $@"
@@ -71,7 +71,7 @@ $(BUILD)/obj/ksyms.o: $(BUILD)/ksyms.c
 
 $(BUILD)/kernel.elf: $(KERNEL_OBJ) $(BUILD)/obj/ksyms.o linker.ld
 	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $(KERNEL_OBJ) $(BUILD)/obj/ksyms.o -lgcc
+	@$(CC) $(LDFLAGS) -o $@ $(KERNEL_OBJ) $(KERNEL_EXTRA) $(BUILD)/obj/ksyms.o -lgcc
 	@tools/ksymgen.sh $@ | cmp -s - $(BUILD)/ksyms.c || \
 		{ echo "error: the symbol table moved code between link passes" >&2; rm -f $@; exit 1; }
 

@@ -32,6 +32,10 @@ NORETURN void ktest_run(const char *filter)
     if (!strcmp(filter, "panic") || !strcmp(filter, "panic_stack"))
         ktest_run_panic(filter);
     unsigned planned = 0, passed = 0, failed = 0;
+    uintptr_t start = (uintptr_t)__ktests_start, end = (uintptr_t)__ktests_end;
+    if ((start & 3) || (end - start) % sizeof(struct ktest))
+        ke_panic("ktest: the test table %08x-%08x is misaligned (see linker.ld)", (uint32_t)start,
+                 (uint32_t)end);
     for (const struct ktest *t = __ktests_start; t < __ktests_end; t++)
         planned += selected(filter, t);
     ke_print("ktest: begin %u tests (filter=%s)\n", planned, filter);

@@ -80,7 +80,6 @@ NORETURN void kmain(uint32_t magic, uint32_t mbi)
     ke_cpu_init();
     print_cpu();
     boot_memory();
-    ob_init();
     ke_timer_init(ke_config.timer_hz);
     ob_init();
     ps_init();

@@ -23,11 +23,12 @@ KGDT_R0_PCR  equ 0x30
     align 16
 %endmacro
 
-; 48 stubs, 16 bytes each, so the IDT builder computes stub i as ke_trap_stubs + 16 * i.
+; 64 stubs, 16 bytes each, so the IDT builder computes stub i as ke_trap_stubs + 16 * i; the IDT
+; uses 0-31 (exceptions) and 0x30-0x3F (IRQs, kernel/pic.c).
 align 16
 ke_trap_stubs:
 %assign i 0
-%rep 48
+%rep 64
   %if i == 8 || (i >= 10 && i <= 14) || i == 17 || i == 21 || i == 29 || i == 30
     TRAP_ERR i
   %else

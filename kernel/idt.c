@@ -1,5 +1,5 @@
 /* kernel/idt.c: the interrupt descriptor table: 32 exception gates, 16 IRQ gates (after the PIC
- * remap to 0x20-0x2F), and a task gate for the double fault. All gates are ring 0 for now. */
+ * remap to 0x30-0x3F), a task gate for the double fault, and the int 0x2E system-service gate. */
 #include "kernel/trap.h"
 
 struct idt_gate {
@@ -14,7 +14,7 @@ struct idt_gate {
 #define GATE_TASK         0x85 /* present, DPL 0, task gate */
 #define GATE_INTERRUPT_32_USER 0xee /* present, DPL 3: int 0x2E from user mode */
 #define TRAP_STUB_SIZE    16
-#define TRAP_STUB_COUNT   48
+#define TRAP_STUB_COUNT   64
 
 static struct idt_gate idt[256];
 extern uint8_t ke_trap_stubs[];
@@ -32,9 +32,12 @@ static void set_gate(unsigned vector, uint32_t offset, uint16_t selector, uint8_
 
 void ke_idt_init(void)
 {
-    for (unsigned v = 0; v < TRAP_STUB_COUNT; v++)
+    for (unsigned v = 0; v < TRAP_STUB_COUNT; v++) {
+        if (v >= 32 && v < TRAP_IRQ_BASE)
+            continue;           /* unused vectors stay not-present */
         set_gate(v, (uint32_t)(uintptr_t)(ke_trap_stubs + TRAP_STUB_SIZE * v), KGDT_R0_CODE,
                  GATE_INTERRUPT_32);
+    }
     set_gate(TRAP_DOUBLE_FAULT, 0, KGDT_DF_TSS, GATE_TASK);
     set_gate(TRAP_SYSTEM_SERVICE, (uint32_t)(uintptr_t)ke_system_service_entry, KGDT_R0_CODE,
              GATE_INTERRUPT_32_USER);

@@ -1,7 +1,8 @@
-/* kernel/pic.c: the 8259A pair in cascade. Remapped so IRQs 0-15 arrive on vectors 0x20-0x2F,
+/* kernel/pic.c: the 8259A pair in cascade. Remapped so IRQs 0-15 arrive on vectors 0x30-0x3F,
  * clear of the CPU exceptions; every line starts masked and is unmasked by its driver. */
 #include "kernel/arch.h"
 #include "kernel/pic.h"
+#include "kernel/trap.h"
 
 #define PIC1_CMD       0x20
 #define PIC1_DATA      0x21
@@ -19,9 +20,9 @@ void ke_pic_init(void)
     io_wait();
     outb(PIC2_CMD, ICW1_INIT_ICW4);
     io_wait();
-    outb(PIC1_DATA, 0x20); /* ICW2: vector base */
+    outb(PIC1_DATA, TRAP_IRQ_BASE); /* ICW2: vector base */
     io_wait();
-    outb(PIC2_DATA, 0x28);
+    outb(PIC2_DATA, TRAP_IRQ_BASE + 8);
     io_wait();
     outb(PIC1_DATA, 1 << CASCADE_IRQ); /* ICW3: slave on IRQ 2 */
     io_wait();

@@ -1,4 +1,4 @@
-/* kernel/pic.h: the two 8259A interrupt controllers, remapped to vectors 0x20-0x2F. */
+/* kernel/pic.h: the two 8259A interrupt controllers, remapped to vectors 0x30-0x3F. */
 #ifndef PAGODA_PIC_H
 #define PAGODA_PIC_H
 

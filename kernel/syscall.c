@@ -28,5 +28,7 @@ void ke_system_service(struct ke_trap_frame *tf)
                                         service->argc * sizeof(uint32_t), sizeof(uint32_t));
     if (NT_SUCCESS(status))
         status = ke_call_service(service->handler, args, service->argc);
+    ke_trace("syscall: %s (%u args at %08x) -> %08x\n", service->name, service->argc, tf->edx,
+             (uint32_t)status);
     tf->eax = (uint32_t)status;
 }

@@ -23,7 +23,7 @@
 #define TRAP_DOUBLE_FAULT       8
 #define TRAP_GENERAL_PROTECTION 13
 #define TRAP_PAGE_FAULT         14
-#define TRAP_IRQ_BASE           0x20
+#define TRAP_IRQ_BASE           0x30 /* as NT: clear of the exceptions and of int 0x2A-0x2E */
 #define TRAP_SYSTEM_SERVICE     0x2e
 
 /* Page-fault error code bits. */

@@ -30,7 +30,7 @@ HOST_CFLAGS := -std=c11 -DPAGODA_HOST -O1 -g -Wall -Wextra -Werror -I. -fsanitiz
 # Tests register themselves in .ktests; keep them in the order the files declare them.
 $(BUILD)/obj/tests/%.o: CFLAGS += -fno-toplevel-reorder
 
-.PHONY: all kernel iso run run-gui debug test host-tests deps lint clean
+.PHONY: all kernel iso run run-gui debug test bench host-tests deps lint clean
 .DELETE_ON_ERROR:
 
 all: kernel iso
@@ -98,6 +98,9 @@ debug: all
 
 test:
 	CMDLINE="$(CMDLINE)" tests/run
+
+bench: kernel
+	tools/bench.sh
 
 deps:
 	tools/deps.sh

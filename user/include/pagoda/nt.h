@@ -1,0 +1,83 @@
+/* user/include/pagoda/nt.h: the NT native system services as user-mode C sees them, one prototype
+ * per line of kernel/services.list, with NT's parameter names and the types of kernel/ntapi.h. The
+ * stubs come from tools/gensyscalls.sh (int 0x2E); they are stdcall, so the callee pops. The build
+ * compiles this header with mingw-w64 and compares each _NtX@N decoration with the list
+ * (tools/check-nt-prototypes.sh), so a prototype with the wrong number of arguments fails the build. */
+#ifndef PAGODA_USER_NT_H
+#define PAGODA_USER_NT_H
+
+#include "kernel/ntapi.h"
+#include "kernel/ntstatus.h"
+
+#define NTAPI __attribute__((stdcall))
+
+/* Statuses user mode can see that kernel/ntstatus.h does not define yet (NT's numbers). */
+#ifndef STATUS_INVALID_PARAMETER_MIX
+#define STATUS_INVALID_PARAMETER_MIX ((NTSTATUS)0xC0000030)
+#endif
+#ifndef STATUS_NO_YIELD_PERFORMED
+#define STATUS_NO_YIELD_PERFORMED ((NTSTATUS)0x40000024)
+#endif
+
+/* What NtQueryObject(ObjectNameInformation) returns: the name, its characters after it. */
+typedef struct _OBJECT_NAME_INFORMATION {
+    UNICODE_STRING Name;
+} OBJECT_NAME_INFORMATION;
+
+/* ---- services, in service-number order ---- */
+NTSTATUS NTAPI NtTestAlert(void);
+NTSTATUS NTAPI NtDisplayString(const UNICODE_STRING *String);
+NTSTATUS NTAPI NtClose(HANDLE Handle);
+NTSTATUS NTAPI NtDuplicateObject(HANDLE SourceProcessHandle, HANDLE SourceHandle,
+                                 HANDLE TargetProcessHandle, HANDLE *TargetHandle,
+                                 ACCESS_MASK DesiredAccess, uint32_t HandleAttributes,
+                                 uint32_t Options);
+NTSTATUS NTAPI NtQueryObject(HANDLE Handle, OBJECT_INFORMATION_CLASS ObjectInformationClass,
+                             void *ObjectInformation, uint32_t ObjectInformationLength,
+                             uint32_t *ReturnLength);
+NTSTATUS NTAPI NtYieldExecution(void);
+NTSTATUS NTAPI NtDelayExecution(BOOLEAN Alertable, const LARGE_INTEGER_QUAD *DelayInterval);
+NTSTATUS NTAPI NtWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable,
+                                     const LARGE_INTEGER_QUAD *Timeout);
+NTSTATUS NTAPI NtWaitForMultipleObjects(uint32_t Count, const HANDLE Handles[], WAIT_TYPE WaitType,
+                                        BOOLEAN Alertable, const LARGE_INTEGER_QUAD *Timeout);
+NTSTATUS NTAPI NtSignalAndWaitForSingleObject(HANDLE SignalHandle, HANDLE WaitHandle,
+                                              BOOLEAN Alertable, const LARGE_INTEGER_QUAD *Timeout);
+NTSTATUS NTAPI NtCreateEvent(HANDLE *EventHandle, ACCESS_MASK DesiredAccess,
+                             const OBJECT_ATTRIBUTES *ObjectAttributes, EVENT_TYPE EventType,
+                             BOOLEAN InitialState);
+NTSTATUS NTAPI NtOpenEvent(HANDLE *EventHandle, ACCESS_MASK DesiredAccess,
+                           const OBJECT_ATTRIBUTES *ObjectAttributes);
+NTSTATUS NTAPI NtSetEvent(HANDLE EventHandle, int32_t *PreviousState);
+NTSTATUS NTAPI NtResetEvent(HANDLE EventHandle, int32_t *PreviousState);
+NTSTATUS NTAPI NtCreateSemaphore(HANDLE *SemaphoreHandle, ACCESS_MASK DesiredAccess,
+                                 const OBJECT_ATTRIBUTES *ObjectAttributes, int32_t InitialCount,
+                                 int32_t MaximumCount);
+NTSTATUS NTAPI NtOpenSemaphore(HANDLE *SemaphoreHandle, ACCESS_MASK DesiredAccess,
+                               const OBJECT_ATTRIBUTES *ObjectAttributes);
+NTSTATUS NTAPI NtReleaseSemaphore(HANDLE SemaphoreHandle, int32_t ReleaseCount,
+                                  int32_t *PreviousCount);
+NTSTATUS NTAPI NtCreateMutant(HANDLE *MutantHandle, ACCESS_MASK DesiredAccess,
+                              const OBJECT_ATTRIBUTES *ObjectAttributes, BOOLEAN InitialOwner);
+NTSTATUS NTAPI NtOpenMutant(HANDLE *MutantHandle, ACCESS_MASK DesiredAccess,
+                            const OBJECT_ATTRIBUTES *ObjectAttributes);
+NTSTATUS NTAPI NtReleaseMutant(HANDLE MutantHandle, int32_t *PreviousCount);
+NTSTATUS NTAPI NtCreateThread(HANDLE *ThreadHandle, ACCESS_MASK DesiredAccess,
+                              const OBJECT_ATTRIBUTES *ObjectAttributes, HANDLE ProcessHandle,
+                              CLIENT_ID *ClientId, const CONTEXT *ThreadContext,
+                              const INITIAL_TEB *InitialTeb, BOOLEAN CreateSuspended);
+NTSTATUS NTAPI NtResumeThread(HANDLE ThreadHandle, uint32_t *PreviousSuspendCount);
+NTSTATUS NTAPI NtTerminateThread(HANDLE ThreadHandle, NTSTATUS ExitStatus);
+NTSTATUS NTAPI NtTerminateProcess(HANDLE ProcessHandle, NTSTATUS ExitStatus);
+NTSTATUS NTAPI NtQueryInformationProcess(HANDLE ProcessHandle,
+                                         PROCESSINFOCLASS ProcessInformationClass,
+                                         void *ProcessInformation,
+                                         uint32_t ProcessInformationLength, uint32_t *ReturnLength);
+NTSTATUS NTAPI NtQueryInformationThread(HANDLE ThreadHandle, THREADINFOCLASS ThreadInformationClass,
+                                        void *ThreadInformation, uint32_t ThreadInformationLength,
+                                        uint32_t *ReturnLength);
+NTSTATUS NTAPI NtQuerySystemTime(LARGE_INTEGER_QUAD *SystemTime);
+/* NT's NtGetTickCount returns milliseconds since boot (not an NTSTATUS). */
+uint32_t NTAPI NtGetTickCount(void);
+
+#endif

@@ -35,6 +35,8 @@ $(BUILD)/obj/tests/%.o: CFLAGS += -fno-toplevel-reorder
 
 all: kernel iso
 
+include user/user.mk
+
 kernel: $(BUILD)/kernel.elf
 
 iso: $(BUILD)/pagoda.iso

@@ -5,6 +5,7 @@
 #ifndef PAGODA_FLAT_H
 #define PAGODA_FLAT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define PAGODA_FLAT_MAGIC 0x4C464750u   /* "PGFL" */
@@ -19,5 +20,12 @@ struct pagoda_flat_header {
     uint32_t memory_size;   /* bytes in memory, .bss included (>= file_size) */
     uint32_t stack_size;    /* initial thread's stack; 0 = the default (64 KiB) */
 };
+
+/* Checks an image of `size` bytes before anything trusts its header: the magic, header_size,
+ * file_size == size, file_size <= memory_size <= PAGODA_FLAT_MAX_SIZE, an entry inside the file past
+ * the header, a stack of whole pages no larger than PAGODA_FLAT_MAX_SIZE. Returns NULL when the
+ * image is valid, else what is wrong. Pure C (kernel/flat.c): the loader, the build
+ * (tools/flatcheck.c) and the tests share it. */
+const char *ke_flat_check(const void *image, size_t size);
 
 #endif

@@ -31,7 +31,9 @@ struct tc_case {
     X(physmap_reserved_wins)                                                                       \
     X(physmap_exclusions_and_alignment)                                                            \
     X(physmap_odd_entries)                                                                         \
-    X(physmap_mem_limit)
+    X(physmap_mem_limit)                                                                           \
+    X(flat_valid_images)                                                                           \
+    X(flat_bad_headers)
 
 #define TC_DECLARE(n) const char *tc_##n(void);
 TC_LIST(TC_DECLARE)

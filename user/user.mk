@@ -1,12 +1,114 @@
 # user/user.mk: the user-mode side of the build, included from the top Makefile.
-#   - tools/flatcheck: the build's check of a linked flat image, with the loader's ke_flat_check
+#   - the flat runtime (user/rt) and every tests/user/NAME.c linked into build/user/NAME.bin
+#     (checked by tools/flatcheck with the loader's own ke_flat_check)
+#   - the checks that user/include/pagoda/nt.h matches the list (mingw-w64) and that the PE stubs
+#     assemble; `make user` builds all of it without the kernel.
 
-FLATCHECK := $(BUILD)/tools/flatcheck
+USER_CC    := $(CC)
+MINGW_CC   ?= i686-w64-mingw32-gcc
+USER_BUILD := $(BUILD)/user
+USER_OBJ   := $(USER_BUILD)/obj
+
+# The issue's flags, plus: dependency files, no unwind tables (nothing reads them), the generated
+# service numbers (build/user/include/pagoda/services.h).
+USER_CFLAGS  := -m32 -march=i486 -std=c11 -ffreestanding -fno-pie -fno-stack-protector -O2 \
+                -fno-omit-frame-pointer -nostdlib -Wall -Wextra -Werror -I. -Iuser/include \
+                -I$(USER_BUILD)/include -fno-asynchronous-unwind-tables -MMD -MP
+USER_LDFLAGS := -m32 -nostdlib -static -no-pie -T user/rt/flat.ld -Wl,--build-id=none \
+                -Wl,--orphan-handling=error -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
+
+# The runtime: user/rt, the generated stubs, and the kernel's pure printf engine and string
+# functions compiled again for user mode.
+USER_RT_C    := $(wildcard user/rt/*.c) kernel/format.c kernel/string.c
+USER_RT_OBJS := $(USER_OBJ)/user/rt/crt0.o $(USER_OBJ)/syscalls.o \
+                $(patsubst %.c,$(USER_OBJ)/%.o,$(USER_RT_C))
+
+USER_PROGRAMS := $(patsubst tests/user/%.c,%,$(wildcard tests/user/*.c))
+USER_BINS     := $(USER_PROGRAMS:%=$(USER_BUILD)/%.bin)
+USER_SERVICES_H := $(USER_BUILD)/include/pagoda/services.h
+FLATCHECK     := $(BUILD)/tools/flatcheck
+
+.PHONY: user user-host-tests user-lint
+# Keep the objects and ELF files of the programs (make would delete them as intermediates).
+.SECONDARY: $(USER_RT_OBJS) $(USER_PROGRAMS:%=$(USER_OBJ)/tests/user/%.o) \
+            $(USER_PROGRAMS:%=$(USER_BUILD)/%.elf)
+
+user: $(USER_BINS) $(USER_BUILD)/nt-prototypes.ok $(USER_BUILD)/syscalls-pe.o
+
+# ---- generated from kernel/services.list ----
+$(USER_BUILD)/syscalls.asm: kernel/services.list tools/gensyscalls.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@tools/gensyscalls.sh stubs-elf $< > $@
+
+$(USER_BUILD)/syscalls-pe.asm: kernel/services.list tools/gensyscalls.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@tools/gensyscalls.sh stubs-pe $< > $@
+
+$(USER_SERVICES_H): kernel/services.list tools/gensyscalls.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@tools/gensyscalls.sh header $< > $@
+
+$(USER_OBJ)/syscalls.o: $(USER_BUILD)/syscalls.asm
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	@$(NASM) $(NASMFLAGS) $< -o $@
+
+# The PE flavour is for the later ntdll; assembling it now keeps the generator honest.
+$(USER_BUILD)/syscalls-pe.o: $(USER_BUILD)/syscalls-pe.asm
+	@echo "  NASM    $<"
+	@$(NASM) -f win32 -w+all $< -o $@
+
+$(USER_BUILD)/nt-prototypes.ok: kernel/services.list user/include/pagoda/nt.h kernel/ntapi.h \
+                                kernel/ntstatus.h tools/check-nt-prototypes.sh tools/gensyscalls.sh
+	@mkdir -p $(dir $@)
+	@echo "  CHECK   user/include/pagoda/nt.h against kernel/services.list"
+	@MINGW_CC=$(MINGW_CC) tools/check-nt-prototypes.sh kernel/services.list user/include/pagoda/nt.h
+	@touch $@
+
+# ---- the runtime and the programs ----
+$(USER_OBJ)/%.o: %.c $(USER_SERVICES_H)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (user)"
+	@$(USER_CC) $(USER_CFLAGS) -c $< -o $@
+
+$(USER_OBJ)/user/rt/crt0.o: user/rt/crt0.asm
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	@$(NASM) $(NASMFLAGS) $< -o $@
+
+$(USER_BUILD)/%.elf: $(USER_OBJ)/tests/user/%.o $(USER_RT_OBJS) user/rt/flat.ld
+	@echo "  LD      $@"
+	@$(USER_CC) $(USER_LDFLAGS) -o $@ $< $(USER_RT_OBJS) -lgcc
 
 $(FLATCHECK): tools/flatcheck.c kernel/flat.c kernel/flat.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
 	@$(HOSTCC) -std=c11 -DPAGODA_HOST -O1 -Wall -Wextra -Werror -I. -o $@ tools/flatcheck.c kernel/flat.c
 
+# Every program waits for the prototype check, so `make kernel` cannot embed programs built
+# against a header that disagrees with the list.
+$(USER_BUILD)/%.bin: $(USER_BUILD)/%.elf $(FLATCHECK) $(USER_BUILD)/nt-prototypes.ok
+	@echo "  FLAT    $@"
+	@objcopy -O binary $< $@.tmp
+	@$(FLATCHECK) $@.tmp $$(nm $< | awk '$$3 == "_start" { print $$1 }')
+	@mv $@.tmp $@
+
+# ---- lint: the user side's C, with the kernel's clang-format style ----
+lint: user-lint
+
+user-lint:
+	clang-format --dry-run --Werror $(wildcard user/rt/*.c user/rt/*.h user/include/pagoda/*.h \
+	    tests/user/*.c tests/host/test_user_rt.c tools/flatcheck.c)
+
 # ---- host tests ----
-HOST_SHARED += kernel/flat.c
+HOST_SHARED += kernel/flat.c user/rt/cmdline.c
+
+host-tests: user-host-tests
+
+user-host-tests:
+	@tests/host/test_gensyscalls.sh
+
+-include $(patsubst %.o,%.d,$(filter $(USER_OBJ)/%,$(USER_RT_OBJS)) $(USER_PROGRAMS:%=$(USER_OBJ)/tests/user/%.o))

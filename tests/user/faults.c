@@ -1,0 +1,68 @@
+/* tests/user/faults.c: does one forbidden thing, chosen by argv[1], and must not survive it: the
+ * kernel ends the process with the exception's status as its exit status, which the kernel-side
+ * test compares (docs/user-mode.md lists the expected status of each mode). Mode "ok" exits 0; a
+ * process that survives its mode reports it and exits with FAULTS_SURVIVED.
+ *
+ *   write_2g      write 0x80000000 (system space with split=2G; unmapped user space with 3G)
+ *   write_3g      write 0xC0000000 (system space)          -> STATUS_ACCESS_VIOLATION
+ *   read_kernel   read 0xC0100000 (the kernel image)
+ *   null          write address 0
+ *   write_shared  write KUSER_SHARED_DATA (read-only)
+ *   jump_kernel   call 0xC0100000 (execute kernel code)
+ *   divide        divide by zero                           -> STATUS_INTEGER_DIVIDE_BY_ZERO
+ *   ud2           an undefined opcode                      -> STATUS_ILLEGAL_INSTRUCTION
+ *   gp            cli at CPL 3 (a privileged instruction)  -> STATUS_PRIVILEGED_INSTRUCTION
+ *   hlt           hlt at CPL 3                             -> STATUS_PRIVILEGED_INSTRUCTION
+ *   int3          a breakpoint, with no debugger           -> STATUS_BREAKPOINT */
+#include "user/rt/rt.h"
+
+#define FAULTS_SURVIVED 0x5EA1
+
+static void write_to(uintptr_t address) { *(volatile uint32_t *)address = 0x0BADF00D; }
+static uint32_t read_from(uintptr_t address) { return *(volatile uint32_t *)address; }
+
+static void divide_by_zero(void)
+{
+    uint32_t eax = 1, edx = 0, zero = 0;
+    __asm__ volatile("divl %2" : "+a"(eax), "+d"(edx) : "r"(zero) : "cc");
+}
+
+static void jump_to(uintptr_t address)
+{
+    __asm__ volatile("call *%0" : : "r"(address) : "memory", "eax", "ecx", "edx");
+}
+
+int main(int argc, char **argv)
+{
+    const char *mode = argc > 1 ? argv[1] : "";
+    if (strcmp(mode, "ok") == 0)
+        return 0;
+    else if (strcmp(mode, "write_2g") == 0)
+        write_to(0x80000000u);
+    else if (strcmp(mode, "write_3g") == 0)
+        write_to(0xC0000000u);
+    else if (strcmp(mode, "read_kernel") == 0)
+        read_from(0xC0100000u);
+    else if (strcmp(mode, "null") == 0)
+        write_to(0);
+    else if (strcmp(mode, "write_shared") == 0)
+        write_to(KUSER_SHARED_DATA_ADDRESS);
+    else if (strcmp(mode, "jump_kernel") == 0)
+        jump_to(0xC0100000u);
+    else if (strcmp(mode, "divide") == 0)
+        divide_by_zero();
+    else if (strcmp(mode, "ud2") == 0)
+        __asm__ volatile("ud2");
+    else if (strcmp(mode, "gp") == 0)
+        __asm__ volatile("cli");
+    else if (strcmp(mode, "hlt") == 0)
+        __asm__ volatile("hlt");
+    else if (strcmp(mode, "int3") == 0)
+        __asm__ volatile("int3");
+    else {
+        rt_print("  faults: unknown mode \"%s\"\n", mode);
+        return FAULTS_SURVIVED;
+    }
+    rt_print("  faults: %s: the process survived\n", mode);
+    return FAULTS_SURVIVED;
+}

@@ -1,0 +1,70 @@
+/* user/rt/check.c: how the test programs (tests/user) check and report. A failure is one line,
+ * "  PROGRAM: SUBTEST: ...", indented so that the kernel's harness, which counts lines starting with
+ * "ok " and "FAIL ", never mistakes it for a result; the kernel test judges the exit status, which
+ * is the number of failed checks. */
+#include "kernel/format.h"
+#include "user/rt/rt.h"
+
+volatile uint32_t rt_failures;
+const char *volatile rt_subtest = "";
+
+static void count_failure(void) { __atomic_fetch_add(&rt_failures, 1, __ATOMIC_RELAXED); }
+
+void rt_fail(int line, const char *fmt, ...)
+{
+    char message[RT_PRINT_MAX / 2];
+    va_list ap;
+    va_start(ap, fmt);
+    ke_vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    count_failure();
+    rt_print("  %s: %s: %s (line %d)\n", rt_name, rt_subtest, message, line);
+}
+
+bool rt_check_status(int line, const char *expr, NTSTATUS actual, NTSTATUS expected)
+{
+    if (actual == expected)
+        return true;
+    rt_fail(line, "%s returned 0x%08X, expected 0x%08X", expr, (uint32_t)actual,
+            (uint32_t)expected);
+    return false;
+}
+
+bool rt_check_value(int line, const char *expr, uint32_t actual, uint32_t expected)
+{
+    if (actual == expected)
+        return true;
+    rt_fail(line, "%s is 0x%X (%d), expected 0x%X (%d)", expr, actual, (int32_t)actual, expected,
+            (int32_t)expected);
+    return false;
+}
+
+bool rt_check_true(int line, const char *expr, bool value)
+{
+    if (!value)
+        rt_fail(line, "expected %s", expr);
+    return value;
+}
+
+int rt_run_subtests(int argc, char **argv, const struct rt_subtest *tests, size_t count)
+{
+    if (argc < 2) {
+        for (size_t i = 0; i < count; i++) {
+            rt_subtest = tests[i].name;
+            tests[i].run();
+        }
+        return (int)rt_failures;
+    }
+    for (int a = 1; a < argc; a++) {
+        size_t i = 0;
+        while (i < count && strcmp(tests[i].name, argv[a]) != 0)
+            i++;
+        rt_subtest = argv[a];
+        if (i == count) {
+            FAIL("no such sub-test");
+            continue;
+        }
+        tests[i].run();
+    }
+    return (int)rt_failures;
+}

@@ -1,6 +1,8 @@
 # user/user.mk: the user-mode side of the build, included from the top Makefile.
 #   - the flat runtime (user/rt) and every tests/user/NAME.c linked into build/user/NAME.bin
 #     (checked by tools/flatcheck with the loader's own ke_flat_check)
+#   - build/user_images.asm: every .bin incbin'd into the kernel (kernel/embedded.h)
+#   - build/service_table.c: the kernel's dispatch table from kernel/services.list
 #   - the checks that user/include/pagoda/nt.h matches the list (mingw-w64) and that the PE stubs
 #     assemble; `make user` builds all of it without the kernel.
 
@@ -28,7 +30,7 @@ USER_BINS     := $(USER_PROGRAMS:%=$(USER_BUILD)/%.bin)
 USER_SERVICES_H := $(USER_BUILD)/include/pagoda/services.h
 FLATCHECK     := $(BUILD)/tools/flatcheck
 
-.PHONY: user user-host-tests user-lint
+.PHONY: user user-host-tests user-lint user-list-force
 # Keep the objects and ELF files of the programs (make would delete them as intermediates).
 .SECONDARY: $(USER_RT_OBJS) $(USER_PROGRAMS:%=$(USER_OBJ)/tests/user/%.o) \
             $(USER_PROGRAMS:%=$(USER_BUILD)/%.elf)
@@ -36,6 +38,16 @@ FLATCHECK     := $(BUILD)/tools/flatcheck
 user: $(USER_BINS) $(USER_BUILD)/nt-prototypes.ok $(USER_BUILD)/syscalls-pe.o
 
 # ---- generated from kernel/services.list ----
+$(BUILD)/service_table.c: kernel/services.list tools/gensyscalls.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@tools/gensyscalls.sh table $< > $@
+
+$(BUILD)/obj/service_table.o: $(BUILD)/service_table.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
+
 $(USER_BUILD)/syscalls.asm: kernel/services.list tools/gensyscalls.sh
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
@@ -95,6 +107,24 @@ $(USER_BUILD)/%.bin: $(USER_BUILD)/%.elf $(FLATCHECK) $(USER_BUILD)/nt-prototype
 	@objcopy -O binary $< $@.tmp
 	@$(FLATCHECK) $@.tmp $$(nm $< | awk '$$3 == "_start" { print $$1 }')
 	@mv $@.tmp $@
+
+# ---- embedding into the kernel ----
+# The list of programs is a file that changes only when the set does, so that adding or removing a
+# program regenerates build/user_images.asm.
+$(USER_BUILD)/programs.list: user-list-force
+	@mkdir -p $(dir $@)
+	@echo '$(USER_PROGRAMS)' | cmp -s - $@ || echo '$(USER_PROGRAMS)' > $@
+
+$(BUILD)/user_images.asm: $(USER_BUILD)/programs.list tools/genembedded.sh
+	@echo "  GEN     $@"
+	@tools/genembedded.sh $(USER_BINS) > $@
+
+$(BUILD)/obj/user_images.o: $(BUILD)/user_images.asm $(USER_BINS)
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	@$(NASM) $(NASMFLAGS) $< -o $@
+
+KERNEL_OBJ += $(BUILD)/obj/service_table.o $(BUILD)/obj/user_images.o
 
 # ---- lint: the user side's C, with the kernel's clang-format style ----
 lint: user-lint

@@ -180,12 +180,13 @@ NTSTATUS ps_create_process(const char *name, const char *command_line, struct ps
 static NTSTATUS check_flat_header(const struct ke_embedded_image *image,
                                   const struct pagoda_flat_header *h)
 {
-    if (image->size < sizeof *h || h->magic != PAGODA_FLAT_MAGIC || h->header_size != sizeof *h ||
-        h->file_size > image->size || h->file_size < sizeof *h || h->memory_size < h->file_size ||
-        h->memory_size > PAGODA_FLAT_MAX_SIZE || h->entry < PAGODA_FLAT_BASE + sizeof *h ||
-        h->entry >= PAGODA_FLAT_BASE + h->file_size || h->stack_size > PS_MAX_USER_STACK)
-        return STATUS_INVALID_IMAGE_FORMAT;
-    return STATUS_SUCCESS;
+    const char *problem = ke_flat_check(image->data, image->size);
+    if (!problem && h->stack_size > PS_MAX_USER_STACK)
+        problem = "stack_size is larger than a thread's stack slot";
+    if (!problem)
+        return STATUS_SUCCESS;
+    ke_warn("ps: image '%s' is not a valid flat image: %s\n", image->name, problem);
+    return STATUS_INVALID_IMAGE_FORMAT;
 }
 
 static NTSTATUS load_flat_image(struct ps_process *p, const struct ke_embedded_image *image,

@@ -106,6 +106,11 @@ typedef struct _OBJECT_BASIC_INFORMATION {     /* 56 bytes, as NT returns it */
     int64_t CreateTime;
 } OBJECT_BASIC_INFORMATION;
 
+/* ObjectNameInformation: the full path (empty for an unnamed object), its characters after it. */
+typedef struct _OBJECT_NAME_INFORMATION {
+    UNICODE_STRING Name;
+} OBJECT_NAME_INFORMATION;
+
 /* ObjectTypeInformation returns this header followed by the name's characters. */
 typedef struct _PAGODA_OBJECT_TYPE_INFORMATION {
     UNICODE_STRING TypeName;

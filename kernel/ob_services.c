@@ -1,5 +1,6 @@
 /* kernel/ob_services.c: the object manager's system services: NtClose, NtDuplicateObject and
  * NtQueryObject. Handles are the current process's; pointers are user pointers (kernel/probe.h). */
+#include "kernel/arch.h"
 #include "kernel/ob_services.h"
 #include "kernel/obp.h"
 #include "kernel/probe.h"
@@ -36,7 +37,7 @@ static NTSTATUS insert_duplicate(struct ps_process *target, void *object, ACCESS
     NTSTATUS status = ob_insert_handle(target, object, access, attributes, &handle);
     if (!NT_SUCCESS(status))
         return status;
-    status = ke_copy_to_user_optional(target_handle, &handle, sizeof handle, sizeof handle);
+    status = ke_copy_to_user_optional(target_handle, &handle, sizeof handle, 1);
     if (!NT_SUCCESS(status))
         ob_close_handle(target, handle);
     return status;
@@ -58,7 +59,7 @@ NTSTATUS NtDuplicateObject(HANDLE source_process_handle, HANDLE source_handle,
     NTSTATUS status = STATUS_INVALID_PARAMETER;
     if ((options & ~DUPLICATE_VALID_OPTIONS) || (handle_attributes & ~OBJ_VALID_ATTRIBUTES))
         goto out;
-    status = ke_probe_user(target_handle, sizeof(HANDLE), sizeof(HANDLE));
+    status = ke_probe_user_write(target_handle, sizeof(HANDLE), 1);
     if (NT_SUCCESS(status))
         status = ob_reference_object_by_handle(current, source_process_handle, PROCESS_DUP_HANDLE,
                                                &ps_process_type, &source, NULL);
@@ -92,6 +93,8 @@ static uint32_t type_information_length(const struct ob_type *type)
 }
 
 /* The counts exclude the reference NtQueryObject itself holds. */
+static size_t full_name(void *object, WCHAR path[OBP_MAX_NAME + 1]);
+
 static NTSTATUS query_basic(void *object, ACCESS_MASK granted, uint32_t attributes, void *info,
                             uint32_t length, uint32_t *needed)
 {
@@ -106,7 +109,50 @@ static NTSTATUS query_basic(void *object, ACCESS_MASK granted, uint32_t attribut
     basic.PointerCount = ob_pointer_count(object) - 1;
     basic.NonPagedPoolUsage = sizeof(struct ob_header) + obp_header(object)->body_size;
     basic.TypeInformationLength = type_information_length(ob_object_type(object));
+    WCHAR path[OBP_MAX_NAME + 1];
+    size_t chars = full_name(object, path);
+    basic.NameInformationLength =
+        chars ? (uint32_t)(sizeof(OBJECT_NAME_INFORMATION) + (chars + 1) * sizeof(WCHAR)) : 0;
     return ke_copy_to_user(info, &basic, sizeof basic, sizeof(uint32_t));
+}
+
+/* Writes the object's full path, right to left, ending at path[OBP_MAX_NAME]; returns its length in
+ * characters (0 for an unnamed object). */
+static size_t full_name(void *object, WCHAR path[OBP_MAX_NAME + 1])
+{
+    size_t at = OBP_MAX_NAME;
+    uint32_t irq = ke_disable_interrupts();
+    for (struct ob_header *h = obp_header(object); h->directory && h->name_chars;
+         h = obp_header(h->directory)) {
+        if (h->name_chars + 1u > at)
+            break;      /* cannot happen: names are checked against OBP_MAX_NAME */
+        at -= h->name_chars;
+        memcpy(&path[at], h->name, h->name_chars * sizeof(WCHAR));
+        path[--at] = '\\';
+    }
+    ke_restore_interrupts(irq);
+    return OBP_MAX_NAME - at;
+}
+
+/* OBJECT_NAME_INFORMATION, then the path's characters and a NUL; Name.Buffer points at them in the
+ * caller's buffer. An unnamed object has an empty name. */
+static NTSTATUS query_name(void *object, void *info, uint32_t length, uint32_t *needed)
+{
+    static struct {
+        OBJECT_NAME_INFORMATION header;
+        WCHAR chars[OBP_MAX_NAME + 1];
+    } buffer;
+    WCHAR path[OBP_MAX_NAME + 1];
+    size_t chars = full_name(object, path);
+    *needed = (uint32_t)(sizeof buffer.header + (chars ? (chars + 1) * sizeof(WCHAR) : 0));
+    if (length < *needed)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    memset(&buffer, 0, sizeof buffer);
+    memcpy(buffer.chars, &path[OBP_MAX_NAME - chars], chars * sizeof(WCHAR));
+    buffer.header.Name.Length = (uint16_t)(chars * sizeof(WCHAR));
+    buffer.header.Name.MaximumLength = (uint16_t)(chars ? (chars + 1) * sizeof(WCHAR) : 0);
+    buffer.header.Name.Buffer = chars ? (WCHAR *)((uint8_t *)info + sizeof buffer.header) : NULL;
+    return ke_copy_to_user(info, &buffer, *needed, sizeof(uint32_t));
 }
 
 /* PAGODA_OBJECT_TYPE_INFORMATION, then the name with a terminating NUL; TypeName.Buffer points at
@@ -140,11 +186,12 @@ NTSTATUS NtQueryObject(HANDLE handle, OBJECT_INFORMATION_CLASS info_class, void 
     ACCESS_MASK granted = 0;
     uint32_t attributes = 0, needed = 0;
     NTSTATUS status = STATUS_INVALID_INFO_CLASS;
-    if (info_class != ObjectBasicInformation && info_class != ObjectTypeInformation)
+    if (info_class != ObjectBasicInformation && info_class != ObjectTypeInformation &&
+        info_class != ObjectNameInformation)
         goto out;
-    status = ke_probe_user(info, length, sizeof(uint32_t));
-    if (NT_SUCCESS(status))
-        status = ke_probe_user(return_length, sizeof(uint32_t), sizeof(uint32_t));
+    status = ke_probe_user_write(info, length, sizeof(uint32_t));
+    if (NT_SUCCESS(status) && return_length)
+        status = ke_probe_user_write(return_length, sizeof(uint32_t), 1);
     if (NT_SUCCESS(status))
         status = obp_reference_by_handle(ps_current_process(), handle, 0, NULL, &object, &granted,
                                          &attributes);
@@ -152,10 +199,12 @@ NTSTATUS NtQueryObject(HANDLE handle, OBJECT_INFORMATION_CLASS info_class, void 
         goto out;
     if (info_class == ObjectBasicInformation)
         status = query_basic(object, granted, attributes, info, length, &needed);
+    else if (info_class == ObjectNameInformation)
+        status = query_name(object, info, length, &needed);
     else
         status = query_type(object, info, length, &needed);
     if ((NT_SUCCESS(status) || status == STATUS_INFO_LENGTH_MISMATCH) &&
-        !NT_SUCCESS(ke_copy_to_user_optional(return_length, &needed, sizeof needed, sizeof needed)))
+        !NT_SUCCESS(ke_copy_to_user_optional(return_length, &needed, sizeof needed, 1)))
         status = STATUS_ACCESS_VIOLATION;
 out:
     dereference_optional(object);

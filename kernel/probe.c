@@ -12,13 +12,29 @@ NTSTATUS ke_probe_user(const void *p, size_t length, size_t alignment)
 {
     uintptr_t address = (uintptr_t)p, limit = mm_split.user_probe_address;
     ASSERT(alignment != 0 && (alignment & (alignment - 1)) == 0);
+    if (length == 0)
+        return STATUS_SUCCESS;      /* NT checks nothing, not even the alignment, for 0 bytes */
     if (address & (alignment - 1))
         return STATUS_DATATYPE_MISALIGNMENT;
-    if (length == 0)
-        return STATUS_SUCCESS;
     if (address > limit || length > limit - address)
         return STATUS_ACCESS_VIOLATION;
     return STATUS_SUCCESS;
+}
+
+/* See probe.h: NT's ProbeForWrite touches every page, so that an output that cannot be written
+ * fails before the service changes anything. */
+NTSTATUS ke_probe_user_write(void *p, size_t length, size_t alignment)
+{
+    NTSTATUS status = ke_probe_user(p, length, alignment);
+    uintptr_t address = (uintptr_t)p, end = address + length;
+    while (NT_SUCCESS(status) && address < end) {
+        uint8_t byte;
+        status = ke_copy_safe(&byte, (void *)address, 1);
+        if (NT_SUCCESS(status))
+            status = ke_copy_safe((void *)address, &byte, 1);
+        address = (address | PAGE_MASK) + 1;
+    }
+    return status;
 }
 
 /* Probes user_src, then copies; a fault on the way gives STATUS_ACCESS_VIOLATION. */
@@ -54,6 +70,14 @@ static NTSTATUS check_attributes(const OBJECT_ATTRIBUTES *oa)
     return STATUS_SUCCESS;
 }
 
+/* Without a root directory a name must be a full path (NT's ObpLookupObjectName). */
+static NTSTATUS check_path(const UNICODE_STRING *us, const WCHAR *first)
+{
+    if (us->Length && *first != '\\')
+        return STATUS_OBJECT_PATH_SYNTAX_BAD;
+    return STATUS_SUCCESS;
+}
+
 /* Copies the characters of a UNICODE_STRING already copied from user mode. An empty name is no
  * name, as in NT (the object is created unnamed). */
 static NTSTATUS capture_name(const UNICODE_STRING *us, struct ke_captured_name *name)
@@ -66,6 +90,11 @@ static NTSTATUS capture_name(const UNICODE_STRING *us, struct ke_captured_name *
     if (!chars)
         return STATUS_INSUFFICIENT_RESOURCES;
     NTSTATUS status = ke_copy_from_user(chars, us->Buffer, us->Length, sizeof(WCHAR));
+    if (!NT_SUCCESS(status)) {
+        mm_pool_free(chars, KE_NAME_TAG);
+        return status;
+    }
+    status = check_path(us, chars);
     if (!NT_SUCCESS(status)) {
         mm_pool_free(chars, KE_NAME_TAG);
         return status;

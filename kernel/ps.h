@@ -79,7 +79,8 @@ struct ps_thread {
     struct list_entry timer_link;
     struct list_entry owned_mutants;        /* struct ke_mutant.owner_link */
     /* user mode */
-    vaddr_t teb;
+    vaddr_t teb;                            /* 0 once freed, as the thread ends */
+    vaddr_t teb_address;                    /* what NtQueryInformationThread reports, even after */
     vaddr_t user_stack_slot;                /* 0 when the stack was not allocated by the kernel */
     uint32_t user_stack_pages;
     void (*kernel_routine)(void *);

@@ -22,7 +22,7 @@ static NTSTATUS capture_timeout(const int64_t *user_timeout, int64_t *timeout, c
     *use = NULL;
     if (!user_timeout)
         return STATUS_SUCCESS;
-    NTSTATUS status = ke_copy_from_user(timeout, user_timeout, sizeof *timeout, sizeof(uint32_t));
+    NTSTATUS status = ke_copy_from_user(timeout, user_timeout, sizeof *timeout, 1);
     if (NT_SUCCESS(status))
         *use = timeout;
     return status;
@@ -103,14 +103,15 @@ NTSTATUS NtSignalAndWaitForSingleObject(HANDLE signal_handle, HANDLE wait_handle
     NTSTATUS status = capture_timeout(user_timeout, &timeout, &use);
     if (!NT_SUCCESS(status))
         return status;
+    ACCESS_MASK granted;
     status = ob_reference_object_by_handle(current_process(), signal_handle, 0, NULL, &signal_object,
-                                           NULL);
+                                           &granted);
     if (!NT_SUCCESS(status))
         return status;
     status = reference_waitable(wait_handle, &wait_object);
     if (NT_SUCCESS(status)) {
         /* The kernel is not preempted between the two halves, so no one runs in between. */
-        status = ke_signal_by_type(signal_object);
+        status = ke_signal_by_type(signal_object, granted);
         if (NT_SUCCESS(status))
             status = ke_wait_for_object(wait_object, use);
         ob_dereference_object(wait_object);
@@ -123,7 +124,7 @@ NTSTATUS NtDelayExecution(uint32_t alertable, const int64_t *user_interval)
 {
     (void)alertable;
     int64_t interval;
-    NTSTATUS status = ke_copy_from_user(&interval, user_interval, sizeof interval, sizeof(uint32_t));
+    NTSTATUS status = ke_copy_from_user(&interval, user_interval, sizeof interval, 1);
     if (!NT_SUCCESS(status))
         return status;
     return ke_delay_execution(interval);
@@ -141,7 +142,7 @@ uint32_t NtGetTickCount(void)
 NTSTATUS NtQuerySystemTime(int64_t *user_time)
 {
     int64_t now = ke_query_system_time();
-    return ke_copy_to_user(user_time, &now, sizeof now, sizeof(uint32_t));
+    return ke_copy_to_user(user_time, &now, sizeof now, 1);
 }
 
 NTSTATUS NtDisplayString(const UNICODE_STRING *user_string)
@@ -188,22 +189,29 @@ NTSTATUS NtCreateThread(HANDLE *user_handle, ACCESS_MASK access, const OBJECT_AT
                         HANDLE process_handle, CLIENT_ID *user_client_id, const CONTEXT *user_context,
                         const INITIAL_TEB *user_initial_teb, uint32_t create_suspended)
 {
-    (void)attributes;   /* threads have no names */
     static CONTEXT ctx;     /* 716 bytes: too big for a 12 KiB kernel stack's comfort */
     INITIAL_TEB initial_teb;
     struct ps_thread_start start;
     struct ps_process *process;
     struct ps_thread *thread;
-    NTSTATUS status = ke_probe_user(user_handle, sizeof(HANDLE), sizeof(uint32_t));
+    struct ke_captured_name name;
+    uint32_t attribute_bits;
+    if (!user_context)
+        return STATUS_INVALID_PARAMETER;
+    NTSTATUS status = ke_probe_user_write(user_handle, sizeof(HANDLE), 1);
     if (NT_SUCCESS(status) && user_client_id)
-        status = ke_probe_user(user_client_id, sizeof(CLIENT_ID), sizeof(uint32_t));
+        status = ke_probe_user_write(user_client_id, sizeof(CLIENT_ID), sizeof(uint32_t));
     if (NT_SUCCESS(status))
-        status = user_context ? ke_copy_from_user(&ctx, user_context, sizeof ctx, sizeof(uint32_t))
-                              : STATUS_INVALID_PARAMETER;
+        status = ke_copy_from_user(&ctx, user_context, sizeof ctx, sizeof(uint32_t));
+    /* A NULL INITIAL_TEB is read like any pointer, and faults (NT's behaviour). */
     if (NT_SUCCESS(status))
-        status = user_initial_teb ? ke_copy_from_user(&initial_teb, user_initial_teb, sizeof initial_teb,
-                                                      sizeof(uint32_t))
-                                  : STATUS_INVALID_PARAMETER;
+        status = ke_copy_from_user(&initial_teb, user_initial_teb, sizeof initial_teb,
+                                   sizeof(uint32_t));
+    if (NT_SUCCESS(status) && attributes) {     /* threads have no names, but the OA is checked */
+        status = ke_capture_object_attributes(attributes, &name, &attribute_bits);
+        if (NT_SUCCESS(status))
+            ke_release_captured_name(&name);
+    }
     if (NT_SUCCESS(status))
         status = start_from_context(&ctx, &initial_teb, &start);
     if (!NT_SUCCESS(status))
@@ -221,7 +229,7 @@ NTSTATUS NtCreateThread(HANDLE *user_handle, ACCESS_MASK access, const OBJECT_AT
     CLIENT_ID cid = { (HANDLE)(uintptr_t)thread->process->unique_id, (HANDLE)(uintptr_t)thread->unique_id };
     status = ob_insert_handle(current_process(), thread, access, 0, &h);
     if (NT_SUCCESS(status)) {
-        status = ke_copy_to_user(user_handle, &h, sizeof h, sizeof(uint32_t));
+        status = ke_copy_to_user(user_handle, &h, sizeof h, 1);
         if (NT_SUCCESS(status))
             status = ke_copy_to_user_optional(user_client_id, &cid, sizeof cid, sizeof(uint32_t));
     }
@@ -235,7 +243,7 @@ NTSTATUS NtResumeThread(HANDLE handle, uint32_t *user_previous)
 {
     struct ps_thread *t;
     uint32_t previous;
-    NTSTATUS status = user_previous ? ke_probe_user(user_previous, 4, 4) : STATUS_SUCCESS;
+    NTSTATUS status = user_previous ? ke_probe_user_write(user_previous, 4, 1) : STATUS_SUCCESS;
     if (NT_SUCCESS(status))
         status = ob_reference_object_by_handle(current_process(), handle, THREAD_SUSPEND_RESUME,
                                                &ps_thread_type, (void **)&t, NULL);
@@ -243,7 +251,7 @@ NTSTATUS NtResumeThread(HANDLE handle, uint32_t *user_previous)
         return status;
     status = ps_resume_thread(t, &previous);
     ob_dereference_object(t);
-    return ke_copy_to_user_optional(user_previous, &previous, sizeof previous, sizeof previous);
+    return ke_copy_to_user_optional(user_previous, &previous, sizeof previous, 1);
 }
 
 NTSTATUS NtTerminateThread(HANDLE handle, NTSTATUS exit_status)
@@ -290,12 +298,21 @@ NTSTATUS NtTerminateProcess(HANDLE handle, NTSTATUS exit_status)
 
 /* ---- information ---- */
 
+/* NT probes the buffer and the return length before it looks at the class or the handle. */
+static NTSTATUS probe_info(void *user_info, uint32_t length, uint32_t *user_return_length)
+{
+    NTSTATUS status = ke_probe_user_write(user_info, length, sizeof(uint32_t));
+    if (NT_SUCCESS(status) && user_return_length)
+        status = ke_probe_user_write(user_return_length, sizeof(uint32_t), 1);
+    return status;
+}
+
 static NTSTATUS return_info(void *user_info, uint32_t length, uint32_t *user_return_length,
                             const void *info, uint32_t size)
 {
     NTSTATUS status = STATUS_SUCCESS;
     if (user_return_length)
-        status = ke_copy_to_user(user_return_length, &size, sizeof size, sizeof size);
+        status = ke_copy_to_user(user_return_length, &size, sizeof size, 1);
     if (NT_SUCCESS(status) && length != size)
         status = STATUS_INFO_LENGTH_MISMATCH;
     if (NT_SUCCESS(status))
@@ -307,9 +324,12 @@ NTSTATUS NtQueryInformationProcess(HANDLE handle, uint32_t info_class, void *use
                                    uint32_t length, uint32_t *user_return_length)
 {
     struct ps_process *p;
+    NTSTATUS status = probe_info(user_info, length, user_return_length);
+    if (!NT_SUCCESS(status))
+        return status;
     if (info_class != ProcessBasicInformation)
         return STATUS_INVALID_INFO_CLASS;
-    NTSTATUS status = ob_reference_object_by_handle(current_process(), handle, PROCESS_QUERY_INFORMATION,
+    status = ob_reference_object_by_handle(current_process(), handle, PROCESS_QUERY_INFORMATION,
                                                     &ps_process_type, (void **)&p, NULL);
     if (!NT_SUCCESS(status))
         return status;
@@ -325,15 +345,18 @@ NTSTATUS NtQueryInformationThread(HANDLE handle, uint32_t info_class, void *user
                                   uint32_t *user_return_length)
 {
     struct ps_thread *t;
+    NTSTATUS status = probe_info(user_info, length, user_return_length);
+    if (!NT_SUCCESS(status))
+        return status;
     if (info_class != ThreadBasicInformation)
         return STATUS_INVALID_INFO_CLASS;
-    NTSTATUS status = ob_reference_object_by_handle(current_process(), handle, THREAD_QUERY_INFORMATION,
+    status = ob_reference_object_by_handle(current_process(), handle, THREAD_QUERY_INFORMATION,
                                                     &ps_thread_type, (void **)&t, NULL);
     if (!NT_SUCCESS(status))
         return status;
     THREAD_BASIC_INFORMATION info = {
         .ExitStatus = t->state == PS_THREAD_TERMINATED ? t->exit_status : STATUS_PENDING,
-        .TebBaseAddress = (void *)(uintptr_t)t->teb,
+        .TebBaseAddress = (void *)(uintptr_t)t->teb_address,
         .ClientId = { (HANDLE)(uintptr_t)t->process->unique_id, (HANDLE)(uintptr_t)t->unique_id },
         .AffinityMask = 1, .Priority = t->priority, .BasePriority = t->base_priority,
     };

@@ -49,7 +49,7 @@ static NTSTATUS hand_out(void *object, ACCESS_MASK access, uint32_t attributes, 
     ob_dereference_object(object);
     if (!NT_SUCCESS(status))
         return status;
-    status = ke_copy_to_user(user_handle, &h, sizeof h, sizeof(uint32_t));
+    status = ke_copy_to_user(user_handle, &h, sizeof h, 1);
     if (!NT_SUCCESS(status)) {
         ob_close_handle(p, h);
         return status;
@@ -63,7 +63,7 @@ static NTSTATUS ke_create_sync_object(struct ob_type *type, size_t size, HANDLE 
 {
     struct ke_captured_name name;
     uint32_t attributes;
-    NTSTATUS status = ke_probe_user(user_handle, sizeof(HANDLE), sizeof(uint32_t));
+    NTSTATUS status = ke_probe_user_write(user_handle, sizeof(HANDLE), 1);
     if (NT_SUCCESS(status))
         status = ke_capture_object_attributes(user_attributes, &name, &attributes);
     if (!NT_SUCCESS(status))
@@ -88,7 +88,9 @@ static NTSTATUS ke_open_named_object(struct ob_type *type, HANDLE *user_handle, 
 {
     struct ke_captured_name name;
     uint32_t attributes;
-    NTSTATUS status = ke_probe_user(user_handle, sizeof(HANDLE), sizeof(uint32_t));
+    if (!user_attributes)
+        return STATUS_INVALID_PARAMETER;    /* NT's ObOpenObjectByName */
+    NTSTATUS status = ke_probe_user_write(user_handle, sizeof(HANDLE), 1);
     if (NT_SUCCESS(status))
         status = ke_capture_object_attributes(user_attributes, &name, &attributes);
     if (!NT_SUCCESS(status))
@@ -109,7 +111,7 @@ static NTSTATUS with_object(HANDLE handle, struct ob_type *type, ACCESS_MASK acc
 {
     void *object;
     int32_t out = 0;
-    NTSTATUS status = user_out ? ke_probe_user(user_out, sizeof out, sizeof out) : STATUS_SUCCESS;
+    NTSTATUS status = user_out ? ke_probe_user_write(user_out, sizeof out, 1) : STATUS_SUCCESS;
     if (NT_SUCCESS(status))
         status = ob_reference_object_by_handle(ps_current_process(), handle, access, type, &object, NULL);
     if (!NT_SUCCESS(status))
@@ -117,7 +119,7 @@ static NTSTATUS with_object(HANDLE handle, struct ob_type *type, ACCESS_MASK acc
     status = op(object, arg, &out);
     ob_dereference_object(object);
     if (NT_SUCCESS(status) && user_out)
-        status = ke_copy_to_user(user_out, &out, sizeof out, sizeof out);
+        status = ke_copy_to_user(user_out, &out, sizeof out, 1);
     return status;
 }
 
@@ -247,11 +249,19 @@ NTSTATUS NtReleaseMutant(HANDLE handle, int32_t *previous_count)
     return with_object(handle, &ke_mutant_type, 0, previous_count, op_release_mutant, 0);
 }
 
-/* NtSignalAndWaitForSingleObject's first half: what "signal" means for each type. */
-NTSTATUS ke_signal_by_type(void *object)
+/* NtSignalAndWaitForSingleObject's first half: what "signal" means for each type, and the right the
+ * handle must grant for it. */
+NTSTATUS ke_signal_by_type(void *object, ACCESS_MASK granted)
 {
     struct ob_type *type = ob_object_type(object);
     int32_t previous;
+    ACCESS_MASK needed = type == &ke_event_type       ? EVENT_MODIFY_STATE
+                         : type == &ke_semaphore_type ? SEMAPHORE_MODIFY_STATE
+                                                      : SYNCHRONIZE;
+    if ((granted & needed) != needed)
+        return type == &ke_event_type || type == &ke_semaphore_type || type == &ke_mutant_type
+                   ? STATUS_ACCESS_DENIED
+                   : STATUS_OBJECT_TYPE_MISMATCH;
     if (type == &ke_event_type) {
         ke_set_event(object);
         return STATUS_SUCCESS;

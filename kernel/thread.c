@@ -86,7 +86,7 @@ static void build_initial_frames(struct ps_thread *t, const struct ps_thread_sta
 static NTSTATUS setup_user_side(struct ps_thread *t, struct ps_thread_start *start)
 {
     struct ps_process *p = t->process;
-    t->teb = ps_allocate_teb(p);
+    t->teb = t->teb_address = ps_allocate_teb(p);
     if (!t->teb)
         return STATUS_INSUFFICIENT_RESOURCES;
     NTSTATUS status = mm_map_user_pages(t->teb, 1, MM_USER_READWRITE);

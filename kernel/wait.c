@@ -210,7 +210,8 @@ NTSTATUS ke_release_mutant(struct ke_mutant *m, int32_t *previous)
     NTSTATUS status = STATUS_SUCCESS;
     *previous = m->header.signal_state;
     if (m->owner != ps_current_thread()) {
-        status = STATUS_MUTANT_NOT_OWNED;
+        /* NT reports an abandoned mutant that the caller does not own as such. */
+        status = m->abandoned ? STATUS_ABANDONED : STATUS_MUTANT_NOT_OWNED;
     } else if (++m->header.signal_state == 1) {
         m->owner = NULL;
         list_remove(&m->owner_link);

@@ -19,11 +19,6 @@
 #define STATUS_NO_YIELD_PERFORMED ((NTSTATUS)0x40000024)
 #endif
 
-/* What NtQueryObject(ObjectNameInformation) returns: the name, its characters after it. */
-typedef struct _OBJECT_NAME_INFORMATION {
-    UNICODE_STRING Name;
-} OBJECT_NAME_INFORMATION;
-
 /* ---- services, in service-number order ---- */
 NTSTATUS NTAPI NtTestAlert(void);
 NTSTATUS NTAPI NtDisplayString(const UNICODE_STRING *String);

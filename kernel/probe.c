@@ -82,10 +82,16 @@ static NTSTATUS check_path(const UNICODE_STRING *us, const WCHAR *first)
  * name, as in NT (the object is created unnamed). */
 static NTSTATUS capture_name(const UNICODE_STRING *us, struct ke_captured_name *name)
 {
-    if ((us->Length & 1) || us->Length > KE_MAX_NAME_CHARS * sizeof(WCHAR))
+    if (us->Length & 1)
         return STATUS_OBJECT_NAME_INVALID;
     if (us->Length == 0)
         return STATUS_SUCCESS;
+    /* The buffer is probed before its length is judged, as NT's ObpCaptureObjectName does. */
+    NTSTATUS probe = ke_probe_user(us->Buffer, us->Length, sizeof(WCHAR));
+    if (!NT_SUCCESS(probe))
+        return probe;
+    if (us->Length > KE_MAX_NAME_CHARS * sizeof(WCHAR))
+        return STATUS_OBJECT_NAME_INVALID;
     WCHAR *chars = mm_pool_alloc(us->Length, KE_NAME_TAG);
     if (!chars)
         return STATUS_INSUFFICIENT_RESOURCES;

@@ -124,7 +124,8 @@ NTSTATUS NtDelayExecution(uint32_t alertable, const int64_t *user_interval)
 {
     (void)alertable;
     int64_t interval;
-    NTSTATUS status = ke_copy_from_user(&interval, user_interval, sizeof interval, 1);
+    /* NtDelayExecution probes its interval as a ULONG-aligned structure, unlike the waits. */
+    NTSTATUS status = ke_copy_from_user(&interval, user_interval, sizeof interval, sizeof(uint32_t));
     if (!NT_SUCCESS(status))
         return status;
     return ke_delay_execution(interval);
@@ -142,7 +143,7 @@ uint32_t NtGetTickCount(void)
 NTSTATUS NtQuerySystemTime(int64_t *user_time)
 {
     int64_t now = ke_query_system_time();
-    return ke_copy_to_user(user_time, &now, sizeof now, 1);
+    return ke_copy_to_user(user_time, &now, sizeof now, sizeof(uint32_t));
 }
 
 NTSTATUS NtDisplayString(const UNICODE_STRING *user_string)

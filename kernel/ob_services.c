@@ -59,7 +59,7 @@ NTSTATUS NtDuplicateObject(HANDLE source_process_handle, HANDLE source_handle,
     NTSTATUS status = STATUS_INVALID_PARAMETER;
     if ((options & ~DUPLICATE_VALID_OPTIONS) || (handle_attributes & ~OBJ_VALID_ATTRIBUTES))
         goto out;
-    status = ke_probe_user_write(target_handle, sizeof(HANDLE), 1);
+    status = target_handle ? ke_probe_user_write(target_handle, sizeof(HANDLE), 1) : STATUS_SUCCESS;
     if (NT_SUCCESS(status))
         status = ob_reference_object_by_handle(current, source_process_handle, PROCESS_DUP_HANDLE,
                                                &ps_process_type, &source, NULL);

@@ -27,10 +27,10 @@ KTEST(ob, probe_bounds)
     KT_EQ(ke_probe_user(at(0x00010000), 0xFFFFFFFF, 1), STATUS_ACCESS_VIOLATION);
     KT_EQ(ke_probe_user(at(0x00010000), limit - 0x00010000, 1), STATUS_SUCCESS);
     KT_EQ(ke_probe_user(at(0x00010000), limit - 0x00010000 + 1, 1), STATUS_ACCESS_VIOLATION);
-    /* Alignment, checked even for a zero length; a zero length is otherwise always fine. */
+    /* Alignment; a zero length is always fine, misaligned or not (NT's ProbeForRead/Write). */
     KT_EQ(ke_probe_user(at(0x00010002), 4, 4), STATUS_DATATYPE_MISALIGNMENT);
     KT_EQ(ke_probe_user(at(0x00010001), 2, 2), STATUS_DATATYPE_MISALIGNMENT);
-    KT_EQ(ke_probe_user(at(0x00010001), 0, 4), STATUS_DATATYPE_MISALIGNMENT);
+    KT_EQ(ke_probe_user(at(0x00010001), 0, 4), STATUS_SUCCESS);
     KT_EQ(ke_probe_user(at(0x00010001), 4, 1), STATUS_SUCCESS);
     KT_EQ(ke_probe_user(at(0xC0100000), 0, 1), STATUS_SUCCESS);
     KT_EQ(ke_probe_user(at(limit), 0, 1), STATUS_SUCCESS);

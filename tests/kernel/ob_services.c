@@ -182,7 +182,7 @@ KTEST(ob, nt_query_object_failures)
     uint32_t length = 0;
     RUN(open_object(&object, TEST_READ, 0, &handle));
     uint32_t pointers = ob_pointer_count(object);
-    KT_EQ(NtQueryObject(handle, ObjectNameInformation, NULL, 0, NULL), STATUS_INVALID_INFO_CLASS);
+    KT_EQ(NtQueryObject(handle, (OBJECT_INFORMATION_CLASS)3, NULL, 0, NULL), STATUS_INVALID_INFO_CLASS);
     KT_EQ(NtQueryObject(handle, (OBJECT_INFORMATION_CLASS)99, NULL, 0, NULL),
           STATUS_INVALID_INFO_CLASS);
     KT_EQ(NtQueryObject(handle, ObjectBasicInformation, NULL, 0, NULL),

@@ -187,10 +187,11 @@ KTEST(ob, nt_query_object_failures)
           STATUS_INVALID_INFO_CLASS);
     KT_EQ(NtQueryObject(handle, ObjectBasicInformation, NULL, 0, NULL),
           STATUS_INFO_LENGTH_MISMATCH);
+    /* Outputs are probed by writing to them first, as NT's ProbeForWrite does: NULL faults. */
     KT_EQ(NtQueryObject(handle, ObjectBasicInformation, NULL, sizeof basic + 4, NULL),
-          STATUS_INFO_LENGTH_MISMATCH);
+          STATUS_ACCESS_VIOLATION);
     KT_EQ(NtQueryObject(handle, ObjectTypeInformation, NULL, 0, NULL), STATUS_INFO_LENGTH_MISMATCH);
-    KT_EQ(NtQueryObject((HANDLE)0x12345678, ObjectBasicInformation, NULL, sizeof basic, NULL),
+    KT_EQ(NtQueryObject((HANDLE)0x12345678, ObjectBasicInformation, NULL, 0, NULL),
           STATUS_INVALID_HANDLE);
     KT_EQ(NtQueryObject(handle, ObjectBasicInformation, &basic, sizeof basic, NULL),
           STATUS_ACCESS_VIOLATION);

@@ -35,7 +35,8 @@ static NTSTATUS allocate_kernel_stack(struct ps_thread *t)
     if (!va)
         return STATUS_NO_MEMORY;
     for (uint32_t i = 1; i <= PS_KERNEL_STACK_PAGES; i++) {     /* page 0 stays unmapped: the guard */
-        pfn_t pfn = mm_alloc_frame(MM_FRAME_ANY);
+        /* Zeroed: no stale data, and under QEMU TCG no stale translations (docs/decisions.md). */
+        pfn_t pfn = mm_alloc_frame(MM_FRAME_ZEROED);
         if (pfn != MM_PFN_NONE && NT_SUCCESS(mm_map_kernel_page(va + i * PAGE_SIZE, pfn, MM_MAP_WRITE)))
             continue;
         if (pfn != MM_PFN_NONE)

@@ -147,7 +147,7 @@ static void set_block(struct pool_header *h, unsigned units, unsigned previous)
 
 static bool grow_pool(void)
 {
-    struct free_block *page = mm_alloc_pages(1, MM_FRAME_ANY);
+    struct free_block *page = mm_alloc_pages(1, MM_FRAME_ZEROED); /* see kernel stacks */
     if (!page)
         return false;
     pages_in_use++;

@@ -18,8 +18,22 @@
 
 #define FAULTS_SURVIVED 0x5EA1
 
-static void write_to(uintptr_t address) { *(volatile uint32_t *)address = 0x0BADF00D; }
-static uint32_t read_from(uintptr_t address) { return *(volatile uint32_t *)address; }
+/* The address goes through a volatile so that the compiler cannot see a constant NULL or
+ * out-of-object pointer and replace the access with a trap of its own (gcc turns a store to
+ * address 0 into ud2, which would be STATUS_ILLEGAL_INSTRUCTION). */
+static volatile uintptr_t opaque;
+
+static void write_to(uintptr_t address)
+{
+    opaque = address;
+    *(volatile uint32_t *)opaque = 0x0BADF00D;
+}
+
+static uint32_t read_from(uintptr_t address)
+{
+    opaque = address;
+    return *(volatile uint32_t *)opaque;
+}
 
 static void divide_by_zero(void)
 {
@@ -29,7 +43,8 @@ static void divide_by_zero(void)
 
 static void jump_to(uintptr_t address)
 {
-    __asm__ volatile("call *%0" : : "r"(address) : "memory", "eax", "ecx", "edx");
+    opaque = address;
+    __asm__ volatile("call *%0" : : "r"(opaque) : "memory", "eax", "ecx", "edx");
 }
 
 int main(int argc, char **argv)

@@ -73,11 +73,15 @@ uint32_t rt_tick_count(void); /* clock ticks since boot (TickCount.LowPart) */
 uint64_t rt_tick_count64(void); /* the whole TickCount, read consistently */
 uint32_t rt_timer_hz(void); /* ticks per second (TimerHz) */
 /* Spins until the tick count changes and returns the new value: a measurement that starts right
- * after a tick has no partial tick at its start. */
+ * after a tick has no partial tick at its start. Gives up after about 10^8 reads (a dead clock)
+ * and returns the unchanged count. */
 uint32_t rt_wait_next_tick(void);
 /* NT time intervals are in 100 ns units; negative means relative. */
 #define RT_RELATIVE_MS(ms) (-(LARGE_INTEGER_QUAD)(ms)*10000)
 NTSTATUS rt_sleep_ms(uint32_t ms); /* NtDelayExecution(FALSE, relative ms) */
+/* NtWaitForSingleObject(handle, FALSE, relative ms); RT_INFINITE waits without a timeout. */
+#define RT_INFINITE 0xFFFFFFFFu
+NTSTATUS rt_wait_ms(HANDLE handle, uint32_t ms);
 
 /* Time-stamp counter: rt_has_tsc() tells whether CPUID exists and reports a TSC (an i486 may
  * have neither); rt_rdtsc() must only be used when it does. */

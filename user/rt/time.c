@@ -20,8 +20,8 @@ uint32_t rt_timer_hz(void) { return RT_SHARED_DATA->TimerHz; }
 
 uint32_t rt_wait_next_tick(void)
 {
-    uint32_t start = rt_tick_count(), now;
-    while ((now = rt_tick_count()) == start)
+    uint32_t start = rt_tick_count(), now = start;
+    for (uint32_t i = 0; i < 100000000 && (now = rt_tick_count()) == start; i++)
         __asm__ volatile("pause");
     return now;
 }
@@ -30,6 +30,12 @@ NTSTATUS rt_sleep_ms(uint32_t ms)
 {
     LARGE_INTEGER_QUAD interval = RT_RELATIVE_MS(ms);
     return NtDelayExecution(0, &interval);
+}
+
+NTSTATUS rt_wait_ms(HANDLE handle, uint32_t ms)
+{
+    LARGE_INTEGER_QUAD timeout = RT_RELATIVE_MS(ms);
+    return NtWaitForSingleObject(handle, 0, ms == RT_INFINITE ? NULL : &timeout);
 }
 
 /* EFLAGS.ID (bit 21) can be toggled only on CPUs with CPUID; then CPUID(1).EDX bit 4 is the TSC. */

@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
     make gcc binutils gcc-multilib nasm         # build the kernel
+    gcc-mingw-w64-i686                          # check user/include/pagoda/nt.h; later PE programs
     grub-pc-bin grub-common xorriso mtools      # build the ISO (grub-mkrescue)
     dosfstools                                  # FAT disk images
     qemu-system-x86 bochs bochsbios vgabios     # the emulators of the test matrix

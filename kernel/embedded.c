@@ -1,5 +1,6 @@
 /* kernel/embedded.c: looks up the user programs linked into the kernel (kernel/embedded.h). The
- * table itself is generated from build/user/NAME.bin by tools/genembedded.sh (build/user_images.asm). */
+ * table itself is generated from build/user/NAME.bin by tools/genembedded.sh
+ * (build/user_images.asm). */
 #include "kernel/embedded.h"
 #include "kernel/string.h"
 

@@ -1,6 +1,6 @@
 /* kernel/flat.c: validation of flat user images (kernel/flat.h). One function for every reader of
- * the format: the kernel before it copies an image, tools/flatcheck.c after the build links one, and
- * the tests. Pure C, also compiled for the host. */
+ * the format: the kernel before it copies an image, tools/flatcheck.c after the build links one,
+ * and the tests. Pure C, also compiled for the host. */
 #include "kernel/flat.h"
 
 const char *ke_flat_check(const void *image, size_t size)

@@ -130,7 +130,8 @@ KERNEL_OBJ += $(BUILD)/obj/service_table.o $(BUILD)/obj/user_images.o
 lint: user-lint
 
 user-lint:
-	clang-format --dry-run --Werror $(wildcard user/rt/*.c user/rt/*.h user/include/pagoda/*.h \
+	@echo "  LINT    user/ tests/user"
+	@clang-format --dry-run --Werror $(wildcard user/rt/*.c user/rt/*.h user/include/pagoda/*.h \
 	    tests/user/*.c tests/host/test_user_rt.c tools/flatcheck.c)
 
 # ---- host tests ----

@@ -1,5 +1,6 @@
 /* tests/host/test_user_rt.c: the pure parts of the flat user runtime (user/rt) on the host, under
- * the sanitizers: the command-line splitter that builds main's argv. One "ok"/"FAIL" line a case. */
+ * the sanitizers: the command-line splitter that builds main's argv. One "ok"/"FAIL" line a
+ * case. */
 #include <stdio.h>
 #include <string.h>
 #include "user/rt/cmdline.h"

@@ -1,7 +1,7 @@
 /* tests/user/bench_syscall.c: the cost of a null system call. Prints
  *     bench null_syscall_cycles N
- * N = the median over 15 runs of the rdtsc cycles per NtTestAlert call, each run 1000 calls, after a
- * warm-up run. `make bench` reads the line. Without a time-stamp counter (an i486) it prints a
+ * N = the median over 15 runs of the rdtsc cycles per NtTestAlert call, each run 1000 calls, after
+ * a warm-up run. `make bench` reads the line. Without a time-stamp counter (an i486) it prints a
  * diagnostic instead and measures nothing. Exit status: failed checks. */
 #include "user/rt/rt.h"
 

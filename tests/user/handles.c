@@ -3,7 +3,8 @@
  * types, NtOpenEvent by name and the name's lifetime; closed and forged handles
  * (STATUS_INVALID_HANDLE), objects of the wrong type (STATUS_OBJECT_TYPE_MISMATCH) and handles
  * without the right access (STATUS_ACCESS_DENIED).
- * Sub-tests (argv[1]): close forged duplicate query names types access. Exit status: failed checks. */
+ * Sub-tests (argv[1]): close forged duplicate query names types access.
+ * Exit status: the number of failed checks. */
 #include "kernel/format.h"
 #include "user/rt/rt.h"
 

@@ -1,9 +1,9 @@
-/* tests/user/isolation.c PATTERN: address-space isolation. Several copies run at once, each with its
- * own PATTERN (hex, argv[1]): each finds a page of its .bss zero, fills it with its pattern, lets
- * the others run (yields and delays), and checks that the page still holds its own pattern. The
- * page is at the same virtual address in every copy, so a kernel that shares or leaks pages between
- * address spaces, or hands out a dirty page, is caught. Exit status 0 when isolated, 1 when not,
- * 2 for a bad argument. */
+/* tests/user/isolation.c PATTERN: address-space isolation. Several copies run at once, each with
+ * its own PATTERN (hex, argv[1]): each finds a page of its .bss zero, fills it with its pattern,
+ * lets the others run (yields and delays), and checks that the page still holds its own pattern.
+ * The page is at the same virtual address in every copy, so a kernel that shares or leaks pages
+ * between address spaces, or hands out a dirty page, is caught. Exit status 0 when isolated, 1 when
+ * not, 2 for a bad argument. */
 #include "user/rt/rt.h"
 
 static volatile uint32_t page[PAGE_SIZE / 4] __attribute__((aligned(PAGE_SIZE)));

@@ -1,12 +1,12 @@
 /* tests/user/threads.c: threads and the process as NT defines them. NtCreateThread with valid and
  * hostile arguments (bad process handles, no context, a context that asks for kernel privileges),
  * the TEB and client IDs, exit statuses through ThreadBasicInformation and waits on thread handles,
- * suspended creation and NtResumeThread, NtTerminateThread of other threads (also of mutant owners),
- * ProcessBasicInformation, 1,000 create/exit/close cycles, and the process ending with its last
- * thread.
+ * suspended creation and NtResumeThread, NtTerminateThread of other threads (also of mutant
+ * owners), ProcessBasicInformation, 1,000 create/exit/close cycles, and the process ending with its
+ * last thread.
  * Sub-tests (argv[1]): create exit_status suspended terminate process_info thread_info
- * create_hostile context many cycles last_thread. last_thread ends the main thread, so it runs last;
- * the process's exit status is then the last thread's: the number of failed checks. */
+ * create_hostile context many cycles last_thread. last_thread ends the main thread, so it runs
+ * last; the process's exit status is then the last thread's: the number of failed checks. */
 #include "kernel/flat.h"
 #include "user/rt/rt.h"
 

@@ -1,7 +1,8 @@
 /* user/rt/check.c: how the test programs (tests/user) check and report. A failure is one line,
- * "  PROGRAM: SUBTEST: ...", indented so that the kernel's harness, which counts lines starting with
- * "ok " and "FAIL ", never mistakes it for a result; the kernel test judges the exit status, which
- * is the number of failed checks. */
+ *     "  PROGRAM: SUBTEST: ...",
+ * indented so that the kernel's harness, which counts lines that start with "ok " and "FAIL ",
+ * never mistakes it for a result; the kernel test judges the exit status, which is the number of
+ * failed checks. */
 #include "kernel/format.h"
 #include "user/rt/rt.h"
 

@@ -1,7 +1,7 @@
 /* user/rt/rt.h: the runtime of flat user programs (tests/user): start-up and exit, console output,
  * threads, object names, time, and the checks the test programs report with. Programs link with
- * the objects of user/rt, the generated system-call stubs and kernel/format.c + kernel/string.c compiled for
- * user mode; there is no other C library. docs/user-mode.md describes the ABI underneath. */
+ * the objects of user/rt, the generated system-call stubs, and kernel/format.c and kernel/string.c
+ * compiled for user mode; there is no other C library. docs/user-mode.md describes the ABI. */
 #ifndef PAGODA_USER_RT_H
 #define PAGODA_USER_RT_H
 
@@ -40,8 +40,8 @@ typedef NTSTATUS (*rt_thread_routine)(void *arg);
 void rt_init_thread_context(CONTEXT *context, rt_thread_routine routine, void *arg);
 
 /* Creates a thread running routine(arg) with a default stack; when it returns, the thread ends with
- * the routine's return value. `out` receives the thread handle (THREAD_ALL_ACCESS); client_id may be
- * NULL. Returns NtCreateThread's status. */
+ * the routine's return value. `out` receives the thread handle (THREAD_ALL_ACCESS); client_id may
+ * be NULL. Returns NtCreateThread's status. */
 NTSTATUS rt_create_thread(rt_thread_routine routine, void *arg, HANDLE *out);
 NTSTATUS rt_create_thread_ex(rt_thread_routine routine, void *arg, BOOLEAN suspended, HANDLE *out,
                              CLIENT_ID *client_id);
@@ -56,8 +56,9 @@ void rt_init_unicode(UNICODE_STRING *us, WCHAR *buf, size_t cap, const char *asc
 void rt_object_attributes(OBJECT_ATTRIBUTES *oa, UNICODE_STRING *name, uint32_t attributes);
 
 /* A name and its attributes in one place, for the common case:
- *   struct rt_name n;  NtCreateEvent(&h, EVENT_ALL_ACCESS, rt_named(&n, "\\BaseNamedObjects\\X", 0),
- *                                    NotificationEvent, FALSE); */
+ *   struct rt_name n;
+ *   NtCreateEvent(&h, EVENT_ALL_ACCESS, rt_named(&n, "\\BaseNamedObjects\\X", 0),
+ *                 NotificationEvent, FALSE); */
 #define RT_NAME_MAX 128
 struct rt_name {
     WCHAR chars[RT_NAME_MAX];
@@ -94,9 +95,10 @@ static inline uint64_t rt_rdtsc(void)
 }
 
 /* ---- checks for test programs (user/rt/check.c) ----
- * A failed check prints "  PROGRAM: SUBTEST: what, expected and actual (line N)" - never a line that
- * starts with "ok " or "FAIL ", which the kernel's harness counts - and adds one to rt_failures,
- * which the program returns as its exit status. */
+ * A failed check prints
+ *     "  PROGRAM: SUBTEST: what, expected and actual (line N)"
+ * - never a line that starts with "ok " or "FAIL ", which the kernel's harness counts - and adds
+ * one to rt_failures, which the program returns as its exit status. */
 extern volatile uint32_t rt_failures;
 extern const char *volatile rt_subtest; /* the sub-test running, for the messages */
 

@@ -21,20 +21,27 @@ NTSTATUS ke_probe_user(const void *p, size_t length, size_t alignment)
     return STATUS_SUCCESS;
 }
 
+/* Reads (and with `write`, writes back) one byte in every page of [p, p + length). */
+static NTSTATUS touch_pages(const void *p, size_t length, bool write)
+{
+    NTSTATUS status = STATUS_SUCCESS;
+    uintptr_t address = (uintptr_t)p, end = address + length;
+    while (NT_SUCCESS(status) && address < end) {
+        uint8_t byte;
+        status = ke_copy_safe(&byte, (const void *)address, 1);
+        if (NT_SUCCESS(status) && write)
+            status = ke_copy_safe((void *)address, &byte, 1);
+        address = (address | PAGE_MASK) + 1;
+    }
+    return status;
+}
+
 /* See probe.h: NT's ProbeForWrite touches every page, so that an output that cannot be written
  * fails before the service changes anything. */
 NTSTATUS ke_probe_user_write(void *p, size_t length, size_t alignment)
 {
     NTSTATUS status = ke_probe_user(p, length, alignment);
-    uintptr_t address = (uintptr_t)p, end = address + length;
-    while (NT_SUCCESS(status) && address < end) {
-        uint8_t byte;
-        status = ke_copy_safe(&byte, (void *)address, 1);
-        if (NT_SUCCESS(status))
-            status = ke_copy_safe((void *)address, &byte, 1);
-        address = (address | PAGE_MASK) + 1;
-    }
-    return status;
+    return NT_SUCCESS(status) ? touch_pages(p, length, true) : status;
 }
 
 /* Probes user_src, then copies; a fault on the way gives STATUS_ACCESS_VIOLATION. */
@@ -86,8 +93,11 @@ static NTSTATUS capture_name(const UNICODE_STRING *us, struct ke_captured_name *
         return STATUS_OBJECT_NAME_INVALID;
     if (us->Length == 0)
         return STATUS_SUCCESS;
-    /* The buffer is probed before its length is judged, as NT's ObpCaptureObjectName does. */
+    /* The buffer must be readable before its length is judged: NT's ObpCaptureObjectName copies it
+     * first, and an unreadable one is an access violation whatever its length. */
     NTSTATUS probe = ke_probe_user(us->Buffer, us->Length, sizeof(WCHAR));
+    if (NT_SUCCESS(probe))
+        probe = touch_pages(us->Buffer, us->Length, false);
     if (!NT_SUCCESS(probe))
         return probe;
     if (us->Length > KE_MAX_NAME_CHARS * sizeof(WCHAR))

@@ -13,7 +13,6 @@
 #define PROCESS_TAG MM_TAG('P', 'r', 'o', 'c')
 #define PARAMETERS_STRINGS (PS_PARAMETERS_ADDRESS + sizeof(PAGODA_PROCESS_PARAMETERS))
 #define MAX_COMMAND_LINE 1024
-#define STATUS_INVALID_IMAGE_FORMAT ((NTSTATUS)0xC000007B)
 
 static void process_delete(void *object);
 

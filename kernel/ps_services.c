@@ -10,8 +10,6 @@
 #include "kernel/sync.h"
 #include "kernel/thread.h"
 
-#define STATUS_NO_YIELD_PERFORMED ((NTSTATUS)0x40000024)
-#define STATUS_INVALID_PARAMETER_MIX ((NTSTATUS)0xC0000030)
 #define DISPLAY_MAX_CHARS 1024
 
 static struct ps_process *current_process(void) { return ps_current_process(); }

@@ -34,9 +34,10 @@ numbered() {
         grep -qx '#define PAGODA_SERVICE_NtSecond 1' "$work/h" &&
         grep -qx '#define PAGODA_SERVICE_NtThird 2' "$work/h" &&
         grep -qx '#define PAGODA_SERVICE_COUNT 3' "$work/h" &&
-        $gen stubs-elf "$work/list" | grep -q 'ret 64' &&
-        $gen stubs-pe "$work/list" | grep -q '^_NtSecond@12:' &&
-        $gen table "$work/list" | grep -q '{(const void \*)NtThird, 16, "NtThird"}, /\* 2 \*/'
+        $gen stubs-elf "$work/list" >"$work/elf" && grep -q 'ret 64' "$work/elf" &&
+        $gen stubs-pe "$work/list" >"$work/pe" && grep -q '^_NtSecond@12:' "$work/pe" &&
+        $gen table "$work/list" >"$work/table" &&
+        grep -q '{(const void \*)NtThird, 16, "NtThird"}, /\* 2 \*/' "$work/table"
 }
 
 stubs_assemble() {

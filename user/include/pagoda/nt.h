@@ -12,13 +12,6 @@
 
 #define NTAPI __attribute__((stdcall))
 
-/* Statuses user mode can see that kernel/ntstatus.h does not define yet (NT's numbers). */
-#ifndef STATUS_INVALID_PARAMETER_MIX
-#define STATUS_INVALID_PARAMETER_MIX ((NTSTATUS)0xC0000030)
-#endif
-#ifndef STATUS_NO_YIELD_PERFORMED
-#define STATUS_NO_YIELD_PERFORMED ((NTSTATUS)0x40000024)
-#endif
 
 /* ---- services, in service-number order ---- */
 NTSTATUS NTAPI NtTestAlert(void);

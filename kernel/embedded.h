@@ -7,7 +7,7 @@
 #include "kernel/types.h"
 
 struct ke_embedded_image {
-    const char *name;       /* the program's file name without .bin, e.g. "handles" */
+    const char *name; /* the program's file name without .bin, e.g. "handles" */
     const uint8_t *data;
     uint32_t size;
 };

@@ -8,17 +8,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PAGODA_FLAT_MAGIC 0x4C464750u   /* "PGFL" */
-#define PAGODA_FLAT_BASE 0x00400000u
+#define PAGODA_FLAT_MAGIC    0x4C464750u /* "PGFL" */
+#define PAGODA_FLAT_BASE     0x00400000u
 #define PAGODA_FLAT_MAX_SIZE (16u << 20)
 
 struct pagoda_flat_header {
     uint32_t magic;
-    uint32_t header_size;   /* sizeof(struct pagoda_flat_header) */
-    uint32_t entry;         /* absolute address, inside the image */
-    uint32_t file_size;     /* bytes of the image file, header included */
-    uint32_t memory_size;   /* bytes in memory, .bss included (>= file_size) */
-    uint32_t stack_size;    /* initial thread's stack; 0 = the default (64 KiB) */
+    uint32_t header_size; /* sizeof(struct pagoda_flat_header) */
+    uint32_t entry; /* absolute address, inside the image */
+    uint32_t file_size; /* bytes of the image file, header included */
+    uint32_t memory_size; /* bytes in memory, .bss included (>= file_size) */
+    uint32_t stack_size; /* initial thread's stack; 0 = the default (64 KiB) */
 };
 
 /* Checks an image of `size` bytes before anything trusts its header: the magic, header_size,

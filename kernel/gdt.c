@@ -110,8 +110,9 @@ void ke_set_kernel_stack(uint32_t esp0) { ke_tss.esp0 = esp0; }
  * return to user mode). */
 void ke_set_teb_base(uint32_t teb)
 {
-    set_gdt(KGDT_R3_TEB, gdt_entry(teb, 0xfff, SEG_PRESENT | SEG_CODE_DATA | SEG_DPL3 | SEG_READ_WRITE,
-                                   SEG_FLAGS_BYTE_32));
+    set_gdt(KGDT_R3_TEB,
+            gdt_entry(teb, 0xfff, SEG_PRESENT | SEG_CODE_DATA | SEG_DPL3 | SEG_READ_WRITE,
+                      SEG_FLAGS_BYTE_32));
 }
 
 /* The state the double fault interrupted, which the task switch saved into the main TSS. */

@@ -10,11 +10,11 @@ struct idt_gate {
     uint16_t offset_hi;
 } __attribute__((packed));
 
-#define GATE_INTERRUPT_32 0x8e /* present, DPL 0, 32-bit interrupt gate (IF cleared) */
-#define GATE_TASK         0x85 /* present, DPL 0, task gate */
+#define GATE_INTERRUPT_32      0x8e /* present, DPL 0, 32-bit interrupt gate (IF cleared) */
+#define GATE_TASK              0x85 /* present, DPL 0, task gate */
 #define GATE_INTERRUPT_32_USER 0xee /* present, DPL 3: int 0x2E from user mode */
-#define TRAP_STUB_SIZE    16
-#define TRAP_STUB_COUNT   64
+#define TRAP_STUB_SIZE         16
+#define TRAP_STUB_COUNT        64
 
 static struct idt_gate idt[256];
 extern uint8_t ke_trap_stubs[];
@@ -34,7 +34,7 @@ void ke_idt_init(void)
 {
     for (unsigned v = 0; v < TRAP_STUB_COUNT; v++) {
         if (v >= 32 && v < TRAP_IRQ_BASE)
-            continue;           /* unused vectors stay not-present */
+            continue; /* unused vectors stay not-present */
         set_gate(v, (uint32_t)(uintptr_t)(ke_trap_stubs + TRAP_STUB_SIZE * v), KGDT_R0_CODE,
                  GATE_INTERRUPT_32);
     }

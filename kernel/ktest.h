@@ -48,6 +48,14 @@ const char *ktest_failf(const char *fmt, ...) PRINTF_LIKE(1, 2);
                                __FILE__, __LINE__);                                                \
     } while (0)
 
+/* Runs a helper that returns NULL or a failure message, and fails the test with its message. */
+#define KT_RUN(call)                                                                               \
+    do {                                                                                           \
+        const char *error_ = (call);                                                               \
+        if (error_)                                                                                \
+            return error_;                                                                         \
+    } while (0)
+
 /* Runs the tests the filter selects, prints the results and powers off. */
 NORETURN void ktest_run(const char *filter);
 

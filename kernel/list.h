@@ -9,8 +9,8 @@ struct list_entry {
     struct list_entry *next, *prev;
 };
 
-#define CONTAINING_RECORD(entry, type, field) ((type *)((uint8_t *)(entry) - offsetof(type, field)))
-#define LIST_FOR_EACH(e, head) for (struct list_entry *e = (head)->next; e != (head); e = e->next)
+#define CONTAINING_RECORD(entry, type, field) ((type *)((uint8_t *)(entry)-offsetof(type, field)))
+#define LIST_FOR_EACH(e, head)                for (struct list_entry *e = (head)->next; e != (head); e = e->next)
 
 static inline void list_init(struct list_entry *head) { head->next = head->prev = head; }
 static inline bool list_empty(const struct list_entry *head) { return head->next == head; }

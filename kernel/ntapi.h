@@ -14,60 +14,60 @@ typedef uint32_t ACCESS_MASK;
 typedef uint16_t WCHAR;
 typedef uint8_t BOOLEAN;
 typedef int32_t KPRIORITY;
-typedef int64_t LARGE_INTEGER_QUAD;     /* LARGE_INTEGER's QuadPart; passed by pointer */
+typedef int64_t LARGE_INTEGER_QUAD; /* LARGE_INTEGER's QuadPart; passed by pointer */
 
 #define NtCurrentProcess() ((HANDLE)(intptr_t)-1)
-#define NtCurrentThread() ((HANDLE)(intptr_t)-2)
+#define NtCurrentThread()  ((HANDLE)(intptr_t)-2)
 
 /* ---- access rights ---- */
-#define DELETE 0x00010000u
-#define READ_CONTROL 0x00020000u
-#define SYNCHRONIZE 0x00100000u
+#define DELETE                   0x00010000u
+#define READ_CONTROL             0x00020000u
+#define SYNCHRONIZE              0x00100000u
 #define STANDARD_RIGHTS_REQUIRED 0x000F0000u
-#define MAXIMUM_ALLOWED 0x02000000u
-#define GENERIC_READ 0x80000000u
-#define GENERIC_WRITE 0x40000000u
-#define GENERIC_EXECUTE 0x20000000u
-#define GENERIC_ALL 0x10000000u
+#define MAXIMUM_ALLOWED          0x02000000u
+#define GENERIC_READ             0x80000000u
+#define GENERIC_WRITE            0x40000000u
+#define GENERIC_EXECUTE          0x20000000u
+#define GENERIC_ALL              0x10000000u
 
-#define EVENT_QUERY_STATE 0x0001u
-#define EVENT_MODIFY_STATE 0x0002u
-#define EVENT_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3u)
-#define SEMAPHORE_QUERY_STATE 0x0001u
-#define SEMAPHORE_MODIFY_STATE 0x0002u
-#define SEMAPHORE_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3u)
-#define MUTANT_QUERY_STATE 0x0001u
-#define MUTANT_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | MUTANT_QUERY_STATE)
-#define PROCESS_TERMINATE 0x0001u
-#define PROCESS_CREATE_THREAD 0x0002u
-#define PROCESS_VM_OPERATION 0x0008u
-#define PROCESS_VM_READ 0x0010u
-#define PROCESS_VM_WRITE 0x0020u
-#define PROCESS_DUP_HANDLE 0x0040u
+#define EVENT_QUERY_STATE         0x0001u
+#define EVENT_MODIFY_STATE        0x0002u
+#define EVENT_ALL_ACCESS          (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3u)
+#define SEMAPHORE_QUERY_STATE     0x0001u
+#define SEMAPHORE_MODIFY_STATE    0x0002u
+#define SEMAPHORE_ALL_ACCESS      (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3u)
+#define MUTANT_QUERY_STATE        0x0001u
+#define MUTANT_ALL_ACCESS         (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | MUTANT_QUERY_STATE)
+#define PROCESS_TERMINATE         0x0001u
+#define PROCESS_CREATE_THREAD     0x0002u
+#define PROCESS_VM_OPERATION      0x0008u
+#define PROCESS_VM_READ           0x0010u
+#define PROCESS_VM_WRITE          0x0020u
+#define PROCESS_DUP_HANDLE        0x0040u
 #define PROCESS_QUERY_INFORMATION 0x0400u
-#define PROCESS_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFu)
-#define THREAD_TERMINATE 0x0001u
-#define THREAD_SUSPEND_RESUME 0x0002u
-#define THREAD_QUERY_INFORMATION 0x0040u
-#define THREAD_SET_INFORMATION 0x0020u
-#define THREAD_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3FFu)
+#define PROCESS_ALL_ACCESS        (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFu)
+#define THREAD_TERMINATE          0x0001u
+#define THREAD_SUSPEND_RESUME     0x0002u
+#define THREAD_QUERY_INFORMATION  0x0040u
+#define THREAD_SET_INFORMATION    0x0020u
+#define THREAD_ALL_ACCESS         (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3FFu)
 
 /* ---- object attributes and names ---- */
 typedef struct _UNICODE_STRING {
-    uint16_t Length;            /* bytes, without a terminator */
+    uint16_t Length; /* bytes, without a terminator */
     uint16_t MaximumLength;
     WCHAR *Buffer;
 } UNICODE_STRING;
 
-#define OBJ_INHERIT 0x00000002u
-#define OBJ_PERMANENT 0x00000010u
-#define OBJ_EXCLUSIVE 0x00000020u
+#define OBJ_INHERIT          0x00000002u
+#define OBJ_PERMANENT        0x00000010u
+#define OBJ_EXCLUSIVE        0x00000020u
 #define OBJ_CASE_INSENSITIVE 0x00000040u
-#define OBJ_OPENIF 0x00000080u
+#define OBJ_OPENIF           0x00000080u
 #define OBJ_VALID_ATTRIBUTES 0x000003F2u
 
 typedef struct _OBJECT_ATTRIBUTES {
-    uint32_t Length;            /* sizeof(OBJECT_ATTRIBUTES) == 24 */
+    uint32_t Length; /* sizeof(OBJECT_ATTRIBUTES) == 24 */
     HANDLE RootDirectory;
     UNICODE_STRING *ObjectName;
     uint32_t Attributes;
@@ -81,8 +81,8 @@ typedef struct _CLIENT_ID {
 } CLIENT_ID;
 
 /* NtDuplicateObject options */
-#define DUPLICATE_CLOSE_SOURCE 0x00000001u
-#define DUPLICATE_SAME_ACCESS 0x00000002u
+#define DUPLICATE_CLOSE_SOURCE    0x00000001u
+#define DUPLICATE_SAME_ACCESS     0x00000002u
 #define DUPLICATE_SAME_ATTRIBUTES 0x00000004u
 
 /* ---- NtQueryObject ---- */
@@ -92,7 +92,7 @@ typedef enum _OBJECT_INFORMATION_CLASS {
     ObjectTypeInformation = 2,
 } OBJECT_INFORMATION_CLASS;
 
-typedef struct _OBJECT_BASIC_INFORMATION {     /* 56 bytes, as NT returns it */
+typedef struct _OBJECT_BASIC_INFORMATION { /* 56 bytes, as NT returns it */
     uint32_t Attributes;
     ACCESS_MASK GrantedAccess;
     uint32_t HandleCount;
@@ -122,7 +122,7 @@ typedef struct _PAGODA_OBJECT_TYPE_INFORMATION {
 typedef enum _EVENT_TYPE { NotificationEvent = 0, SynchronizationEvent = 1 } EVENT_TYPE;
 typedef enum _WAIT_TYPE { WaitAll = 0, WaitAny = 1 } WAIT_TYPE;
 #define MAXIMUM_WAIT_OBJECTS 64
-#define MUTANT_LIMIT 0x7FFFFFFF
+#define MUTANT_LIMIT         0x7FFFFFFF
 
 /* ---- processes and threads ---- */
 typedef enum _PROCESSINFOCLASS { ProcessBasicInformation = 0 } PROCESSINFOCLASS;
@@ -147,11 +147,11 @@ typedef struct _THREAD_BASIC_INFORMATION {
 } THREAD_BASIC_INFORMATION;
 
 /* The i386 CONTEXT (winnt.h), 716 bytes; NtCreateThread reads the integer and control registers. */
-#define CONTEXT_i386 0x00010000u
-#define CONTEXT_CONTROL (CONTEXT_i386 | 0x1u)
-#define CONTEXT_INTEGER (CONTEXT_i386 | 0x2u)
+#define CONTEXT_i386     0x00010000u
+#define CONTEXT_CONTROL  (CONTEXT_i386 | 0x1u)
+#define CONTEXT_INTEGER  (CONTEXT_i386 | 0x2u)
 #define CONTEXT_SEGMENTS (CONTEXT_i386 | 0x4u)
-#define CONTEXT_FULL (CONTEXT_CONTROL | CONTEXT_INTEGER | CONTEXT_SEGMENTS)
+#define CONTEXT_FULL     (CONTEXT_CONTROL | CONTEXT_INTEGER | CONTEXT_SEGMENTS)
 typedef struct _FLOATING_SAVE_AREA {
     uint32_t ControlWord, StatusWord, TagWord, ErrorOffset, ErrorSelector, DataOffset, DataSelector;
     uint8_t RegisterArea[80];
@@ -179,62 +179,62 @@ typedef struct _INITIAL_TEB {
 
 /* ---- the TEB and PEB: the fields Pagoda fills, at NT's offsets ---- */
 typedef struct _NT_TIB {
-    void *ExceptionList;        /* 0x00 */
-    void *StackBase;            /* 0x04 */
-    void *StackLimit;           /* 0x08 */
-    void *SubSystemTib;         /* 0x0C */
-    void *FiberData;            /* 0x10 */
+    void *ExceptionList; /* 0x00 */
+    void *StackBase; /* 0x04 */
+    void *StackLimit; /* 0x08 */
+    void *SubSystemTib; /* 0x0C */
+    void *FiberData; /* 0x10 */
     void *ArbitraryUserPointer; /* 0x14 */
-    struct _NT_TIB *Self;       /* 0x18 */
+    struct _NT_TIB *Self; /* 0x18 */
 } NT_TIB;
 
 typedef struct _PAGODA_TEB {
-    NT_TIB NtTib;                   /* 0x000 */
-    void *EnvironmentPointer;       /* 0x01C */
-    CLIENT_ID ClientId;             /* 0x020 */
-    void *ActiveRpcHandle;          /* 0x028 */
+    NT_TIB NtTib; /* 0x000 */
+    void *EnvironmentPointer; /* 0x01C */
+    CLIENT_ID ClientId; /* 0x020 */
+    void *ActiveRpcHandle; /* 0x028 */
     void *ThreadLocalStoragePointer; /* 0x02C */
-    void *ProcessEnvironmentBlock;  /* 0x030 */
-    uint32_t LastErrorValue;        /* 0x034 */
+    void *ProcessEnvironmentBlock; /* 0x030 */
+    uint32_t LastErrorValue; /* 0x034 */
     uint8_t Reserved[0xE10 - 0x38];
-    void *TlsSlots[64];             /* 0xE10 */
+    void *TlsSlots[64]; /* 0xE10 */
 } PAGODA_TEB;
 
 typedef struct _PAGODA_PEB {
-    uint8_t InheritedAddressSpace;  /* 0x00 */
+    uint8_t InheritedAddressSpace; /* 0x00 */
     uint8_t ReadImageFileExecOptions;
-    uint8_t BeingDebugged;          /* 0x02 */
+    uint8_t BeingDebugged; /* 0x02 */
     uint8_t SpareBool;
-    void *Mutant;                   /* 0x04 */
-    void *ImageBaseAddress;         /* 0x08 */
-    void *Ldr;                      /* 0x0C */
-    void *ProcessParameters;        /* 0x10 */
-    void *SubSystemData;            /* 0x14 */
-    void *ProcessHeap;              /* 0x18 */
+    void *Mutant; /* 0x04 */
+    void *ImageBaseAddress; /* 0x08 */
+    void *Ldr; /* 0x0C */
+    void *ProcessParameters; /* 0x10 */
+    void *SubSystemData; /* 0x14 */
+    void *ProcessHeap; /* 0x18 */
     uint8_t Reserved[0xA4 - 0x1C];
-    uint32_t OSMajorVersion;        /* 0xA4 */
-    uint32_t OSMinorVersion;        /* 0xA8 */
-    uint16_t OSBuildNumber;         /* 0xAC */
+    uint32_t OSMajorVersion; /* 0xA4 */
+    uint32_t OSMinorVersion; /* 0xA8 */
+    uint16_t OSBuildNumber; /* 0xAC */
 } PAGODA_PEB;
 
 /* The process parameters the PEB points at (ProcessParameters), NT's layout; Pagoda fills the image
  * path and the command line (normalized: the buffers are pointers, not offsets). */
 typedef struct _PAGODA_PROCESS_PARAMETERS {
-    uint32_t MaximumLength;         /* 0x00 */
-    uint32_t Length;                /* 0x04 */
-    uint32_t Flags;                 /* 0x08: 1 = normalized */
-    uint32_t DebugFlags;            /* 0x0C */
-    HANDLE ConsoleHandle;           /* 0x10 */
-    uint32_t ConsoleFlags;          /* 0x14 */
-    HANDLE StandardInput;           /* 0x18 */
-    HANDLE StandardOutput;          /* 0x1C */
-    HANDLE StandardError;           /* 0x20 */
-    UNICODE_STRING CurrentDirectoryPath;    /* 0x24 */
-    HANDLE CurrentDirectoryHandle;  /* 0x2C */
-    UNICODE_STRING DllPath;         /* 0x30 */
-    UNICODE_STRING ImagePathName;   /* 0x38 */
-    UNICODE_STRING CommandLine;     /* 0x40 */
-    void *Environment;              /* 0x48 */
+    uint32_t MaximumLength; /* 0x00 */
+    uint32_t Length; /* 0x04 */
+    uint32_t Flags; /* 0x08: 1 = normalized */
+    uint32_t DebugFlags; /* 0x0C */
+    HANDLE ConsoleHandle; /* 0x10 */
+    uint32_t ConsoleFlags; /* 0x14 */
+    HANDLE StandardInput; /* 0x18 */
+    HANDLE StandardOutput; /* 0x1C */
+    HANDLE StandardError; /* 0x20 */
+    UNICODE_STRING CurrentDirectoryPath; /* 0x24 */
+    HANDLE CurrentDirectoryHandle; /* 0x2C */
+    UNICODE_STRING DllPath; /* 0x30 */
+    UNICODE_STRING ImagePathName; /* 0x38 */
+    UNICODE_STRING CommandLine; /* 0x40 */
+    void *Environment; /* 0x48 */
 } PAGODA_PROCESS_PARAMETERS;
 #define PROCESS_PARAMETERS_NORMALIZED 1u
 
@@ -247,42 +247,43 @@ typedef struct _KSYSTEM_TIME {
 } KSYSTEM_TIME;
 
 typedef struct _PAGODA_KUSER_SHARED_DATA {
-    uint32_t TickCountLowDeprecated;    /* 0x000 */
-    uint32_t TickCountMultiplier;       /* 0x004: ms per tick in 8.24 fixed point */
-    KSYSTEM_TIME InterruptTime;         /* 0x008: 100 ns units since boot */
-    KSYSTEM_TIME SystemTime;            /* 0x014: 100 ns units since 1601 */
-    KSYSTEM_TIME TimeZoneBias;          /* 0x020 */
-    uint16_t ImageNumberLow, ImageNumberHigh;   /* 0x02C: 0x014C (i386) */
-    WCHAR NtSystemRoot[260];            /* 0x030 */
-    uint32_t MaxStackTraceDepth;        /* 0x238 */
+    uint32_t TickCountLowDeprecated; /* 0x000 */
+    uint32_t TickCountMultiplier; /* 0x004: ms per tick in 8.24 fixed point */
+    KSYSTEM_TIME InterruptTime; /* 0x008: 100 ns units since boot */
+    KSYSTEM_TIME SystemTime; /* 0x014: 100 ns units since 1601 */
+    KSYSTEM_TIME TimeZoneBias; /* 0x020 */
+    uint16_t ImageNumberLow, ImageNumberHigh; /* 0x02C: 0x014C (i386) */
+    WCHAR NtSystemRoot[260]; /* 0x030 */
+    uint32_t MaxStackTraceDepth; /* 0x238 */
     uint32_t CryptoExponent;
     uint32_t TimeZoneId;
     uint32_t LargePageMinimum;
     uint32_t Reserved2[7];
-    uint32_t NtProductType;             /* 0x264 */
+    uint32_t NtProductType; /* 0x264 */
     uint8_t ProductTypeIsValid;
     uint8_t Pad1[3];
-    uint32_t NtMajorVersion;            /* 0x26C */
-    uint32_t NtMinorVersion;            /* 0x270 */
-    uint8_t ProcessorFeatures[64];      /* 0x274 */
-    uint32_t HighestUserAddress;        /* 0x2B4: NT 5's Reserved1 held MmHighestUserAddress */
-    uint32_t SystemRangeStart;          /* 0x2B8: NT 5's Reserved3 held MmSystemRangeStart */
+    uint32_t NtMajorVersion; /* 0x26C */
+    uint32_t NtMinorVersion; /* 0x270 */
+    uint8_t ProcessorFeatures[64]; /* 0x274 */
+    uint32_t HighestUserAddress; /* 0x2B4: NT 5's Reserved1 held MmHighestUserAddress */
+    uint32_t SystemRangeStart; /* 0x2B8: NT 5's Reserved3 held MmSystemRangeStart */
     uint8_t Reserved4[0x320 - 0x2BC];
-    KSYSTEM_TIME TickCount;             /* 0x320: ticks since boot */
+    KSYSTEM_TIME TickCount; /* 0x320: ticks since boot */
     uint8_t Reserved5[0xF00 - 0x32C];
     /* Pagoda's own, past every field NT has defined: what GetSystemInfo reports. */
-    uint32_t PageSize;                  /* 0xF00 */
-    uint32_t AllocationGranularity;     /* 0xF04 */
-    uint32_t MinimumUserAddress;        /* 0xF08 */
-    uint32_t UserProbeAddress;          /* 0xF0C */
-    uint32_t TimerHz;                   /* 0xF10 */
+    uint32_t PageSize; /* 0xF00 */
+    uint32_t AllocationGranularity; /* 0xF04 */
+    uint32_t MinimumUserAddress; /* 0xF08 */
+    uint32_t UserProbeAddress; /* 0xF0C */
+    uint32_t TimerHz; /* 0xF10 */
 } PAGODA_KUSER_SHARED_DATA;
 
 _Static_assert(sizeof(OBJECT_ATTRIBUTES) == 24, "OBJECT_ATTRIBUTES is 24 bytes");
 _Static_assert(sizeof(OBJECT_BASIC_INFORMATION) == 56, "OBJECT_BASIC_INFORMATION is 56 bytes");
 _Static_assert(sizeof(CONTEXT) == 716, "CONTEXT is 716 bytes on i386");
 _Static_assert(offsetof(CONTEXT, Eip) == 0xB8, "CONTEXT.Eip at 0xB8");
-_Static_assert(offsetof(PAGODA_TEB, ProcessEnvironmentBlock) == 0x30, "TEB.ProcessEnvironmentBlock");
+_Static_assert(offsetof(PAGODA_TEB, ProcessEnvironmentBlock) == 0x30,
+               "TEB.ProcessEnvironmentBlock");
 _Static_assert(offsetof(PAGODA_TEB, TlsSlots) == 0xE10, "TEB.TlsSlots");
 _Static_assert(offsetof(PAGODA_PEB, OSMajorVersion) == 0xA4, "PEB.OSMajorVersion");
 _Static_assert(offsetof(PAGODA_PROCESS_PARAMETERS, CommandLine) == 0x40, "CommandLine at 0x40");

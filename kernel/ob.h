@@ -20,10 +20,10 @@ struct ob_generic_mapping {
 };
 
 struct ob_type {
-    const char *name;                   /* "Process", "Thread", "Event", "Semaphore", "Mutant", ... */
-    uint32_t pool_tag;                  /* objects of the type are charged to this tag */
-    ACCESS_MASK valid_access;           /* rights that mean something for the type */
-    struct ob_generic_mapping generic;  /* GENERIC_* -> specific rights */
+    const char *name; /* "Process", "Thread", "Event", "Semaphore", "Mutant", ... */
+    uint32_t pool_tag; /* objects of the type are charged to this tag */
+    ACCESS_MASK valid_access; /* rights that mean something for the type */
+    struct ob_generic_mapping generic; /* GENERIC_* -> specific rights */
     /* Runs once, when the last reference goes; must not free the object itself. */
     void (*delete_procedure)(void *object);
     /* Runs when a handle to the object is closed (process_handles: handles the process still has). */
@@ -45,8 +45,8 @@ void ob_init(void);
  * directory handle already resolved by the caller), the object is entered in the namespace:
  * STATUS_OBJECT_NAME_COLLISION if the name exists, STATUS_OBJECT_PATH_NOT_FOUND if its directory does
  * not, STATUS_OBJECT_NAME_INVALID for a malformed name. */
-NTSTATUS ob_create_object(struct ob_type *type, size_t body_size, const WCHAR *name, size_t name_chars,
-                          void **object);
+NTSTATUS ob_create_object(struct ob_type *type, size_t body_size, const WCHAR *name,
+                          size_t name_chars, void **object);
 void ob_reference_object(void *object);
 void ob_dereference_object(void *object);
 uint32_t ob_pointer_count(void *object);
@@ -56,11 +56,12 @@ struct ob_type *ob_object_type(void *object);
 /* Looks a name up (case-insensitively); on success one reference is added for the caller.
  * STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_PATH_NOT_FOUND, or STATUS_OBJECT_TYPE_MISMATCH when the
  * object exists with another type (type NULL: any). */
-NTSTATUS ob_lookup_object(const WCHAR *name, size_t name_chars, struct ob_type *type, void **object);
+NTSTATUS ob_lookup_object(const WCHAR *name, size_t name_chars, struct ob_type *type,
+                          void **object);
 
 /* ---- handle tables ---- */
 struct ob_handle_table;
-struct ob_handle_table *ob_create_handle_table(void);      /* NULL when out of pool */
+struct ob_handle_table *ob_create_handle_table(void); /* NULL when out of pool */
 /* Closes every handle (running close procedures and dropping references) and frees the table. */
 void ob_destroy_handle_table(struct ob_handle_table *table, struct ps_process *process);
 uint32_t ob_handle_table_count(struct ob_handle_table *table);
@@ -75,8 +76,9 @@ NTSTATUS ob_insert_handle(struct ps_process *process, void *object, ACCESS_MASK 
  * grants every right in `desired` and that the object has `type` (NULL: any type). Adds a pointer
  * reference on success. STATUS_INVALID_HANDLE (closed, never opened, forged, not a multiple of 4),
  * STATUS_OBJECT_TYPE_MISMATCH, STATUS_ACCESS_DENIED. */
-NTSTATUS ob_reference_object_by_handle(struct ps_process *process, HANDLE handle, ACCESS_MASK desired,
-                                       struct ob_type *type, void **object, ACCESS_MASK *granted);
+NTSTATUS ob_reference_object_by_handle(struct ps_process *process, HANDLE handle,
+                                       ACCESS_MASK desired, struct ob_type *type, void **object,
+                                       ACCESS_MASK *granted);
 
 /* Closes a handle of process: STATUS_INVALID_HANDLE if it is not open. */
 NTSTATUS ob_close_handle(struct ps_process *process, HANDLE handle);

@@ -125,7 +125,7 @@ static size_t full_name(void *object, WCHAR path[OBP_MAX_NAME + 1])
     for (struct ob_header *h = obp_header(object); h->directory && h->name_chars;
          h = obp_header(h->directory)) {
         if (h->name_chars + 1u > at)
-            break;      /* cannot happen: names are checked against OBP_MAX_NAME */
+            break; /* cannot happen: names are checked against OBP_MAX_NAME */
         at -= h->name_chars;
         memcpy(&path[at], h->name, h->name_chars * sizeof(WCHAR));
         path[--at] = '\\';

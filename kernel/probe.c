@@ -13,7 +13,7 @@ NTSTATUS ke_probe_user(const void *p, size_t length, size_t alignment)
     uintptr_t address = (uintptr_t)p, limit = mm_split.user_probe_address;
     ASSERT(alignment != 0 && (alignment & (alignment - 1)) == 0);
     if (length == 0)
-        return STATUS_SUCCESS;      /* NT checks nothing, not even the alignment, for 0 bytes */
+        return STATUS_SUCCESS; /* NT checks nothing, not even the alignment, for 0 bytes */
     if (address & (alignment - 1))
         return STATUS_DATATYPE_MISALIGNMENT;
     if (address > limit || length > limit - address)

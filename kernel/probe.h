@@ -26,8 +26,8 @@ NTSTATUS ke_copy_to_user_optional(void *user_dst, const void *src, size_t length
 
 /* A captured UNICODE_STRING: the characters copied into kernel memory (pool tag 'ObNm'). */
 struct ke_captured_name {
-    WCHAR *chars;           /* NULL when there is no name */
-    size_t length;          /* characters */
+    WCHAR *chars; /* NULL when there is no name */
+    size_t length; /* characters */
 };
 #define KE_MAX_NAME_CHARS 255
 

@@ -10,9 +10,9 @@
 #include "kernel/string.h"
 #include "kernel/thread.h"
 
-#define PROCESS_TAG MM_TAG('P', 'r', 'o', 'c')
+#define PROCESS_TAG        MM_TAG('P', 'r', 'o', 'c')
 #define PARAMETERS_STRINGS (PS_PARAMETERS_ADDRESS + sizeof(PAGODA_PROCESS_PARAMETERS))
-#define MAX_COMMAND_LINE 1024
+#define MAX_COMMAND_LINE   1024
 
 static void process_delete(void *object);
 
@@ -20,15 +20,15 @@ struct ob_type ps_process_type = {
     .name = "Process",
     .pool_tag = PROCESS_TAG,
     .valid_access = PROCESS_ALL_ACCESS,
-    .generic = { READ_CONTROL | PROCESS_VM_READ | PROCESS_QUERY_INFORMATION,
-                 PROCESS_TERMINATE | PROCESS_CREATE_THREAD | PROCESS_VM_OPERATION | PROCESS_VM_WRITE |
-                     PROCESS_DUP_HANDLE,
-                 SYNCHRONIZE, PROCESS_ALL_ACCESS },
+    .generic = {READ_CONTROL | PROCESS_VM_READ | PROCESS_QUERY_INFORMATION,
+                PROCESS_TERMINATE | PROCESS_CREATE_THREAD | PROCESS_VM_OPERATION |
+                    PROCESS_VM_WRITE | PROCESS_DUP_HANDLE,
+                SYNCHRONIZE, PROCESS_ALL_ACCESS},
     .delete_procedure = process_delete,
 };
 
 struct ps_process *ps_system_process;
-static struct list_entry process_list = { &process_list, &process_list };
+static struct list_entry process_list = {&process_list, &process_list};
 static uint32_t process_count;
 static uint32_t next_process_id = 0x1000;
 static const struct mm_address_space *attached_from;
@@ -58,7 +58,10 @@ vaddr_t ps_allocate_teb(struct ps_process *p)
     return slot < 0 ? 0 : PS_TEB_TOP - (vaddr_t)slot * PAGE_SIZE;
 }
 
-void ps_free_teb(struct ps_process *p, vaddr_t teb) { give_slot(p->teb_slots, (PS_TEB_TOP - teb) / PAGE_SIZE); }
+void ps_free_teb(struct ps_process *p, vaddr_t teb)
+{
+    give_slot(p->teb_slots, (PS_TEB_TOP - teb) / PAGE_SIZE);
+}
 
 vaddr_t ps_allocate_stack_slot(struct ps_process *p)
 {
@@ -129,7 +132,8 @@ static NTSTATUS build_peb(struct ps_process *p, const char *command_line)
     if (!NT_SUCCESS(status))
         return status;
     PAGODA_PEB *peb = (PAGODA_PEB *)(uintptr_t)PS_PEB_ADDRESS;
-    PAGODA_PROCESS_PARAMETERS *params = (PAGODA_PROCESS_PARAMETERS *)(uintptr_t)PS_PARAMETERS_ADDRESS;
+    PAGODA_PROCESS_PARAMETERS *params =
+        (PAGODA_PROCESS_PARAMETERS *)(uintptr_t)PS_PARAMETERS_ADDRESS;
     peb->ProcessParameters = params;
     peb->OSMajorVersion = 5;
     peb->OSMinorVersion = 1;
@@ -169,7 +173,7 @@ NTSTATUS ps_create_process(const char *name, const char *command_line, struct ps
         return status;
     status = populate_process(p, command_line);
     if (!NT_SUCCESS(status)) {
-        ob_dereference_object(p);       /* process_delete undoes what populate_process did */
+        ob_dereference_object(p); /* process_delete undoes what populate_process did */
         return status;
     }
     *out = p;
@@ -192,8 +196,8 @@ static NTSTATUS load_flat_image(struct ps_process *p, const struct ke_embedded_i
                                 const struct pagoda_flat_header *h)
 {
     ps_attach_process(p);
-    NTSTATUS status = mm_map_user_pages(PAGODA_FLAT_BASE, ALIGN_UP(h->memory_size, PAGE_SIZE) / PAGE_SIZE,
-                                        MM_USER_READWRITE);
+    NTSTATUS status = mm_map_user_pages(
+        PAGODA_FLAT_BASE, ALIGN_UP(h->memory_size, PAGE_SIZE) / PAGE_SIZE, MM_USER_READWRITE);
     if (NT_SUCCESS(status)) {
         memcpy((void *)(uintptr_t)PAGODA_FLAT_BASE, image->data, h->file_size);
         ((PAGODA_PEB *)(uintptr_t)p->peb)->ImageBaseAddress = (void *)(uintptr_t)PAGODA_FLAT_BASE;
@@ -220,8 +224,8 @@ NTSTATUS ps_create_process_from_image(const char *image_name, const char *comman
     status = load_flat_image(p, image, &h);
     struct ps_thread *t = NULL;
     if (NT_SUCCESS(status)) {
-        struct ps_thread_start start = { .eip = h.entry, .eax = h.entry, .ebx = p->peb,
-                                         .stack_size = h.stack_size };
+        struct ps_thread_start start = {
+            .eip = h.entry, .eax = h.entry, .ebx = p->peb, .stack_size = h.stack_size};
         status = ps_create_thread(p, &start, &t);
     }
     if (!NT_SUCCESS(status)) {
@@ -243,7 +247,8 @@ void ps_terminate_process(struct ps_process *p, NTSTATUS status)
         if (p->exit_status == STATUS_PENDING)
             p->exit_status = status;
     }
-    LIST_FOR_EACH(e, &p->threads) {
+    LIST_FOR_EACH(e, &p->threads)
+    {
         struct ps_thread *t = CONTAINING_RECORD(e, struct ps_thread, process_link);
         if (t != ps_current_thread())
             ps_terminate_thread(t, status);
@@ -316,8 +321,9 @@ void ps_init(void)
     if (!ps_system_process->handle_table || !NT_SUCCESS(create_system_thread(&boot, false)))
         ke_panic("ps: cannot create the boot thread");
     boot->kernel_stack = (vaddr_t)(uintptr_t)boot_stack_top - PS_KERNEL_STACK_PAGES * PAGE_SIZE;
-    struct ps_thread_start start = { .kernel_routine = (void (*)(void *))ke_idle_loop,
-                                     .priority = PS_PRIORITY_IDLE, .suspended = true };
+    struct ps_thread_start start = {.kernel_routine = (void (*)(void *))ke_idle_loop,
+                                    .priority = PS_PRIORITY_IDLE,
+                                    .suspended = true};
     status = ps_create_thread(ps_system_process, &start, &idle);
     if (!NT_SUCCESS(status))
         ke_panic("ps: cannot create the idle thread: %08x", (uint32_t)status);

@@ -14,12 +14,12 @@
 #include "kernel/wait.h"
 #include "mm/mm.h"
 
-#define PS_PRIORITY_LEVELS 32
-#define PS_PRIORITY_IDLE 0
-#define PS_PRIORITY_NORMAL 8
-#define PS_PRIORITY_HIGH 15
-#define PS_KERNEL_STACK_PAGES 3     /* 12 KiB, plus an unmapped guard page below */
-#define PS_MAX_WAIT_BLOCKS MAXIMUM_WAIT_OBJECTS
+#define PS_PRIORITY_LEVELS    32
+#define PS_PRIORITY_IDLE      0
+#define PS_PRIORITY_NORMAL    8
+#define PS_PRIORITY_HIGH      15
+#define PS_KERNEL_STACK_PAGES 3 /* 12 KiB, plus an unmapped guard page below */
+#define PS_MAX_WAIT_BLOCKS    MAXIMUM_WAIT_OBJECTS
 
 enum ps_thread_state {
     PS_THREAD_INITIALIZED,
@@ -30,58 +30,58 @@ enum ps_thread_state {
 };
 
 struct ps_process {
-    struct ke_dispatcher_header header;     /* signaled when the last thread has ended */
+    struct ke_dispatcher_header header; /* signaled when the last thread has ended */
     struct mm_address_space address_space;
     struct ob_handle_table *handle_table;
-    struct list_entry threads;              /* struct ps_thread.process_link */
-    uint32_t thread_count;                  /* threads not yet ended */
-    NTSTATUS exit_status;                   /* STATUS_PENDING while it runs */
+    struct list_entry threads; /* struct ps_thread.process_link */
+    uint32_t thread_count; /* threads not yet ended */
+    NTSTATUS exit_status; /* STATUS_PENDING while it runs */
     bool terminating;
-    uint32_t unique_id;                     /* a multiple of 4, like NT's client IDs */
+    uint32_t unique_id; /* a multiple of 4, like NT's client IDs */
     vaddr_t peb;
     KPRIORITY base_priority;
     char name[16];
-    struct list_entry link;                 /* on the list of all processes */
-    uint32_t teb_slots[4];                  /* bit i: the TEB at PS_TEB_TOP - i pages is in use */
-    uint32_t stack_slots[4];                /* bit i: stack slot i is in use */
+    struct list_entry link; /* on the list of all processes */
+    uint32_t teb_slots[4]; /* bit i: the TEB at PS_TEB_TOP - i pages is in use */
+    uint32_t stack_slots[4]; /* bit i: stack slot i is in use */
 };
 
 struct ke_wait_block {
-    struct list_entry object_link;          /* on the object's wait list */
+    struct list_entry object_link; /* on the object's wait list */
     struct ke_dispatcher_header *object;
     struct ps_thread *thread;
     uint16_t index;
 };
 
 struct ps_thread {
-    struct ke_dispatcher_header header;     /* signaled when the thread has ended */
+    struct ke_dispatcher_header header; /* signaled when the thread has ended */
     struct ps_process *process;
     struct list_entry process_link;
     uint32_t unique_id;
     NTSTATUS exit_status;
-    bool terminating;                       /* NtTerminateThread asked it to end */
+    bool terminating; /* NtTerminateThread asked it to end */
     /* sched */
-    uint8_t state;                          /* enum ps_thread_state */
+    uint8_t state; /* enum ps_thread_state */
     uint8_t priority;
     uint8_t base_priority;
     int8_t quantum;
     uint32_t suspend_count;
-    uint32_t kernel_esp;                    /* saved by the context switch */
-    vaddr_t kernel_stack;                   /* lowest mapped byte; the guard page is below it */
-    struct ke_trap_frame *trap_frame;       /* at the top of the kernel stack for user threads */
+    uint32_t kernel_esp; /* saved by the context switch */
+    vaddr_t kernel_stack; /* lowest mapped byte; the guard page is below it */
+    struct ke_trap_frame *trap_frame; /* at the top of the kernel stack for user threads */
     struct list_entry ready_link;
     /* waits */
     struct ke_wait_block wait_blocks[PS_MAX_WAIT_BLOCKS];
     uint32_t wait_count;
-    uint8_t wait_type;                      /* WAIT_TYPE */
+    uint8_t wait_type; /* WAIT_TYPE */
     NTSTATUS wait_status;
-    uint64_t wait_deadline;                 /* tick; UINT64_MAX for none */
+    uint64_t wait_deadline; /* tick; UINT64_MAX for none */
     struct list_entry timer_link;
-    struct list_entry owned_mutants;        /* struct ke_mutant.owner_link */
+    struct list_entry owned_mutants; /* struct ke_mutant.owner_link */
     /* user mode */
-    vaddr_t teb;                            /* 0 once freed, as the thread ends */
-    vaddr_t teb_address;                    /* what NtQueryInformationThread reports, even after */
-    vaddr_t user_stack_slot;                /* 0 when the stack was not allocated by the kernel */
+    vaddr_t teb; /* 0 once freed, as the thread ends */
+    vaddr_t teb_address; /* what NtQueryInformationThread reports, even after */
+    vaddr_t user_stack_slot; /* 0 when the stack was not allocated by the kernel */
     uint32_t user_stack_pages;
     void (*kernel_routine)(void *);
     void *kernel_context;

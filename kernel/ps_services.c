@@ -28,8 +28,8 @@ static NTSTATUS capture_timeout(const int64_t *user_timeout, int64_t *timeout, c
 
 static NTSTATUS reference_waitable(HANDLE handle, void **object)
 {
-    NTSTATUS status = ob_reference_object_by_handle(current_process(), handle, SYNCHRONIZE, NULL,
-                                                    object, NULL);
+    NTSTATUS status =
+        ob_reference_object_by_handle(current_process(), handle, SYNCHRONIZE, NULL, object, NULL);
     if (NT_SUCCESS(status) && !ke_is_waitable_type(ob_object_type(*object))) {
         ob_dereference_object(*object);
         return STATUS_OBJECT_TYPE_MISMATCH;
@@ -39,7 +39,7 @@ static NTSTATUS reference_waitable(HANDLE handle, void **object)
 
 NTSTATUS NtWaitForSingleObject(HANDLE handle, uint32_t alertable, const int64_t *user_timeout)
 {
-    (void)alertable;    /* no APCs yet: an alertable wait is an ordinary one */
+    (void)alertable; /* no APCs yet: an alertable wait is an ordinary one */
     int64_t timeout;
     const int64_t *use;
     void *object;
@@ -74,14 +74,15 @@ NTSTATUS NtWaitForMultipleObjects(uint32_t count, const HANDLE *user_handles, ui
         return STATUS_INVALID_PARAMETER_1;
     if (wait_type != WaitAll && wait_type != WaitAny)
         return STATUS_INVALID_PARAMETER_3;
-    NTSTATUS status = ke_copy_from_user(handles, user_handles, count * sizeof(HANDLE), sizeof(HANDLE));
+    NTSTATUS status =
+        ke_copy_from_user(handles, user_handles, count * sizeof(HANDLE), sizeof(HANDLE));
     if (NT_SUCCESS(status))
         status = capture_timeout(user_timeout, &timeout, &use);
     uint32_t referenced = 0;
     for (; NT_SUCCESS(status) && referenced < count; referenced++)
         status = reference_waitable(handles[referenced], &objects[referenced]);
     if (!NT_SUCCESS(status) && referenced)
-        referenced--;       /* the failed one holds no reference */
+        referenced--; /* the failed one holds no reference */
     if (NT_SUCCESS(status) && wait_type == WaitAll && has_duplicates(objects, count))
         status = STATUS_INVALID_PARAMETER_MIX;
     if (NT_SUCCESS(status))
@@ -91,8 +92,8 @@ NTSTATUS NtWaitForMultipleObjects(uint32_t count, const HANDLE *user_handles, ui
     return status;
 }
 
-NTSTATUS NtSignalAndWaitForSingleObject(HANDLE signal_handle, HANDLE wait_handle, uint32_t alertable,
-                                        const int64_t *user_timeout)
+NTSTATUS NtSignalAndWaitForSingleObject(HANDLE signal_handle, HANDLE wait_handle,
+                                        uint32_t alertable, const int64_t *user_timeout)
 {
     (void)alertable;
     int64_t timeout;
@@ -102,8 +103,8 @@ NTSTATUS NtSignalAndWaitForSingleObject(HANDLE signal_handle, HANDLE wait_handle
     if (!NT_SUCCESS(status))
         return status;
     ACCESS_MASK granted;
-    status = ob_reference_object_by_handle(current_process(), signal_handle, 0, NULL, &signal_object,
-                                           &granted);
+    status = ob_reference_object_by_handle(current_process(), signal_handle, 0, NULL,
+                                           &signal_object, &granted);
     if (!NT_SUCCESS(status))
         return status;
     status = reference_waitable(wait_handle, &wait_object);
@@ -123,7 +124,8 @@ NTSTATUS NtDelayExecution(uint32_t alertable, const int64_t *user_interval)
     (void)alertable;
     int64_t interval;
     /* NtDelayExecution probes its interval as a ULONG-aligned structure, unlike the waits. */
-    NTSTATUS status = ke_copy_from_user(&interval, user_interval, sizeof interval, sizeof(uint32_t));
+    NTSTATUS status =
+        ke_copy_from_user(&interval, user_interval, sizeof interval, sizeof(uint32_t));
     if (!NT_SUCCESS(status))
         return status;
     return ke_delay_execution(interval);
@@ -131,12 +133,9 @@ NTSTATUS NtDelayExecution(uint32_t alertable, const int64_t *user_interval)
 
 NTSTATUS NtYieldExecution(void) { return ke_yield() ? STATUS_SUCCESS : STATUS_NO_YIELD_PERFORMED; }
 
-NTSTATUS NtTestAlert(void) { return STATUS_SUCCESS; }   /* no user APCs are ever queued yet */
+NTSTATUS NtTestAlert(void) { return STATUS_SUCCESS; } /* no user APCs are ever queued yet */
 
-uint32_t NtGetTickCount(void)
-{
-    return (uint32_t)(ke_get_tick_count() * 1000 / ke_get_timer_hz());
-}
+uint32_t NtGetTickCount(void) { return (uint32_t)(ke_get_tick_count() * 1000 / ke_get_timer_hz()); }
 
 NTSTATUS NtQuerySystemTime(int64_t *user_time)
 {
@@ -159,21 +158,30 @@ NTSTATUS NtDisplayString(const UNICODE_STRING *user_string)
     if (!NT_SUCCESS(status))
         return status;
     for (size_t i = 0; i < n; i++)
-        text[i] = chars[i] < 0x80 && (chars[i] >= 0x20 || chars[i] == '\n' || chars[i] == '\t') ? (char)chars[i] : '?';
+        text[i] = chars[i] < 0x80 && (chars[i] >= 0x20 || chars[i] == '\n' || chars[i] == '\t')
+                      ? (char)chars[i]
+                      : '?';
     io_console_write(text, n, VGA_GREY);
     return STATUS_SUCCESS;
 }
 
 /* ---- threads ---- */
 
-static NTSTATUS start_from_context(const CONTEXT *ctx, const INITIAL_TEB *teb, struct ps_thread_start *s)
+static NTSTATUS start_from_context(const CONTEXT *ctx, const INITIAL_TEB *teb,
+                                   struct ps_thread_start *s)
 {
-    *s = (struct ps_thread_start){ .eip = ctx->Eip, .esp = ctx->Esp, .eax = ctx->Eax, .ebx = ctx->Ebx,
-                                   .ecx = ctx->Ecx, .edx = ctx->Edx, .esi = ctx->Esi, .edi = ctx->Edi,
-                                   .ebp = ctx->Ebp };
+    *s = (struct ps_thread_start){.eip = ctx->Eip,
+                                  .esp = ctx->Esp,
+                                  .eax = ctx->Eax,
+                                  .ebx = ctx->Ebx,
+                                  .ecx = ctx->Ecx,
+                                  .edx = ctx->Edx,
+                                  .esi = ctx->Esi,
+                                  .edi = ctx->Edi,
+                                  .ebp = ctx->Ebp};
     static const INITIAL_TEB none;
     if (!memcmp(teb, &none, sizeof none))
-        return STATUS_SUCCESS;          /* Pagoda: the kernel allocates a default stack */
+        return STATUS_SUCCESS; /* Pagoda: the kernel allocates a default stack */
     vaddr_t base = (vaddr_t)(uintptr_t)teb->StackBase, limit = (vaddr_t)(uintptr_t)teb->StackLimit;
     if (limit >= base || base > mm_split.user_probe_address || limit < MM_LOWEST_USER_ADDRESS ||
         ctx->Esp > base || ctx->Esp < limit)
@@ -184,11 +192,12 @@ static NTSTATUS start_from_context(const CONTEXT *ctx, const INITIAL_TEB *teb, s
     return STATUS_SUCCESS;
 }
 
-NTSTATUS NtCreateThread(HANDLE *user_handle, ACCESS_MASK access, const OBJECT_ATTRIBUTES *attributes,
-                        HANDLE process_handle, CLIENT_ID *user_client_id, const CONTEXT *user_context,
+NTSTATUS NtCreateThread(HANDLE *user_handle, ACCESS_MASK access,
+                        const OBJECT_ATTRIBUTES *attributes, HANDLE process_handle,
+                        CLIENT_ID *user_client_id, const CONTEXT *user_context,
                         const INITIAL_TEB *user_initial_teb, uint32_t create_suspended)
 {
-    static CONTEXT ctx;     /* 716 bytes: too big for a 12 KiB kernel stack's comfort */
+    static CONTEXT ctx; /* 716 bytes: too big for a 12 KiB kernel stack's comfort */
     INITIAL_TEB initial_teb;
     struct ps_thread_start start;
     struct ps_process *process;
@@ -204,9 +213,9 @@ NTSTATUS NtCreateThread(HANDLE *user_handle, ACCESS_MASK access, const OBJECT_AT
         status = ke_copy_from_user(&ctx, user_context, sizeof ctx, sizeof(uint32_t));
     /* A NULL INITIAL_TEB is read like any pointer, and faults (NT's behaviour). */
     if (NT_SUCCESS(status))
-        status = ke_copy_from_user(&initial_teb, user_initial_teb, sizeof initial_teb,
-                                   sizeof(uint32_t));
-    if (NT_SUCCESS(status) && attributes) {     /* threads have no names, but the OA is checked */
+        status =
+            ke_copy_from_user(&initial_teb, user_initial_teb, sizeof initial_teb, sizeof(uint32_t));
+    if (NT_SUCCESS(status) && attributes) { /* threads have no names, but the OA is checked */
         status = ke_capture_object_attributes(attributes, &name, &attribute_bits);
         if (NT_SUCCESS(status))
             ke_release_captured_name(&name);
@@ -225,7 +234,8 @@ NTSTATUS NtCreateThread(HANDLE *user_handle, ACCESS_MASK access, const OBJECT_AT
     if (!NT_SUCCESS(status))
         return status;
     HANDLE h;
-    CLIENT_ID cid = { (HANDLE)(uintptr_t)thread->process->unique_id, (HANDLE)(uintptr_t)thread->unique_id };
+    CLIENT_ID cid = {(HANDLE)(uintptr_t)thread->process->unique_id,
+                     (HANDLE)(uintptr_t)thread->unique_id};
     status = ob_insert_handle(current_process(), thread, access, 0, &h);
     if (NT_SUCCESS(status)) {
         status = ke_copy_to_user(user_handle, &h, sizeof h, 1);
@@ -276,7 +286,7 @@ NTSTATUS NtTerminateThread(HANDLE handle, NTSTATUS exit_status)
 NTSTATUS NtTerminateProcess(HANDLE handle, NTSTATUS exit_status)
 {
     struct ps_process *p;
-    if (!handle) {      /* NT: end every other thread of the current process, ExitProcess's first step */
+    if (!handle) { /* NT: end every other thread of the current process, ExitProcess's first step */
         ps_terminate_process(current_process(), exit_status);
         return STATUS_SUCCESS;
     }
@@ -329,19 +339,22 @@ NTSTATUS NtQueryInformationProcess(HANDLE handle, uint32_t info_class, void *use
     if (info_class != ProcessBasicInformation)
         return STATUS_INVALID_INFO_CLASS;
     status = ob_reference_object_by_handle(current_process(), handle, PROCESS_QUERY_INFORMATION,
-                                                    &ps_process_type, (void **)&p, NULL);
+                                           &ps_process_type, (void **)&p, NULL);
     if (!NT_SUCCESS(status))
         return status;
     PROCESS_BASIC_INFORMATION info = {
-        .ExitStatus = p->exit_status, .PebBaseAddress = (void *)(uintptr_t)p->peb, .AffinityMask = 1,
-        .BasePriority = p->base_priority, .UniqueProcessId = p->unique_id,
+        .ExitStatus = p->exit_status,
+        .PebBaseAddress = (void *)(uintptr_t)p->peb,
+        .AffinityMask = 1,
+        .BasePriority = p->base_priority,
+        .UniqueProcessId = p->unique_id,
     };
     ob_dereference_object(p);
     return return_info(user_info, length, user_return_length, &info, sizeof info);
 }
 
-NTSTATUS NtQueryInformationThread(HANDLE handle, uint32_t info_class, void *user_info, uint32_t length,
-                                  uint32_t *user_return_length)
+NTSTATUS NtQueryInformationThread(HANDLE handle, uint32_t info_class, void *user_info,
+                                  uint32_t length, uint32_t *user_return_length)
 {
     struct ps_thread *t;
     NTSTATUS status = probe_info(user_info, length, user_return_length);
@@ -350,14 +363,16 @@ NTSTATUS NtQueryInformationThread(HANDLE handle, uint32_t info_class, void *user
     if (info_class != ThreadBasicInformation)
         return STATUS_INVALID_INFO_CLASS;
     status = ob_reference_object_by_handle(current_process(), handle, THREAD_QUERY_INFORMATION,
-                                                    &ps_thread_type, (void **)&t, NULL);
+                                           &ps_thread_type, (void **)&t, NULL);
     if (!NT_SUCCESS(status))
         return status;
     THREAD_BASIC_INFORMATION info = {
         .ExitStatus = t->state == PS_THREAD_TERMINATED ? t->exit_status : STATUS_PENDING,
         .TebBaseAddress = (void *)(uintptr_t)t->teb_address,
-        .ClientId = { (HANDLE)(uintptr_t)t->process->unique_id, (HANDLE)(uintptr_t)t->unique_id },
-        .AffinityMask = 1, .Priority = t->priority, .BasePriority = t->base_priority,
+        .ClientId = {(HANDLE)(uintptr_t)t->process->unique_id, (HANDLE)(uintptr_t)t->unique_id},
+        .AffinityMask = 1,
+        .Priority = t->priority,
+        .BasePriority = t->base_priority,
     };
     ob_dereference_object(t);
     return return_info(user_info, length, user_return_length, &info, sizeof info);

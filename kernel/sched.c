@@ -7,10 +7,10 @@
 #include "kernel/thread.h"
 
 static struct list_entry ready_queues[PS_PRIORITY_LEVELS];
-static uint32_t ready_summary;          /* bit p: ready_queues[p] is not empty */
+static uint32_t ready_summary; /* bit p: ready_queues[p] is not empty */
 static struct ps_thread *current;
 static struct ps_thread *idle_thread;
-static struct ps_thread *dead_thread;   /* ended; its stack is freed by the next thread to run */
+static struct ps_thread *dead_thread; /* ended; its stack is freed by the next thread to run */
 static bool need_resched;
 static uint64_t switch_count;
 
@@ -43,8 +43,8 @@ static struct ps_thread *take_next(void)
     if (!ready_summary)
         return idle_thread;
     unsigned p = 31 - (unsigned)__builtin_clz(ready_summary);
-    struct ps_thread *t = CONTAINING_RECORD(list_remove_head(&ready_queues[p]), struct ps_thread,
-                                            ready_link);
+    struct ps_thread *t =
+        CONTAINING_RECORD(list_remove_head(&ready_queues[p]), struct ps_thread, ready_link);
     if (list_empty(&ready_queues[p]))
         ready_summary &= ~(1u << p);
     return t;
@@ -92,7 +92,7 @@ void ke_schedule(void)
 bool ke_yield(void)
 {
     uint32_t irq = ke_disable_interrupts();
-    bool yielded = (ready_summary >> current->priority) != 0;  /* someone at least as urgent */
+    bool yielded = (ready_summary >> current->priority) != 0; /* someone at least as urgent */
     if (yielded) {
         if (current != idle_thread)
             ke_ready_thread(current);
@@ -111,7 +111,7 @@ void ke_clock_tick(uint64_t now)
     }
     if (--current->quantum <= 0) {
         current->quantum = KE_QUANTUM_TICKS;
-        if (ready_summary >> current->priority)   /* round robin within the priority */
+        if (ready_summary >> current->priority) /* round robin within the priority */
             need_resched = true;
     }
 }
@@ -123,7 +123,7 @@ void ke_exit_to_user(struct ke_trap_frame *tf)
         cpu_cli();
         if (current->terminating || current->process->terminating)
             ps_exit_current_thread(current->process->terminating ? current->process->exit_status
-                                                                  : current->exit_status);
+                                                                 : current->exit_status);
         if (!need_resched)
             return;
         ke_ready_thread(current);
@@ -144,7 +144,7 @@ void ke_idle_loop(void)
         if (mm_zero_free_frames(4) == 0) {
             cpu_cli();
             if (!ready_summary)
-                __asm__ volatile("sti; hlt" ::: "memory");  /* sti's shadow: no wake-up is lost */
+                __asm__ volatile("sti; hlt" ::: "memory"); /* sti's shadow: no wake-up is lost */
         }
     }
 }

@@ -18,17 +18,24 @@ static void mutant_delete(void *object)
 }
 
 struct ob_type ke_event_type = {
-    .name = "Event", .pool_tag = MM_TAG('E', 'v', 'e', 'n'), .valid_access = EVENT_ALL_ACCESS,
-    .generic = { READ_CONTROL | EVENT_QUERY_STATE, EVENT_MODIFY_STATE, SYNCHRONIZE, EVENT_ALL_ACCESS },
+    .name = "Event",
+    .pool_tag = MM_TAG('E', 'v', 'e', 'n'),
+    .valid_access = EVENT_ALL_ACCESS,
+    .generic = {READ_CONTROL | EVENT_QUERY_STATE, EVENT_MODIFY_STATE, SYNCHRONIZE,
+                EVENT_ALL_ACCESS},
 };
 struct ob_type ke_semaphore_type = {
-    .name = "Semaphore", .pool_tag = MM_TAG('S', 'e', 'm', 'a'), .valid_access = SEMAPHORE_ALL_ACCESS,
-    .generic = { READ_CONTROL | SEMAPHORE_QUERY_STATE, SEMAPHORE_MODIFY_STATE, SYNCHRONIZE,
-                 SEMAPHORE_ALL_ACCESS },
+    .name = "Semaphore",
+    .pool_tag = MM_TAG('S', 'e', 'm', 'a'),
+    .valid_access = SEMAPHORE_ALL_ACCESS,
+    .generic = {READ_CONTROL | SEMAPHORE_QUERY_STATE, SEMAPHORE_MODIFY_STATE, SYNCHRONIZE,
+                SEMAPHORE_ALL_ACCESS},
 };
 struct ob_type ke_mutant_type = {
-    .name = "Mutant", .pool_tag = MM_TAG('M', 'u', 't', 'a'), .valid_access = MUTANT_ALL_ACCESS,
-    .generic = { READ_CONTROL | MUTANT_QUERY_STATE, 0, SYNCHRONIZE, MUTANT_ALL_ACCESS },
+    .name = "Mutant",
+    .pool_tag = MM_TAG('M', 'u', 't', 'a'),
+    .valid_access = MUTANT_ALL_ACCESS,
+    .generic = {READ_CONTROL | MUTANT_QUERY_STATE, 0, SYNCHRONIZE, MUTANT_ALL_ACCESS},
     .delete_procedure = mutant_delete,
 };
 
@@ -59,7 +66,8 @@ static NTSTATUS hand_out(void *object, ACCESS_MASK access, uint32_t attributes, 
 
 static NTSTATUS ke_create_sync_object(struct ob_type *type, size_t size, HANDLE *user_handle,
                                       ACCESS_MASK access, const OBJECT_ATTRIBUTES *user_attributes,
-                               void (*init)(void *object, const int32_t *args), const int32_t *args)
+                                      void (*init)(void *object, const int32_t *args),
+                                      const int32_t *args)
 {
     struct ke_captured_name name;
     uint32_t attributes;
@@ -84,12 +92,12 @@ static NTSTATUS ke_create_sync_object(struct ob_type *type, size_t size, HANDLE 
 }
 
 static NTSTATUS ke_open_named_object(struct ob_type *type, HANDLE *user_handle, ACCESS_MASK access,
-                              const OBJECT_ATTRIBUTES *user_attributes)
+                                     const OBJECT_ATTRIBUTES *user_attributes)
 {
     struct ke_captured_name name;
     uint32_t attributes;
     if (!user_attributes)
-        return STATUS_INVALID_PARAMETER;    /* NT's ObOpenObjectByName */
+        return STATUS_INVALID_PARAMETER; /* NT's ObOpenObjectByName */
     NTSTATUS status = ke_probe_user_write(user_handle, sizeof(HANDLE), 1);
     if (NT_SUCCESS(status))
         status = ke_capture_object_attributes(user_attributes, &name, &attributes);
@@ -106,14 +114,16 @@ static NTSTATUS ke_open_named_object(struct ob_type *type, HANDLE *user_handle, 
 
 /* Runs op on the object behind handle (of type, with access) and writes its int32 result to the
  * optional user pointer. */
-static NTSTATUS with_object(HANDLE handle, struct ob_type *type, ACCESS_MASK access, int32_t *user_out,
+static NTSTATUS with_object(HANDLE handle, struct ob_type *type, ACCESS_MASK access,
+                            int32_t *user_out,
                             NTSTATUS (*op)(void *object, int32_t arg, int32_t *out), int32_t arg)
 {
     void *object;
     int32_t out = 0;
     NTSTATUS status = user_out ? ke_probe_user_write(user_out, sizeof out, 1) : STATUS_SUCCESS;
     if (NT_SUCCESS(status))
-        status = ob_reference_object_by_handle(ps_current_process(), handle, access, type, &object, NULL);
+        status = ob_reference_object_by_handle(ps_current_process(), handle, access, type, &object,
+                                               NULL);
     if (!NT_SUCCESS(status))
         return status;
     status = op(object, arg, &out);
@@ -127,9 +137,9 @@ static NTSTATUS with_object(HANDLE handle, struct ob_type *type, ACCESS_MASK acc
 
 static void init_event(void *object, const int32_t *args)
 {
-    ke_init_dispatcher_header(object, args[0] == SynchronizationEvent ? KE_SYNCHRONIZATION_EVENT
-                                                                      : KE_NOTIFICATION_EVENT,
-                              args[1] ? 1 : 0);
+    ke_init_dispatcher_header(
+        object, args[0] == SynchronizationEvent ? KE_SYNCHRONIZATION_EVENT : KE_NOTIFICATION_EVENT,
+        args[1] ? 1 : 0);
 }
 
 NTSTATUS NtCreateEvent(HANDLE *handle, ACCESS_MASK access, const OBJECT_ATTRIBUTES *attributes,
@@ -137,9 +147,9 @@ NTSTATUS NtCreateEvent(HANDLE *handle, ACCESS_MASK access, const OBJECT_ATTRIBUT
 {
     if (event_type != NotificationEvent && event_type != SynchronizationEvent)
         return STATUS_INVALID_PARAMETER;
-    int32_t args[2] = { (int32_t)event_type, (int32_t)(uint8_t)initial_state };
-    return ke_create_sync_object(&ke_event_type, sizeof(struct ke_event), handle, access, attributes,
-                                 init_event, args);
+    int32_t args[2] = {(int32_t)event_type, (int32_t)(uint8_t)initial_state};
+    return ke_create_sync_object(&ke_event_type, sizeof(struct ke_event), handle, access,
+                                 attributes, init_event, args);
 }
 
 NTSTATUS NtOpenEvent(HANDLE *handle, ACCESS_MASK access, const OBJECT_ATTRIBUTES *attributes)
@@ -168,7 +178,8 @@ NTSTATUS NtSetEvent(HANDLE handle, int32_t *previous_state)
 
 NTSTATUS NtResetEvent(HANDLE handle, int32_t *previous_state)
 {
-    return with_object(handle, &ke_event_type, EVENT_MODIFY_STATE, previous_state, op_reset_event, 0);
+    return with_object(handle, &ke_event_type, EVENT_MODIFY_STATE, previous_state, op_reset_event,
+                       0);
 }
 
 /* ---- semaphores ---- */
@@ -185,7 +196,7 @@ NTSTATUS NtCreateSemaphore(HANDLE *handle, ACCESS_MASK access, const OBJECT_ATTR
 {
     if (maximum_count <= 0 || initial_count < 0 || initial_count > maximum_count)
         return STATUS_INVALID_PARAMETER;
-    int32_t args[2] = { initial_count, maximum_count };
+    int32_t args[2] = {initial_count, maximum_count};
     return ke_create_sync_object(&ke_semaphore_type, sizeof(struct ke_semaphore), handle, access,
                                  attributes, init_semaphore, args);
 }
@@ -228,9 +239,9 @@ static void init_mutant(void *object, const int32_t *args)
 NTSTATUS NtCreateMutant(HANDLE *handle, ACCESS_MASK access, const OBJECT_ATTRIBUTES *attributes,
                         uint32_t initial_owner)
 {
-    int32_t args[1] = { (uint8_t)initial_owner };
-    return ke_create_sync_object(&ke_mutant_type, sizeof(struct ke_mutant), handle, access, attributes,
-                                 init_mutant, args);
+    int32_t args[1] = {(uint8_t)initial_owner};
+    return ke_create_sync_object(&ke_mutant_type, sizeof(struct ke_mutant), handle, access,
+                                 attributes, init_mutant, args);
 }
 
 NTSTATUS NtOpenMutant(HANDLE *handle, ACCESS_MASK access, const OBJECT_ATTRIBUTES *attributes)

@@ -9,7 +9,7 @@
 #include "kernel/types.h"
 
 struct ke_service {
-    const void *handler;    /* NTSTATUS handler(uint32_t, ...) with argc arguments (cdecl) */
+    const void *handler; /* NTSTATUS handler(uint32_t, ...) with argc arguments (cdecl) */
     uint32_t argc;
     const char *name;
 };

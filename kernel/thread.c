@@ -8,8 +8,8 @@
 #include "kernel/string.h"
 #include "kernel/thread.h"
 
-#define THREAD_TAG MM_TAG('T', 'h', 'r', 'd')
-#define USER_EFLAGS 0x202u      /* IF and the always-one bit */
+#define THREAD_TAG  MM_TAG('T', 'h', 'r', 'd')
+#define USER_EFLAGS 0x202u /* IF and the always-one bit */
 
 static void thread_delete(void *object);
 
@@ -17,8 +17,8 @@ struct ob_type ps_thread_type = {
     .name = "Thread",
     .pool_tag = THREAD_TAG,
     .valid_access = THREAD_ALL_ACCESS,
-    .generic = { READ_CONTROL | THREAD_QUERY_INFORMATION, THREAD_TERMINATE | THREAD_SUSPEND_RESUME,
-                 SYNCHRONIZE, THREAD_ALL_ACCESS },
+    .generic = {READ_CONTROL | THREAD_QUERY_INFORMATION, THREAD_TERMINATE | THREAD_SUSPEND_RESUME,
+                SYNCHRONIZE, THREAD_ALL_ACCESS},
     .delete_procedure = thread_delete,
 };
 
@@ -34,10 +34,11 @@ static NTSTATUS allocate_kernel_stack(struct ps_thread *t)
     vaddr_t va = mm_alloc_system_va(PS_KERNEL_STACK_PAGES + 1);
     if (!va)
         return STATUS_NO_MEMORY;
-    for (uint32_t i = 1; i <= PS_KERNEL_STACK_PAGES; i++) {     /* page 0 stays unmapped: the guard */
+    for (uint32_t i = 1; i <= PS_KERNEL_STACK_PAGES; i++) { /* page 0 stays unmapped: the guard */
         /* Zeroed: no stale data, and under QEMU TCG no stale translations (docs/decisions.md). */
         pfn_t pfn = mm_alloc_frame(MM_FRAME_ZEROED);
-        if (pfn != MM_PFN_NONE && NT_SUCCESS(mm_map_kernel_page(va + i * PAGE_SIZE, pfn, MM_MAP_WRITE)))
+        if (pfn != MM_PFN_NONE &&
+            NT_SUCCESS(mm_map_kernel_page(va + i * PAGE_SIZE, pfn, MM_MAP_WRITE)))
             continue;
         if (pfn != MM_PFN_NONE)
             mm_free_frame(pfn);
@@ -67,19 +68,29 @@ static void build_initial_frames(struct ps_thread *t, const struct ps_thread_sta
     if (!start->kernel_routine) {
         struct ke_trap_frame *tf = (struct ke_trap_frame *)sp - 1;
         *tf = (struct ke_trap_frame){
-            .gs = KGDT_R3_DATA | RPL_USER, .fs = KGDT_R3_TEB | RPL_USER,
-            .es = KGDT_R3_DATA | RPL_USER, .ds = KGDT_R3_DATA | RPL_USER,
-            .edi = start->edi, .esi = start->esi, .ebp = start->ebp, .ebx = start->ebx,
-            .edx = start->edx, .ecx = start->ecx, .eax = start->eax,
-            .eip = start->eip, .cs = KGDT_R3_CODE | RPL_USER, .eflags = USER_EFLAGS,
-            .user_esp = start->esp, .user_ss = KGDT_R3_DATA | RPL_USER,
+            .gs = KGDT_R3_DATA | RPL_USER,
+            .fs = KGDT_R3_TEB | RPL_USER,
+            .es = KGDT_R3_DATA | RPL_USER,
+            .ds = KGDT_R3_DATA | RPL_USER,
+            .edi = start->edi,
+            .esi = start->esi,
+            .ebp = start->ebp,
+            .ebx = start->ebx,
+            .edx = start->edx,
+            .ecx = start->ecx,
+            .eax = start->eax,
+            .eip = start->eip,
+            .cs = KGDT_R3_CODE | RPL_USER,
+            .eflags = USER_EFLAGS,
+            .user_esp = start->esp,
+            .user_ss = KGDT_R3_DATA | RPL_USER,
         };
         t->trap_frame = tf;
         sp = (uint32_t *)tf;
     }
     *--sp = (uint32_t)(uintptr_t)ke_thread_trampoline;
     for (int i = 0; i < 4; i++)
-        *--sp = 0;                      /* ebp, ebx, esi, edi */
+        *--sp = 0; /* ebp, ebx, esi, edi */
     t->kernel_esp = (uint32_t)(uintptr_t)sp;
 }
 
@@ -98,7 +109,8 @@ static NTSTATUS setup_user_side(struct ps_thread *t, struct ps_thread_start *sta
     }
     vaddr_t stack_base = start->stack_base, stack_limit = start->stack_limit;
     if (!start->use_given_stack) {
-        uint32_t size = start->stack_size ? ALIGN_UP(start->stack_size, PAGE_SIZE) : PS_DEFAULT_USER_STACK;
+        uint32_t size =
+            start->stack_size ? ALIGN_UP(start->stack_size, PAGE_SIZE) : PS_DEFAULT_USER_STACK;
         t->user_stack_slot = ps_allocate_stack_slot(p);
         if (!t->user_stack_slot)
             return STATUS_INSUFFICIENT_RESOURCES;
@@ -116,7 +128,7 @@ static NTSTATUS setup_user_side(struct ps_thread *t, struct ps_thread_start *sta
     PAGODA_TEB *teb = (PAGODA_TEB *)(uintptr_t)t->teb;
     teb->NtTib.StackBase = (void *)(uintptr_t)stack_base;
     teb->NtTib.StackLimit = (void *)(uintptr_t)stack_limit;
-    teb->NtTib.ExceptionList = (void *)(uintptr_t)0xFFFFFFFFu;   /* the end of the SEH chain */
+    teb->NtTib.ExceptionList = (void *)(uintptr_t)0xFFFFFFFFu; /* the end of the SEH chain */
     teb->NtTib.Self = &teb->NtTib;
     teb->ClientId.UniqueProcess = (HANDLE)(uintptr_t)p->unique_id;
     teb->ClientId.UniqueThread = (HANDLE)(uintptr_t)t->unique_id;
@@ -128,7 +140,8 @@ static NTSTATUS setup_user_side(struct ps_thread *t, struct ps_thread_start *sta
 static void release_user_side(struct ps_thread *t)
 {
     if (t->user_stack_slot) {
-        mm_unmap_user_pages(t->user_stack_slot + PS_STACK_SLOT_SIZE - t->user_stack_pages * PAGE_SIZE,
+        mm_unmap_user_pages(t->user_stack_slot + PS_STACK_SLOT_SIZE -
+                                t->user_stack_pages * PAGE_SIZE,
                             t->user_stack_pages);
         ps_free_stack_slot(t->process, t->user_stack_slot);
         t->user_stack_slot = 0;
@@ -187,10 +200,10 @@ NTSTATUS ps_create_thread(struct ps_process *process, const struct ps_thread_sta
     status = init_thread(t, process, &start);
     if (!NT_SUCCESS(status)) {
         t->state = PS_THREAD_TERMINATED;
-        ob_dereference_object(t);       /* thread_delete frees what init_thread got */
+        ob_dereference_object(t); /* thread_delete frees what init_thread got */
         return status;
     }
-    ob_reference_object(t);             /* the scheduler's, dropped by ps_reap_thread */
+    ob_reference_object(t); /* the scheduler's, dropped by ps_reap_thread */
     uint32_t irq = ke_disable_interrupts();
     list_insert_tail(&process->threads, &t->process_link);
     process->thread_count++;
@@ -211,7 +224,7 @@ void ke_thread_startup(void)
         t->kernel_routine(t->kernel_context);
         ps_exit_current_thread(STATUS_SUCCESS);
     }
-    ke_exit_to_user(t->trap_frame);     /* it may have been terminated before it ever ran */
+    ke_exit_to_user(t->trap_frame); /* it may have been terminated before it ever ran */
 }
 
 NORETURN void ps_exit_current_thread(NTSTATUS status)
@@ -274,7 +287,7 @@ static void thread_delete(void *object)
     struct ps_thread *t = object;
     if (t->process) {
         uint32_t irq = ke_disable_interrupts();
-        if (t->state != PS_THREAD_TERMINATED) {     /* never started: creation failed */
+        if (t->state != PS_THREAD_TERMINATED) { /* never started: creation failed */
             ke_restore_interrupts(irq);
             free_kernel_stack(t);
         } else {

@@ -5,16 +5,16 @@
 #include "kernel/ps.h"
 
 #define PS_DEFAULT_USER_STACK (64u << 10)
-#define PS_MAX_USER_STACK (960u << 10)
+#define PS_MAX_USER_STACK     (960u << 10)
 
 /* How a new thread starts: a kernel routine, or user mode with a register context. */
 struct ps_thread_start {
-    void (*kernel_routine)(void *context);      /* NULL for a user thread */
+    void (*kernel_routine)(void *context); /* NULL for a user thread */
     void *kernel_context;
     /* user threads */
     uint32_t eip, esp, eax, ebx, ecx, edx, esi, edi, ebp;
-    uint32_t stack_size;        /* 0 with esp == 0: the default stack is allocated */
-    bool use_given_stack;       /* esp and [stack_limit, stack_base) were given by the caller */
+    uint32_t stack_size; /* 0 with esp == 0: the default stack is allocated */
+    bool use_given_stack; /* esp and [stack_limit, stack_base) were given by the caller */
     vaddr_t stack_base, stack_limit;
     uint8_t priority;
     bool suspended;
@@ -60,11 +60,12 @@ vaddr_t ps_allocate_stack_slot(struct ps_process *process);
 void ps_free_stack_slot(struct ps_process *process, vaddr_t slot);
 uint32_t ps_process_count(void);
 
-#define PS_PEB_ADDRESS 0x7FFDF000u
+#define PS_PEB_ADDRESS        0x7FFDF000u
 #define PS_PARAMETERS_ADDRESS 0x7FFDF400u
-#define PS_TEB_TOP 0x7FFDE000u      /* slot i: PS_TEB_TOP - i * PAGE_SIZE */
-#define PS_STACK_REGION 0x10000000u /* slot i: a 1 MiB region, the stack at its top, unmapped below */
+#define PS_TEB_TOP            0x7FFDE000u /* slot i: PS_TEB_TOP - i * PAGE_SIZE */
+#define PS_STACK_REGION                                                                            \
+    0x10000000u /* slot i: a 1 MiB region, the stack at its top, unmapped below */
 #define PS_STACK_SLOT_SIZE 0x00100000u
-#define PS_MAX_THREADS 128
+#define PS_MAX_THREADS     128
 
 #endif

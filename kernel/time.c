@@ -8,14 +8,14 @@
 #include "kernel/wait.h"
 #include "mm/mm.h"
 
-#define CMOS_INDEX 0x70
-#define CMOS_DATA 0x71
+#define CMOS_INDEX             0x70
+#define CMOS_DATA              0x71
 #define TICKS_100NS_PER_SECOND 10000000ll
-#define SECONDS_PER_DAY 86400ll
-#define DAYS_1601_TO_1970 134774ll
+#define SECONDS_PER_DAY        86400ll
+#define DAYS_1601_TO_1970      134774ll
 
-static int64_t boot_system_time;        /* 100 ns units since 1601-01-01 */
-static int64_t tick_period;             /* 100 ns units per clock tick */
+static int64_t boot_system_time; /* 100 ns units since 1601-01-01 */
+static int64_t tick_period; /* 100 ns units per clock tick */
 static PAGODA_KUSER_SHARED_DATA *shared_data;
 pfn_t ke_shared_user_data_frame;
 
@@ -41,7 +41,7 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 static int64_t read_rtc(void)
 {
     for (int spin = 0; spin < 100000 && (cmos_read(0x0a) & 0x80); spin++)
-        ;   /* wait out an update in progress */
+        ; /* wait out an update in progress */
     uint8_t status_b = cmos_read(0x0b);
     bool binary = status_b & 0x04, h24 = status_b & 0x02;
     int sec = bcd(cmos_read(0x00), binary), min = bcd(cmos_read(0x02), binary);
@@ -52,7 +52,7 @@ static int64_t read_rtc(void)
     int day = bcd(cmos_read(0x07), binary), month = bcd(cmos_read(0x08), binary);
     int year = 2000 + bcd(cmos_read(0x09), binary);
     if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60)
-        return 0;   /* no usable RTC: time starts at 1601 */
+        return 0; /* no usable RTC: time starts at 1601 */
     int64_t days = days_from_civil(year, month, day) + DAYS_1601_TO_1970;
     return (days * SECONDS_PER_DAY + hour * 3600 + min * 60 + sec) * TICKS_100NS_PER_SECOND;
 }
@@ -71,7 +71,7 @@ static void init_shared_user_data(void)
     static const char root[] = "C:\\Windows";
     for (size_t i = 0; i < sizeof root; i++)
         shared_data->NtSystemRoot[i] = (WCHAR)root[i];
-    shared_data->NtProductType = 1;     /* NtProductWinNt */
+    shared_data->NtProductType = 1; /* NtProductWinNt */
     shared_data->ProductTypeIsValid = 1;
     shared_data->NtMajorVersion = 5;
     shared_data->NtMinorVersion = 1;
@@ -92,7 +92,10 @@ void ke_time_init(void)
     ke_update_shared_user_data(ke_get_tick_count());
 }
 
-int64_t ke_query_system_time(void) { return boot_system_time + (int64_t)ke_get_tick_count() * tick_period; }
+int64_t ke_query_system_time(void)
+{
+    return boot_system_time + (int64_t)ke_get_tick_count() * tick_period;
+}
 
 /* KSYSTEM_TIME is written High2, Low, High1, so a reader that sees High1 == High2 has a whole value. */
 static void write_system_time(volatile KSYSTEM_TIME *t, int64_t v)
@@ -119,11 +122,11 @@ uint64_t ke_timeout_to_deadline(const int64_t *timeout)
         return UINT64_MAX;
     int64_t t = *timeout;
     uint64_t now = ke_get_tick_count();
-    if (t > 0)                          /* absolute system time */
+    if (t > 0) /* absolute system time */
         t = ke_query_system_time() - t; /* becomes relative (negative while in the future) */
     if (t >= 0)
         return now;
-    uint64_t span = 0 - (uint64_t)t;    /* |t|, also for INT64_MIN */
+    uint64_t span = 0 - (uint64_t)t; /* |t|, also for INT64_MIN */
     if (span > (UINT64_MAX >> 2))
         return UINT64_MAX;
     /* Round up to whole ticks, plus one: the current tick is already partly over. */

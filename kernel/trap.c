@@ -104,7 +104,7 @@ static NTSTATUS user_exception_status(uint32_t vector)
     case 4: return STATUS_INTEGER_OVERFLOW;
     case 5: return STATUS_ARRAY_BOUNDS_EXCEEDED;
     case 16: return STATUS_FLOAT_DIVIDE_BY_ZERO;
-    default: return STATUS_ACCESS_VIOLATION;    /* #GP, #PF, #SS, #NP, #AC ... */
+    default: return STATUS_ACCESS_VIOLATION; /* #GP, #PF, #SS, #NP, #AC ... */
     }
 }
 
@@ -114,8 +114,8 @@ static void user_exception(struct ke_trap_frame *tf, uint32_t address)
     NTSTATUS status = user_exception_status(tf->vector);
     ke_warn("trap: %s in process %s (pid %u, tid %u) at EIP %08x, address %08x, error %x: "
             "ending it with %08x\n",
-            ke_trap_name(tf->vector), t->process->name, t->process->unique_id, t->unique_id, tf->eip,
-            address, tf->error, (uint32_t)status);
+            ke_trap_name(tf->vector), t->process->name, t->process->unique_id, t->unique_id,
+            tf->eip, address, tf->error, (uint32_t)status);
     ps_terminate_process(t->process, status);
     ps_exit_current_thread(status);
 }

@@ -7,7 +7,7 @@
 #include "kernel/sched.h"
 #include "kernel/wait.h"
 
-static struct list_entry timer_list = { &timer_list, &timer_list };   /* by deadline */
+static struct list_entry timer_list = {&timer_list, &timer_list}; /* by deadline */
 
 void ke_init_dispatcher_header(struct ke_dispatcher_header *h, enum ke_dispatcher_type type,
                                int32_t signal_state)
@@ -47,7 +47,8 @@ static NTSTATUS acquire(struct ke_dispatcher_header *h, struct ps_thread *t)
 }
 
 /* STATUS_PENDING when the wait cannot be satisfied now. */
-static NTSTATUS try_satisfy(uint32_t count, void *const objects[], WAIT_TYPE type, struct ps_thread *t)
+static NTSTATUS try_satisfy(uint32_t count, void *const objects[], WAIT_TYPE type,
+                            struct ps_thread *t)
 {
     if (type == WaitAny) {
         for (uint32_t i = 0; i < count; i++) {
@@ -70,10 +71,10 @@ static NTSTATUS try_satisfy(uint32_t count, void *const objects[], WAIT_TYPE typ
 static void insert_timer(struct ps_thread *t)
 {
     struct list_entry *e = timer_list.next;
-    while (e != &timer_list && CONTAINING_RECORD(e, struct ps_thread, timer_link)->wait_deadline <=
-                                   t->wait_deadline)
+    while (e != &timer_list &&
+           CONTAINING_RECORD(e, struct ps_thread, timer_link)->wait_deadline <= t->wait_deadline)
         e = e->next;
-    list_insert_tail(e, &t->timer_link);    /* before e */
+    list_insert_tail(e, &t->timer_link); /* before e */
 }
 
 static void block(struct ps_thread *t, uint32_t count, void *const objects[])
@@ -146,8 +147,8 @@ NTSTATUS ke_delay_execution(int64_t interval)
 static void wake_waiters(struct ke_dispatcher_header *h)
 {
     while (!list_empty(&h->wait_list)) {
-        struct ke_wait_block *b = CONTAINING_RECORD(h->wait_list.next, struct ke_wait_block,
-                                                    object_link);
+        struct ke_wait_block *b =
+            CONTAINING_RECORD(h->wait_list.next, struct ke_wait_block, object_link);
         ke_unwait_thread(b->thread, STATUS_SUCCESS);
     }
 }
@@ -225,8 +226,8 @@ void ke_abandon_mutants(struct ps_thread *t)
 {
     uint32_t irq = ke_disable_interrupts();
     while (!list_empty(&t->owned_mutants)) {
-        struct ke_mutant *m = CONTAINING_RECORD(list_remove_head(&t->owned_mutants), struct ke_mutant,
-                                                owner_link);
+        struct ke_mutant *m =
+            CONTAINING_RECORD(list_remove_head(&t->owned_mutants), struct ke_mutant, owner_link);
         m->owner = NULL;
         m->abandoned = true;
         m->header.signal_state = 1;

@@ -10,8 +10,8 @@
 #include "kernel/types.h"
 
 enum ke_dispatcher_type {
-    KE_NOTIFICATION_EVENT,      /* stays signaled until reset: releases every waiter */
-    KE_SYNCHRONIZATION_EVENT,   /* auto-reset: releases one waiter */
+    KE_NOTIFICATION_EVENT, /* stays signaled until reset: releases every waiter */
+    KE_SYNCHRONIZATION_EVENT, /* auto-reset: releases one waiter */
     KE_SEMAPHORE,
     KE_MUTANT,
     KE_THREAD,
@@ -19,8 +19,8 @@ enum ke_dispatcher_type {
 };
 
 struct ke_dispatcher_header {
-    uint8_t type;               /* enum ke_dispatcher_type */
-    int32_t signal_state;       /* > 0: signaled (a semaphore's count; a mutant's 1 - recursion) */
+    uint8_t type; /* enum ke_dispatcher_type */
+    int32_t signal_state; /* > 0: signaled (a semaphore's count; a mutant's 1 - recursion) */
     struct list_entry wait_list;
 };
 
@@ -29,7 +29,7 @@ struct ps_thread;
 struct ke_mutant {
     struct ke_dispatcher_header header;
     struct ps_thread *owner;
-    struct list_entry owner_link;   /* on the owner's list of mutants, for abandonment */
+    struct list_entry owner_link; /* on the owner's list of mutants, for abandonment */
     bool abandoned;
 };
 

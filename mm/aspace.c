@@ -124,8 +124,9 @@ NTSTATUS mm_map_user_pages(vaddr_t va, uint32_t pages, enum mm_user_protection p
         return STATUS_INVALID_PARAMETER;
     for (uint32_t i = 0; i < pages; i++) {
         pfn_t pfn = mm_alloc_frame(MM_FRAME_ZEROED);
-        NTSTATUS status = pfn == MM_PFN_NONE ? STATUS_NO_MEMORY
-                                             : mm_map_user_frame(va + i * PAGE_SIZE, pfn, protection);
+        NTSTATUS status = pfn == MM_PFN_NONE
+                              ? STATUS_NO_MEMORY
+                              : mm_map_user_frame(va + i * PAGE_SIZE, pfn, protection);
         if (!NT_SUCCESS(status)) {
             if (pfn != MM_PFN_NONE)
                 mm_free_frame(pfn);

@@ -64,20 +64,13 @@ static const char *teardown(void *object)
     return NULL;
 }
 
-#define RUN(call)                                                                                  \
-    do {                                                                                           \
-        const char *error_ = (call);                                                               \
-        if (error_)                                                                                \
-            return error_;                                                                         \
-    } while (0)
-
 KTEST(ob, handle_insert_lookup_close)
 {
     void *object, *found = NULL;
     ACCESS_MASK granted = 0;
     uint32_t attributes = 0;
     HANDLE handle;
-    RUN(setup(&object, &test_type));
+    KT_RUN(setup(&object, &test_type));
     KT_EQ(ob_insert_handle(&test_process, object, TEST_READ | TEST_WRITE, OBJ_INHERIT, &handle),
           STATUS_SUCCESS);
     KT_EQ((uintptr_t)handle, 4); /* the first entry of a table */
@@ -112,7 +105,7 @@ KTEST(ob, handle_reuse_of_closed_entries)
 {
     void *object;
     HANDLE h[3], again, more[2];
-    RUN(setup(&object, &test_type));
+    KT_RUN(setup(&object, &test_type));
     for (int i = 0; i < 3; i++) {
         KT_EQ(ob_insert_handle(&test_process, object, TEST_READ, 0, &h[i]), STATUS_SUCCESS);
         KT_EQ((uintptr_t)h[i], 4u * (i + 1));
@@ -140,7 +133,7 @@ KTEST(ob, handle_forged_values)
     void *object, *found = (void *)1;
     ACCESS_MASK granted = 1;
     HANDLE handle, closed;
-    RUN(setup(&object, &test_type));
+    KT_RUN(setup(&object, &test_type));
     KT_EQ(ob_insert_handle(&test_process, object, TEST_READ, 0, &handle), STATUS_SUCCESS);
     KT_EQ(ob_insert_handle(&test_process, object, TEST_READ, 0, &closed), STATUS_SUCCESS);
     KT_EQ(ob_close_handle(&test_process, closed), STATUS_SUCCESS);
@@ -167,7 +160,7 @@ KTEST(ob, handle_type_and_access_checks)
 {
     void *object, *found = (void *)1;
     HANDLE handle, generic;
-    RUN(setup(&object, &test_type));
+    KT_RUN(setup(&object, &test_type));
     KT_EQ(ob_insert_handle(&test_process, object, TEST_READ | SYNCHRONIZE, 0, &handle),
           STATUS_SUCCESS);
     KT_EQ(ob_reference_object_by_handle(&test_process, handle, 0, &ob_directory_type, &found, NULL),
@@ -208,7 +201,7 @@ KTEST(ob, handle_pseudo_handles)
 {
     void *object, *found = NULL;
     ACCESS_MASK granted = 0;
-    RUN(setup(&object, &test_type));
+    KT_RUN(setup(&object, &test_type));
     KT_EQ(ob_reference_object_by_handle(&test_process, NtCurrentProcess(), PROCESS_DUP_HANDLE,
                                         &ps_process_type, &found, &granted),
           STATUS_SUCCESS);
@@ -238,7 +231,7 @@ KTEST(ob, handle_close_procedure)
     void *object, *other;
     HANDLE h[3], o;
     close_count = 0;
-    RUN(setup(&object, &closing_type));
+    KT_RUN(setup(&object, &closing_type));
     KT_EQ(ob_create_object(&closing_type, 8, NULL, 0, &other), STATUS_SUCCESS);
     for (int i = 0; i < 3; i++)
         KT_EQ(ob_insert_handle(&test_process, object, 0, 0, &h[i]), STATUS_SUCCESS);
@@ -266,7 +259,7 @@ KTEST(ob, handle_table_growth_and_destroy)
     void *object, *second, *found;
     HANDLE handle;
     size_t table_bytes = mm_pool_tag_bytes(TABLE_TAG);
-    RUN(setup(&object, &test_type));
+    KT_RUN(setup(&object, &test_type));
     KT_EQ(ob_create_object(&test_type, 8, NULL, 0, &second), STATUS_SUCCESS);
     for (uint32_t i = 0; i < MANY; i++) {
         KT_EQ(ob_insert_handle(&test_process, i % 10 ? object : second, TEST_READ, 0, &handle),
@@ -293,7 +286,7 @@ KTEST(ob, handle_table_growth_and_destroy)
     KT_EQ(ob_handle_count(second), 0);
     KT_EQ(ob_pointer_count(second), 1);
     ob_dereference_object(second);
-    RUN(teardown(object));
+    KT_RUN(teardown(object));
     KT_EQ(mm_pool_tag_bytes(TABLE_TAG), table_bytes);
     KT_EQ(test_type.object_count, 0);
     KT_EQ(test_type.handle_count, 0);

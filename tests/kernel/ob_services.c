@@ -59,18 +59,11 @@ static const char *check_handle(HANDLE handle, ACCESS_MASK access, uint32_t attr
     return NULL;
 }
 
-#define RUN(call)                                                                                  \
-    do {                                                                                           \
-        const char *error_ = (call);                                                               \
-        if (error_)                                                                                \
-            return error_;                                                                         \
-    } while (0)
-
 KTEST(ob, nt_close)
 {
     void *object;
     HANDLE handle;
-    RUN(open_object(&object, TEST_READ, 0, &handle));
+    KT_RUN(open_object(&object, TEST_READ, 0, &handle));
     uint32_t handles = ob_handle_table_count(ps_current_process()->handle_table);
     KT_EQ(NtClose(handle), STATUS_SUCCESS);
     KT_EQ(ob_handle_table_count(ps_current_process()->handle_table), handles - 1);
@@ -89,7 +82,7 @@ KTEST(ob, nt_duplicate_object)
 {
     void *object;
     HANDLE source, copy;
-    RUN(open_object(&object, TEST_READ, OBJ_INHERIT, &source));
+    KT_RUN(open_object(&object, TEST_READ, OBJ_INHERIT, &source));
     /* Same access and attributes; the new handle's value is not asked for (NULL). */
     KT_EQ(NtDuplicateObject(NtCurrentProcess(), source, NtCurrentProcess(), NULL, 0, 0,
                             DUPLICATE_SAME_ACCESS | DUPLICATE_SAME_ATTRIBUTES),
@@ -97,14 +90,14 @@ KTEST(ob, nt_duplicate_object)
     KT_EQ(ob_handle_count(object), 2);
     copy = find_handle(object, source);
     KT_TRUE(copy != NULL && copy != source);
-    RUN(check_handle(copy, TEST_READ, OBJ_INHERIT));
+    KT_RUN(check_handle(copy, TEST_READ, OBJ_INHERIT));
     KT_EQ(NtClose(copy), STATUS_SUCCESS);
     /* New access, mapped through the type, and new attributes. */
     KT_EQ(
         NtDuplicateObject(NtCurrentProcess(), source, NtCurrentProcess(), NULL, GENERIC_ALL, 0, 0),
         STATUS_SUCCESS);
     copy = find_handle(object, source);
-    RUN(check_handle(copy, TEST_ALL_ACCESS, 0));
+    KT_RUN(check_handle(copy, TEST_ALL_ACCESS, 0));
     /* Close the source, and a NULL target process only closes. */
     KT_EQ(NtDuplicateObject(NtCurrentProcess(), copy, NULL, NULL, 0, 0, DUPLICATE_CLOSE_SOURCE),
           STATUS_SUCCESS);
@@ -116,7 +109,7 @@ KTEST(ob, nt_duplicate_object)
     KT_EQ(ob_handle_count(object), 1);
     KT_EQ(NtClose(source), STATUS_INVALID_HANDLE);
     copy = find_handle(object, NULL);
-    RUN(check_handle(copy, TEST_READ, 0));
+    KT_RUN(check_handle(copy, TEST_READ, 0));
     KT_EQ(NtClose(copy), STATUS_SUCCESS);
     KT_EQ(ob_pointer_count(object), 1);
     ob_dereference_object(object);
@@ -128,7 +121,7 @@ KTEST(ob, nt_duplicate_object_failures)
 {
     void *object, *process = ps_current_process();
     HANDLE source, weak_process, target_handle = NULL;
-    RUN(open_object(&object, TEST_READ, 0, &source));
+    KT_RUN(open_object(&object, TEST_READ, 0, &source));
     uint32_t pointers = ob_pointer_count(object);
     KT_EQ(ob_insert_handle(ps_current_process(), process, PROCESS_QUERY_INFORMATION, 0,
                            &weak_process),
@@ -180,9 +173,10 @@ KTEST(ob, nt_query_object_failures)
     HANDLE handle;
     OBJECT_BASIC_INFORMATION basic;
     uint32_t length = 0;
-    RUN(open_object(&object, TEST_READ, 0, &handle));
+    KT_RUN(open_object(&object, TEST_READ, 0, &handle));
     uint32_t pointers = ob_pointer_count(object);
-    KT_EQ(NtQueryObject(handle, (OBJECT_INFORMATION_CLASS)3, NULL, 0, NULL), STATUS_INVALID_INFO_CLASS);
+    KT_EQ(NtQueryObject(handle, (OBJECT_INFORMATION_CLASS)3, NULL, 0, NULL),
+          STATUS_INVALID_INFO_CLASS);
     KT_EQ(NtQueryObject(handle, (OBJECT_INFORMATION_CLASS)99, NULL, 0, NULL),
           STATUS_INVALID_INFO_CLASS);
     KT_EQ(NtQueryObject(handle, ObjectBasicInformation, NULL, 0, NULL),

@@ -32,7 +32,7 @@ static void init_shared(void)
 
 static struct ps_thread *start_kernel_thread(void (*routine)(void *), void *context)
 {
-    struct ps_thread_start start = { .kernel_routine = routine, .kernel_context = context };
+    struct ps_thread_start start = {.kernel_routine = routine, .kernel_context = context};
     struct ps_thread *t = NULL;
     if (!NT_SUCCESS(ps_create_thread(ps_system_process, &start, &t)))
         return NULL;
@@ -60,10 +60,10 @@ KTEST(ps, kernel_threads_run_and_end)
     struct ps_thread *a = start_kernel_thread(count_after_go, NULL);
     struct ps_thread *b = start_kernel_thread(count_after_go, NULL);
     KT_TRUE(a && b);
-    ke_yield();                         /* both run and block on the event */
+    ke_yield(); /* both run and block on the event */
     KT_EQ(sh.counter, 0);
     KT_EQ(a->state, PS_THREAD_WAITING);
-    ke_set_event(&sh.go);               /* notification: releases both */
+    ke_set_event(&sh.go); /* notification: releases both */
     KT_EQ(join(a), STATUS_SUCCESS);
     KT_EQ(join(b), STATUS_SUCCESS);
     KT_EQ(sh.counter, 2);
@@ -74,15 +74,15 @@ KTEST(ps, wait_timeout_within_one_tick)
 {
     init_shared();
     unsigned hz = ke_get_timer_hz();
-    int64_t timeout = -500000;          /* 50 ms */
+    int64_t timeout = -500000; /* 50 ms */
     uint64_t want = (50 * hz + 999) / 1000;
     uint64_t start = ke_get_tick_count();
     NTSTATUS status = ke_wait_for_object(&sh.go, &timeout);
     uint64_t elapsed = ke_get_tick_count() - start;
     KT_EQ(status, STATUS_TIMEOUT);
-    KT_TRUE(elapsed >= want);           /* never early */
-    KT_TRUE(elapsed <= want + 1);       /* at most one tick late */
-    timeout = 0;                        /* a poll */
+    KT_TRUE(elapsed >= want); /* never early */
+    KT_TRUE(elapsed <= want + 1); /* at most one tick late */
+    timeout = 0; /* a poll */
     KT_EQ(ke_wait_for_object(&sh.go, &timeout), STATUS_TIMEOUT);
     KT_EQ(ke_delay_execution(-100000), STATUS_SUCCESS);
     return NULL;
@@ -103,7 +103,7 @@ KTEST(ps, semaphore_counts_and_limit)
     KT_EQ(ke_release_semaphore(&sh.sem, 11, &previous), STATUS_SEMAPHORE_LIMIT_EXCEEDED);
     KT_EQ(sh.sem.header.signal_state, 0);
     struct ps_thread *t = start_kernel_thread(release_later, NULL);
-    KT_EQ(ke_wait_for_object(&sh.sem, NULL), STATUS_WAIT_0);    /* blocks until the release */
+    KT_EQ(ke_wait_for_object(&sh.sem, NULL), STATUS_WAIT_0); /* blocks until the release */
     KT_EQ(sh.sem.header.signal_state, 1);
     KT_EQ(join(t), STATUS_SUCCESS);
     KT_EQ(ke_release_semaphore(&sh.sem, 9, &previous), STATUS_SUCCESS);
@@ -118,14 +118,14 @@ KTEST(ps, wait_any_and_all)
     struct ke_event e1, e2;
     ke_init_dispatcher_header(&e1.header, KE_SYNCHRONIZATION_EVENT, 0);
     ke_init_dispatcher_header(&e2.header, KE_NOTIFICATION_EVENT, 1);
-    void *objects[2] = { &e1, &e2 };
+    void *objects[2] = {&e1, &e2};
     int64_t poll = 0;
     KT_EQ(ke_wait_for_objects(2, objects, WaitAny, &poll), STATUS_WAIT_0 + 1);
     KT_EQ(ke_wait_for_objects(2, objects, WaitAll, &poll), STATUS_TIMEOUT);
     ke_set_event(&e1);
     KT_EQ(ke_wait_for_objects(2, objects, WaitAll, &poll), STATUS_WAIT_0);
-    KT_EQ(e1.header.signal_state, 0);   /* auto-reset by the satisfied wait */
-    KT_EQ(e2.header.signal_state, 1);   /* notification: stays set */
+    KT_EQ(e1.header.signal_state, 0); /* auto-reset by the satisfied wait */
+    KT_EQ(e2.header.signal_state, 1); /* notification: stays set */
     return NULL;
 }
 
@@ -133,7 +133,7 @@ static void own_and_exit(void *context)
 {
     (void)context;
     ke_wait_for_object(&sh.mutant, NULL);
-    ke_wait_for_object(&sh.mutant, NULL);   /* recursive */
+    ke_wait_for_object(&sh.mutant, NULL); /* recursive */
 }
 
 KTEST(ps, mutant_recursion_and_abandonment)
@@ -148,11 +148,11 @@ KTEST(ps, mutant_recursion_and_abandonment)
     KT_EQ(ke_release_mutant(&sh.mutant, &previous), STATUS_SUCCESS);
     KT_TRUE(sh.mutant.owner == NULL);
     struct ps_thread *t = start_kernel_thread(own_and_exit, NULL);
-    KT_EQ(join(t), STATUS_SUCCESS);             /* ended owning the mutant twice */
+    KT_EQ(join(t), STATUS_SUCCESS); /* ended owning the mutant twice */
     KT_TRUE(sh.mutant.owner == NULL);
     KT_EQ(ke_wait_for_object(&sh.mutant, NULL), STATUS_ABANDONED);
     KT_TRUE(sh.mutant.owner == ps_current_thread());
-    KT_EQ(ke_wait_for_object(&sh.mutant, NULL), STATUS_WAIT_0);    /* reported once */
+    KT_EQ(ke_wait_for_object(&sh.mutant, NULL), STATUS_WAIT_0); /* reported once */
     KT_EQ(ke_release_mutant(&sh.mutant, &previous), STATUS_SUCCESS);
     KT_EQ(ke_release_mutant(&sh.mutant, &previous), STATUS_SUCCESS);
     return NULL;
@@ -209,7 +209,7 @@ KTEST(ps, yield_round_robin)
     init_shared();
     struct ps_thread *t = start_kernel_thread(spin_until_go, NULL);
     uint64_t switches = ke_context_switches();
-    KT_TRUE(ke_yield());                    /* t is ready at our priority */
+    KT_TRUE(ke_yield()); /* t is ready at our priority */
     KT_TRUE(ke_context_switches() > switches);
     ke_set_event(&sh.go);
     KT_EQ(join(t), STATUS_SUCCESS);

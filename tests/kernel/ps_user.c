@@ -8,7 +8,7 @@
 #include "kernel/string.h"
 #include "kernel/thread.h"
 
-#define PROGRAM_TIMEOUT (-300000000ll)      /* 30 s */
+#define PROGRAM_TIMEOUT (-300000000ll) /* 30 s */
 
 /* Starts image with cmdline; returns the process (one reference) or NULL with *error set. */
 static struct ps_process *start(const char *image, const char *cmdline, const char **error)
@@ -64,15 +64,15 @@ KTEST(ps, user_faults_end_only_that_process)
         const char *cmdline;
         NTSTATUS status;
     } cases[] = {
-        { "faults write_2g", STATUS_ACCESS_VIOLATION },
-        { "faults write_3g", STATUS_ACCESS_VIOLATION },
-        { "faults read_kernel", STATUS_ACCESS_VIOLATION },
-        { "faults null", STATUS_ACCESS_VIOLATION },
-        { "faults write_shared", STATUS_ACCESS_VIOLATION },
-        { "faults gp", STATUS_ACCESS_VIOLATION },
-        { "faults divide", STATUS_INTEGER_DIVIDE_BY_ZERO },
-        { "faults ud2", STATUS_ILLEGAL_INSTRUCTION },
-        { "faults ok", STATUS_SUCCESS },
+        {"faults write_2g", STATUS_ACCESS_VIOLATION},
+        {"faults write_3g", STATUS_ACCESS_VIOLATION},
+        {"faults read_kernel", STATUS_ACCESS_VIOLATION},
+        {"faults null", STATUS_ACCESS_VIOLATION},
+        {"faults write_shared", STATUS_ACCESS_VIOLATION},
+        {"faults gp", STATUS_ACCESS_VIOLATION},
+        {"faults divide", STATUS_INTEGER_DIVIDE_BY_ZERO},
+        {"faults ud2", STATUS_ILLEGAL_INSTRUCTION},
+        {"faults ok", STATUS_SUCCESS},
     };
     for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
         const char *error = run("faults", cases[i].cmdline, cases[i].status);
@@ -134,7 +134,7 @@ static void measure(struct usage *u)
 KTEST(ps, thousand_process_lifetimes_leak_nothing)
 {
     struct usage before, after;
-    const char *error = run("faults", "faults ok", STATUS_SUCCESS);    /* warm up */
+    const char *error = run("faults", "faults ok", STATUS_SUCCESS); /* warm up */
     if (error)
         return error;
     measure(&before);

@@ -29,16 +29,6 @@ static NTSTATUS partner(void *arg)
     return status;
 }
 
-static void sort(uint64_t *v, int n)
-{
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            uint64_t t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-}
-
 /* One run of round trips; false when a wait failed. */
 static bool run(struct pair *p, uint32_t trips)
 {
@@ -80,8 +70,8 @@ int main(int argc, char **argv)
     CHECK_STATUS(NtWaitForSingleObject(thread, 0, &five_seconds), STATUS_SUCCESS);
     if (ok) {
         CHECK_EQ(p.partner_trips, (RUNS + 1) * ROUND_TRIPS);
-        sort(per_switch, RUNS);
-        rt_print("bench event_pair_switch_cycles %llu\n", (unsigned long long)per_switch[RUNS / 2]);
+        rt_print("bench event_pair_switch_cycles %llu\n",
+                 (unsigned long long)rt_median(per_switch, RUNS));
     }
     return (int)rt_failures;
 }

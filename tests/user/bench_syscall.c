@@ -8,16 +8,6 @@
 #define RUNS  15
 #define CALLS 1000
 
-static void sort(uint64_t *v, int n)
-{
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            uint64_t t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-}
-
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -39,7 +29,6 @@ int main(int argc, char **argv)
     }
     if (wrong)
         FAIL("%u of %u NtTestAlert calls did not return STATUS_SUCCESS", wrong, (RUNS + 1) * CALLS);
-    sort(per_call, RUNS);
-    rt_print("bench null_syscall_cycles %llu\n", (unsigned long long)per_call[RUNS / 2]);
+    rt_print("bench null_syscall_cycles %llu\n", (unsigned long long)rt_median(per_call, RUNS));
     return (int)rt_failures;
 }

@@ -45,28 +45,6 @@ static HANDLE new_mutant(BOOLEAN owned)
     return h;
 }
 
-static HANDLE start_thread(rt_thread_routine routine, void *arg)
-{
-    HANDLE h = NULL;
-    CHECK_STATUS(rt_create_thread(routine, arg, &h), STATUS_SUCCESS);
-    return h;
-}
-
-/* Waits (5 s at most) for a thread to end and returns its exit status. */
-static NTSTATUS join(HANDLE thread)
-{
-    THREAD_BASIC_INFORMATION info;
-    memset(&info, 0, sizeof info);
-    if (!CHECK_STATUS(NtWaitForSingleObject(thread, 0, &five_seconds), STATUS_SUCCESS)) {
-        NtTerminateThread(thread, STATUS_TIMEOUT);
-        NtWaitForSingleObject(thread, 0, &five_seconds);
-    }
-    CHECK_STATUS(NtQueryInformationThread(thread, ThreadBasicInformation, &info, sizeof info, NULL),
-                 STATUS_SUCCESS);
-    CHECK_STATUS(NtClose(thread), STATUS_SUCCESS);
-    return info.ExitStatus;
-}
-
 static void close_all(const HANDLE *handles, size_t count)
 {
     for (size_t i = 0; i < count; i++)
@@ -177,7 +155,7 @@ static void start_waiters(HANDLE event, HANDLE *threads, uint32_t count, struct 
     w->ready = ready;
     w->released = released;
     for (uint32_t i = 0; i < count; i++)
-        threads[i] = start_thread(waiter_thread, w);
+        threads[i] = rt_start_thread(waiter_thread, w);
     for (int i = 0; i < 500 && *ready < count; i++)
         rt_sleep_ms(10);
     CHECK_EQ(*ready, count);
@@ -200,7 +178,7 @@ static void test_event_waiters(void)
     CHECK_STATUS(NtWaitForMultipleObjects(3, threads, WaitAll, 0, &five_seconds), STATUS_SUCCESS);
     CHECK_EQ(released, 3);
     for (int i = 0; i < 3; i++)
-        CHECK_STATUS(join(threads[i]), STATUS_SUCCESS);
+        CHECK_STATUS(rt_join(threads[i]), STATUS_SUCCESS);
     CHECK_STATUS(poll(n), STATUS_SUCCESS); /* and stays set */
 
     /* Setting a synchronization event releases one waiter and leaves the event reset. */
@@ -216,7 +194,7 @@ static void test_event_waiters(void)
     CHECK_STATUS(NtWaitForMultipleObjects(2, threads, WaitAll, 0, &five_seconds), STATUS_SUCCESS);
     CHECK_EQ(released, 2);
     for (int i = 0; i < 2; i++)
-        CHECK_STATUS(join(threads[i]), STATUS_SUCCESS);
+        CHECK_STATUS(rt_join(threads[i]), STATUS_SUCCESS);
     CHECK_STATUS(poll(s), STATUS_TIMEOUT);
     CLOSE_ALL(n, s);
 }
@@ -265,11 +243,11 @@ static void test_semaphores(void)
 
     /* A release wakes a blocked waiter with one unit and keeps the rest. */
     HANDLE z = new_semaphore(0, 10);
-    HANDLE t = start_thread(semaphore_waiter, z);
+    HANDLE t = rt_start_thread(semaphore_waiter, z);
     rt_sleep_ms(50);
     CHECK_STATUS(NtReleaseSemaphore(z, 2, &previous), STATUS_SUCCESS);
     CHECK_EQ(previous, 0);
-    CHECK_STATUS(join(t), STATUS_SUCCESS);
+    CHECK_STATUS(rt_join(t), STATUS_SUCCESS);
     CHECK_STATUS(poll(z), STATUS_SUCCESS);
     CHECK_STATUS(poll(z), STATUS_TIMEOUT);
     CLOSE_ALL(s, big, z);
@@ -330,14 +308,14 @@ static void test_mutant_owner(void)
 {
     struct owner_test t = {new_mutant(1), -1, -1};
     /* Another thread can neither release nor take a mutant this thread owns. */
-    CHECK_STATUS(join(start_thread(not_owner_thread, &t)), STATUS_SUCCESS);
+    CHECK_STATUS(rt_join(rt_start_thread(not_owner_thread, &t)), STATUS_SUCCESS);
     CHECK_STATUS(t.release, STATUS_MUTANT_NOT_OWNED);
     CHECK_STATUS(t.poll, STATUS_TIMEOUT);
     /* A blocked waiter gets it when this thread releases it. */
-    HANDLE waiter = start_thread(blocked_owner_thread, t.mutant);
+    HANDLE waiter = rt_start_thread(blocked_owner_thread, t.mutant);
     rt_sleep_ms(50);
     CHECK_STATUS(NtReleaseMutant(t.mutant, NULL), STATUS_SUCCESS);
-    CHECK_STATUS(join(waiter), STATUS_SUCCESS);
+    CHECK_STATUS(rt_join(waiter), STATUS_SUCCESS);
     CHECK_STATUS(poll(t.mutant), STATUS_SUCCESS); /* released by the waiter, free */
     CHECK_STATUS(NtReleaseMutant(t.mutant, NULL), STATUS_SUCCESS);
     CLOSE_ALL(t.mutant);
@@ -364,7 +342,7 @@ static void test_abandoned(void)
     int32_t previous = 99;
     /* A thread ends owning the mutant: the next wait gets it with STATUS_ABANDONED. */
     HANDLE m = new_mutant(0);
-    CHECK_STATUS(join(start_thread(take_and_exit_thread, m)), STATUS_SUCCESS);
+    CHECK_STATUS(rt_join(rt_start_thread(take_and_exit_thread, m)), STATUS_SUCCESS);
     /* Releasing an abandoned mutant one does not own reports the abandonment (NT raises
      * STATUS_ABANDONED instead of STATUS_MUTANT_NOT_OWNED then). */
     CHECK_STATUS(NtReleaseMutant(m, NULL), STATUS_ABANDONED);
@@ -377,17 +355,17 @@ static void test_abandoned(void)
     /* A thread blocked on the mutant when its owner ends wakes with STATUS_ABANDONED. The signal
      * and the wait are one step, so this thread is waiting before the owner can end. */
     struct hold h = {new_mutant(0), new_event(NotificationEvent, 0)};
-    HANDLE owner = start_thread(take_wait_exit_thread, &h);
+    HANDLE owner = rt_start_thread(take_wait_exit_thread, &h);
     rt_sleep_ms(50);
     CHECK_STATUS(NtSignalAndWaitForSingleObject(h.go, h.mutant, 0, &five_seconds),
                  STATUS_ABANDONED);
-    CHECK_STATUS(join(owner), STATUS_SUCCESS);
+    CHECK_STATUS(rt_join(owner), STATUS_SUCCESS);
     CHECK_STATUS(NtReleaseMutant(h.mutant, NULL), STATUS_SUCCESS);
 
     /* WaitAny reports the index of the abandoned mutant. */
     HANDLE unsignaled = new_event(NotificationEvent, 0);
     HANDLE a = new_mutant(0);
-    CHECK_STATUS(join(start_thread(take_and_exit_thread, a)), STATUS_SUCCESS);
+    CHECK_STATUS(rt_join(rt_start_thread(take_and_exit_thread, a)), STATUS_SUCCESS);
     HANDLE both[] = {unsignaled, a};
     CHECK_STATUS(NtWaitForMultipleObjects(2, both, WaitAny, 0, &zero_timeout),
                  STATUS_ABANDONED + 1);
@@ -426,9 +404,9 @@ static void test_wait_any(void)
     /* A blocked WaitAny wakes with the index of the object another thread signals. */
     HANDLE w[] = {new_event(NotificationEvent, 0), new_event(NotificationEvent, 0),
                   new_event(NotificationEvent, 0)};
-    HANDLE t = start_thread(set_later_thread, w[2]);
+    HANDLE t = rt_start_thread(set_later_thread, w[2]);
     CHECK_STATUS(NtWaitForMultipleObjects(3, w, WaitAny, 0, &five_seconds), STATUS_WAIT_0 + 2);
-    CHECK_STATUS(join(t), STATUS_SUCCESS);
+    CHECK_STATUS(rt_join(t), STATUS_SUCCESS);
     /* The same handle many times is fine for WaitAny, up to MAXIMUM_WAIT_OBJECTS. */
     HANDLE many[MAXIMUM_WAIT_OBJECTS];
     for (int i = 0; i < MAXIMUM_WAIT_OBJECTS; i++)
@@ -460,9 +438,9 @@ static void test_wait_all(void)
     CHECK_STATUS(NtReleaseMutant(sm[1], NULL), STATUS_SUCCESS);
     /* A blocked WaitAll wakes when the last object is signaled. */
     HANDLE w[] = {new_event(NotificationEvent, 1), new_event(NotificationEvent, 0)};
-    HANDLE t = start_thread(set_later_thread, w[1]);
+    HANDLE t = rt_start_thread(set_later_thread, w[1]);
     CHECK_STATUS(NtWaitForMultipleObjects(2, w, WaitAll, 0, &five_seconds), STATUS_WAIT_0);
-    CHECK_STATUS(join(t), STATUS_SUCCESS);
+    CHECK_STATUS(rt_join(t), STATUS_SUCCESS);
     /* One object twice, by the same handle or by two, is a parameter mix for WaitAll. */
     HANDLE twice[] = {n[0], n[0]};
     CHECK_STATUS(NtWaitForMultipleObjects(2, twice, WaitAll, 0, &zero_timeout),
@@ -545,11 +523,11 @@ static void test_timeouts(void)
 
     /* A wait satisfied before its timeout returns then, not at the timeout. */
     timeout = RT_RELATIVE_MS(3000);
-    HANDLE setter = start_thread(set_later_thread, e);
+    HANDLE setter = rt_start_thread(set_later_thread, e);
     uint32_t start = rt_tick_count();
     CHECK_STATUS(NtWaitForSingleObject(e, 0, &timeout), STATUS_SUCCESS);
     CHECK(rt_tick_count() - start < rt_timer_hz()); /* well under a second, let alone 3 */
-    CHECK_STATUS(join(setter), STATUS_SUCCESS);
+    CHECK_STATUS(rt_join(setter), STATUS_SUCCESS);
     CLOSE_ALL(e, pair[1]);
 }
 
@@ -654,7 +632,7 @@ static void test_signal_and_wait(void)
     /* Two threads alternate strictly through two synchronization events. */
     struct ping_pong p = {new_event(SynchronizationEvent, 0), new_event(SynchronizationEvent, 0), 0,
                           1000, 0};
-    HANDLE partner = start_thread(pong_thread, &p);
+    HANDLE partner = rt_start_thread(pong_thread, &p);
     NTSTATUS status = STATUS_SUCCESS;
     for (uint32_t i = 0; i < p.rounds && status == STATUS_SUCCESS; i++) {
         if (p.turn != 2 * i)
@@ -663,7 +641,7 @@ static void test_signal_and_wait(void)
         status = NtSignalAndWaitForSingleObject(p.pong, p.ping, 0, &five_seconds);
     }
     CHECK_STATUS(status, STATUS_SUCCESS);
-    CHECK_STATUS(join(partner), STATUS_SUCCESS);
+    CHECK_STATUS(rt_join(partner), STATUS_SUCCESS);
     CHECK_EQ(p.turn, 2 * p.rounds);
     CHECK_EQ(p.errors, 0);
     CLOSE_ALL(target, off, on, sem, m, p.ping, p.pong);
@@ -688,12 +666,12 @@ static void test_yield(void)
     CHECK_STATUS(NtYieldExecution(), STATUS_NO_YIELD_PERFORMED);
     /* With a ready thread of the same priority, yielding runs it. */
     struct spinner s = {0, 0};
-    HANDLE t = start_thread(spinner_thread, &s);
+    HANDLE t = rt_start_thread(spinner_thread, &s);
     uint32_t before = s.count;
     CHECK_STATUS(NtYieldExecution(), STATUS_SUCCESS);
     CHECK(s.count != before);
     s.stop = 1;
-    CHECK_STATUS(join(t), STATUS_SUCCESS);
+    CHECK_STATUS(rt_join(t), STATUS_SUCCESS);
 }
 
 /* ---- clock ---- */

@@ -22,13 +22,6 @@ static HANDLE new_event(EVENT_TYPE type, BOOLEAN initial)
     return h;
 }
 
-static HANDLE start_thread(rt_thread_routine routine, void *arg)
-{
-    HANDLE h = NULL;
-    CHECK_STATUS(rt_create_thread(routine, arg, &h), STATUS_SUCCESS);
-    return h;
-}
-
 static THREAD_BASIC_INFORMATION thread_info(HANDLE thread)
 {
     THREAD_BASIC_INFORMATION info;
@@ -39,18 +32,6 @@ static THREAD_BASIC_INFORMATION thread_info(HANDLE thread)
             STATUS_SUCCESS))
         CHECK_EQ(length, sizeof info);
     return info;
-}
-
-/* Waits (5 s at most) for a thread to end and returns its exit status; closes the handle. */
-static NTSTATUS join(HANDLE thread)
-{
-    if (!CHECK_STATUS(NtWaitForSingleObject(thread, 0, &five_seconds), STATUS_SUCCESS)) {
-        NtTerminateThread(thread, STATUS_TIMEOUT);
-        NtWaitForSingleObject(thread, 0, &five_seconds);
-    }
-    NTSTATUS status = thread_info(thread).ExitStatus;
-    CHECK_STATUS(NtClose(thread), STATUS_SUCCESS);
-    return status;
 }
 
 /* The current thread's TEB, through FS as NT's NtCurrentTeb(). */
@@ -166,7 +147,7 @@ static void test_create(void)
     CHECK_STATUS(
         NtCreateThread(&h, THREAD_ALL_ACCESS, NULL, NtCurrentProcess(), NULL, &context, &teb, 0),
         STATUS_SUCCESS);
-    CHECK_EQ(join(h), 0x1234);
+    CHECK_EQ(rt_join(h), 0x1234);
     CHECK(a.peb == rt_peb);
     CHECK_STATUS(NtClose(go), STATUS_SUCCESS);
 }
@@ -191,14 +172,14 @@ static NTSTATUS wait_then_return(void *arg)
 
 static void test_exit_status(void)
 {
-    CHECK_EQ(join(start_thread(return_arg, (void *)42)), 42);
-    CHECK_EQ(join(start_thread(return_arg, (void *)(uintptr_t)0xC0000005u)), 0xC0000005u);
-    CHECK_EQ(join(start_thread(return_arg, (void *)0)), 0);
-    CHECK_EQ(join(start_thread(terminate_self, (void *)77)), 77);
+    CHECK_EQ(rt_join(rt_start_thread(return_arg, (void *)42)), 42);
+    CHECK_EQ(rt_join(rt_start_thread(return_arg, (void *)(uintptr_t)0xC0000005u)), 0xC0000005u);
+    CHECK_EQ(rt_join(rt_start_thread(return_arg, (void *)0)), 0);
+    CHECK_EQ(rt_join(rt_start_thread(terminate_self, (void *)77)), 77);
     CHECK_EQ(ran_after_terminate, 0);
     /* A running thread reports STATUS_PENDING (Win32's STILL_ACTIVE) and is not signaled. */
     HANDLE go = new_event(NotificationEvent, 0);
-    HANDLE t = start_thread(wait_then_return, go);
+    HANDLE t = rt_start_thread(wait_then_return, go);
     CHECK_STATUS(thread_info(t).ExitStatus, STATUS_PENDING);
     CHECK_STATUS(poll(t), STATUS_TIMEOUT);
     CHECK_STATUS(NtSetEvent(go, NULL), STATUS_SUCCESS);
@@ -206,7 +187,7 @@ static void test_exit_status(void)
     /* An ended thread stays signaled, and its handle stays usable until closed. */
     CHECK_STATUS(poll(t), STATUS_SUCCESS);
     CHECK_EQ(thread_info(t).ExitStatus, 5);
-    CHECK_EQ(join(t), 5);
+    CHECK_EQ(rt_join(t), 5);
     CHECK_STATUS(NtClose(go), STATUS_SUCCESS);
 }
 
@@ -230,17 +211,17 @@ static void test_suspended(void)
     CHECK_STATUS(poll(t), STATUS_TIMEOUT);
     CHECK_STATUS(NtResumeThread(t, &previous), STATUS_SUCCESS);
     CHECK_EQ(previous, 1);
-    CHECK_EQ(join(t), 9);
+    CHECK_EQ(rt_join(t), 9);
     CHECK_EQ(ran, 1);
     /* Resuming a thread that is not suspended changes nothing and reports 0. */
     HANDLE go = new_event(NotificationEvent, 0);
-    t = start_thread(wait_then_return, go);
+    t = rt_start_thread(wait_then_return, go);
     previous = 99;
     CHECK_STATUS(NtResumeThread(t, &previous), STATUS_SUCCESS);
     CHECK_EQ(previous, 0);
     CHECK_STATUS(NtResumeThread(t, NULL), STATUS_SUCCESS);
     CHECK_STATUS(NtSetEvent(go, NULL), STATUS_SUCCESS);
-    CHECK_EQ(join(t), 5);
+    CHECK_EQ(rt_join(t), 5);
     CHECK_STATUS(NtClose(go), STATUS_SUCCESS);
 }
 
@@ -271,7 +252,7 @@ static NTSTATUS own_and_block(void *arg)
 static void terminate_and_check(HANDLE t, NTSTATUS status)
 {
     CHECK_STATUS(NtTerminateThread(t, status), STATUS_SUCCESS);
-    CHECK_EQ(join(t), status);
+    CHECK_EQ(rt_join(t), status);
 }
 
 static void test_terminate(void)
@@ -279,10 +260,10 @@ static void test_terminate(void)
     /* A running thread, a blocked one, and one that never ran. */
     HANDLE never = new_event(NotificationEvent, 0);
     static volatile uint32_t never_stop;
-    HANDLE t = start_thread(spin_yielding, (void *)&never_stop);
+    HANDLE t = rt_start_thread(spin_yielding, (void *)&never_stop);
     rt_sleep_ms(20);
     terminate_and_check(t, (NTSTATUS)0xDEAD0001);
-    t = start_thread(block_forever, never);
+    t = rt_start_thread(block_forever, never);
     rt_sleep_ms(20);
     terminate_and_check(t, (NTSTATUS)0xDEAD0002);
     static volatile uint32_t ran;
@@ -296,14 +277,14 @@ static void test_terminate(void)
     HANDLE m = NULL;
     CHECK_STATUS(NtCreateMutant(&m, MUTANT_ALL_ACCESS, NULL, 0), STATUS_SUCCESS);
     HANDLE pair[2] = {m, never};
-    t = start_thread(own_and_block, pair);
+    t = rt_start_thread(own_and_block, pair);
     rt_sleep_ms(20);
     terminate_and_check(t, (NTSTATUS)0xDEAD0004);
     CHECK_STATUS(poll(m), STATUS_ABANDONED);
     CHECK_STATUS(NtReleaseMutant(m, NULL), STATUS_SUCCESS);
 
     /* THREAD_TERMINATE is needed. */
-    t = start_thread(block_forever, never);
+    t = rt_start_thread(block_forever, never);
     HANDLE query_only = NULL;
     CHECK_STATUS(NtDuplicateObject(NtCurrentProcess(), t, NtCurrentProcess(), &query_only,
                                    THREAD_QUERY_INFORMATION | SYNCHRONIZE, 0, 0),
@@ -466,7 +447,7 @@ static void test_create_hostile(void)
     /* And the same arguments, corrected, do. */
     CHECK_STATUS(NtCreateThread(&h, THREAD_ALL_ACCESS, NULL, cur, &cid, &context, &teb, 0),
                  STATUS_SUCCESS);
-    CHECK_EQ(join(h), 0);
+    CHECK_EQ(rt_join(h), 0);
     CHECK_EQ(hostile_ran, 1);
     CHECK_STATUS(NtClose(limited), STATUS_SUCCESS);
     CHECK_STATUS(NtClose(event), STATUS_SUCCESS);
@@ -517,7 +498,7 @@ static void test_context(void)
     THREAD_BASIC_INFORMATION info;
     CHECK_STATUS(NtWaitForSingleObject(h, 0, &five_seconds), STATUS_SUCCESS);
     info = thread_info(h);
-    CHECK_EQ(join(h), 0x600D);
+    CHECK_EQ(rt_join(h), 0x600D);
     CHECK_EQ(p.cs & 3, 3);
     CHECK_EQ(p.ss & 3, 3);
     CHECK_EQ(p.ds & 3, 3);
@@ -551,7 +532,7 @@ static void test_many(void)
     for (uint32_t i = 0; i < MANY_THREADS; i++) {
         gates[i].go = go;
         gates[i].index = i;
-        threads[i] = start_thread(gated_thread, &gates[i]);
+        threads[i] = rt_start_thread(gated_thread, &gates[i]);
     }
     rt_sleep_ms(30);
     CHECK_STATUS(NtWaitForMultipleObjects(MANY_THREADS, threads, WaitAny, 0, &zero_timeout),
@@ -560,7 +541,7 @@ static void test_many(void)
     CHECK_STATUS(NtWaitForMultipleObjects(MANY_THREADS, threads, WaitAll, 0, &five_seconds),
                  STATUS_SUCCESS);
     for (uint32_t i = 0; i < MANY_THREADS; i++)
-        CHECK_EQ(join(threads[i]), 100 + i);
+        CHECK_EQ(rt_join(threads[i]), 100 + i);
     CHECK_STATUS(NtClose(go), STATUS_SUCCESS);
 }
 
@@ -572,7 +553,7 @@ static void test_cycles(void)
         HANDLE t = NULL;
         if (!CHECK_STATUS(rt_create_thread(return_arg, (void *)(uintptr_t)i, &t), STATUS_SUCCESS))
             continue;
-        if (join(t) != (NTSTATUS)i)
+        if (rt_join(t) != (NTSTATUS)i)
             FAIL("thread %u of 1000 ended with the wrong status", i);
     }
 }

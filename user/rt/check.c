@@ -78,3 +78,25 @@ int rt_run_subtests(int argc, char **argv, const struct rt_subtest *tests, size_
     }
     return (int)rt_failures;
 }
+
+HANDLE rt_start_thread(rt_thread_routine routine, void *arg)
+{
+    HANDLE h = NULL;
+    CHECK_STATUS(rt_create_thread(routine, arg, &h), STATUS_SUCCESS);
+    return h;
+}
+
+NTSTATUS rt_join(HANDLE thread)
+{
+    static const LARGE_INTEGER_QUAD five_seconds = RT_RELATIVE_MS(5000);
+    THREAD_BASIC_INFORMATION info;
+    memset(&info, 0, sizeof info);
+    if (!CHECK_STATUS(NtWaitForSingleObject(thread, 0, &five_seconds), STATUS_SUCCESS)) {
+        NtTerminateThread(thread, STATUS_TIMEOUT);
+        NtWaitForSingleObject(thread, 0, &five_seconds);
+    }
+    CHECK_STATUS(NtQueryInformationThread(thread, ThreadBasicInformation, &info, sizeof info, NULL),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(thread), STATUS_SUCCESS);
+    return info.ExitStatus;
+}

@@ -87,6 +87,8 @@ NTSTATUS rt_wait_ms(HANDLE handle, uint32_t ms);
 /* Time-stamp counter: rt_has_tsc() tells whether CPUID exists and reports a TSC (an i486 may
  * have neither); rt_rdtsc() must only be used when it does. */
 bool rt_has_tsc(void);
+/* Sorts v and returns its median: the figure the benchmarks print. */
+uint64_t rt_median(uint64_t *v, int n);
 static inline uint64_t rt_rdtsc(void)
 {
     uint32_t lo, hi;
@@ -115,6 +117,11 @@ void rt_fail(int line, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 /* Sub-tests chosen by argv[1..]: with no argument every one runs, in table order. Returns the
  * number of failed checks (an unknown sub-test name counts as one). */
+/* For tests that start threads: rt_create_thread, checked (NULL on failure); and waiting at most 5 s
+ * for a thread to end (ending it on a timeout), which returns its exit status and closes the handle. */
+HANDLE rt_start_thread(rt_thread_routine routine, void *arg);
+NTSTATUS rt_join(HANDLE thread);
+
 struct rt_subtest {
     const char *name;
     void (*run)(void);

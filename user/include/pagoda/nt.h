@@ -12,7 +12,6 @@
 
 #define NTAPI __attribute__((stdcall))
 
-
 /* ---- services, in service-number order ---- */
 NTSTATUS NTAPI NtTestAlert(void);
 NTSTATUS NTAPI NtDisplayString(const UNICODE_STRING *String);

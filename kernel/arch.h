@@ -122,6 +122,11 @@ static inline void ke_restore_interrupts(uint32_t was_enabled)
         cpu_sti();
 }
 
+static inline void cpu_wrmsr(uint32_t msr, uint64_t value)
+{
+    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));
+}
+
 static inline uint64_t cpu_rdtsc(void)
 {
     uint32_t lo, hi;

@@ -121,6 +121,16 @@ static void option_hz(struct ke_config *c, const struct token *t)
              KE_MAX_HZ, c->timer_hz);
 }
 
+static void option_sysenter(struct ke_config *c, const struct token *t)
+{
+    if (equals(t->value, t->value_len, "on"))
+        c->sysenter = true;
+    else if (equals(t->value, t->value_len, "off"))
+        c->sysenter = false;
+    else
+        warn(c, "sysenter=%.*s is not on or off; using on", (int)t->value_len, t->value);
+}
+
 static void option_test(struct ke_config *c, const struct token *t)
 {
     if (t->value_len == 0 || t->value_len >= KE_TEST_FILTER_MAX) {
@@ -138,7 +148,7 @@ static const struct {
     void (*apply)(struct ke_config *c, const struct token *t);
 } options[] = {
     {"split", option_split}, {"loglevel", option_loglevel}, {"mem", option_mem},
-    {"hz", option_hz},       {"test", option_test},
+    {"hz", option_hz},       {"test", option_test},         {"sysenter", option_sysenter},
 };
 
 static void apply_token(struct ke_config *c, const struct token *t)
@@ -177,7 +187,8 @@ static bool is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || 
 
 void ke_parse_cmdline(const char *cmdline, struct ke_config *c)
 {
-    *c = (struct ke_config){.split = KE_SPLIT_2G, .log_level = 2, .timer_hz = KE_DEFAULT_HZ};
+    *c = (struct ke_config){
+        .split = KE_SPLIT_2G, .log_level = 2, .timer_hz = KE_DEFAULT_HZ, .sysenter = true};
     const char *p = cmdline ? cmdline : "";
     bool first = true;
     while (*p) {

@@ -18,6 +18,7 @@ struct ke_config {
     uint64_t mem_limit; /* bytes of RAM to use; 0 = all */
     unsigned timer_hz;
     bool run_tests;
+    bool sysenter; /* use sysenter for system calls where the CPU can */
     char
         test_filter[KE_TEST_FILTER_MAX]; /* "all", "none", "panic" or subsystems, comma-separated */
     int warning_count;

@@ -106,6 +106,9 @@ void ke_gdt_init(void)
 
 void ke_set_kernel_stack(uint32_t esp0) { ke_tss.esp0 = esp0; }
 
+/* SYSENTER_ESP points here: boot/sysenter.asm loads the kernel stack from esp0 at offset 4. */
+uint32_t ke_tss_address(void) { return (uint32_t)(uintptr_t)&ke_tss; }
+
 /* Points the user-mode FS selector at a thread's TEB; takes effect when FS is next loaded (on the
  * return to user mode). */
 void ke_set_teb_base(uint32_t teb)

@@ -72,6 +72,7 @@ struct ke_cpu_info {
 #define CPU_FEATURE_PSE (1u << 3)
 #define CPU_FEATURE_TSC (1u << 4)
 #define CPU_FEATURE_CX8 (1u << 8)
+#define CPU_FEATURE_SEP (1u << 11)
 #define CPU_FEATURE_PGE (1u << 13)
 
 void ke_cpu_init(void);

@@ -7,8 +7,10 @@
 #include "kernel/ke.h"
 #include "kernel/ktest.h"
 #include "kernel/ob.h"
+#include "kernel/syscall.h"
 #include "kernel/pic.h"
 #include "kernel/ob.h"
+#include "kernel/syscall.h"
 #include "kernel/thread.h"
 #include "kernel/trap.h"
 #include "kernel/wait.h"
@@ -29,6 +31,7 @@ static void print_cpu(void)
              ke_cpu_has(CPU_FEATURE_TSC) ? ", tsc" : "", ke_cpu_has(CPU_FEATURE_PSE) ? ", pse" : "",
              ke_cpu_has(CPU_FEATURE_PGE) ? ", pge" : "",
              ke_cpu_has(CPU_FEATURE_FPU) ? ", fpu" : "");
+    ke_print("ke: system calls through %s\n", ke_fast_system_calls() ? "sysenter" : "int 0x2e");
 }
 
 static void print_memory(uint64_t ram_bytes, int range_count)
@@ -78,6 +81,7 @@ NORETURN void kmain(uint32_t magic, uint32_t mbi)
         ke_warn("cmdline: %s\n", ke_config.warnings[i]);
 
     ke_cpu_init();
+    ke_init_system_calls(ke_config.sysenter);
     print_cpu();
     boot_memory();
     ke_timer_init(ke_config.timer_hz);

@@ -267,7 +267,10 @@ typedef struct _PAGODA_KUSER_SHARED_DATA {
     uint8_t ProcessorFeatures[64]; /* 0x274 */
     uint32_t HighestUserAddress; /* 0x2B4: NT 5's Reserved1 held MmHighestUserAddress */
     uint32_t SystemRangeStart; /* 0x2B8: NT 5's Reserved3 held MmSystemRangeStart */
-    uint8_t Reserved4[0x320 - 0x2BC];
+    uint8_t Reserved4[0x300 - 0x2BC];
+    uint32_t SystemCall; /* 0x300: KiFastSystemCall or KiIntSystemCall, below */
+    uint32_t SystemCallReturn; /* 0x304: where sysexit returns to */
+    uint8_t Reserved6[0x320 - 0x308];
     KSYSTEM_TIME TickCount; /* 0x320: ticks since boot */
     uint8_t Reserved5[0xF00 - 0x32C];
     /* Pagoda's own, past every field NT has defined: what GetSystemInfo reports. */
@@ -276,6 +279,11 @@ typedef struct _PAGODA_KUSER_SHARED_DATA {
     uint32_t MinimumUserAddress; /* 0xF08 */
     uint32_t UserProbeAddress; /* 0xF0C */
     uint32_t TimerHz; /* 0xF10 */
+    uint8_t Reserved7[0xF80 - 0xF14];
+    /* The system-call stubs SystemCall points at (code: the page is readable, so executable, on a
+     * CPU without NX): KiFastSystemCall "mov edx, esp; sysenter", KiFastSystemCallRet "ret",
+     * KiIntSystemCall "lea edx, [esp + 8]; int 0x2e; ret". */
+    uint8_t SystemCallStubs[16]; /* 0xF80 */
 } PAGODA_KUSER_SHARED_DATA;
 
 _Static_assert(sizeof(OBJECT_ATTRIBUTES) == 24, "OBJECT_ATTRIBUTES is 24 bytes");
@@ -290,5 +298,7 @@ _Static_assert(offsetof(PAGODA_PROCESS_PARAMETERS, CommandLine) == 0x40, "Comman
 _Static_assert(offsetof(PAGODA_KUSER_SHARED_DATA, NtMajorVersion) == 0x26C, "KUSER NtMajorVersion");
 _Static_assert(offsetof(PAGODA_KUSER_SHARED_DATA, TickCount) == 0x320, "KUSER TickCount");
 _Static_assert(offsetof(PAGODA_KUSER_SHARED_DATA, PageSize) == 0xF00, "KUSER PageSize");
+_Static_assert(offsetof(PAGODA_KUSER_SHARED_DATA, SystemCall) == 0x300, "KUSER SystemCall");
+_Static_assert(offsetof(PAGODA_KUSER_SHARED_DATA, SystemCallStubs) == 0xF80, "KUSER stubs");
 
 #endif

@@ -6,6 +6,7 @@
 #include "kernel/probe.h"
 #include "kernel/syscall.h"
 #include "kernel/trap.h"
+#include "mm/mm.h"
 
 NTSTATUS ke_call_service(const void *handler, const uint32_t *args, uint32_t argc);
 
@@ -13,7 +14,7 @@ static uint64_t service_calls;
 
 uint64_t ke_system_service_count(void) { return service_calls; }
 
-void ke_system_service(struct ke_trap_frame *tf)
+void ke_system_service(struct ke_trap_frame *tf, uint32_t arguments)
 {
     uint32_t number = tf->eax;
     uint32_t args[KE_MAX_SERVICE_ARGS];
@@ -24,11 +25,62 @@ void ke_system_service(struct ke_trap_frame *tf)
         return;
     }
     const struct ke_service *service = &ke_service_table[number];
-    NTSTATUS status = ke_copy_from_user(args, (const void *)(uintptr_t)tf->edx,
+    NTSTATUS status = ke_copy_from_user(args, (const void *)(uintptr_t)arguments,
                                         service->argc * sizeof(uint32_t), sizeof(uint32_t));
     if (NT_SUCCESS(status))
         status = ke_call_service(service->handler, args, service->argc);
-    ke_trace("syscall: %s (%u args at %08x) -> %08x\n", service->name, service->argc, tf->edx,
+    ke_trace("syscall: %s (%u args at %08x) -> %08x\n", service->name, service->argc, arguments,
              (uint32_t)status);
     tf->eax = (uint32_t)status;
+}
+
+/* ---- the fast path (NT's KiFastSystemCall): sysenter where the CPU has it ---- */
+
+#define MSR_SYSENTER_CS  0x174
+#define MSR_SYSENTER_ESP 0x175
+#define MSR_SYSENTER_EIP 0x176
+#define STUBS_OFFSET     0xF80
+#define FAST_CALL_RET    (STUBS_OFFSET + 4)
+#define INT_CALL         (STUBS_OFFSET + 5)
+
+extern void ke_fast_system_call_entry(void);
+uint32_t ke_fast_system_call_return = MM_SHARED_USER_DATA + FAST_CALL_RET; /* boot/sysenter.asm */
+static bool fast_calls;
+
+/* SEP, except on the first Pentium Pros, which report it but do not have it. */
+static bool cpu_has_sysenter(void)
+{
+    const struct ke_cpu_info *c = ke_cpu();
+    if (!ke_cpu_has(CPU_FEATURE_SEP))
+        return false;
+    return !(c->family == 6 && c->model < 3 && c->stepping < 3);
+}
+
+void ke_init_system_calls(bool allow_sysenter)
+{
+    fast_calls = allow_sysenter && cpu_has_sysenter();
+    if (!fast_calls)
+        return;
+    cpu_wrmsr(MSR_SYSENTER_CS, KGDT_R0_CODE);
+    cpu_wrmsr(MSR_SYSENTER_ESP, ke_tss_address());
+    cpu_wrmsr(MSR_SYSENTER_EIP, (uint32_t)(uintptr_t)ke_fast_system_call_entry);
+}
+
+bool ke_fast_system_calls(void) { return fast_calls; }
+
+void ke_fill_system_call_stubs(PAGODA_KUSER_SHARED_DATA *shared)
+{
+    static const uint8_t stubs[] = {
+        0x8b, 0xd4, /* KiFastSystemCall:    mov edx, esp */
+        0x0f, 0x34, /*                      sysenter */
+        0xc3, /* KiFastSystemCallRet: ret */
+        0x8d, 0x54, 0x24, 0x08, /* KiIntSystemCall:     lea edx, [esp + 8] */
+        0xcd, 0x2e, /*                      int 0x2e */
+        0xc3, /*                      ret */
+    };
+    _Static_assert(sizeof stubs <= sizeof shared->SystemCallStubs, "the stubs fit");
+    for (size_t i = 0; i < sizeof stubs; i++)
+        shared->SystemCallStubs[i] = stubs[i];
+    shared->SystemCall = MM_SHARED_USER_DATA + (fast_calls ? STUBS_OFFSET : INT_CALL);
+    shared->SystemCallReturn = ke_fast_system_call_return;
 }

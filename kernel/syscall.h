@@ -19,4 +19,11 @@ extern const uint32_t ke_service_count;
 
 #define KE_MAX_SERVICE_ARGS 16
 
+/* Sets up sysenter (the SYSENTER MSRs) when the CPU has it and allow_sysenter says so; the stubs in
+ * the shared user data page then use it, else int 0x2E. */
+void ke_init_system_calls(bool allow_sysenter);
+bool ke_fast_system_calls(void);
+struct _PAGODA_KUSER_SHARED_DATA;
+void ke_fill_system_call_stubs(struct _PAGODA_KUSER_SHARED_DATA *shared);
+
 #endif

@@ -5,6 +5,7 @@
 #include "kernel/ke.h"
 #include "kernel/ntapi.h"
 #include "kernel/string.h"
+#include "kernel/syscall.h"
 #include "kernel/wait.h"
 #include "mm/mm.h"
 
@@ -82,6 +83,7 @@ static void init_shared_user_data(void)
     shared_data->MinimumUserAddress = MM_LOWEST_USER_ADDRESS;
     shared_data->UserProbeAddress = mm_split.user_probe_address;
     shared_data->TimerHz = hz;
+    ke_fill_system_call_stubs(shared_data);
 }
 
 void ke_time_init(void)

@@ -139,14 +139,16 @@ static void page_fault(struct ke_trap_frame *tf)
                   mm_fault_status_name(status));
 }
 
-void ke_system_service(struct ke_trap_frame *tf);
+void ke_system_service(struct ke_trap_frame *tf, uint32_t arguments);
 
 void ke_dispatch_trap(struct ke_trap_frame *tf)
 {
     if (tf->vector >= TRAP_IRQ_BASE && tf->vector < TRAP_IRQ_BASE + IRQ_COUNT)
         dispatch_irq(tf);
     else if (tf->vector == TRAP_SYSTEM_SERVICE)
-        ke_system_service(tf);
+        ke_system_service(tf, tf->edx);
+    else if (tf->vector == TRAP_FAST_SYSTEM_CALL)
+        ke_system_service(tf, tf->edx + 8); /* EDX = the stack at sysenter: two return addresses */
     else if (tf->vector == TRAP_PAGE_FAULT)
         page_fault(tf);
     else if (ke_trap_from_user(tf))

@@ -25,6 +25,7 @@
 #define TRAP_PAGE_FAULT         14
 #define TRAP_IRQ_BASE           0x30 /* as NT: clear of the exceptions and of int 0x2A-0x2E */
 #define TRAP_SYSTEM_SERVICE     0x2e
+#define TRAP_FAST_SYSTEM_CALL   0x2f /* not a vector: the frame boot/sysenter.asm builds */
 
 /* Page-fault error code bits. */
 #define PF_PRESENT 0x1
@@ -64,6 +65,7 @@ void ke_gdt_init(void);
 void ke_idt_init(void);
 void ke_set_kernel_stack(uint32_t esp0);
 void ke_set_teb_base(uint32_t teb);
+uint32_t ke_tss_address(void);
 /* Fills tf with the state a double fault interrupted (saved by the task switch into the main TSS). */
 void ke_get_double_fault_state(struct ke_trap_frame *tf);
 void ke_register_irq(unsigned irq, ke_irq_handler handler);

@@ -8,7 +8,9 @@
 #   header     C header with PAGODA_SERVICE_NtX numbers and PAGODA_SERVICE_COUNT (tests call
 #              services by number)
 #   list       the validated list, "NAME ARGC" a line (for other tools)
-# A stub is NT's: mov eax, NUMBER / lea edx, [esp+4] / int 0x2e / ret 4*ARGC.
+# A stub is NT XP's: mov eax, NUMBER / mov edx, 0x7FFE0300 / call [edx] / ret 4*ARGC: it calls
+# through SharedUserData->SystemCall, which the kernel points at KiFastSystemCall (sysenter) or
+# KiIntSystemCall (int 0x2e) in the shared user data page.
 #
 # The list: one service a line, "NAME ARGC" (ARGC = 32-bit arguments, at most 16); lines that start
 # with '#' and blank lines are not services and take no number. A malformed line, a duplicate name
@@ -97,8 +99,8 @@ emit_stub() {
     echo "align 16"
     echo "$symbol:"
     echo "    mov eax, $number"
-    echo "    lea edx, [esp+4]"
-    echo "    int 0x2e"
+    echo "    mov edx, 0x7FFE0300"
+    echo "    call [edx]"
     if [ "$argc" -eq 0 ]; then
         echo "    ret"
     else

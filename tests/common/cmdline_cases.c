@@ -30,6 +30,10 @@ const char *tc_cmdline_all_options(void)
     KT_EQ(config.timer_hz, 250);
     KT_EQ(config.run_tests, true);
     KT_STR_EQ(config.test_filter, "mm,ke");
+    KT_EQ(config.sysenter, true);
+    ke_parse_cmdline("sysenter=off", &config);
+    KT_EQ(config.sysenter, false);
+    KT_EQ(config.warning_count, 0);
     ke_parse_cmdline("SPLIT=3g split=2g loglevel=4 mem=640k", &config); /* last one wins */
     KT_EQ(config.warning_count, 0);
     KT_EQ(config.split, KE_SPLIT_2G);

@@ -5,6 +5,8 @@
 #include "kernel/ktest.h"
 #include "kernel/string.h"
 #include "kernel/trap.h"
+#include "kernel/ntapi.h"
+#include "kernel/syscall.h"
 #include "mm/mm.h"
 
 extern uint8_t __kernel_end[];
@@ -84,5 +86,24 @@ KTEST(ke, cpu_identified)
     } else {
         KT_EQ(ke_read_cycles(), 0);
     }
+    return NULL;
+}
+
+/* SharedUserData->SystemCall leads to sysenter exactly when the kernel set sysenter up, and the
+ * stubs there are the bytes NT's KiFastSystemCall / KiIntSystemCall have. */
+KTEST(ke, system_call_stubs)
+{
+    extern pfn_t ke_shared_user_data_frame;
+    PAGODA_KUSER_SHARED_DATA *shared = mm_map_hyperspace(ke_shared_user_data_frame);
+    static const uint8_t fast[] = {0x8b, 0xd4, 0x0f, 0x34, 0xc3};
+    static const uint8_t slow[] = {0x8d, 0x54, 0x24, 0x08, 0xcd, 0x2e, 0xc3};
+    uint32_t call = shared->SystemCall, ret = shared->SystemCallReturn;
+    bool fast_ok = !memcmp(shared->SystemCallStubs, fast, sizeof fast);
+    bool slow_ok = !memcmp(shared->SystemCallStubs + sizeof fast, slow, sizeof slow);
+    mm_unmap_hyperspace(shared);
+    KT_TRUE(fast_ok && slow_ok);
+    KT_EQ(ret, MM_SHARED_USER_DATA + 0xF84);
+    KT_EQ(call, MM_SHARED_USER_DATA + (ke_fast_system_calls() ? 0xF80 : 0xF85));
+    KT_EQ(ke_fast_system_calls(), ke_config.sysenter && ke_cpu_has(CPU_FEATURE_SEP));
     return NULL;
 }

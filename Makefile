@@ -14,7 +14,7 @@ CFLAGS  := -m32 -march=i486 -std=c11 -ffreestanding -fno-pie -fno-stack-protecto
            -fno-strict-aliasing -mgeneral-regs-only -I. -MMD -MP
 LDFLAGS := -m32 -nostdlib -static -no-pie -T linker.ld -Wl,--build-id=none -Wl,-z,noexecstack \
            -Wl,-z,max-page-size=0x1000
-NASMFLAGS := -f elf32 -w+all
+NASMFLAGS := -f elf32 -w+all -I./
 
 KERNEL_C   := $(wildcard kernel/*.c mm/*.c tests/kernel/*.c tests/common/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm)
@@ -50,6 +50,9 @@ $(BUILD)/obj/%.o: %.asm
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
 	@$(NASM) $(NASMFLAGS) $< -o $@
+
+# The stubs that build trap frames share boot/trapframe.inc.
+$(BUILD)/obj/boot/trap.o $(BUILD)/obj/boot/sysenter.o: boot/trapframe.inc
 
 # Two link passes: the first with an empty symbol table, then with the table generated from it. The
 # table sits after all code, so the second pass moves no function; the final check proves it.

@@ -11,8 +11,7 @@ section .text
 extern ke_dispatch_trap, ke_trap_return, ke_fast_system_call_return
 global ke_fast_system_call_entry
 
-KGDT_R0_DATA  equ 0x10
-KGDT_R0_PCR   equ 0x30
+%include "boot/trapframe.inc"
 USER_CS       equ 0x18 | 3
 USER_SS       equ 0x20 | 3
 TSS_ESP0      equ 4
@@ -30,21 +29,7 @@ ke_fast_system_call_entry:
     push dword [ke_fast_system_call_return]
     push 0
     push FAST_VECTOR
-    pusha
-    push ds
-    push es
-    push fs
-    push gs
-    mov ax, KGDT_R0_DATA
-    mov ds, ax
-    mov es, ax
-    mov gs, ax
-    mov ax, KGDT_R0_PCR
-    mov fs, ax
-    cld
-    push esp
-    call ke_dispatch_trap
-    add esp, 4
+    SAVE_FRAME_AND_DISPATCH
     cmp dword [esp + FRAME_VECTOR], FAST_VECTOR
     jne ke_trap_return          ; the frame needs a full iret
     pop gs

@@ -7,8 +7,7 @@ section .text
 extern ke_dispatch_trap, ke_double_fault
 global ke_trap_stubs, ke_trap_return, ke_double_fault_entry, ke_load_gdt, ke_system_service_entry
 
-KGDT_R0_DATA equ 0x10
-KGDT_R0_PCR  equ 0x30
+%include "boot/trapframe.inc"
 
 ; Exceptions that push an error code: 8, 10-14, 17, 21, 29, 30.
 %macro TRAP_NOERR 1
@@ -44,21 +43,7 @@ ke_system_service_entry:
     jmp trap_common
 
 trap_common:
-    pusha
-    push ds
-    push es
-    push fs
-    push gs
-    mov ax, KGDT_R0_DATA
-    mov ds, ax
-    mov es, ax
-    mov gs, ax
-    mov ax, KGDT_R0_PCR
-    mov fs, ax
-    cld
-    push esp                    ; struct ke_trap_frame *
-    call ke_dispatch_trap
-    add esp, 4
+    SAVE_FRAME_AND_DISPATCH
 ke_trap_return:                 ; a new thread's first return to user mode will start here
     pop gs
     pop fs

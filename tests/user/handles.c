@@ -12,15 +12,6 @@
 
 static const LARGE_INTEGER_QUAD zero_timeout = 0;
 
-static HANDLE new_event(EVENT_TYPE type, BOOLEAN initial)
-{
-    HANDLE h = NULL;
-    CHECK_STATUS(NtCreateEvent(&h, EVENT_ALL_ACCESS, NULL, type, initial), STATUS_SUCCESS);
-    return h;
-}
-
-static NTSTATUS poll(HANDLE h) { return NtWaitForSingleObject(h, 0, &zero_timeout); }
-
 /* ObjectBasicInformation of h; a failed query is a failed check and gives zeroes. */
 static OBJECT_BASIC_INFORMATION basic_info(HANDLE h)
 {
@@ -61,7 +52,7 @@ static void check_type_name(HANDLE h, const char *want)
 /* ---- close ---- */
 static void test_close(void)
 {
-    HANDLE a = new_event(NotificationEvent, 0), b = new_event(NotificationEvent, 0);
+    HANDLE a = rt_new_event(NotificationEvent, 0), b = rt_new_event(NotificationEvent, 0);
     CHECK(a != NULL && b != NULL && a != b);
     /* NT's handles are multiples of 4 (the low two bits are tag bits). */
     CHECK(((uintptr_t)a & 3) == 0);
@@ -69,10 +60,10 @@ static void test_close(void)
     CHECK_STATUS(NtClose(a), STATUS_SUCCESS);
     CHECK_STATUS(NtClose(a), STATUS_INVALID_HANDLE);
     CHECK_STATUS(NtSetEvent(a, NULL), STATUS_INVALID_HANDLE);
-    CHECK_STATUS(poll(a), STATUS_INVALID_HANDLE);
+    CHECK_STATUS(rt_poll(a), STATUS_INVALID_HANDLE);
     /* Closing one handle leaves the other alone. */
     CHECK_STATUS(NtSetEvent(b, NULL), STATUS_SUCCESS);
-    CHECK_STATUS(poll(b), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(b), STATUS_SUCCESS);
     CHECK_STATUS(NtClose(b), STATUS_SUCCESS);
     CHECK_STATUS(NtClose(b), STATUS_INVALID_HANDLE);
 }
@@ -90,7 +81,7 @@ static void check_forged(HANDLE h)
     CHECK_STATUS(NtClose(h), STATUS_INVALID_HANDLE);
     CHECK_STATUS(NtSetEvent(h, &state), STATUS_INVALID_HANDLE);
     CHECK_STATUS(NtResetEvent(h, NULL), STATUS_INVALID_HANDLE);
-    CHECK_STATUS(poll(h), STATUS_INVALID_HANDLE);
+    CHECK_STATUS(rt_poll(h), STATUS_INVALID_HANDLE);
     CHECK_STATUS(NtWaitForMultipleObjects(1, &h, WaitAny, 0, &zero_timeout), STATUS_INVALID_HANDLE);
     CHECK_STATUS(NtQueryObject(h, ObjectBasicInformation, &info, sizeof info, NULL),
                  STATUS_INVALID_HANDLE);
@@ -105,8 +96,8 @@ static void check_forged(HANDLE h)
 static void test_forged(void)
 {
     /* The live handle is made first: NT reuses a closed handle's value for the next handle. */
-    HANDLE live = new_event(NotificationEvent, 0);
-    HANDLE closed = new_event(NotificationEvent, 0);
+    HANDLE live = rt_new_event(NotificationEvent, 0);
+    HANDLE closed = rt_new_event(NotificationEvent, 0);
     CHECK_STATUS(NtClose(closed), STATUS_SUCCESS);
     /* 0; 3 (not a multiple of 4: NT strips the tag bits and finds handle 0); a large index; the
      * kernel-handle bit (only kernel mode may use kernel handles); a closed handle; an index far
@@ -123,7 +114,7 @@ static void test_forged(void)
 /* ---- duplicate ---- */
 static void test_duplicate(void)
 {
-    HANDLE e = new_event(NotificationEvent, 0), d = NULL, q = NULL, q2 = NULL;
+    HANDLE e = rt_new_event(NotificationEvent, 0), d = NULL, q = NULL, q2 = NULL;
     HANDLE cur = NtCurrentProcess();
     CHECK_STATUS(NtDuplicateObject(cur, e, cur, &d, 0, 0, DUPLICATE_SAME_ACCESS), STATUS_SUCCESS);
     CHECK(d != NULL && d != e);
@@ -131,17 +122,17 @@ static void test_duplicate(void)
     CHECK_EQ(basic_info(d).GrantedAccess, EVENT_ALL_ACCESS);
     /* The same object through both handles. */
     CHECK_STATUS(NtSetEvent(d, NULL), STATUS_SUCCESS);
-    CHECK_STATUS(poll(e), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(e), STATUS_SUCCESS);
     CHECK_STATUS(NtClose(e), STATUS_SUCCESS);
     CHECK_EQ(basic_info(d).HandleCount, 1);
-    CHECK_STATUS(poll(d), STATUS_SUCCESS); /* the object lives on through d */
+    CHECK_STATUS(rt_poll(d), STATUS_SUCCESS); /* the object lives on through d */
 
     /* Less access than the source. */
     CHECK_STATUS(NtDuplicateObject(cur, d, cur, &q, EVENT_QUERY_STATE | SYNCHRONIZE, 0, 0),
                  STATUS_SUCCESS);
     CHECK_EQ(basic_info(q).GrantedAccess, EVENT_QUERY_STATE | SYNCHRONIZE);
     CHECK_STATUS(NtSetEvent(q, NULL), STATUS_ACCESS_DENIED);
-    CHECK_STATUS(poll(q), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(q), STATUS_SUCCESS);
 
     /* DUPLICATE_CLOSE_SOURCE closes q and keeps its access in q2. */
     CHECK_STATUS(
@@ -164,8 +155,8 @@ static void test_duplicate(void)
     CHECK_STATUS(NtQueryInformationProcess(p, ProcessBasicInformation, &pbi, sizeof pbi, NULL),
                  STATUS_SUCCESS);
     CHECK(pbi.PebBaseAddress == rt_peb);
-    CHECK_STATUS(poll(p), STATUS_TIMEOUT); /* a running process is not signaled */
-    CHECK_STATUS(poll(t), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(p), STATUS_TIMEOUT); /* a running process is not signaled */
+    CHECK_STATUS(rt_poll(t), STATUS_TIMEOUT);
 
     /* Bad process handles: forged, or not a process. */
     HANDLE out = NULL;
@@ -188,7 +179,7 @@ static void test_duplicate(void)
 /* ---- query ---- */
 static void test_query(void)
 {
-    HANDLE e = new_event(NotificationEvent, 0);
+    HANDLE e = rt_new_event(NotificationEvent, 0);
     OBJECT_BASIC_INFORMATION info = basic_info(e);
     CHECK_EQ(info.GrantedAccess, EVENT_ALL_ACCESS);
     CHECK_EQ(info.HandleCount, 1);
@@ -287,7 +278,7 @@ static void test_names(void)
         STATUS_OBJECT_NAME_EXISTS);
     CHECK(b != NULL && b != a);
     CHECK_STATUS(NtSetEvent(b, NULL), STATUS_SUCCESS);
-    CHECK_STATUS(poll(a), STATUS_SUCCESS); /* one object */
+    CHECK_STATUS(rt_poll(a), STATUS_SUCCESS); /* one object */
     CHECK_EQ(basic_info(a).HandleCount, 2);
 
     /* Another type under the name: a collision, and OBJ_OPENIF does not change the type. */
@@ -301,7 +292,7 @@ static void test_names(void)
     /* Opening by name, also case-insensitively; with the wrong type. */
     CHECK_STATUS(NtOpenEvent(&c, EVENT_ALL_ACCESS, rt_named(&n, name1, 0)), STATUS_SUCCESS);
     CHECK_STATUS(NtResetEvent(c, NULL), STATUS_SUCCESS);
-    CHECK_STATUS(poll(a), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(a), STATUS_TIMEOUT);
     CHECK_STATUS(NtClose(c), STATUS_SUCCESS);
     CHECK_STATUS(
         NtOpenEvent(&c, EVENT_ALL_ACCESS,
@@ -364,13 +355,13 @@ static void test_names(void)
     int32_t previous = -1;
     CHECK_STATUS(NtReleaseSemaphore(s2, 1, &previous), STATUS_SUCCESS);
     CHECK_EQ(previous, 0);
-    CHECK_STATUS(poll(s), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(s), STATUS_SUCCESS);
     CHECK_STATUS(
         NtCreateMutant(&m, MUTANT_ALL_ACCESS, rt_named(&n, BNO "PagodaHandlesMutant", 0), 0),
         STATUS_SUCCESS);
     CHECK_STATUS(NtOpenMutant(&m2, MUTANT_ALL_ACCESS, rt_named(&n, BNO "PagodaHandlesMutant", 0)),
                  STATUS_SUCCESS);
-    CHECK_STATUS(poll(m2), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(m2), STATUS_SUCCESS);
     CHECK_STATUS(NtReleaseMutant(m, NULL), STATUS_SUCCESS);
 
     /* A temporary object's name goes with its last handle. */
@@ -393,7 +384,7 @@ static void test_names(void)
 /* ---- types ---- */
 static void test_types(void)
 {
-    HANDLE e = new_event(NotificationEvent, 0), s = NULL, m = NULL;
+    HANDLE e = rt_new_event(NotificationEvent, 0), s = NULL, m = NULL;
     CHECK_STATUS(NtCreateSemaphore(&s, SEMAPHORE_ALL_ACCESS, NULL, 1, 1), STATUS_SUCCESS);
     CHECK_STATUS(NtCreateMutant(&m, MUTANT_ALL_ACCESS, NULL, 0), STATUS_SUCCESS);
     THREAD_BASIC_INFORMATION tbi;
@@ -424,9 +415,9 @@ static void test_types(void)
     CHECK_STATUS(NtSignalAndWaitForSingleObject(NtCurrentThread(), e, 0, &zero_timeout),
                  STATUS_OBJECT_TYPE_MISMATCH);
     /* None of the failures changed the objects. */
-    CHECK_STATUS(poll(e), STATUS_TIMEOUT);
-    CHECK_STATUS(poll(s), STATUS_SUCCESS);
-    CHECK_STATUS(poll(m), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(e), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(s), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(m), STATUS_SUCCESS);
     CHECK_STATUS(NtReleaseMutant(m, NULL), STATUS_SUCCESS);
 
     HANDLE all[] = {e, s, m};
@@ -448,18 +439,18 @@ static void test_access(void)
     CHECK_EQ(basic_info(q).GrantedAccess, EVENT_QUERY_STATE);
     CHECK_STATUS(NtSetEvent(q, NULL), STATUS_ACCESS_DENIED);
     CHECK_STATUS(NtResetEvent(q, NULL), STATUS_ACCESS_DENIED);
-    CHECK_STATUS(poll(q), STATUS_ACCESS_DENIED);
+    CHECK_STATUS(rt_poll(q), STATUS_ACCESS_DENIED);
     CHECK_STATUS(NtWaitForMultipleObjects(1, &q, WaitAny, 0, &zero_timeout), STATUS_ACCESS_DENIED);
     CHECK_STATUS(NtSignalAndWaitForSingleObject(q, a, 0, &zero_timeout), STATUS_ACCESS_DENIED);
     /* The wait handle is checked before anything is signaled. */
     CHECK_STATUS(NtSignalAndWaitForSingleObject(a, q, 0, &zero_timeout), STATUS_ACCESS_DENIED);
-    CHECK_STATUS(poll(a), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(a), STATUS_TIMEOUT);
 
     /* Modify access only. */
     CHECK_STATUS(NtOpenEvent(&w, EVENT_MODIFY_STATE, rt_named(&n, name, 0)), STATUS_SUCCESS);
     CHECK_STATUS(NtSetEvent(w, NULL), STATUS_SUCCESS);
-    CHECK_STATUS(poll(w), STATUS_ACCESS_DENIED);
-    CHECK_STATUS(poll(a), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(w), STATUS_ACCESS_DENIED);
+    CHECK_STATUS(rt_poll(a), STATUS_SUCCESS);
 
     /* No access at all is a valid handle that allows nothing. */
     CHECK_STATUS(NtCreateEvent(&z, 0, NULL, NotificationEvent, 0), STATUS_SUCCESS);

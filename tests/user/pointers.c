@@ -51,15 +51,6 @@ static void with_pointer(uintptr_t p)
 static void begin(void) { test_name = rt_subtest; }
 static void end_pointer(void) { rt_subtest = test_name; }
 
-static NTSTATUS poll(HANDLE h) { return NtWaitForSingleObject(h, 0, &zero_timeout); }
-
-static HANDLE new_event(EVENT_TYPE type, BOOLEAN initial)
-{
-    HANDLE h = NULL;
-    CHECK_STATUS(NtCreateEvent(&h, EVENT_ALL_ACCESS, NULL, type, initial), STATUS_SUCCESS);
-    return h;
-}
-
 static uint32_t handle_count(HANDLE h)
 {
     OBJECT_BASIC_INFORMATION info;
@@ -135,7 +126,7 @@ __asm__(".text\n"
 static void test_dispatch(void)
 {
     begin();
-    HANDLE e = new_event(NotificationEvent, 0);
+    HANDLE e = rt_new_event(NotificationEvent, 0);
     uintptr_t close_args[1] = {(uintptr_t)e};
 
     /* Numbers past the table, including the second table's (0x1000: win32k's in NT). */
@@ -208,7 +199,7 @@ static void test_display(void)
 static void test_handles(void)
 {
     begin();
-    HANDLE e = new_event(NotificationEvent, 0), cur = NtCurrentProcess();
+    HANDLE e = rt_new_event(NotificationEvent, 0), cur = NtCurrentProcess();
     uintptr_t p;
     FOR_BAD(p, NOT_NULL)
     {
@@ -272,7 +263,7 @@ static void test_handles(void)
 static void test_waits(void)
 {
     begin();
-    HANDLE e = new_event(NotificationEvent, 0), sig = new_event(SynchronizationEvent, 0);
+    HANDLE e = rt_new_event(NotificationEvent, 0), sig = rt_new_event(SynchronizationEvent, 0);
     HANDLE handles[1] = {e};
     uintptr_t p;
     FOR_BAD(p, 0)
@@ -289,7 +280,7 @@ static void test_waits(void)
                      STATUS_ACCESS_VIOLATION);
         /* The timeout is captured before anything is signaled. */
         CHECK_STATUS(NtSignalAndWaitForSingleObject(sig, e, 0, timeout), STATUS_ACCESS_VIOLATION);
-        CHECK_STATUS(poll(sig), STATUS_TIMEOUT);
+        CHECK_STATUS(rt_poll(sig), STATUS_TIMEOUT);
     }
     end_pointer();
 
@@ -398,11 +389,11 @@ static void test_events(void)
     {
         with_pointer(p);
         CHECK_STATUS(NtSetEvent(h, (int32_t *)p), STATUS_ACCESS_VIOLATION);
-        CHECK_STATUS(poll(h), STATUS_TIMEOUT);
+        CHECK_STATUS(rt_poll(h), STATUS_TIMEOUT);
     }
     with_pointer(READ_ONLY);
     CHECK_STATUS(NtSetEvent(h, (int32_t *)READ_ONLY), STATUS_ACCESS_VIOLATION);
-    CHECK_STATUS(poll(h), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(h), STATUS_TIMEOUT);
     end_pointer();
     CHECK_STATUS(NtSetEvent(h, (int32_t *)(scratch.b + 1)), STATUS_SUCCESS);
     int32_t previous = -1;
@@ -412,7 +403,7 @@ static void test_events(void)
     {
         with_pointer(p);
         CHECK_STATUS(NtResetEvent(h, (int32_t *)p), STATUS_ACCESS_VIOLATION);
-        CHECK_STATUS(poll(h), STATUS_SUCCESS);
+        CHECK_STATUS(rt_poll(h), STATUS_SUCCESS);
     }
     end_pointer();
     CHECK_STATUS(NtClose(h), STATUS_SUCCESS);
@@ -449,11 +440,11 @@ static void test_semaphores(void)
                      STATUS_ACCESS_VIOLATION);
         /* The count is not released when PreviousCount cannot be written. */
         CHECK_STATUS(NtReleaseSemaphore(s, 1, (int32_t *)p), STATUS_ACCESS_VIOLATION);
-        CHECK_STATUS(poll(s), STATUS_TIMEOUT);
+        CHECK_STATUS(rt_poll(s), STATUS_TIMEOUT);
     }
     with_pointer(READ_ONLY);
     CHECK_STATUS(NtReleaseSemaphore(s, 1, (int32_t *)READ_ONLY), STATUS_ACCESS_VIOLATION);
-    CHECK_STATUS(poll(s), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(s), STATUS_TIMEOUT);
     end_pointer();
     CHECK_EQ(handle_count(s), 1);
     CHECK_STATUS(NtReleaseSemaphore(s, 2, (int32_t *)(scratch.b + 1)), STATUS_SUCCESS);

@@ -21,15 +21,6 @@
 static const LARGE_INTEGER_QUAD zero_timeout = 0;
 static const LARGE_INTEGER_QUAD five_seconds = RT_RELATIVE_MS(5000);
 
-static NTSTATUS poll(HANDLE h) { return NtWaitForSingleObject(h, 0, &zero_timeout); }
-
-static HANDLE new_event(EVENT_TYPE type, BOOLEAN initial)
-{
-    HANDLE h = NULL;
-    CHECK_STATUS(NtCreateEvent(&h, EVENT_ALL_ACCESS, NULL, type, initial), STATUS_SUCCESS);
-    return h;
-}
-
 static HANDLE new_semaphore(int32_t initial, int32_t maximum)
 {
     HANDLE h = NULL;
@@ -92,35 +83,35 @@ static void timing_check(int line, const char *what, const struct timing *t)
 static void test_events(void)
 {
     int32_t previous = -1;
-    HANDLE n = new_event(NotificationEvent, 0);
-    CHECK_STATUS(poll(n), STATUS_TIMEOUT);
+    HANDLE n = rt_new_event(NotificationEvent, 0);
+    CHECK_STATUS(rt_poll(n), STATUS_TIMEOUT);
     CHECK_STATUS(NtSetEvent(n, &previous), STATUS_SUCCESS);
     CHECK_EQ(previous, 0);
     CHECK_STATUS(NtSetEvent(n, &previous), STATUS_SUCCESS);
     CHECK_EQ(previous, 1);
     /* A notification event stays signaled through any number of waits. */
-    CHECK_STATUS(poll(n), STATUS_SUCCESS);
-    CHECK_STATUS(poll(n), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(n), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(n), STATUS_SUCCESS);
     CHECK_STATUS(NtResetEvent(n, &previous), STATUS_SUCCESS);
     CHECK_EQ(previous, 1);
-    CHECK_STATUS(poll(n), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(n), STATUS_TIMEOUT);
     CHECK_STATUS(NtResetEvent(n, &previous), STATUS_SUCCESS);
     CHECK_EQ(previous, 0);
     CHECK_STATUS(NtSetEvent(n, NULL), STATUS_SUCCESS); /* PreviousState is optional */
 
     /* A synchronization event is reset by the wait it satisfies. */
-    HANDLE s = new_event(SynchronizationEvent, 1);
-    CHECK_STATUS(poll(s), STATUS_SUCCESS);
-    CHECK_STATUS(poll(s), STATUS_TIMEOUT);
+    HANDLE s = rt_new_event(SynchronizationEvent, 1);
+    CHECK_STATUS(rt_poll(s), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(s), STATUS_TIMEOUT);
     CHECK_STATUS(NtSetEvent(s, &previous), STATUS_SUCCESS);
     CHECK_EQ(previous, 0);
     CHECK_STATUS(NtSetEvent(s, &previous), STATUS_SUCCESS);
     CHECK_EQ(previous, 1);
-    CHECK_STATUS(poll(s), STATUS_SUCCESS);
-    CHECK_STATUS(poll(s), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(s), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(s), STATUS_TIMEOUT);
 
-    HANDLE on = new_event(NotificationEvent, 1);
-    CHECK_STATUS(poll(on), STATUS_SUCCESS);
+    HANDLE on = rt_new_event(NotificationEvent, 1);
+    CHECK_STATUS(rt_poll(on), STATUS_SUCCESS);
 
     /* Only the two event types exist. */
     HANDLE x = NULL;
@@ -170,7 +161,7 @@ static void test_event_waiters(void)
     int32_t previous = -1;
 
     /* Setting a notification event releases every waiter. */
-    HANDLE n = new_event(NotificationEvent, 0);
+    HANDLE n = rt_new_event(NotificationEvent, 0);
     start_waiters(n, threads, 3, &w, &ready, &released);
     CHECK_EQ(released, 0);
     CHECK_STATUS(NtSetEvent(n, &previous), STATUS_SUCCESS);
@@ -179,10 +170,10 @@ static void test_event_waiters(void)
     CHECK_EQ(released, 3);
     for (int i = 0; i < 3; i++)
         CHECK_STATUS(rt_join(threads[i]), STATUS_SUCCESS);
-    CHECK_STATUS(poll(n), STATUS_SUCCESS); /* and stays set */
+    CHECK_STATUS(rt_poll(n), STATUS_SUCCESS); /* and stays set */
 
     /* Setting a synchronization event releases one waiter and leaves the event reset. */
-    HANDLE s = new_event(SynchronizationEvent, 0);
+    HANDLE s = rt_new_event(SynchronizationEvent, 0);
     start_waiters(s, threads, 2, &w, &ready, &released);
     CHECK_STATUS(NtSetEvent(s, &previous), STATUS_SUCCESS);
     CHECK_EQ(previous, 0);
@@ -195,7 +186,7 @@ static void test_event_waiters(void)
     CHECK_EQ(released, 2);
     for (int i = 0; i < 2; i++)
         CHECK_STATUS(rt_join(threads[i]), STATUS_SUCCESS);
-    CHECK_STATUS(poll(s), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(s), STATUS_TIMEOUT);
     CLOSE_ALL(n, s);
 }
 
@@ -206,9 +197,9 @@ static void test_semaphores(void)
 {
     int32_t previous = -1;
     HANDLE s = new_semaphore(2, 3);
-    CHECK_STATUS(poll(s), STATUS_SUCCESS);
-    CHECK_STATUS(poll(s), STATUS_SUCCESS);
-    CHECK_STATUS(poll(s), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(s), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(s), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(s), STATUS_TIMEOUT);
     CHECK_STATUS(NtReleaseSemaphore(s, 1, &previous), STATUS_SUCCESS);
     CHECK_EQ(previous, 0);
     CHECK_STATUS(NtReleaseSemaphore(s, 2, &previous), STATUS_SUCCESS);
@@ -218,10 +209,10 @@ static void test_semaphores(void)
     CHECK_STATUS(NtReleaseSemaphore(s, 1, &previous), STATUS_SEMAPHORE_LIMIT_EXCEEDED);
     CHECK_EQ(previous, 0x5A5A);
     for (int i = 0; i < 3; i++)
-        CHECK_STATUS(poll(s), STATUS_SUCCESS);
-    CHECK_STATUS(poll(s), STATUS_TIMEOUT);
+        CHECK_STATUS(rt_poll(s), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(s), STATUS_TIMEOUT);
     CHECK_STATUS(NtReleaseSemaphore(s, 4, NULL), STATUS_SEMAPHORE_LIMIT_EXCEEDED);
-    CHECK_STATUS(poll(s), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(s), STATUS_TIMEOUT);
     /* Release counts must be positive. */
     CHECK_STATUS(NtReleaseSemaphore(s, 0, NULL), STATUS_INVALID_PARAMETER);
     CHECK_STATUS(NtReleaseSemaphore(s, -1, NULL), STATUS_INVALID_PARAMETER);
@@ -248,8 +239,8 @@ static void test_semaphores(void)
     CHECK_STATUS(NtReleaseSemaphore(z, 2, &previous), STATUS_SUCCESS);
     CHECK_EQ(previous, 0);
     CHECK_STATUS(rt_join(t), STATUS_SUCCESS);
-    CHECK_STATUS(poll(z), STATUS_SUCCESS);
-    CHECK_STATUS(poll(z), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(z), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(z), STATUS_TIMEOUT);
     CLOSE_ALL(s, big, z);
 }
 
@@ -266,7 +257,7 @@ static void test_mutants(void)
     /* Recursive acquisition: the signal state goes 1, 0, -1, -2 and back. */
     HANDLE r = new_mutant(0);
     for (int i = 0; i < 3; i++)
-        CHECK_STATUS(poll(r), STATUS_SUCCESS);
+        CHECK_STATUS(rt_poll(r), STATUS_SUCCESS);
     CHECK_STATUS(NtReleaseMutant(r, &previous), STATUS_SUCCESS);
     CHECK_EQ(previous, -2);
     CHECK_STATUS(NtReleaseMutant(r, &previous), STATUS_SUCCESS);
@@ -275,7 +266,7 @@ static void test_mutants(void)
     CHECK_EQ(previous, 0);
     CHECK_STATUS(NtReleaseMutant(r, NULL), STATUS_MUTANT_NOT_OWNED);
     /* Free again: a wait takes it. */
-    CHECK_STATUS(poll(r), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(r), STATUS_SUCCESS);
     CHECK_STATUS(NtReleaseMutant(r, &previous), STATUS_SUCCESS);
     CHECK_EQ(previous, 0);
     CLOSE_ALL(m, r);
@@ -291,7 +282,7 @@ static NTSTATUS not_owner_thread(void *arg)
 {
     struct owner_test *t = arg;
     t->release = NtReleaseMutant(t->mutant, NULL);
-    t->poll = poll(t->mutant);
+    t->poll = rt_poll(t->mutant);
     return STATUS_SUCCESS;
 }
 
@@ -316,13 +307,13 @@ static void test_mutant_owner(void)
     rt_sleep_ms(50);
     CHECK_STATUS(NtReleaseMutant(t.mutant, NULL), STATUS_SUCCESS);
     CHECK_STATUS(rt_join(waiter), STATUS_SUCCESS);
-    CHECK_STATUS(poll(t.mutant), STATUS_SUCCESS); /* released by the waiter, free */
+    CHECK_STATUS(rt_poll(t.mutant), STATUS_SUCCESS); /* released by the waiter, free */
     CHECK_STATUS(NtReleaseMutant(t.mutant, NULL), STATUS_SUCCESS);
     CLOSE_ALL(t.mutant);
 }
 
 /* ---- abandoned ---- */
-static NTSTATUS take_and_exit_thread(void *arg) { return poll(arg); }
+static NTSTATUS take_and_exit_thread(void *arg) { return rt_poll(arg); }
 
 struct hold {
     HANDLE mutant, go;
@@ -331,7 +322,7 @@ struct hold {
 static NTSTATUS take_wait_exit_thread(void *arg)
 {
     struct hold *h = arg;
-    NTSTATUS status = poll(h->mutant);
+    NTSTATUS status = rt_poll(h->mutant);
     if (status == STATUS_SUCCESS)
         status = NtWaitForSingleObject(h->go, 0, &five_seconds);
     return status; /* ends owning the mutant */
@@ -346,15 +337,15 @@ static void test_abandoned(void)
     /* Releasing an abandoned mutant one does not own reports the abandonment (NT raises
      * STATUS_ABANDONED instead of STATUS_MUTANT_NOT_OWNED then). */
     CHECK_STATUS(NtReleaseMutant(m, NULL), STATUS_ABANDONED);
-    CHECK_STATUS(poll(m), STATUS_ABANDONED);
+    CHECK_STATUS(rt_poll(m), STATUS_ABANDONED);
     CHECK_STATUS(NtReleaseMutant(m, &previous), STATUS_SUCCESS);
     CHECK_EQ(previous, 0);
-    CHECK_STATUS(poll(m), STATUS_SUCCESS); /* the next owner gets a normal mutant */
+    CHECK_STATUS(rt_poll(m), STATUS_SUCCESS); /* the next owner gets a normal mutant */
     CHECK_STATUS(NtReleaseMutant(m, NULL), STATUS_SUCCESS);
 
     /* A thread blocked on the mutant when its owner ends wakes with STATUS_ABANDONED. The signal
      * and the wait are one step, so this thread is waiting before the owner can end. */
-    struct hold h = {new_mutant(0), new_event(NotificationEvent, 0)};
+    struct hold h = {new_mutant(0), rt_new_event(NotificationEvent, 0)};
     HANDLE owner = rt_start_thread(take_wait_exit_thread, &h);
     rt_sleep_ms(50);
     CHECK_STATUS(NtSignalAndWaitForSingleObject(h.go, h.mutant, 0, &five_seconds),
@@ -363,7 +354,7 @@ static void test_abandoned(void)
     CHECK_STATUS(NtReleaseMutant(h.mutant, NULL), STATUS_SUCCESS);
 
     /* WaitAny reports the index of the abandoned mutant. */
-    HANDLE unsignaled = new_event(NotificationEvent, 0);
+    HANDLE unsignaled = rt_new_event(NotificationEvent, 0);
     HANDLE a = new_mutant(0);
     CHECK_STATUS(rt_join(rt_start_thread(take_and_exit_thread, a)), STATUS_SUCCESS);
     HANDLE both[] = {unsignaled, a};
@@ -383,15 +374,15 @@ static NTSTATUS set_later_thread(void *arg)
 static void test_wait_any(void)
 {
     /* The lowest signaled index wins. */
-    HANDLE n[] = {new_event(NotificationEvent, 0), new_event(NotificationEvent, 1),
-                  new_event(NotificationEvent, 1)};
+    HANDLE n[] = {rt_new_event(NotificationEvent, 0), rt_new_event(NotificationEvent, 1),
+                  rt_new_event(NotificationEvent, 1)};
     CHECK_STATUS(NtWaitForMultipleObjects(3, n, WaitAny, 0, &zero_timeout), STATUS_WAIT_0 + 1);
     /* Only the object that satisfied the wait is consumed. */
-    HANDLE s[] = {new_event(SynchronizationEvent, 0), new_event(SynchronizationEvent, 1),
-                  new_event(SynchronizationEvent, 1)};
+    HANDLE s[] = {rt_new_event(SynchronizationEvent, 0), rt_new_event(SynchronizationEvent, 1),
+                  rt_new_event(SynchronizationEvent, 1)};
     CHECK_STATUS(NtWaitForMultipleObjects(3, s, WaitAny, 0, &zero_timeout), STATUS_WAIT_0 + 1);
-    CHECK_STATUS(poll(s[1]), STATUS_TIMEOUT);
-    CHECK_STATUS(poll(s[2]), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(s[1]), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(s[2]), STATUS_SUCCESS);
     CHECK_STATUS(NtWaitForMultipleObjects(3, s, WaitAny, 0, &zero_timeout), STATUS_TIMEOUT);
     /* A semaphore gives one unit per satisfied wait. */
     HANDLE sem = new_semaphore(2, 5);
@@ -402,8 +393,8 @@ static void test_wait_any(void)
                  STATUS_WAIT_0 + 1);
     CHECK_STATUS(NtWaitForMultipleObjects(2, with_sem, WaitAny, 0, &zero_timeout), STATUS_TIMEOUT);
     /* A blocked WaitAny wakes with the index of the object another thread signals. */
-    HANDLE w[] = {new_event(NotificationEvent, 0), new_event(NotificationEvent, 0),
-                  new_event(NotificationEvent, 0)};
+    HANDLE w[] = {rt_new_event(NotificationEvent, 0), rt_new_event(NotificationEvent, 0),
+                  rt_new_event(NotificationEvent, 0)};
     HANDLE t = rt_start_thread(set_later_thread, w[2]);
     CHECK_STATUS(NtWaitForMultipleObjects(3, w, WaitAny, 0, &five_seconds), STATUS_WAIT_0 + 2);
     CHECK_STATUS(rt_join(t), STATUS_SUCCESS);
@@ -419,25 +410,25 @@ static void test_wait_any(void)
 /* ---- wait_all ---- */
 static void test_wait_all(void)
 {
-    HANDLE n[] = {new_event(NotificationEvent, 1), new_event(NotificationEvent, 1)};
+    HANDLE n[] = {rt_new_event(NotificationEvent, 1), rt_new_event(NotificationEvent, 1)};
     CHECK_STATUS(NtWaitForMultipleObjects(2, n, WaitAll, 0, &zero_timeout), STATUS_WAIT_0);
     /* All or nothing: a synchronization event is not consumed while another object is not
      * signaled. */
-    HANDLE s[] = {new_event(SynchronizationEvent, 1), new_event(SynchronizationEvent, 0)};
+    HANDLE s[] = {rt_new_event(SynchronizationEvent, 1), rt_new_event(SynchronizationEvent, 0)};
     CHECK_STATUS(NtWaitForMultipleObjects(2, s, WaitAll, 0, &zero_timeout), STATUS_TIMEOUT);
-    CHECK_STATUS(poll(s[0]), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(s[0]), STATUS_SUCCESS);
     CHECK_STATUS(NtSetEvent(s[0], NULL), STATUS_SUCCESS);
     CHECK_STATUS(NtSetEvent(s[1], NULL), STATUS_SUCCESS);
     CHECK_STATUS(NtWaitForMultipleObjects(2, s, WaitAll, 0, &zero_timeout), STATUS_WAIT_0);
-    CHECK_STATUS(poll(s[0]), STATUS_TIMEOUT);
-    CHECK_STATUS(poll(s[1]), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(s[0]), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(s[1]), STATUS_TIMEOUT);
     /* A semaphore and a mutant together. */
     HANDLE sm[] = {new_semaphore(1, 1), new_mutant(0)};
     CHECK_STATUS(NtWaitForMultipleObjects(2, sm, WaitAll, 0, &zero_timeout), STATUS_WAIT_0);
-    CHECK_STATUS(poll(sm[0]), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(sm[0]), STATUS_TIMEOUT);
     CHECK_STATUS(NtReleaseMutant(sm[1], NULL), STATUS_SUCCESS);
     /* A blocked WaitAll wakes when the last object is signaled. */
-    HANDLE w[] = {new_event(NotificationEvent, 1), new_event(NotificationEvent, 0)};
+    HANDLE w[] = {rt_new_event(NotificationEvent, 1), rt_new_event(NotificationEvent, 0)};
     HANDLE t = rt_start_thread(set_later_thread, w[1]);
     CHECK_STATUS(NtWaitForMultipleObjects(2, w, WaitAll, 0, &five_seconds), STATUS_WAIT_0);
     CHECK_STATUS(rt_join(t), STATUS_SUCCESS);
@@ -458,7 +449,7 @@ static void test_wait_all(void)
 /* ---- wait_limits ---- */
 static void test_wait_limits(void)
 {
-    HANDLE e = new_event(NotificationEvent, 1);
+    HANDLE e = rt_new_event(NotificationEvent, 1);
     HANDLE many[MAXIMUM_WAIT_OBJECTS + 1];
     for (int i = 0; i <= MAXIMUM_WAIT_OBJECTS; i++)
         many[i] = e;
@@ -490,14 +481,14 @@ static void test_wait_limits(void)
 /* ---- timeouts ---- */
 static void test_timeouts(void)
 {
-    HANDLE e = new_event(NotificationEvent, 0);
-    HANDLE pair[] = {e, new_event(SynchronizationEvent, 0)};
+    HANDLE e = rt_new_event(NotificationEvent, 0);
+    HANDLE pair[] = {e, rt_new_event(SynchronizationEvent, 0)};
     struct timing t;
     LARGE_INTEGER_QUAD timeout;
 
     /* A zero timeout polls: no waiting at all. */
     t = timing_begin(0, 0);
-    CHECK_STATUS(poll(e), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(e), STATUS_TIMEOUT);
     TIMING_CHECK("a poll", &t);
 
     static const uint32_t ms[] = {50, 120};
@@ -534,7 +525,7 @@ static void test_timeouts(void)
 /* ---- absolute ---- */
 static void test_absolute(void)
 {
-    HANDLE e = new_event(NotificationEvent, 0);
+    HANDLE e = rt_new_event(NotificationEvent, 0);
     LARGE_INTEGER_QUAD now = 0, due;
     struct timing t;
 
@@ -603,35 +594,35 @@ static NTSTATUS pong_thread(void *arg)
 
 static void test_signal_and_wait(void)
 {
-    HANDLE target = new_event(SynchronizationEvent, 0);
-    HANDLE off = new_event(NotificationEvent, 0), on = new_event(NotificationEvent, 1);
+    HANDLE target = rt_new_event(SynchronizationEvent, 0);
+    HANDLE off = rt_new_event(NotificationEvent, 0), on = rt_new_event(NotificationEvent, 1);
     /* It signals, then waits. */
     CHECK_STATUS(NtSignalAndWaitForSingleObject(target, off, 0, &zero_timeout), STATUS_TIMEOUT);
-    CHECK_STATUS(poll(target), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(target), STATUS_SUCCESS);
     CHECK_STATUS(NtSignalAndWaitForSingleObject(target, on, 0, &zero_timeout), STATUS_SUCCESS);
-    CHECK_STATUS(poll(target), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(target), STATUS_SUCCESS);
     /* Signaling and waiting on the same synchronization event consumes the signal. */
     CHECK_STATUS(NtSignalAndWaitForSingleObject(target, target, 0, &zero_timeout), STATUS_SUCCESS);
-    CHECK_STATUS(poll(target), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(target), STATUS_TIMEOUT);
 
     /* A semaphore is released by one; at its limit nothing is signaled and nothing waited. */
     HANDLE sem = new_semaphore(0, 1);
     CHECK_STATUS(NtSignalAndWaitForSingleObject(sem, on, 0, &zero_timeout), STATUS_SUCCESS);
     CHECK_STATUS(NtSignalAndWaitForSingleObject(sem, on, 0, &zero_timeout),
                  STATUS_SEMAPHORE_LIMIT_EXCEEDED);
-    CHECK_STATUS(poll(sem), STATUS_SUCCESS);
-    CHECK_STATUS(poll(sem), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(sem), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(sem), STATUS_TIMEOUT);
 
     /* A mutant must be owned to be released this way. */
     HANDLE m = new_mutant(0);
     CHECK_STATUS(NtSignalAndWaitForSingleObject(m, on, 0, &zero_timeout), STATUS_MUTANT_NOT_OWNED);
-    CHECK_STATUS(poll(m), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(m), STATUS_SUCCESS);
     CHECK_STATUS(NtSignalAndWaitForSingleObject(m, on, 0, &zero_timeout), STATUS_SUCCESS);
     CHECK_STATUS(NtReleaseMutant(m, NULL), STATUS_MUTANT_NOT_OWNED); /* it was released */
 
     /* Two threads alternate strictly through two synchronization events. */
-    struct ping_pong p = {new_event(SynchronizationEvent, 0), new_event(SynchronizationEvent, 0), 0,
-                          1000, 0};
+    struct ping_pong p = {rt_new_event(SynchronizationEvent, 0),
+                          rt_new_event(SynchronizationEvent, 0), 0, 1000, 0};
     HANDLE partner = rt_start_thread(pong_thread, &p);
     NTSTATUS status = STATUS_SUCCESS;
     for (uint32_t i = 0; i < p.rounds && status == STATUS_SUCCESS; i++) {

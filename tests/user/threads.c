@@ -13,15 +13,6 @@
 static const LARGE_INTEGER_QUAD zero_timeout = 0;
 static const LARGE_INTEGER_QUAD five_seconds = RT_RELATIVE_MS(5000);
 
-static NTSTATUS poll(HANDLE h) { return NtWaitForSingleObject(h, 0, &zero_timeout); }
-
-static HANDLE new_event(EVENT_TYPE type, BOOLEAN initial)
-{
-    HANDLE h = NULL;
-    CHECK_STATUS(NtCreateEvent(&h, EVENT_ALL_ACCESS, NULL, type, initial), STATUS_SUCCESS);
-    return h;
-}
-
 static THREAD_BASIC_INFORMATION thread_info(HANDLE thread)
 {
     THREAD_BASIC_INFORMATION info;
@@ -116,7 +107,7 @@ static void test_create(void)
 {
     struct seen a, b;
     CLIENT_ID cid_a, cid_b;
-    HANDLE ha = NULL, hb = NULL, go = new_event(NotificationEvent, 0);
+    HANDLE ha = NULL, hb = NULL, go = rt_new_event(NotificationEvent, 0);
     memset(&a, 0, sizeof a);
     memset(&b, 0, sizeof b);
     a.go = b.go = go;
@@ -178,14 +169,14 @@ static void test_exit_status(void)
     CHECK_EQ(rt_join(rt_start_thread(terminate_self, (void *)77)), 77);
     CHECK_EQ(ran_after_terminate, 0);
     /* A running thread reports STATUS_PENDING (Win32's STILL_ACTIVE) and is not signaled. */
-    HANDLE go = new_event(NotificationEvent, 0);
+    HANDLE go = rt_new_event(NotificationEvent, 0);
     HANDLE t = rt_start_thread(wait_then_return, go);
     CHECK_STATUS(thread_info(t).ExitStatus, STATUS_PENDING);
-    CHECK_STATUS(poll(t), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(t), STATUS_TIMEOUT);
     CHECK_STATUS(NtSetEvent(go, NULL), STATUS_SUCCESS);
     CHECK_STATUS(NtWaitForSingleObject(t, 0, &five_seconds), STATUS_SUCCESS);
     /* An ended thread stays signaled, and its handle stays usable until closed. */
-    CHECK_STATUS(poll(t), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(t), STATUS_SUCCESS);
     CHECK_EQ(thread_info(t).ExitStatus, 5);
     CHECK_EQ(rt_join(t), 5);
     CHECK_STATUS(NtClose(go), STATUS_SUCCESS);
@@ -208,13 +199,13 @@ static void test_suspended(void)
     rt_sleep_ms(30);
     CHECK_EQ(ran, 0);
     CHECK_STATUS(thread_info(t).ExitStatus, STATUS_PENDING);
-    CHECK_STATUS(poll(t), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(t), STATUS_TIMEOUT);
     CHECK_STATUS(NtResumeThread(t, &previous), STATUS_SUCCESS);
     CHECK_EQ(previous, 1);
     CHECK_EQ(rt_join(t), 9);
     CHECK_EQ(ran, 1);
     /* Resuming a thread that is not suspended changes nothing and reports 0. */
-    HANDLE go = new_event(NotificationEvent, 0);
+    HANDLE go = rt_new_event(NotificationEvent, 0);
     t = rt_start_thread(wait_then_return, go);
     previous = 99;
     CHECK_STATUS(NtResumeThread(t, &previous), STATUS_SUCCESS);
@@ -243,7 +234,7 @@ static NTSTATUS block_forever(void *arg)
 static NTSTATUS own_and_block(void *arg)
 {
     HANDLE *h = arg; /* [0] the mutant, [1] an event that is never set */
-    NTSTATUS status = poll(h[0]);
+    NTSTATUS status = rt_poll(h[0]);
     if (status == STATUS_SUCCESS)
         NtWaitForSingleObject(h[1], 0, NULL);
     return status;
@@ -258,7 +249,7 @@ static void terminate_and_check(HANDLE t, NTSTATUS status)
 static void test_terminate(void)
 {
     /* A running thread, a blocked one, and one that never ran. */
-    HANDLE never = new_event(NotificationEvent, 0);
+    HANDLE never = rt_new_event(NotificationEvent, 0);
     static volatile uint32_t never_stop;
     HANDLE t = rt_start_thread(spin_yielding, (void *)&never_stop);
     rt_sleep_ms(20);
@@ -280,7 +271,7 @@ static void test_terminate(void)
     t = rt_start_thread(own_and_block, pair);
     rt_sleep_ms(20);
     terminate_and_check(t, (NTSTATUS)0xDEAD0004);
-    CHECK_STATUS(poll(m), STATUS_ABANDONED);
+    CHECK_STATUS(rt_poll(m), STATUS_ABANDONED);
     CHECK_STATUS(NtReleaseMutant(m, NULL), STATUS_SUCCESS);
 
     /* THREAD_TERMINATE is needed. */
@@ -290,7 +281,7 @@ static void test_terminate(void)
                                    THREAD_QUERY_INFORMATION | SYNCHRONIZE, 0, 0),
                  STATUS_SUCCESS);
     CHECK_STATUS(NtTerminateThread(query_only, 1), STATUS_ACCESS_DENIED);
-    CHECK_STATUS(poll(query_only), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(query_only), STATUS_TIMEOUT);
     CHECK_STATUS(NtClose(query_only), STATUS_SUCCESS);
     terminate_and_check(t, (NTSTATUS)0xDEAD0005);
     CHECK_STATUS(NtClose(m), STATUS_SUCCESS);
@@ -351,7 +342,7 @@ static void test_process_info(void)
     CHECK_STATUS(NtQueryInformationProcess(p, ProcessBasicInformation, &pbi, sizeof pbi, NULL),
                  STATUS_INVALID_HANDLE);
     /* A running process is not signaled. */
-    CHECK_STATUS(poll(NtCurrentProcess()), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(NtCurrentProcess()), STATUS_TIMEOUT);
 }
 
 /* ---- thread_info ---- */
@@ -380,7 +371,7 @@ static void test_thread_info(void)
     CHECK_STATUS(NtQueryInformationThread(t, ThreadBasicInformation, &info, sizeof info, NULL),
                  STATUS_ACCESS_DENIED);
     CHECK_STATUS(NtClose(t), STATUS_SUCCESS);
-    CHECK_STATUS(poll(NtCurrentThread()), STATUS_TIMEOUT);
+    CHECK_STATUS(rt_poll(NtCurrentThread()), STATUS_TIMEOUT);
 }
 
 /* ---- create_hostile ---- */
@@ -413,7 +404,7 @@ static void test_create_hostile(void)
     CHECK_STATUS(NtClose(closed), STATUS_SUCCESS);
     CHECK_STATUS(NtCreateThread(&h, THREAD_ALL_ACCESS, NULL, closed, &cid, &context, &teb, 0),
                  STATUS_INVALID_HANDLE);
-    HANDLE event = new_event(NotificationEvent, 0);
+    HANDLE event = rt_new_event(NotificationEvent, 0);
     CHECK_STATUS(NtCreateThread(&h, THREAD_ALL_ACCESS, NULL, event, &cid, &context, &teb, 0),
                  STATUS_OBJECT_TYPE_MISMATCH);
     CHECK_STATUS(
@@ -528,7 +519,7 @@ static void test_many(void)
 {
     static struct gate gates[MANY_THREADS];
     HANDLE threads[MANY_THREADS];
-    HANDLE go = new_event(NotificationEvent, 0);
+    HANDLE go = rt_new_event(NotificationEvent, 0);
     for (uint32_t i = 0; i < MANY_THREADS; i++) {
         gates[i].go = go;
         gates[i].index = i;

@@ -100,3 +100,16 @@ NTSTATUS rt_join(HANDLE thread)
     CHECK_STATUS(NtClose(thread), STATUS_SUCCESS);
     return info.ExitStatus;
 }
+
+HANDLE rt_new_event(EVENT_TYPE type, BOOLEAN initial)
+{
+    HANDLE h = NULL;
+    CHECK_STATUS(NtCreateEvent(&h, EVENT_ALL_ACCESS, NULL, type, initial), STATUS_SUCCESS);
+    return h;
+}
+
+NTSTATUS rt_poll(HANDLE h)
+{
+    static const LARGE_INTEGER_QUAD zero = 0;
+    return NtWaitForSingleObject(h, 0, &zero);
+}

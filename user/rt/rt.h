@@ -120,6 +120,9 @@ void rt_fail(int line, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* For tests that start threads: rt_create_thread, checked (NULL on failure); and waiting at most 5 s
  * for a thread to end (ending it on a timeout), which returns its exit status and closes the handle. */
 HANDLE rt_start_thread(rt_thread_routine routine, void *arg);
+/* A checked NtCreateEvent (unnamed, all access), and a wait with a zero timeout. */
+HANDLE rt_new_event(EVENT_TYPE type, BOOLEAN initial);
+NTSTATUS rt_poll(HANDLE h);
 NTSTATUS rt_join(HANDLE thread);
 
 struct rt_subtest {

@@ -6,9 +6,11 @@
 #include "kernel/console.h"
 #include "kernel/ke.h"
 #include "kernel/ktest.h"
+#include "kernel/fpu.h"
 #include "kernel/ob.h"
 #include "kernel/syscall.h"
 #include "kernel/pic.h"
+#include "kernel/fpu.h"
 #include "kernel/ob.h"
 #include "kernel/syscall.h"
 #include "kernel/thread.h"
@@ -82,6 +84,7 @@ NORETURN void kmain(uint32_t magic, uint32_t mbi)
 
     ke_cpu_init();
     ke_init_system_calls(ke_config.sysenter);
+    ke_fpu_init();
     print_cpu();
     boot_memory();
     ke_timer_init(ke_config.timer_hz);

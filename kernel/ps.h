@@ -85,6 +85,9 @@ struct ps_thread {
     uint32_t user_stack_pages;
     void (*kernel_routine)(void *);
     void *kernel_context;
+    /* the FPU (kernel/fpu.c): fnsave's 108-byte image while another thread owns it */
+    bool fpu_used;
+    uint8_t fpu_state[108] __attribute__((aligned(16)));
 };
 
 /* The current thread and process (the System process for kernel threads). */

@@ -2,6 +2,7 @@
  * between threads (address space, TSS stack, TEB selector, then the register switch in
  * boot/switch.asm) and round-robin preemption of user-mode threads by the clock. */
 #include "kernel/arch.h"
+#include "kernel/fpu.h"
 #include "kernel/ke.h"
 #include "kernel/sched.h"
 #include "kernel/thread.h"
@@ -73,6 +74,7 @@ static void switch_to(struct ps_thread *next)
         ke_set_teb_base(next->teb);
     if (prev->state == PS_THREAD_TERMINATED)
         dead_thread = prev;
+    ke_fpu_switch_out();
     ke_swap_context(&prev->kernel_esp, next->kernel_esp);
     ke_finish_switch();
 }

@@ -2,6 +2,7 @@
  * first frames a new thread returns through, TEB and user stack), the first run, the end of a thread
  * and the freeing of what it held. */
 #include "kernel/arch.h"
+#include "kernel/fpu.h"
 #include "kernel/ke.h"
 #include "kernel/ob.h"
 #include "kernel/sched.h"
@@ -244,6 +245,7 @@ NORETURN void ps_exit_current_thread(NTSTATUS status)
         ps_process_exit(p);
     }
     cpu_cli();
+    ke_fpu_thread_ended(t);
     t->terminating = true;
     ke_signal_object(&t->header);
     t->state = PS_THREAD_TERMINATED;

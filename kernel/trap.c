@@ -1,6 +1,7 @@
 /* kernel/trap.c: the C side of every interrupt and exception. IRQs go to registered handlers; a page
  * fault goes to the memory manager; anything the kernel cannot resolve in kernel mode is a panic. */
 #include "kernel/arch.h"
+#include "kernel/fpu.h"
 #include "kernel/ke.h"
 #include "kernel/pic.h"
 #include "kernel/sched.h"
@@ -99,6 +100,7 @@ static NTSTATUS user_exception_status(uint32_t vector)
     switch (vector) {
     case TRAP_DIVIDE_ERROR: return STATUS_INTEGER_DIVIDE_BY_ZERO;
     case TRAP_INVALID_OPCODE: return STATUS_ILLEGAL_INSTRUCTION;
+    case TRAP_DEVICE_NOT_AVAILABLE: return STATUS_ILLEGAL_INSTRUCTION; /* no FPU at all */
     case TRAP_BREAKPOINT: return STATUS_BREAKPOINT;
     case 1: return STATUS_SINGLE_STEP;
     case 4: return STATUS_INTEGER_OVERFLOW;
@@ -151,6 +153,9 @@ void ke_dispatch_trap(struct ke_trap_frame *tf)
         ke_system_service(tf, tf->edx + 8); /* EDX = the stack at sysenter: two return addresses */
     else if (tf->vector == TRAP_PAGE_FAULT)
         page_fault(tf);
+    else if (tf->vector == TRAP_DEVICE_NOT_AVAILABLE && ke_trap_from_user(tf) &&
+             ke_fpu_device_not_available())
+        ; /* the FPU is this thread's now: retry the instruction */
     else if (ke_trap_from_user(tf))
         user_exception(tf, 0);
     else

@@ -16,16 +16,17 @@
 #define KGDT_ENTRIES 11
 #define RPL_USER     3
 
-#define TRAP_DIVIDE_ERROR       0
-#define TRAP_NMI                2
-#define TRAP_BREAKPOINT         3
-#define TRAP_INVALID_OPCODE     6
-#define TRAP_DOUBLE_FAULT       8
-#define TRAP_GENERAL_PROTECTION 13
-#define TRAP_PAGE_FAULT         14
-#define TRAP_IRQ_BASE           0x30 /* as NT: clear of the exceptions and of int 0x2A-0x2E */
-#define TRAP_SYSTEM_SERVICE     0x2e
-#define TRAP_FAST_SYSTEM_CALL   0x2f /* not a vector: the frame boot/sysenter.asm builds */
+#define TRAP_DIVIDE_ERROR         0
+#define TRAP_NMI                  2
+#define TRAP_BREAKPOINT           3
+#define TRAP_DEVICE_NOT_AVAILABLE 7
+#define TRAP_INVALID_OPCODE       6
+#define TRAP_DOUBLE_FAULT         8
+#define TRAP_GENERAL_PROTECTION   13
+#define TRAP_PAGE_FAULT           14
+#define TRAP_IRQ_BASE             0x30 /* as NT: clear of the exceptions and of int 0x2A-0x2E */
+#define TRAP_SYSTEM_SERVICE       0x2e
+#define TRAP_FAST_SYSTEM_CALL     0x2f /* not a vector: the frame boot/sysenter.asm builds */
 
 /* Page-fault error code bits. */
 #define PF_PRESENT 0x1

@@ -57,6 +57,7 @@ KTEST(user, handles) { return run("handles", "handles", 0); }
 KTEST(user, pointers) { return run("pointers", "pointers", 0); }
 KTEST(user, sync) { return run("sync", "sync", 0); }
 KTEST(user, threads) { return run("threads", "threads", 0); }
+KTEST(user, fpu) { return run("fpu", "fpu", 0); }
 
 KTEST(ps, user_faults_end_only_that_process)
 {

@@ -44,12 +44,13 @@ struct ob_handle_table *ob_create_handle_table(void)
 /* Open handles in the table (they may change as soon as this returns). */
 uint32_t ob_handle_table_count(struct ob_handle_table *table) { return table->count; }
 
-/* The index of the open handle, or OBP_NO_FREE for anything else: 0, not a multiple of 4, out of
- * range, closed. Call with interrupts off. */
+/* The index of the open handle, or OBP_NO_FREE for anything else: 0, out of range, closed. The low
+ * two bits are the application's tag bits and are ignored, as NT does (OBJ_HANDLE_TAGBITS). Call with
+ * interrupts off. */
 static uint32_t handle_to_index(struct ob_handle_table *table, HANDLE handle)
 {
-    uintptr_t value = (uintptr_t)handle;
-    if (!table || value == 0 || (value & 3))
+    uintptr_t value = (uintptr_t)handle & ~(uintptr_t)3;
+    if (!table || value == 0)
         return OBP_NO_FREE;
     uint32_t index = value / 4 - 1;
     if (index >= table->capacity || !table->entries[index].object)

@@ -75,13 +75,18 @@ KTEST(ps, wait_timeout_within_one_tick)
     init_shared();
     unsigned hz = ke_get_timer_hz();
     int64_t timeout = -500000; /* 50 ms */
-    uint64_t want = (50 * hz + 999) / 1000;
-    uint64_t start = ke_get_tick_count();
-    NTSTATUS status = ke_wait_for_object(&sh.go, &timeout);
-    uint64_t elapsed = ke_get_tick_count() - start;
-    KT_EQ(status, STATUS_TIMEOUT);
-    KT_TRUE(elapsed >= want); /* never early */
-    KT_TRUE(elapsed <= want + 1); /* at most one tick late */
+    uint64_t want = (50 * hz + 999) / 1000, elapsed = 0;
+    /* Never early; late by more than a tick only if the host held the emulator back, which a retry
+     * tells apart from a kernel that computes deadlines wrong. */
+    for (int attempt = 0; attempt < 3; attempt++) {
+        uint64_t start = ke_get_tick_count();
+        KT_EQ(ke_wait_for_object(&sh.go, &timeout), STATUS_TIMEOUT);
+        elapsed = ke_get_tick_count() - start;
+        KT_TRUE(elapsed >= want);
+        if (elapsed <= want + 1)
+            break;
+    }
+    KT_TRUE(elapsed <= want + 1);
     timeout = 0; /* a poll */
     KT_EQ(ke_wait_for_object(&sh.go, &timeout), STATUS_TIMEOUT);
     KT_EQ(ke_delay_execution(-100000), STATUS_SUCCESS);

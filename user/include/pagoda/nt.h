@@ -8,6 +8,7 @@
 #define PAGODA_USER_NT_H
 
 #include "kernel/ntapi.h"
+#include "kernel/ntfile.h"
 #include "kernel/ntstatus.h"
 
 #define NTAPI __attribute__((stdcall))
@@ -67,5 +68,27 @@ NTSTATUS NTAPI NtQueryInformationThread(HANDLE ThreadHandle, THREADINFOCLASS Thr
 NTSTATUS NTAPI NtQuerySystemTime(LARGE_INTEGER_QUAD *SystemTime);
 /* NT's NtGetTickCount returns milliseconds since boot (not an NTSTATUS). */
 uint32_t NTAPI NtGetTickCount(void);
+NTSTATUS NTAPI NtCreateFile(HANDLE *FileHandle, ACCESS_MASK DesiredAccess,
+                            const OBJECT_ATTRIBUTES *ObjectAttributes,
+                            IO_STATUS_BLOCK *IoStatusBlock,
+                            const LARGE_INTEGER_QUAD *AllocationSize, uint32_t FileAttributes,
+                            uint32_t ShareAccess, uint32_t CreateDisposition,
+                            uint32_t CreateOptions, void *EaBuffer, uint32_t EaLength);
+NTSTATUS NTAPI NtOpenFile(HANDLE *FileHandle, ACCESS_MASK DesiredAccess,
+                          const OBJECT_ATTRIBUTES *ObjectAttributes, IO_STATUS_BLOCK *IoStatusBlock,
+                          uint32_t ShareAccess, uint32_t OpenOptions);
+NTSTATUS NTAPI NtReadFile(HANDLE FileHandle, HANDLE Event, void *ApcRoutine, void *ApcContext,
+                          IO_STATUS_BLOCK *IoStatusBlock, void *Buffer, uint32_t Length,
+                          const LARGE_INTEGER_QUAD *ByteOffset, const uint32_t *Key);
+NTSTATUS NTAPI NtWriteFile(HANDLE FileHandle, HANDLE Event, void *ApcRoutine, void *ApcContext,
+                           IO_STATUS_BLOCK *IoStatusBlock, const void *Buffer, uint32_t Length,
+                           const LARGE_INTEGER_QUAD *ByteOffset, const uint32_t *Key);
+NTSTATUS NTAPI NtQueryInformationFile(HANDLE FileHandle, IO_STATUS_BLOCK *IoStatusBlock,
+                                      void *FileInformation, uint32_t Length,
+                                      FILE_INFORMATION_CLASS FileInformationClass);
+NTSTATUS NTAPI NtSetInformationFile(HANDLE FileHandle, IO_STATUS_BLOCK *IoStatusBlock,
+                                    const void *FileInformation, uint32_t Length,
+                                    FILE_INFORMATION_CLASS FileInformationClass);
+NTSTATUS NTAPI NtFlushBuffersFile(HANDLE FileHandle, IO_STATUS_BLOCK *IoStatusBlock);
 
 #endif

@@ -1,0 +1,235 @@
+/* tests/kernel/io_ramfs.c: a small file system in kernel memory that implements struct io_fs_ops, so
+ * the I/O manager and the NT file services can be tested apart from any disk (test=io). Flat: files
+ * in the root only, names compared case-insensitively. user.files runs tests/user/files.c on it. */
+#include "kernel/io.h"
+#include "kernel/ke.h"
+#include "kernel/ktest.h"
+#include "kernel/ob.h"
+#include "kernel/string.h"
+#include "kernel/thread.h"
+#include "mm/mm.h"
+
+#define RAMFS_FILES    16
+#define RAMFS_NAME     32
+#define RAMFS_CAPACITY 65536u
+#define RAMFS_TAG      MM_TAG('T', 'r', 'a', 'm')
+
+struct ram_file {
+    bool used;
+    WCHAR name[RAMFS_NAME];
+    size_t name_chars;
+    uint8_t *data;
+    uint32_t size;
+    uint32_t attributes;
+    int64_t times[3]; /* creation, access, write */
+    uint32_t opens;
+};
+
+static struct ram_file ram_files[RAMFS_FILES];
+static struct ram_file ram_root = {.used = true, .attributes = FILE_ATTRIBUTE_DIRECTORY};
+static int ramfs_marker;
+
+static WCHAR fold(WCHAR c) { return c >= 'a' && c <= 'z' ? (WCHAR)(c - 32) : c; }
+
+static struct ram_file *find(const WCHAR *name, size_t chars)
+{
+    for (int i = 0; i < RAMFS_FILES; i++) {
+        struct ram_file *f = &ram_files[i];
+        if (!f->used || f->name_chars != chars)
+            continue;
+        size_t k = 0;
+        while (k < chars && fold(f->name[k]) == fold(name[k]))
+            k++;
+        if (k == chars)
+            return f;
+    }
+    return NULL;
+}
+
+static NTSTATUS truncate_to(struct ram_file *f, uint32_t attributes)
+{
+    f->size = 0;
+    f->attributes = attributes & ~FILE_ATTRIBUTE_NORMAL;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS ram_create(void *fs, const WCHAR *path, size_t chars, uint32_t disposition,
+                           uint32_t options, uint32_t attributes, void **out, uint32_t *action)
+{
+    (void)fs;
+    if (chars == 0) { /* the root directory */
+        if (options & FILE_NON_DIRECTORY_FILE)
+            return STATUS_FILE_IS_A_DIRECTORY;
+        *out = &ram_root;
+        *action = FILE_OPENED;
+        return disposition == FILE_OPEN || disposition == FILE_OPEN_IF ? STATUS_SUCCESS
+                                                                       : STATUS_ACCESS_DENIED;
+    }
+    if (path[0] != '\\' || chars - 1 >= RAMFS_NAME)
+        return STATUS_OBJECT_NAME_INVALID;
+    for (size_t i = 1; i < chars; i++)
+        if (path[i] == '\\')
+            return STATUS_OBJECT_PATH_NOT_FOUND; /* no subdirectories here */
+    if (options & FILE_DIRECTORY_FILE)
+        return STATUS_NOT_A_DIRECTORY;
+    struct ram_file *f = find(path + 1, chars - 1);
+    if (f) {
+        if (disposition == FILE_CREATE)
+            return STATUS_OBJECT_NAME_COLLISION;
+        *action = disposition == FILE_SUPERSEDE ? FILE_SUPERSEDED
+                  : disposition == FILE_OVERWRITE || disposition == FILE_OVERWRITE_IF
+                      ? FILE_OVERWRITTEN
+                      : FILE_OPENED;
+        if (*action != FILE_OPENED)
+            truncate_to(f, attributes);
+    } else {
+        if (disposition == FILE_OPEN || disposition == FILE_OVERWRITE)
+            return STATUS_OBJECT_NAME_NOT_FOUND;
+        for (int i = 0; i < RAMFS_FILES && !f; i++)
+            if (!ram_files[i].used)
+                f = &ram_files[i];
+        if (!f)
+            return STATUS_DISK_FULL;
+        memset(f, 0, sizeof *f);
+        f->data = mm_pool_alloc(RAMFS_CAPACITY, RAMFS_TAG);
+        if (!f->data)
+            return STATUS_INSUFFICIENT_RESOURCES;
+        f->used = true;
+        memcpy(f->name, path + 1, (chars - 1) * sizeof(WCHAR));
+        f->name_chars = chars - 1;
+        truncate_to(f, attributes);
+        f->times[0] = f->times[1] = f->times[2] = ke_query_system_time();
+        *action = FILE_CREATED;
+    }
+    f->opens++;
+    *out = f;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS ram_close(void *file)
+{
+    struct ram_file *f = file;
+    if (f != &ram_root)
+        f->opens--;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS ram_read(void *file, uint64_t offset, void *buf, uint32_t len, uint32_t *done)
+{
+    struct ram_file *f = file;
+    *done = offset >= f->size ? 0 : (uint32_t)MIN((uint64_t)len, f->size - offset);
+    memcpy(buf, f->data + offset, *done);
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS ram_write(void *file, uint64_t offset, const void *buf, uint32_t len,
+                          uint32_t *done)
+{
+    struct ram_file *f = file;
+    if (offset > RAMFS_CAPACITY || len > RAMFS_CAPACITY - offset)
+        return STATUS_DISK_FULL;
+    if (offset > f->size)
+        memset(f->data + f->size, 0, offset - f->size);
+    memcpy(f->data + offset, buf, len);
+    f->size = MAX(f->size, (uint32_t)(offset + len));
+    f->times[2] = ke_query_system_time();
+    *done = len;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS ram_set_end_of_file(void *file, uint64_t size)
+{
+    struct ram_file *f = file;
+    if (size > RAMFS_CAPACITY)
+        return STATUS_DISK_FULL;
+    if (size > f->size)
+        memset(f->data + f->size, 0, size - f->size);
+    f->size = (uint32_t)size;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS ram_query(void *file, struct io_file_info *info)
+{
+    struct ram_file *f = file;
+    *info = (struct io_file_info){f->size,       ALIGN_UP((uint64_t)f->size, 512),
+                                  f->attributes, f->times[0],
+                                  f->times[2],   f->times[1]};
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS ram_set_basic(void *file, int64_t creation, int64_t access, int64_t write,
+                              uint32_t attributes)
+{
+    struct ram_file *f = file;
+    int64_t given[3] = {creation, access, write};
+    for (int i = 0; i < 3; i++)
+        if (given[i] > 0)
+            f->times[i] = given[i];
+    if (attributes)
+        f->attributes = (f->attributes & FILE_ATTRIBUTE_DIRECTORY) |
+                        (attributes & (FILE_ATTRIBUTE_READONLY | FILE_ATTRIBUTE_ARCHIVE));
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS ram_delete(void *file)
+{
+    struct ram_file *f = file;
+    if (f == &ram_root)
+        return STATUS_ACCESS_DENIED;
+    mm_pool_free(f->data, RAMFS_TAG);
+    f->data = NULL;
+    f->used = false;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS ram_flush(void *fs)
+{
+    (void)fs;
+    return STATUS_SUCCESS;
+}
+
+static const struct io_fs_ops ramfs_ops = {
+    .name = "test ramfs",
+    .create = ram_create,
+    .close = ram_close,
+    .read = ram_read,
+    .write = ram_write,
+    .set_end_of_file = ram_set_end_of_file,
+    .query = ram_query,
+    .set_basic = ram_set_basic,
+    .delete = ram_delete,
+    .flush = ram_flush,
+};
+
+static void ramfs_clear(void)
+{
+    for (int i = 0; i < RAMFS_FILES; i++)
+        if (ram_files[i].used)
+            ram_delete(&ram_files[i]);
+}
+
+KTEST(io, file_services_from_user_mode)
+{
+    size_t pool_before = mm_pool_tag_bytes(io_file_type.pool_tag);
+    KT_EQ(io_mount_volume('R', &ramfs_ops, &ramfs_marker), STATUS_SUCCESS);
+    KT_EQ(io_mount_volume('r', &ramfs_ops, &ramfs_marker), STATUS_OBJECT_NAME_COLLISION);
+    struct ps_process *p;
+    NTSTATUS status = ps_create_process_from_image("files", "files R", &p);
+    NTSTATUS exit_status = status;
+    if (NT_SUCCESS(status)) {
+        int64_t timeout = -300000000ll;
+        if (ke_wait_for_object(p, &timeout) == STATUS_TIMEOUT) {
+            ps_terminate_process(p, STATUS_TIMEOUT);
+            ke_wait_for_object(p, NULL);
+        }
+        exit_status = p->exit_status;
+        ob_dereference_object(p);
+    }
+    NTSTATUS unmounted = io_unmount_volume('R');
+    ramfs_clear();
+    KT_EQ(exit_status, 0);
+    KT_EQ(unmounted, STATUS_SUCCESS); /* every file object was closed */
+    KT_EQ(mm_pool_tag_bytes(io_file_type.pool_tag), pool_before);
+    KT_EQ(io_unmount_volume('R'), STATUS_OBJECT_NAME_NOT_FOUND);
+    return NULL;
+}

@@ -1,0 +1,262 @@
+/* tests/user/files.c: the NT file services on a mounted volume: NtCreateFile dispositions and their
+ * actions, synchronous and explicit-offset reads and writes, end of file, append, the information
+ * classes, delete on close and by disposition, the read-only attribute, access checks, and hostile
+ * arguments. argv[1] is the drive letter to test on (the kernel mounts a RAM volume as R:).
+ *
+ * Sub-tests (argv[2]): create rw info delete hostile. */
+#include "kernel/format.h"
+#include "user/rt/rt.h"
+
+static char drive = 'R';
+static IO_STATUS_BLOCK iosb;
+
+#define SYNC_RW      (GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE | DELETE)
+#define SYNC_OPTIONS (FILE_SYNCHRONOUS_IO_NONALERT | FILE_NON_DIRECTORY_FILE)
+
+static const char *path(const char *name)
+{
+    static char buffer[96];
+    ke_snprintf(buffer, sizeof buffer, "\\??\\%c:\\%s", drive, name);
+    return buffer;
+}
+
+static NTSTATUS create(HANDLE *h, const char *name, ACCESS_MASK access, uint32_t disposition,
+                       uint32_t options)
+{
+    struct rt_name n;
+    *h = NULL;
+    memset(&iosb, 0xee, sizeof iosb);
+    return NtCreateFile(h, access, rt_named(&n, path(name), 0), &iosb, NULL, 0, 0, disposition,
+                        options, NULL, 0);
+}
+
+static NTSTATUS write_at(HANDLE h, const char *text, const LARGE_INTEGER_QUAD *offset)
+{
+    return NtWriteFile(h, NULL, NULL, NULL, &iosb, text, (uint32_t)strlen(text), offset, NULL);
+}
+
+static int64_t end_of_file(HANDLE h)
+{
+    FILE_STANDARD_INFORMATION info;
+    memset(&info, 0, sizeof info);
+    CHECK_STATUS(NtQueryInformationFile(h, &iosb, &info, sizeof info, FileStandardInformation),
+                 STATUS_SUCCESS);
+    return info.EndOfFile;
+}
+
+static void test_create(void)
+{
+    HANDLE h, again;
+    CHECK_STATUS(create(&h, "Created File.txt", SYNC_RW, FILE_CREATE, SYNC_OPTIONS),
+                 STATUS_SUCCESS);
+    CHECK_EQ(iosb.Status, STATUS_SUCCESS);
+    CHECK_EQ(iosb.Information, FILE_CREATED);
+    CHECK_STATUS(create(&again, "CREATED FILE.TXT", SYNC_RW, FILE_CREATE, SYNC_OPTIONS),
+                 STATUS_OBJECT_NAME_COLLISION);
+    CHECK_STATUS(create(&again, "created file.txt", SYNC_RW, FILE_OPEN_IF, SYNC_OPTIONS),
+                 STATUS_SUCCESS);
+    CHECK_EQ(iosb.Information, FILE_OPENED);
+    CHECK_STATUS(write_at(again, "12345", NULL), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(again), STATUS_SUCCESS);
+    CHECK_STATUS(create(&again, "Created File.txt", SYNC_RW, FILE_OVERWRITE_IF, SYNC_OPTIONS),
+                 STATUS_SUCCESS);
+    CHECK_EQ(iosb.Information, FILE_OVERWRITTEN);
+    CHECK_EQ(end_of_file(again), 0);
+    CHECK_STATUS(NtClose(again), STATUS_SUCCESS);
+    CHECK_STATUS(create(&again, "Created File.txt", SYNC_RW, FILE_SUPERSEDE, SYNC_OPTIONS),
+                 STATUS_SUCCESS);
+    CHECK_EQ(iosb.Information, FILE_SUPERSEDED);
+    CHECK_STATUS(NtClose(again), STATUS_SUCCESS);
+    CHECK_STATUS(create(&again, "missing.txt", SYNC_RW, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_OBJECT_NAME_NOT_FOUND);
+    CHECK_STATUS(create(&again, "missing.txt", SYNC_RW, FILE_OVERWRITE, SYNC_OPTIONS),
+                 STATUS_OBJECT_NAME_NOT_FOUND);
+    CHECK_STATUS(create(&again, "no such dir\\x.txt", SYNC_RW, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_OBJECT_PATH_NOT_FOUND);
+    struct rt_name n;
+    CHECK_STATUS(NtCreateFile(&again, SYNC_RW, rt_named(&n, "\\??\\Q:\\x.txt", 0), &iosb, NULL, 0,
+                              0, FILE_OPEN, SYNC_OPTIONS, NULL, 0),
+                 STATUS_OBJECT_PATH_NOT_FOUND);
+    CHECK_STATUS(NtCreateFile(&again, SYNC_RW, rt_named(&n, "relative.txt", 0), &iosb, NULL, 0, 0,
+                              FILE_OPEN, SYNC_OPTIONS, NULL, 0),
+                 STATUS_OBJECT_PATH_SYNTAX_BAD);
+    /* The root directory opens as a directory, and refuses data transfers. */
+    HANDLE root;
+    char byte;
+    CHECK_STATUS(create(&root, "", GENERIC_READ | SYNCHRONIZE, FILE_OPEN,
+                        FILE_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(NtReadFile(root, NULL, NULL, NULL, &iosb, &byte, 1, NULL, NULL),
+                 STATUS_INVALID_DEVICE_REQUEST);
+    CHECK_STATUS(NtClose(root), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(h), STATUS_SUCCESS);
+}
+
+static void test_rw(void)
+{
+    HANDLE h;
+    char buffer[64];
+    FILE_POSITION_INFORMATION position;
+    CHECK_STATUS(create(&h, "rw.bin", SYNC_RW, FILE_CREATE, SYNC_OPTIONS), STATUS_SUCCESS);
+    CHECK_STATUS(write_at(h, "hello, world", NULL), STATUS_SUCCESS);
+    CHECK_EQ(iosb.Information, 12);
+    CHECK_STATUS(
+        NtQueryInformationFile(h, &iosb, &position, sizeof position, FilePositionInformation),
+        STATUS_SUCCESS);
+    CHECK_EQ(position.CurrentByteOffset, 12);
+    /* At the position (the end): STATUS_END_OF_FILE with nothing read. */
+    CHECK_STATUS(NtReadFile(h, NULL, NULL, NULL, &iosb, buffer, sizeof buffer, NULL, NULL),
+                 STATUS_END_OF_FILE);
+    CHECK_EQ(iosb.Information, 0);
+    LARGE_INTEGER_QUAD zero = 0, seven = 7;
+    memset(buffer, 0, sizeof buffer);
+    CHECK_STATUS(NtReadFile(h, NULL, NULL, NULL, &iosb, buffer, sizeof buffer, &zero, NULL),
+                 STATUS_SUCCESS);
+    CHECK_EQ(iosb.Information, 12);
+    CHECK(!memcmp(buffer, "hello, world", 12));
+    CHECK_STATUS(write_at(h, "W", &seven), STATUS_SUCCESS);
+    /* Appending through FILE_WRITE_TO_END_OF_FILE. */
+    LARGE_INTEGER_QUAD to_end = (LARGE_INTEGER_QUAD)(int64_t)-1;
+    CHECK_STATUS(write_at(h, "!", &to_end), STATUS_SUCCESS);
+    CHECK_STATUS(NtReadFile(h, NULL, NULL, NULL, &iosb, buffer, 13, &zero, NULL), STATUS_SUCCESS);
+    CHECK(!memcmp(buffer, "hello, World!", 13));
+    /* End of file: truncate, then extend with zeros. */
+    FILE_END_OF_FILE_INFORMATION eof = {5};
+    CHECK_STATUS(NtSetInformationFile(h, &iosb, &eof, sizeof eof, FileEndOfFileInformation),
+                 STATUS_SUCCESS);
+    CHECK_EQ(end_of_file(h), 5);
+    eof.EndOfFile = 40;
+    CHECK_STATUS(NtSetInformationFile(h, &iosb, &eof, sizeof eof, FileEndOfFileInformation),
+                 STATUS_SUCCESS);
+    memset(buffer, 0x55, sizeof buffer);
+    CHECK_STATUS(NtReadFile(h, NULL, NULL, NULL, &iosb, buffer, sizeof buffer, &zero, NULL),
+                 STATUS_SUCCESS);
+    CHECK_EQ(iosb.Information, 40);
+    CHECK(!memcmp(buffer, "hello", 5) && buffer[5] == 0 && buffer[39] == 0);
+    /* The event is signalled when the (synchronous) I/O completes. */
+    HANDLE event = rt_new_event(NotificationEvent, 0);
+    CHECK_STATUS(NtReadFile(h, event, NULL, NULL, &iosb, buffer, 1, &zero, NULL), STATUS_SUCCESS);
+    CHECK_STATUS(rt_poll(event), STATUS_SUCCESS);
+    CHECK_STATUS(NtFlushBuffersFile(h, &iosb), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(event), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(h), STATUS_SUCCESS);
+}
+
+static void test_info(void)
+{
+    HANDLE h, reader;
+    FILE_BASIC_INFORMATION basic;
+    CHECK_STATUS(create(&h, "info.txt", SYNC_RW, FILE_CREATE, SYNC_OPTIONS), STATUS_SUCCESS);
+    CHECK_STATUS(NtQueryInformationFile(h, &iosb, &basic, sizeof basic, FileBasicInformation),
+                 STATUS_SUCCESS);
+    CHECK_EQ(iosb.Information, sizeof basic);
+    CHECK(basic.CreationTime > 0 && basic.LastWriteTime >= basic.CreationTime);
+    CHECK_EQ(basic.FileAttributes & FILE_ATTRIBUTE_DIRECTORY, 0);
+    CHECK_STATUS(NtQueryInformationFile(h, &iosb, &basic, sizeof basic - 1, FileBasicInformation),
+                 STATUS_INFO_LENGTH_MISMATCH);
+    CHECK_STATUS(NtQueryInformationFile(h, &iosb, &basic, sizeof basic, (FILE_INFORMATION_CLASS)99),
+                 STATUS_INVALID_INFO_CLASS);
+    /* Read-only: then no open for writing succeeds. */
+    memset(&basic, 0, sizeof basic);
+    basic.FileAttributes = FILE_ATTRIBUTE_READONLY;
+    CHECK_STATUS(NtSetInformationFile(h, &iosb, &basic, sizeof basic, FileBasicInformation),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(create(&reader, "info.txt", GENERIC_WRITE | SYNCHRONIZE, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_ACCESS_DENIED);
+    CHECK_STATUS(create(&reader, "info.txt", GENERIC_READ | SYNCHRONIZE, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_SUCCESS);
+    char byte = 'x';
+    CHECK_STATUS(NtWriteFile(reader, NULL, NULL, NULL, &iosb, &byte, 1, NULL, NULL),
+                 STATUS_ACCESS_DENIED);
+    CHECK_STATUS(NtClose(reader), STATUS_SUCCESS);
+    basic.FileAttributes = FILE_ATTRIBUTE_NORMAL;
+    CHECK_STATUS(NtSetInformationFile(h, &iosb, &basic, sizeof basic, FileBasicInformation),
+                 STATUS_SUCCESS);
+    /* A handle without FILE_READ_ATTRIBUTES cannot query the basic information. */
+    CHECK_STATUS(create(&reader, "info.txt", FILE_READ_DATA | SYNCHRONIZE, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(NtQueryInformationFile(reader, &iosb, &basic, sizeof basic, FileBasicInformation),
+                 STATUS_ACCESS_DENIED);
+    CHECK_STATUS(NtClose(reader), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(h), STATUS_SUCCESS);
+}
+
+static void test_delete(void)
+{
+    HANDLE h;
+    CHECK_STATUS(create(&h, "doomed.txt", SYNC_RW, FILE_CREATE, SYNC_OPTIONS), STATUS_SUCCESS);
+    FILE_DISPOSITION_INFORMATION d = {1};
+    CHECK_STATUS(NtSetInformationFile(h, &iosb, &d, sizeof d, FileDispositionInformation),
+                 STATUS_SUCCESS);
+    FILE_STANDARD_INFORMATION standard;
+    CHECK_STATUS(
+        NtQueryInformationFile(h, &iosb, &standard, sizeof standard, FileStandardInformation),
+        STATUS_SUCCESS);
+    CHECK_EQ(standard.DeletePending, 1);
+    CHECK_STATUS(NtClose(h), STATUS_SUCCESS);
+    CHECK_STATUS(create(&h, "doomed.txt", SYNC_RW, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_OBJECT_NAME_NOT_FOUND);
+    CHECK_STATUS(create(&h, "temp.txt", SYNC_RW, FILE_CREATE, SYNC_OPTIONS | FILE_DELETE_ON_CLOSE),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(h), STATUS_SUCCESS);
+    CHECK_STATUS(create(&h, "temp.txt", SYNC_RW, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_OBJECT_NAME_NOT_FOUND);
+}
+
+static void test_hostile(void)
+{
+    HANDLE h, event = rt_new_event(NotificationEvent, 0);
+    char buffer[8];
+    struct rt_name n;
+    CHECK_STATUS(create(&h, "hostile.txt", SYNC_RW, 6, SYNC_OPTIONS), STATUS_INVALID_PARAMETER);
+    CHECK_STATUS(create(&h, "hostile.txt", SYNC_RW, FILE_CREATE,
+                        FILE_DIRECTORY_FILE | FILE_NON_DIRECTORY_FILE),
+                 STATUS_INVALID_PARAMETER);
+    CHECK_STATUS(create(&h, "hostile.txt", GENERIC_READ, FILE_CREATE, SYNC_OPTIONS),
+                 STATUS_INVALID_PARAMETER); /* synchronous I/O needs SYNCHRONIZE */
+    CHECK_STATUS(
+        NtCreateFile(&h, SYNC_RW, NULL, &iosb, NULL, 0, 0, FILE_CREATE, SYNC_OPTIONS, NULL, 0),
+        STATUS_INVALID_PARAMETER);
+    CHECK_STATUS(NtCreateFile((HANDLE *)0xC0100000u, SYNC_RW, rt_named(&n, path("h.txt"), 0), &iosb,
+                              NULL, 0, 0, FILE_CREATE, SYNC_OPTIONS, NULL, 0),
+                 STATUS_ACCESS_VIOLATION);
+    CHECK_STATUS(NtCreateFile(&h, SYNC_RW, rt_named(&n, path("h.txt"), 0), NULL, NULL, 0, 0,
+                              FILE_CREATE, SYNC_OPTIONS, NULL, 0),
+                 STATUS_ACCESS_VIOLATION);
+    CHECK_STATUS(create(&h, "hostile.txt", SYNC_RW, FILE_CREATE, SYNC_OPTIONS), STATUS_SUCCESS);
+    CHECK_STATUS(NtReadFile(h, NULL, NULL, NULL, &iosb, (void *)0xC0100000u, 8, NULL, NULL),
+                 STATUS_ACCESS_VIOLATION);
+    CHECK_STATUS(NtReadFile(h, NULL, NULL, NULL, &iosb, (void *)0x00001000u, 8, NULL, NULL),
+                 STATUS_ACCESS_VIOLATION);
+    CHECK_STATUS(NtReadFile(h, NULL, NULL, NULL, NULL, buffer, 8, NULL, NULL),
+                 STATUS_ACCESS_VIOLATION);
+    CHECK_STATUS(NtWriteFile(h, NULL, NULL, NULL, &iosb, (void *)0x00001000u, 8, NULL, NULL),
+                 STATUS_ACCESS_VIOLATION);
+    CHECK_STATUS(NtReadFile(event, NULL, NULL, NULL, &iosb, buffer, 8, NULL, NULL),
+                 STATUS_OBJECT_TYPE_MISMATCH);
+    CHECK_STATUS(NtReadFile((HANDLE)0x1234, NULL, NULL, NULL, &iosb, buffer, 8, NULL, NULL),
+                 STATUS_INVALID_HANDLE);
+    HANDLE async;
+    CHECK_STATUS(create(&async, "hostile.txt", GENERIC_READ, FILE_OPEN, FILE_NON_DIRECTORY_FILE),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(NtReadFile(async, NULL, NULL, NULL, &iosb, buffer, 8, NULL, NULL),
+                 STATUS_INVALID_PARAMETER); /* no offset and no file position to use */
+    CHECK_STATUS(NtClose(async), STATUS_SUCCESS);
+    FILE_DISPOSITION_INFORMATION d = {1};
+    CHECK_STATUS(NtSetInformationFile(h, &iosb, &d, sizeof d, FileDispositionInformation),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(h), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(event), STATUS_SUCCESS);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct rt_subtest tests[] = {
+        {"create", test_create}, {"rw", test_rw},           {"info", test_info},
+        {"delete", test_delete}, {"hostile", test_hostile},
+    };
+    if (argc > 1 && argv[1][0])
+        drive = argv[1][0];
+    return rt_run_subtests(argc > 1 ? argc - 1 : argc, argc > 1 ? argv + 1 : argv, tests,
+                           sizeof tests / sizeof tests[0]);
+}

@@ -18,6 +18,17 @@ struct io_file_info {
     int64_t last_access_time;
 };
 
+#define IO_NAME_MAX 255
+
+/* One directory entry, as a file system enumerates it. */
+struct io_dir_entry {
+    WCHAR name[IO_NAME_MAX + 1];
+    uint32_t name_chars;
+    WCHAR short_name[12]; /* 8.3, when the file system has one */
+    uint32_t short_name_chars;
+    struct io_file_info info;
+};
+
 /* A file system's operations on its volume (`fs`) and open files (`file`). Paths are relative to the
  * volume root: "\\dir\\name" (possibly empty for the root), UTF-16, case-insensitive. */
 /* clang-format 14 cannot lay out multi-line function-pointer members stably: */
@@ -36,6 +47,10 @@ struct io_fs_ops {
                           uint32_t attributes);
     NTSTATUS (*delete)(void *file); /* the file goes now (NT: when the last handle closes) */
     NTSTATUS (*flush)(void *fs);
+    /* The entry at *cursor in a directory, advancing the cursor; STATUS_NO_MORE_FILES at the end. */
+    NTSTATUS (*enumerate)(void *dir, uint32_t *cursor, struct io_dir_entry *entry);
+    /* Moves the file to path (on the same volume); STATUS_OBJECT_NAME_COLLISION unless replace. */
+    NTSTATUS (*rename)(void *file, const WCHAR *path, size_t chars, bool replace);
 };
 /* clang-format on */
 
@@ -55,8 +70,20 @@ struct io_file {
     bool directory;
     bool delete_on_close;
     WCHAR letter;
+    uint32_t dir_cursor; /* NtQueryDirectoryFile's place */
+    WCHAR *dir_pattern; /* its file-name filter, kept from the first query */
+    size_t dir_pattern_chars;
 };
 extern struct ob_type io_file_type;
+
+/* \??\X:\rest -> the drive letter and "\rest" (empty for the root). STATUS_OBJECT_PATH_SYNTAX_BAD,
+ * STATUS_OBJECT_PATH_NOT_FOUND for a path outside \??\X:. */
+NTSTATUS io_split_path(const WCHAR *path, size_t chars, WCHAR *letter, const WCHAR **rest,
+                       size_t *rest_chars);
+/* FileRenameInformation from user mode (kernel/io_directory.c). */
+NTSTATUS io_rename_file(struct io_file *file, const void *user_info, uint32_t length);
+/* Does name match an NT file-name pattern (* ? and the DOS wildcards < > "), ignoring case? */
+bool io_name_matches(const WCHAR *pattern, size_t pattern_chars, const WCHAR *name, size_t chars);
 
 /* Opens or creates a file for the current process as NtCreateFile does, from a captured full path
  * (\??\C:\...). Returns the file object (one reference) and the action. */

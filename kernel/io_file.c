@@ -71,8 +71,8 @@ void io_flush_all_volumes(void)
 static bool is_prefix_char(WCHAR c, char want) { return c == (WCHAR)want; }
 
 /* \??\X: followed by nothing or by '\' and the rest. Sets the letter and the path on the volume. */
-static NTSTATUS split_path(const WCHAR *path, size_t chars, WCHAR *letter, const WCHAR **rest,
-                           size_t *rest_chars)
+NTSTATUS io_split_path(const WCHAR *path, size_t chars, WCHAR *letter, const WCHAR **rest,
+                       size_t *rest_chars)
 {
     static const char prefix[] = "\\??\\";
     if (chars < 6)
@@ -94,7 +94,7 @@ NTSTATUS io_create_file(const WCHAR *path, size_t chars, uint32_t disposition, u
     WCHAR letter;
     const WCHAR *rest;
     size_t rest_chars;
-    NTSTATUS status = split_path(path, chars, &letter, &rest, &rest_chars);
+    NTSTATUS status = io_split_path(path, chars, &letter, &rest, &rest_chars);
     if (!NT_SUCCESS(status))
         return status;
     struct volume *v = volume_for(letter);
@@ -127,6 +127,8 @@ NTSTATUS io_create_file(const WCHAR *path, size_t chars, uint32_t disposition, u
 static void file_delete(void *object)
 {
     struct io_file *file = object;
+    if (file->dir_pattern)
+        mm_pool_free(file->dir_pattern, io_file_type.pool_tag);
     if (!file->ops)
         return; /* the create failed before the file system opened anything */
     if (file->delete_on_close && file->ops->delete)

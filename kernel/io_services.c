@@ -363,6 +363,14 @@ NTSTATUS NtSetInformationFile(HANDLE handle, IO_STATUS_BLOCK *user_iosb, const v
     NTSTATUS status = ke_probe_user_write(user_iosb, sizeof(IO_STATUS_BLOCK), sizeof(uint32_t));
     if (!NT_SUCCESS(status))
         return status;
+    if (class == FileRenameInformation) {
+        status = reference_file(handle, DELETE, &file, NULL);
+        if (!NT_SUCCESS(status))
+            return status;
+        status = io_rename_file(file, user_info, length);
+        ob_dereference_object(file);
+        return NT_SUCCESS(status) ? write_iosb(user_iosb, STATUS_SUCCESS, 0) : status;
+    }
     if (!c || c->set_access == UINT32_MAX)
         return STATUS_INVALID_INFO_CLASS;
     if (length < c->size)

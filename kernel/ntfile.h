@@ -62,8 +62,12 @@ typedef struct _IO_STATUS_BLOCK {
 
 typedef enum _FILE_INFORMATION_CLASS {
     FileDirectoryInformation = 1,
+    FileFullDirectoryInformation = 2,
+    FileBothDirectoryInformation = 3,
     FileBasicInformation = 4,
     FileStandardInformation = 5,
+    FileRenameInformation = 10,
+    FileNamesInformation = 12,
     FileDispositionInformation = 13,
     FilePositionInformation = 14,
     FileEndOfFileInformation = 20,
@@ -99,6 +103,59 @@ typedef struct _FILE_DISPOSITION_INFORMATION {
     uint8_t DeleteFile;
 } FILE_DISPOSITION_INFORMATION;
 
+/* FileRenameInformation: the new name is a full path (\??\X:\...) on the same volume. */
+typedef struct _FILE_RENAME_INFORMATION {
+    uint8_t ReplaceIfExists;
+    uint8_t Reserved[3];
+    HANDLE RootDirectory;
+    uint32_t FileNameLength; /* bytes */
+    WCHAR FileName[1];
+} FILE_RENAME_INFORMATION;
+
+/* NtQueryDirectoryFile's entries; each starts 8-byte aligned, NextEntryOffset 0 ends the list. */
+typedef struct _FILE_DIRECTORY_INFORMATION {
+    uint32_t NextEntryOffset;
+    uint32_t FileIndex;
+    int64_t CreationTime;
+    int64_t LastAccessTime;
+    int64_t LastWriteTime;
+    int64_t ChangeTime;
+    int64_t EndOfFile;
+    int64_t AllocationSize;
+    uint32_t FileAttributes;
+    uint32_t FileNameLength; /* bytes */
+    WCHAR FileName[1]; /* at offset 64 */
+} FILE_DIRECTORY_INFORMATION;
+
+typedef struct _FILE_BOTH_DIR_INFORMATION {
+    uint32_t NextEntryOffset;
+    uint32_t FileIndex;
+    int64_t CreationTime;
+    int64_t LastAccessTime;
+    int64_t LastWriteTime;
+    int64_t ChangeTime;
+    int64_t EndOfFile;
+    int64_t AllocationSize;
+    uint32_t FileAttributes;
+    uint32_t FileNameLength;
+    uint32_t EaSize;
+    int8_t ShortNameLength; /* bytes */
+    int8_t Reserved;
+    WCHAR ShortName[12];
+    WCHAR FileName[1]; /* at offset 94 */
+} FILE_BOTH_DIR_INFORMATION;
+
+typedef struct _FILE_NAMES_INFORMATION {
+    uint32_t NextEntryOffset;
+    uint32_t FileIndex;
+    uint32_t FileNameLength;
+    WCHAR FileName[1]; /* at offset 12 */
+} FILE_NAMES_INFORMATION;
+
+_Static_assert(offsetof(FILE_DIRECTORY_INFORMATION, FileName) == 64, "FileDirectoryInformation");
+_Static_assert(offsetof(FILE_BOTH_DIR_INFORMATION, FileName) == 94, "FileBothDirectoryInformation");
+_Static_assert(offsetof(FILE_NAMES_INFORMATION, FileName) == 12, "FileNamesInformation");
+_Static_assert(offsetof(FILE_RENAME_INFORMATION, FileName) == 12, "FileRenameInformation");
 _Static_assert(sizeof(IO_STATUS_BLOCK) == 8, "IO_STATUS_BLOCK is 8 bytes on i386");
 _Static_assert(sizeof(FILE_BASIC_INFORMATION) == 40, "FILE_BASIC_INFORMATION is 40 bytes");
 _Static_assert(sizeof(FILE_STANDARD_INFORMATION) == 24, "FILE_STANDARD_INFORMATION is 24 bytes");

@@ -188,6 +188,42 @@ static NTSTATUS ram_flush(void *fs)
     return STATUS_SUCCESS;
 }
 
+static NTSTATUS ram_enumerate(void *dir, uint32_t *cursor, struct io_dir_entry *e)
+{
+    if (dir != &ram_root)
+        return STATUS_INVALID_PARAMETER;
+    for (; *cursor < RAMFS_FILES; (*cursor)++) {
+        struct ram_file *f = &ram_files[*cursor];
+        if (!f->used)
+            continue;
+        memset(e, 0, sizeof *e);
+        memcpy(e->name, f->name, f->name_chars * sizeof(WCHAR));
+        e->name_chars = (uint32_t)f->name_chars;
+        ram_query(f, &e->info);
+        (*cursor)++;
+        return STATUS_SUCCESS;
+    }
+    return STATUS_NO_MORE_FILES;
+}
+
+static NTSTATUS ram_rename(void *file, const WCHAR *path, size_t chars, bool replace)
+{
+    struct ram_file *f = file;
+    if (f == &ram_root || chars < 2 || path[0] != '\\' || chars - 1 >= RAMFS_NAME)
+        return STATUS_OBJECT_NAME_INVALID;
+    struct ram_file *existing = find(path + 1, chars - 1);
+    if (existing && existing != f) {
+        if (!replace)
+            return STATUS_OBJECT_NAME_COLLISION;
+        if (existing->opens)
+            return STATUS_ACCESS_DENIED;
+        ram_delete(existing);
+    }
+    memcpy(f->name, path + 1, (chars - 1) * sizeof(WCHAR));
+    f->name_chars = chars - 1;
+    return STATUS_SUCCESS;
+}
+
 static const struct io_fs_ops ramfs_ops = {
     .name = "test ramfs",
     .create = ram_create,
@@ -199,6 +235,8 @@ static const struct io_fs_ops ramfs_ops = {
     .set_basic = ram_set_basic,
     .delete = ram_delete,
     .flush = ram_flush,
+    .enumerate = ram_enumerate,
+    .rename = ram_rename,
 };
 
 static void ramfs_clear(void)

@@ -3,7 +3,7 @@
  * classes, delete on close and by disposition, the read-only attribute, access checks, and hostile
  * arguments. argv[1] is the drive letter to test on (the kernel mounts a RAM volume as R:).
  *
- * Sub-tests (argv[2]): create rw info delete hostile. */
+ * Sub-tests (argv[2]): create rw info delete rename listing hostile. */
 #include "kernel/format.h"
 #include "user/rt/rt.h"
 
@@ -203,6 +203,131 @@ static void test_delete(void)
                  STATUS_OBJECT_NAME_NOT_FOUND);
 }
 
+static void test_rename(void)
+{
+    HANDLE a, b;
+    char buffer[8];
+    LARGE_INTEGER_QUAD zero = 0;
+    CHECK_STATUS(create(&a, "before.txt", SYNC_RW, FILE_CREATE, SYNC_OPTIONS), STATUS_SUCCESS);
+    CHECK_STATUS(write_at(a, "moved", NULL), STATUS_SUCCESS);
+    CHECK_STATUS(create(&b, "taken.txt", SYNC_RW, FILE_CREATE, SYNC_OPTIONS), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(b), STATUS_SUCCESS);
+    union {
+        FILE_RENAME_INFORMATION info;
+        uint8_t bytes[256];
+    } r;
+    const char *target = path("taken.txt");
+    memset(&r, 0, sizeof r);
+    r.info.FileNameLength = (uint32_t)strlen(target) * 2;
+    for (size_t i = 0; target[i]; i++)
+        r.info.FileName[i] = (WCHAR)target[i];
+    uint32_t size = (uint32_t)offsetof(FILE_RENAME_INFORMATION, FileName) + r.info.FileNameLength;
+    CHECK_STATUS(NtSetInformationFile(a, &iosb, &r, size, FileRenameInformation),
+                 STATUS_OBJECT_NAME_COLLISION);
+    r.info.ReplaceIfExists = 1;
+    CHECK_STATUS(NtSetInformationFile(a, &iosb, &r, size, FileRenameInformation), STATUS_SUCCESS);
+    CHECK_STATUS(NtSetInformationFile(a, &iosb, &r, size - 2, FileRenameInformation),
+                 STATUS_INFO_LENGTH_MISMATCH);
+    CHECK_STATUS(NtClose(a), STATUS_SUCCESS);
+    CHECK_STATUS(create(&a, "before.txt", SYNC_RW, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_OBJECT_NAME_NOT_FOUND);
+    CHECK_STATUS(create(&a, "taken.txt", SYNC_RW, FILE_OPEN, SYNC_OPTIONS), STATUS_SUCCESS);
+    CHECK_STATUS(NtReadFile(a, NULL, NULL, NULL, &iosb, buffer, sizeof buffer, &zero, NULL),
+                 STATUS_SUCCESS);
+    CHECK(iosb.Information == 5 && !memcmp(buffer, "moved", 5));
+    /* Another volume is another device. */
+    r.info.FileName[4] = (WCHAR)(drive == 'Q' ? 'P' : 'Q');
+    CHECK_STATUS(NtSetInformationFile(a, &iosb, &r, size, FileRenameInformation),
+                 STATUS_NOT_SAME_DEVICE);
+    FILE_DISPOSITION_INFORMATION d = {1};
+    CHECK_STATUS(NtSetInformationFile(a, &iosb, &d, sizeof d, FileDispositionInformation),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(a), STATUS_SUCCESS);
+}
+
+/* Counts the entries of a listing and whether `name` is among them. */
+static int count_entries(const uint8_t *buffer, uint32_t used, const char *name, bool *found)
+{
+    int count = 0;
+    for (uint32_t at = 0; used && at < used;) {
+        const FILE_DIRECTORY_INFORMATION *e = (const void *)(buffer + at);
+        count++;
+        size_t chars = e->FileNameLength / 2, k = 0;
+        while (k < chars && name[k] && e->FileName[k] == (WCHAR)name[k])
+            k++;
+        if (k == chars && !name[k])
+            *found = true;
+        if (!e->NextEntryOffset)
+            break;
+        at += e->NextEntryOffset;
+    }
+    return count;
+}
+
+static void test_listing(void)
+{
+    static const char *const names[] = {"alpha.lst", "beta.lst", "gamma.log"};
+    HANDLE h, dir;
+    for (int i = 0; i < 3; i++) {
+        CHECK_STATUS(create(&h, names[i], SYNC_RW, FILE_CREATE, SYNC_OPTIONS), STATUS_SUCCESS);
+        CHECK_STATUS(NtClose(h), STATUS_SUCCESS);
+    }
+    CHECK_STATUS(create(&dir, "", FILE_LIST_DIRECTORY | SYNCHRONIZE, FILE_OPEN,
+                        FILE_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT),
+                 STATUS_SUCCESS);
+    static uint8_t buffer[4096];
+    struct rt_name pattern;
+    rt_named(&pattern, "*.LST", 0);
+    bool found = false;
+    CHECK_STATUS(NtQueryDirectoryFile(dir, NULL, NULL, NULL, &iosb, buffer, sizeof buffer,
+                                      FileDirectoryInformation, 0, &pattern.string, 1),
+                 STATUS_SUCCESS);
+    CHECK_EQ(count_entries(buffer, (uint32_t)iosb.Information, "beta.lst", &found), 2);
+    CHECK(found);
+    CHECK_STATUS(NtQueryDirectoryFile(dir, NULL, NULL, NULL, &iosb, buffer, sizeof buffer,
+                                      FileDirectoryInformation, 0, NULL, 0),
+                 STATUS_NO_MORE_FILES);
+    /* One at a time, restarting, with the pattern of the first query kept. */
+    int singles = 0;
+    NTSTATUS status = NtQueryDirectoryFile(dir, NULL, NULL, NULL, &iosb, buffer, sizeof buffer,
+                                           FileNamesInformation, 1, NULL, 1);
+    while (status == STATUS_SUCCESS && singles < 10) {
+        singles++;
+        status = NtQueryDirectoryFile(dir, NULL, NULL, NULL, &iosb, buffer, sizeof buffer,
+                                      FileNamesInformation, 1, NULL, 0);
+    }
+    CHECK_STATUS(status, STATUS_NO_MORE_FILES);
+    CHECK_EQ(singles, 2);
+    rt_named(&pattern, "g?mma.*", 0);
+    CHECK_STATUS(NtQueryDirectoryFile(dir, NULL, NULL, NULL, &iosb, buffer, sizeof buffer,
+                                      FileBothDirectoryInformation, 0, &pattern.string, 1),
+                 STATUS_SUCCESS);
+    found = false;
+    CHECK_EQ(count_entries(buffer, (uint32_t)iosb.Information, "gamma.log", &found), 1);
+    rt_named(&pattern, "nothing*", 0);
+    CHECK_STATUS(NtQueryDirectoryFile(dir, NULL, NULL, NULL, &iosb, buffer, sizeof buffer,
+                                      FileDirectoryInformation, 0, &pattern.string, 1),
+                 STATUS_NO_SUCH_FILE);
+    rt_named(&pattern, "*", 0); /* a restart keeps the last pattern unless given a new one */
+    CHECK_STATUS(NtQueryDirectoryFile(dir, NULL, NULL, NULL, &iosb, buffer, 8,
+                                      FileDirectoryInformation, 0, &pattern.string, 1),
+                 STATUS_BUFFER_TOO_SMALL);
+    CHECK_STATUS(NtQueryDirectoryFile(dir, NULL, NULL, NULL, &iosb, buffer, sizeof buffer,
+                                      FilePositionInformation, 0, NULL, 1),
+                 STATUS_INVALID_INFO_CLASS);
+    CHECK_STATUS(create(&h, "alpha.lst", SYNC_RW, FILE_OPEN, SYNC_OPTIONS), STATUS_SUCCESS);
+    CHECK_STATUS(NtQueryDirectoryFile(h, NULL, NULL, NULL, &iosb, buffer, sizeof buffer,
+                                      FileDirectoryInformation, 0, NULL, 1),
+                 STATUS_INVALID_PARAMETER); /* not a directory */
+    CHECK_STATUS(NtClose(h), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(dir), STATUS_SUCCESS);
+    for (int i = 0; i < 3; i++) {
+        CHECK_STATUS(create(&h, names[i], SYNC_RW, FILE_OPEN, SYNC_OPTIONS | FILE_DELETE_ON_CLOSE),
+                     STATUS_SUCCESS);
+        CHECK_STATUS(NtClose(h), STATUS_SUCCESS);
+    }
+}
+
 static void test_hostile(void)
 {
     HANDLE h, event = rt_new_event(NotificationEvent, 0);
@@ -252,8 +377,9 @@ static void test_hostile(void)
 int main(int argc, char **argv)
 {
     static const struct rt_subtest tests[] = {
-        {"create", test_create}, {"rw", test_rw},           {"info", test_info},
-        {"delete", test_delete}, {"hostile", test_hostile},
+        {"create", test_create},   {"rw", test_rw},         {"info", test_info},
+        {"delete", test_delete},   {"rename", test_rename}, {"listing", test_listing},
+        {"hostile", test_hostile},
     };
     if (argc > 1 && argv[1][0])
         drive = argv[1][0];

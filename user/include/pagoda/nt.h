@@ -90,5 +90,11 @@ NTSTATUS NTAPI NtSetInformationFile(HANDLE FileHandle, IO_STATUS_BLOCK *IoStatus
                                     const void *FileInformation, uint32_t Length,
                                     FILE_INFORMATION_CLASS FileInformationClass);
 NTSTATUS NTAPI NtFlushBuffersFile(HANDLE FileHandle, IO_STATUS_BLOCK *IoStatusBlock);
+NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE FileHandle, HANDLE Event, void *ApcRoutine,
+                                    void *ApcContext, IO_STATUS_BLOCK *IoStatusBlock,
+                                    void *FileInformation, uint32_t Length,
+                                    FILE_INFORMATION_CLASS FileInformationClass,
+                                    BOOLEAN ReturnSingleEntry, const UNICODE_STRING *FileName,
+                                    BOOLEAN RestartScan);
 
 #endif

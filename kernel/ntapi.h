@@ -286,6 +286,8 @@ typedef struct _PAGODA_KUSER_SHARED_DATA {
     uint8_t SystemCallStubs[16]; /* 0xF80 */
 } PAGODA_KUSER_SHARED_DATA;
 
+/* The layouts are i386 ABI; on a 64-bit host (host tests) pointers are wider. */
+#if UINTPTR_MAX == 0xFFFFFFFFu
 _Static_assert(sizeof(OBJECT_ATTRIBUTES) == 24, "OBJECT_ATTRIBUTES is 24 bytes");
 _Static_assert(sizeof(OBJECT_BASIC_INFORMATION) == 56, "OBJECT_BASIC_INFORMATION is 56 bytes");
 _Static_assert(sizeof(CONTEXT) == 716, "CONTEXT is 716 bytes on i386");
@@ -300,5 +302,6 @@ _Static_assert(offsetof(PAGODA_KUSER_SHARED_DATA, TickCount) == 0x320, "KUSER Ti
 _Static_assert(offsetof(PAGODA_KUSER_SHARED_DATA, PageSize) == 0xF00, "KUSER PageSize");
 _Static_assert(offsetof(PAGODA_KUSER_SHARED_DATA, SystemCall) == 0x300, "KUSER SystemCall");
 _Static_assert(offsetof(PAGODA_KUSER_SHARED_DATA, SystemCallStubs) == 0xF80, "KUSER stubs");
+#endif
 
 #endif

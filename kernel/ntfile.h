@@ -152,6 +152,8 @@ typedef struct _FILE_NAMES_INFORMATION {
     WCHAR FileName[1]; /* at offset 12 */
 } FILE_NAMES_INFORMATION;
 
+/* The layouts are i386 ABI; on a 64-bit host (host tests) pointers are wider. */
+#if UINTPTR_MAX == 0xFFFFFFFFu
 _Static_assert(offsetof(FILE_DIRECTORY_INFORMATION, FileName) == 64, "FileDirectoryInformation");
 _Static_assert(offsetof(FILE_BOTH_DIR_INFORMATION, FileName) == 94, "FileBothDirectoryInformation");
 _Static_assert(offsetof(FILE_NAMES_INFORMATION, FileName) == 12, "FileNamesInformation");
@@ -159,5 +161,6 @@ _Static_assert(offsetof(FILE_RENAME_INFORMATION, FileName) == 12, "FileRenameInf
 _Static_assert(sizeof(IO_STATUS_BLOCK) == 8, "IO_STATUS_BLOCK is 8 bytes on i386");
 _Static_assert(sizeof(FILE_BASIC_INFORMATION) == 40, "FILE_BASIC_INFORMATION is 40 bytes");
 _Static_assert(sizeof(FILE_STANDARD_INFORMATION) == 24, "FILE_STANDARD_INFORMATION is 24 bytes");
+#endif
 
 #endif

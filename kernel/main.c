@@ -1,13 +1,14 @@
 /* kernel/main.c: kmain, the C entry from boot/start.asm. Brings the machine up in dependency order:
- * consoles, descriptor tables, boot information and command line, CPU, memory, clock; then runs the
- * test suite when asked (test=) or halts, since there is nothing else to run yet. */
+ * consoles, descriptor tables, boot information and command line, CPU, memory, clock, threads, then
+ * the PCI bus; then runs the test suite when asked (test=) or halts,
+ * since there is nothing else to run yet. */
 #include "kernel/arch.h"
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
 #include "kernel/ke.h"
 #include "kernel/ktest.h"
 #include "kernel/ob.h"
-#include "kernel/syscall.h"
+#include "kernel/pci.h"
 #include "kernel/pic.h"
 #include "kernel/ob.h"
 #include "kernel/syscall.h"
@@ -90,6 +91,7 @@ NORETURN void kmain(uint32_t magic, uint32_t mbi)
     ke_time_init();
     ke_timer_start_scheduling();
     cpu_sti();
+    pci_init();
 
     if (ke_config.run_tests)
         ktest_run(ke_config.test_filter);

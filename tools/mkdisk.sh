@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tools/mkdisk.sh OUTPUT: builds the test disk image (build/disk.img): an MBR with one FAT32 partition
-# (type 0x0C) from sector 2048, filled from a staging tree, and 64 scratch sectors after the partition
-# that the ATA tests overwrite (the harness boots with snapshot=on, so the file itself never changes).
+# (type 0x0C) from sector 2048, filled from a staging tree, and 512 scratch sectors (256 KiB) after the
+# partition that the ATA tests overwrite (the harness boots with snapshot=on: the file never changes).
 # Env: EXTRA=DIR copies DIR's contents to the root of the partition; DISK_UNITS=N sizes the image in
 #      units of 516096 bytes (one Bochs cylinder of 16 heads x 63 sectors; default 130 = 64 MiB).
 set -euo pipefail
@@ -10,7 +10,7 @@ out=${1:-build/disk.img}
 units=${DISK_UNITS:-130}
 sector=512
 part_start=2048
-scratch=64
+scratch=512
 total=$((units * 516096 / sector))
 part_sectors=$((total - part_start - scratch))
 staging=$(mktemp -d)

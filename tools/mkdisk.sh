@@ -22,6 +22,9 @@ le32() { printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8 & 255)) 
 truncate -s 0 "$out.tmp"
 truncate -s $((total * sector)) "$out.tmp"
 
+# Boot code: int 18h ("no bootable disk": the BIOS tries the next device), for a BIOS that boots it.
+printf '\xcd\x18\xf4\xeb\xfd' | dd of="$out.tmp" bs=1 conv=notrunc status=none
+
 # The partition entry: not bootable, CHS fields saturated (LBA only), type 0x0C (FAT32 LBA).
 # shellcheck disable=SC2059  # the format is built from escapes on purpose
 printf "\\x00\\xfe\\xff\\xff\\x0c\\xfe\\xff\\xff$(le32 $part_start)$(le32 $part_sectors)" |

@@ -148,7 +148,11 @@ static void probe_drive(struct atap_drive *d, uint16_t *id)
 
 /* ---- requests ---- */
 
-static void lock_channel(struct atap_channel *ch) { ke_wait_for_object(&ch->lock, NULL); }
+/* STATUS_WAIT_0 when the channel is ours; STATUS_THREAD_IS_TERMINATING otherwise. */
+static NTSTATUS lock_channel(struct atap_channel *ch)
+{
+    return ke_wait_for_object(&ch->lock, NULL);
+}
 static void unlock_channel(struct atap_channel *ch) { ke_set_event(&ch->lock); }
 
 static uint8_t opcode_for(enum ata_direction direction, enum ata_mode mode, bool lba48)
@@ -184,9 +188,10 @@ static NTSTATUS run_command(struct atap_drive *d, struct atap_command *cmd,
                 ch->number, d->number, cmd->opcode, cmd->lba, cmd->count, atap_alt_status(ch),
                 inb(ch->base + ATA_REG_ERROR));
     }
-    if (result == STATUS_IO_TIMEOUT) {
-        ke_warn("ata%u.%u: command %02x at %llu timed out; resetting the channel\n", ch->number,
-                d->number, cmd->opcode, cmd->lba);
+    if (!NT_SUCCESS(result) && result != STATUS_DEVICE_DATA_ERROR) {
+        /* Timed out or abandoned (the thread is being ended): the command's state is unknown. */
+        ke_warn("ata%u.%u: command %02x at %llu ended with %08x; resetting the channel\n",
+                ch->number, d->number, cmd->opcode, cmd->lba, (uint32_t)result);
         atap_reset(ch);
     }
     return result;
@@ -235,8 +240,10 @@ NTSTATUS ata_transfer(unsigned channel, unsigned drive, enum ata_direction direc
         return STATUS_NOT_SUPPORTED;
     if (!d->info.lba48 && lba + count > LBA28_LIMIT)
         return STATUS_INVALID_PARAMETER;
-    lock_channel(d->channel);
-    NTSTATUS result = STATUS_NOT_SUPPORTED;
+    NTSTATUS result = lock_channel(d->channel);
+    if (result != STATUS_WAIT_0)
+        return result;
+    result = STATUS_NOT_SUPPORTED;
     if (mode != ATA_MODE_DMA || d->channel->bus_master)
         result =
             run_request(d, direction, mode, addressing == ATA_ADDRESS_LBA48, lba, count, buffer);
@@ -250,8 +257,10 @@ NTSTATUS ata_flush(unsigned channel, unsigned drive)
     if (!d || d->info.kind != ATA_DISK)
         return STATUS_NO_SUCH_DEVICE;
     struct atap_channel *ch = d->channel;
-    lock_channel(ch);
-    NTSTATUS result = atap_select(d);
+    NTSTATUS result = lock_channel(ch);
+    if (result != STATUS_WAIT_0)
+        return result;
+    result = atap_select(d);
     if (NT_SUCCESS(result)) {
         ke_reset_event(&ch->interrupt);
         outb(ch->base + ATA_REG_COMMAND, d->info.lba48 ? ATA_CMD_FLUSH_EXT : ATA_CMD_FLUSH);

@@ -51,8 +51,10 @@ NTSTATUS atap_wait_interrupt(struct atap_channel *ch, uint8_t *status)
 {
     int64_t timeout = -(int64_t)ATA_TIMEOUT_COMMAND_MS * 10000;
     NTSTATUS result = ke_wait_for_object(&ch->interrupt, &timeout);
-    if (result != STATUS_WAIT_0)
+    if (result == STATUS_TIMEOUT)
         return STATUS_IO_TIMEOUT;
+    if (result != STATUS_WAIT_0)
+        return result; /* STATUS_THREAD_IS_TERMINATING: the caller resets the channel */
     *status = ch->irq_status;
     /* An interrupt may come before BSY has dropped on some emulated drives: make sure it has. */
     if (*status & ATA_SR_BSY) {

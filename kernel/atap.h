@@ -99,7 +99,8 @@ uint8_t atap_alt_status(struct atap_channel *ch);
 void atap_delay_400ns(struct atap_channel *ch);
 /* Waits for BSY to clear, polling; STATUS_IO_TIMEOUT after ms. Returns the last status in *status. */
 NTSTATUS atap_wait_not_busy(struct atap_channel *ch, unsigned ms, uint8_t *status);
-/* Waits for the IRQ handler's event; STATUS_IO_TIMEOUT, or the status it saw in *status. */
+/* Waits for the IRQ handler's event and gives the status it saw in *status; STATUS_IO_TIMEOUT, or
+ * STATUS_THREAD_IS_TERMINATING when the thread is being ended during the wait. */
 NTSTATUS atap_wait_interrupt(struct atap_channel *ch, uint8_t *status);
 NTSTATUS atap_select(struct atap_drive *d);
 /* Writes the task file (count and LBA, 28- or 48-bit) and the command. */

@@ -1,5 +1,5 @@
 # Makefile: the one entry point. `make` builds build/kernel.elf and build/pagoda.iso; `make run` boots
-# it in QEMU with the serial console on the terminal; `make test` runs the whole suite (tests/run).
+# it in QEMU with the serial console on the terminal (with build/disk.img as the first IDE disk); `make test` runs the whole suite (tests/run).
 # Options for the kernel command line go in CMDLINE, e.g. make run CMDLINE="split=3G loglevel=debug".
 
 CC      := gcc
@@ -30,16 +30,18 @@ HOST_CFLAGS := -std=c11 -DPAGODA_HOST -O1 -g -Wall -Wextra -Werror -I. -fsanitiz
 # Tests register themselves in .ktests; keep them in the order the files declare them.
 $(BUILD)/obj/tests/%.o: CFLAGS += -fno-toplevel-reorder
 
-.PHONY: all kernel iso run run-gui debug test bench host-tests deps lint clean
+.PHONY: all kernel iso disk run run-gui debug test bench host-tests deps lint clean
 .DELETE_ON_ERROR:
 
-all: kernel iso
+all: kernel iso disk
 
 include user/user.mk
 
 kernel: $(BUILD)/kernel.elf
 
 iso: $(BUILD)/pagoda.iso
+
+disk: $(BUILD)/disk.img
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -83,6 +85,13 @@ $(BUILD)/kernel.elf: $(KERNEL_OBJ) $(BUILD)/obj/ksyms.o linker.ld
 $(BUILD)/pagoda.iso: $(BUILD)/kernel.elf iso/grub.cfg.in tools/mkiso.sh
 	@echo "  ISO     $@"
 	@tools/mkiso.sh $@ $(BUILD)/kernel.elf
+
+# The test disk: MBR, one FAT32 partition from a staging tree (plus $(EXTRA) when set), scratch sectors.
+EXTRA ?=
+$(BUILD)/disk.img: tools/mkdisk.sh $(wildcard tests/disk/*) $(if $(EXTRA),$(shell find $(EXTRA)))
+	@mkdir -p $(BUILD)
+	@echo "  DISK    $@"
+	@EXTRA="$(EXTRA)" tools/mkdisk.sh $@
 
 $(BUILD)/host/%: tests/host/%.c $(HOST_SHARED) $(wildcard tests/common/*.h kernel/*.h mm/*.h)
 	@mkdir -p $(dir $@)

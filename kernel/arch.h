@@ -43,6 +43,17 @@ static inline uint32_t inl(uint16_t port)
     __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
     return v;
 }
+/* String I/O of 16-bit words (the ATA data port); buf needs no alignment. */
+static inline void insw(uint16_t port, void *buf, size_t words)
+{
+    __asm__ volatile("rep insw" : "+D"(buf), "+c"(words) : "d"(port) : "memory");
+}
+static inline void outsw(uint16_t port, const void *buf, size_t words)
+{
+    __asm__ volatile("rep outsw" : "+S"(buf), "+c"(words) : "d"(port) : "memory");
+}
+/* Keeps the compiler from moving memory accesses across it (e.g. around starting a DMA). */
+static inline void compiler_barrier(void) { __asm__ volatile("" : : : "memory"); }
 /* A write to an unused port: about 1 us on ISA, the classic delay for the PIC. */
 static inline void io_wait(void) { outb(0x80, 0); }
 

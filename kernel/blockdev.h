@@ -17,7 +17,7 @@ struct io_block_device {
     /* Whole sectors; STATUS_INVALID_PARAMETER past the end, STATUS_DEVICE_DATA_ERROR,
      * STATUS_IO_TIMEOUT, STATUS_NO_SUCH_DEVICE from the hardware. Called at passive level (may wait). */
     NTSTATUS (*read)(struct io_block_device *dev, uint64_t lba, uint32_t count, void *buffer);
-    NTSTATUS (*write)(struct io_block_device *dev, uint64_t lba, uint32_t count, const void *buf);
+    NTSTATUS (*write)(struct io_block_device *dev, uint64_t lba, uint32_t count, const void *data);
     NTSTATUS (*flush)(struct io_block_device *dev); /* write caches to the medium; may be NULL */
     void *context;
 };

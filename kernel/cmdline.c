@@ -1,4 +1,5 @@
-/* kernel/cmdline.c: parses the kernel command line (split=, test=, loglevel=, mem=, hz=).
+/* kernel/cmdline.c: parses the kernel command line (split=, test=, loglevel=, mem=, hz=, sysenter=,
+ * ata=).
  * Never fails: what it cannot use becomes a warning that kmain prints once the console is up. */
 #include <stdarg.h>
 #include "kernel/cmdline.h"
@@ -131,6 +132,16 @@ static void option_sysenter(struct ke_config *c, const struct token *t)
         warn(c, "sysenter=%.*s is not on or off; using on", (int)t->value_len, t->value);
 }
 
+static void option_ata(struct ke_config *c, const struct token *t)
+{
+    if (equals(t->value, t->value_len, "pio"))
+        c->ata_pio = true;
+    else if (equals(t->value, t->value_len, "auto"))
+        c->ata_pio = false;
+    else
+        warn(c, "ata=%.*s is not pio or auto; using auto", (int)t->value_len, t->value);
+}
+
 static void option_test(struct ke_config *c, const struct token *t)
 {
     if (t->value_len == 0 || t->value_len >= KE_TEST_FILTER_MAX) {
@@ -147,8 +158,8 @@ static const struct {
     const char *name;
     void (*apply)(struct ke_config *c, const struct token *t);
 } options[] = {
-    {"split", option_split}, {"loglevel", option_loglevel}, {"mem", option_mem},
-    {"hz", option_hz},       {"test", option_test},         {"sysenter", option_sysenter},
+    {"split", option_split}, {"loglevel", option_loglevel}, {"mem", option_mem}, {"hz", option_hz},
+    {"test", option_test},   {"sysenter", option_sysenter}, {"ata", option_ata},
 };
 
 static void apply_token(struct ke_config *c, const struct token *t)

@@ -1,14 +1,17 @@
 /* kernel/main.c: kmain, the C entry from boot/start.asm. Brings the machine up in dependency order:
- * consoles, descriptor tables, boot information and command line, CPU, memory, clock; then runs the
- * test suite when asked (test=) or halts, since there is nothing else to run yet. */
+ * consoles, descriptor tables, boot information and command line, CPU, memory, clock, threads, then
+ * the PCI bus, ATA disks and their partitions; then runs the test suite when asked (test=) or halts,
+ * since there is nothing else to run yet. */
 #include "kernel/arch.h"
+#include "kernel/ata.h"
 #include "kernel/bootinfo.h"
 #include "kernel/console.h"
 #include "kernel/ke.h"
 #include "kernel/ktest.h"
 #include "kernel/fpu.h"
 #include "kernel/ob.h"
-#include "kernel/syscall.h"
+#include "kernel/partition.h"
+#include "kernel/pci.h"
 #include "kernel/pic.h"
 #include "kernel/fpu.h"
 #include "kernel/ob.h"
@@ -93,6 +96,9 @@ NORETURN void kmain(uint32_t magic, uint32_t mbi)
     ke_time_init();
     ke_timer_start_scheduling();
     cpu_sti();
+    pci_init();
+    ata_init();
+    io_scan_partitions();
 
     if (ke_config.run_tests)
         ktest_run(ke_config.test_filter);

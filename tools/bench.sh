@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tools/bench.sh: `make bench`. Boots the kernel with test=bench under QEMU TCG (the reference: default
 # qemu32 CPU, -m 256, one vCPU, as ../shared/bench/README.md asks) and, when a probe boot works, KVM;
-# prints every "bench NAME CYCLES" figure the benchmark programs report. BENCH_RUNS=N boots N times.
+# prints every "bench NAME CYCLES" figure the benchmark programs report ("bench NAME_mib_s N" for the
+# disk reads, with build/disk.img attached, snapshot=on). BENCH_RUNS=N boots N times.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -11,11 +12,14 @@ out=build/bench
 mkdir -p "$out"
 [ -f "$kernel" ] || { echo "bench: $kernel not found: run 'make' first" >&2; exit 1; }
 
+disk=()
+[ -f build/disk.img ] && disk=(-drive file=build/disk.img,format=raw,if=ide,index=0,snapshot=on)
+
 # boot ACCEL LOG: one benchmark boot; returns QEMU's status.
 boot() {
     timeout 300 qemu-system-i386 -accel "$1" -m 256 -kernel "$kernel" -append "test=bench" \
         -display none -serial "file:$2" -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4 \
-        </dev/null >/dev/null 2>&1 || return $?
+        "${disk[@]}" </dev/null >/dev/null 2>&1 || return $?
 }
 
 kvm_works() {
@@ -42,7 +46,7 @@ for accel in "${accels[@]}"; do
             failed=1
             continue
         fi
-        tr -d '\r' <"$log" | awk -v a="$accel" -v r="$run" '/^bench / { printf "%-4s run %d  %-32s %12s cycles\n", a, r, $2, $3 }'
+        tr -d '\r' <"$log" | awk -v a="$accel" -v r="$run" '/^bench / { printf "%-4s run %d  %-32s %12s %s\n", a, r, $2, $3, ($2 ~ /_mib_s$/ ? "MiB/s" : "cycles") }'
     done
 done
 exit "$failed"

@@ -20,7 +20,7 @@ pagoda_prepare() {
         tools/mkiso.sh "$iso" "$kernel" 0 "$cmdline" "$menu_timeout"
     fi
     [ -f "$iso" ] || { echo "$name: $iso not found: run 'make' first" >&2; exit 1; }
-    qemu=(qemu-system-i386 -accel tcg -m "$mem" -cdrom "$iso" -no-reboot
+    qemu=(qemu-system-i386 -accel tcg -m "$mem" -cdrom "$iso" -boot d -no-reboot
           -device isa-debug-exit,iobase=0xf4,iosize=4)
     if [ -f build/disk.img ]; then
         qemu+=(-drive file=build/disk.img,format=raw,if=ide,index=0)

@@ -12,6 +12,7 @@ const char *tc_cmdline_defaults(void)
     KT_EQ(config.mem_limit, 0);
     KT_EQ(config.timer_hz, KE_DEFAULT_HZ);
     KT_EQ(config.run_tests, false);
+    KT_EQ(config.ata_pio, false);
     KT_EQ(config.warning_count, 0);
     ke_parse_cmdline(NULL, &config);
     KT_EQ(config.warning_count, 0);
@@ -34,6 +35,16 @@ const char *tc_cmdline_all_options(void)
     ke_parse_cmdline("sysenter=off", &config);
     KT_EQ(config.sysenter, false);
     KT_EQ(config.warning_count, 0);
+    ke_parse_cmdline("ata=pio", &config);
+    KT_EQ(config.ata_pio, true);
+    ke_parse_cmdline("ATA=PIO ata=auto", &config); /* last one wins */
+    KT_EQ(config.ata_pio, false);
+    KT_EQ(config.warning_count, 0);
+    ke_parse_cmdline("ata=dma ata", &config);
+    KT_EQ(config.warning_count, 2);
+    KT_STR_EQ(config.warnings[0], "ata=dma is not pio or auto; using auto");
+    KT_STR_EQ(config.warnings[1], "option 'ata' needs a value (ata=...); ignored");
+    KT_EQ(config.ata_pio, false);
     ke_parse_cmdline("SPLIT=3g split=2g loglevel=4 mem=640k", &config); /* last one wins */
     KT_EQ(config.warning_count, 0);
     KT_EQ(config.split, KE_SPLIT_2G);

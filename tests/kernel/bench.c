@@ -1,9 +1,13 @@
-/* tests/kernel/bench.c: benchmarks (test=bench, run by `make bench`, never by test=all). Each runs a
- * user program that measures with rdtsc and prints "bench NAME CYCLES" lines, read by tools/bench.sh. */
+/* tests/kernel/bench.c: benchmarks (test=bench, run by `make bench`, never by test=all). Most run a
+ * user program that measures with rdtsc and prints "bench NAME CYCLES" lines, read by tools/bench.sh;
+ * the disk benchmarks print "bench NAME MIB_PER_S". */
+#include "kernel/ata.h"
+#include "kernel/blockdev.h"
 #include "kernel/ke.h"
 #include "kernel/ktest.h"
 #include "kernel/ob.h"
 #include "kernel/thread.h"
+#include "mm/mm.h"
 
 static const char *run_bench(const char *image)
 {
@@ -21,3 +25,51 @@ static const char *run_bench(const char *image)
 
 KTEST(bench, null_syscall) { return run_bench("bench_syscall"); }
 KTEST(bench, event_pair_switch) { return run_bench("bench_switch"); }
+
+/* Disk reads: 16 MiB from the start of ata0.0 in 128 KiB requests, timed with the TSC, whose rate is
+ * measured against the clock (20 ticks). Prints "bench disk_read_<mode>_mib_s N". */
+#define DISK_BENCH_BYTES   (16u << 20)
+#define DISK_BENCH_REQUEST (128u << 10)
+
+static uint64_t tsc_per_second(void)
+{
+    unsigned hz = ke_get_timer_hz(), ticks = 20;
+    uint64_t t = ke_get_tick_count();
+    while (ke_get_tick_count() == t)
+        ; /* start on a tick edge */
+    uint64_t c0 = ke_read_cycles(), t0 = ke_get_tick_count();
+    while (ke_get_tick_count() < t0 + ticks)
+        ;
+    return (ke_read_cycles() - c0) * hz / ticks;
+}
+
+static const char *disk_read_bench(enum ata_mode mode, const char *name)
+{
+    if (!ke_cpu_has(CPU_FEATURE_TSC)) {
+        ke_print("bench: %s skipped: the CPU has no TSC\n", name);
+        return NULL;
+    }
+    if (ata_drive_info(0, 0)->kind != ATA_DISK ||
+        ata_drive_info(0, 0)->sectors * IO_SECTOR_SIZE < DISK_BENCH_BYTES) {
+        ke_print("bench: %s skipped: no disk of 16 MiB at ata0.0\n", name);
+        return NULL;
+    }
+    uint8_t *buffer = mm_pool_alloc(DISK_BENCH_REQUEST, MM_TAG('K', 't', 'B', 'd'));
+    KT_TRUE(buffer != NULL);
+    uint64_t rate = tsc_per_second();
+    uint32_t sectors = DISK_BENCH_REQUEST / IO_SECTOR_SIZE;
+    NTSTATUS status = STATUS_SUCCESS;
+    uint64_t start = ke_read_cycles();
+    for (uint32_t lba = 0; NT_SUCCESS(status) && lba < DISK_BENCH_BYTES / IO_SECTOR_SIZE;
+         lba += sectors)
+        status = ata_transfer(0, 0, ATA_READ, mode, ATA_ADDRESS_AUTO, lba, sectors, buffer);
+    uint64_t cycles = ke_read_cycles() - start;
+    mm_pool_free(buffer, MM_TAG('K', 't', 'B', 'd'));
+    if (!NT_SUCCESS(status))
+        return ktest_failf("%s: read failed with %08x", name, (uint32_t)status);
+    ke_print("bench %s %llu\n", name, (16 * rate + cycles / 2) / (cycles ? cycles : 1));
+    return NULL;
+}
+
+KTEST(bench, disk_read_pio) { return disk_read_bench(ATA_MODE_PIO, "disk_read_pio_mib_s"); }
+KTEST(bench, disk_read_dma) { return disk_read_bench(ATA_MODE_DMA, "disk_read_dma_mib_s"); }

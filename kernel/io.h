@@ -58,7 +58,7 @@ struct io_fs_ops {
 NTSTATUS io_mount_volume(WCHAR letter, const struct io_fs_ops *ops, void *fs);
 /* Unmounts (flushing) a letter; STATUS_OBJECT_NAME_NOT_FOUND if none. Open files must be closed. */
 NTSTATUS io_unmount_volume(WCHAR letter);
-/* Flushes every mounted volume (clean shutdown). */
+/* Flushes every mounted volume, then every block device's write cache (clean shutdown). */
 void io_flush_all_volumes(void);
 
 /* A file object (the body of an object of type io_file_type, "File"). */

@@ -2,6 +2,7 @@
  * opens "\rest"; the file object keeps the file system's handle, the position of synchronous
  * handles and the delete-on-close flag, and closes the file when its last reference goes. */
 #include "kernel/arch.h"
+#include "kernel/blockdev.h"
 #include "kernel/io.h"
 #include "kernel/ke.h"
 #include "mm/mm.h"
@@ -66,6 +67,11 @@ void io_flush_all_volumes(void)
     for (unsigned i = 0; i < 26; i++)
         if (volumes[i].ops && volumes[i].ops->flush)
             volumes[i].ops->flush(volumes[i].fs);
+    for (uint32_t i = 0; i < io_block_device_count(); i++) {
+        struct io_block_device *dev = io_block_device_at(i);
+        if (dev->flush)
+            dev->flush(dev);    /* the drives' write caches */
+    }
 }
 
 static bool is_prefix_char(WCHAR c, char want) { return c == (WCHAR)want; }

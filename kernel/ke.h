@@ -53,6 +53,8 @@ enum ke_exit_code {
 };
 /* Ends the emulator run with code (QEMU isa-debug-exit, Bochs shutdown port), else halts for good. */
 NORETURN void ke_power_off(enum ke_exit_code code);
+/* Flushes every volume and disk cache, then ke_power_off: the normal way to end a run. */
+NORETURN void ke_shutdown(enum ke_exit_code code);
 
 /* ---- clock (kernel/timer.c) ---- */
 void ke_timer_init(unsigned hz);

@@ -57,5 +57,5 @@ NORETURN void ktest_run(const char *filter)
         }
     }
     ke_print("ktest: end %u passed, %u failed\n", passed, failed);
-    ke_power_off(failed ? KE_EXIT_TESTS_FAILED : KE_EXIT_TESTS_PASSED);
+    ke_shutdown(failed ? KE_EXIT_TESTS_FAILED : KE_EXIT_TESTS_PASSED);
 }

@@ -103,5 +103,5 @@ NORETURN void kmain(uint32_t magic, uint32_t mbi)
     if (ke_config.run_tests)
         ktest_run(ke_config.test_filter);
     ke_print("boot: nothing to run yet (no shell); system halted\n");
-    ke_power_off(KE_EXIT_HALT);
+    ke_shutdown(KE_EXIT_HALT);
 }

@@ -1,10 +1,20 @@
 /* kernel/power.c: ending a run. Under QEMU the isa-debug-exit device turns the code into QEMU's exit
  * status ((code << 1) | 1); Bochs stops on "Shutdown" written to port 0x8900; real hardware halts. */
 #include "kernel/arch.h"
+#include "kernel/io.h"
 #include "kernel/ke.h"
 
 #define QEMU_DEBUG_EXIT_PORT 0xf4
 #define BOCHS_SHUTDOWN_PORT  0x8900
+
+/* A clean shutdown: everything dirty reaches the disks first. (A panic powers off without this:
+ * a kernel that found its own state corrupt should not write it out.) */
+NORETURN void ke_shutdown(enum ke_exit_code code)
+{
+    cpu_sti();      /* the disk drivers wait for interrupts */
+    io_flush_all_volumes();
+    ke_power_off(code);
+}
 
 NORETURN void ke_power_off(enum ke_exit_code code)
 {

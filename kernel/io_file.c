@@ -70,7 +70,7 @@ void io_flush_all_volumes(void)
     for (uint32_t i = 0; i < io_block_device_count(); i++) {
         struct io_block_device *dev = io_block_device_at(i);
         if (dev->flush)
-            dev->flush(dev);    /* the drives' write caches */
+            dev->flush(dev); /* the drives' write caches */
     }
 }
 

@@ -11,7 +11,7 @@
  * a kernel that found its own state corrupt should not write it out.) */
 NORETURN void ke_shutdown(enum ke_exit_code code)
 {
-    cpu_sti();      /* the disk drivers wait for interrupts */
+    cpu_sti(); /* the disk drivers wait for interrupts */
     io_flush_all_volumes();
     ke_power_off(code);
 }

@@ -11,14 +11,14 @@
 #define IO_SECTOR_SIZE 512u
 
 struct io_block_device {
-    char name[16];              /* "ata0.0", "ata0.0p1" ... */
-    uint32_t sector_size;       /* IO_SECTOR_SIZE */
+    char name[16]; /* "ata0.0", "ata0.0p1" ... */
+    uint32_t sector_size; /* IO_SECTOR_SIZE */
     uint64_t sector_count;
     /* Whole sectors; STATUS_INVALID_PARAMETER past the end, STATUS_DEVICE_DATA_ERROR,
      * STATUS_IO_TIMEOUT, STATUS_NO_SUCH_DEVICE from the hardware. Called at passive level (may wait). */
     NTSTATUS (*read)(struct io_block_device *dev, uint64_t lba, uint32_t count, void *buffer);
-    NTSTATUS (*write)(struct io_block_device *dev, uint64_t lba, uint32_t count, const void *buffer);
-    NTSTATUS (*flush)(struct io_block_device *dev);     /* write caches to the medium; may be NULL */
+    NTSTATUS (*write)(struct io_block_device *dev, uint64_t lba, uint32_t count, const void *buf);
+    NTSTATUS (*flush)(struct io_block_device *dev); /* write caches to the medium; may be NULL */
     void *context;
 };
 

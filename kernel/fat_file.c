@@ -200,8 +200,10 @@ NTSTATUS fatp_file_truncate(struct fat_file *f, uint32_t size)
                 status = fatp_free_chain(vol, next);
         }
     }
-    f->hint_index = 0;
-    f->hint_cluster = f->first_cluster;
+    if (f->hint_index >= keep || !NT_SUCCESS(status)) { /* the remembered cluster may be freed */
+        f->hint_index = 0;
+        f->hint_cluster = f->first_cluster;
+    }
     f->size = size;
     f->entry_dirty = true;
     return status;

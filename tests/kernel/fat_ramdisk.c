@@ -29,16 +29,16 @@ static NTSTATUS ram_write(struct io_block_device *dev, uint64_t lba, uint32_t co
 /* FAT12: 1 reserved sector, 2 FATs of 1 sector, 64 root entries (4 sectors), 121 clusters. */
 static void format(uint8_t *disk)
 {
-    static const uint8_t bpb[] = {
-        0xEB,        0x3C, 0x90, 'P', 'A',  'G',  'O',
-        'D',         'A',  ' ',  ' ', 0x00, 0x02, /* 512 bytes per sector */
-        1, /* sectors per cluster */
-        1,           0, /* reserved */
-        2, /* FATs */
-        64,          0, /* root entries */
-        RAM_SECTORS, 0,    0xF8, 1,   0};
     memset(disk, 0, RAM_SECTORS * IO_SECTOR_SIZE);
-    memcpy(disk, bpb, sizeof bpb);
+    memcpy(disk, "\xEB\x3C\x90PAGODA  ", 11); /* jump, OEM name */
+    disk[12] = IO_SECTOR_SIZE >> 8; /* bytes per sector, 11..12 */
+    disk[13] = 1; /* sectors per cluster */
+    disk[14] = 1; /* reserved sectors, 14..15 */
+    disk[16] = 2; /* FATs */
+    disk[17] = 64; /* root entries, 17..18 */
+    disk[19] = RAM_SECTORS; /* total sectors, 19..20 */
+    disk[21] = 0xF8; /* media */
+    disk[22] = 1; /* sectors per FAT, 22..23 */
     disk[510] = 0x55;
     disk[511] = 0xAA;
     for (int fat = 0; fat < 2; fat++) {

@@ -48,8 +48,8 @@ struct fat_volume_info {
     uint32_t free_clusters; /* counted from the FAT */
     uint32_t serial;
 };
-/* Fills info; counts free clusters by reading the whole FAT (STATUS_FILE_CORRUPT_ERROR never: a
- * FAT entry past the volume just counts as used). */
+/* Fills info. The first call of a mount counts the free clusters by reading the whole FAT (FSInfo's
+ * count is only a hint); later calls use the count that allocation keeps. */
 NTSTATUS fat_query_volume(struct fat_volume *vol, struct fat_volume_info *info);
 
 /* Opens or creates path with an NT disposition (FILE_SUPERSEDE .. FILE_OVERWRITE_IF) and options

@@ -197,7 +197,8 @@ NTSTATUS fat_unmount(struct fat_volume *vol)
     return status;
 }
 
-NTSTATUS fat_query_volume(struct fat_volume *vol, struct fat_volume_info *info)
+/* Counts the free clusters once a mount; allocation and freeing keep the count after that. */
+static NTSTATUS count_free(struct fat_volume *vol)
 {
     uint32_t free_count = 0;
     for (uint32_t c = 2; c - 2 < vol->cluster_count; c++) {
@@ -211,11 +212,20 @@ NTSTATUS fat_query_volume(struct fat_volume *vol, struct fat_volume_info *info)
         vol->free_count = free_count;
         vol->fsinfo_dirty = true;
     }
+    vol->free_exact = true;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS fat_query_volume(struct fat_volume *vol, struct fat_volume_info *info)
+{
+    NTSTATUS status = vol->free_exact ? STATUS_SUCCESS : count_free(vol);
+    if (!NT_SUCCESS(status))
+        return status;
     info->type = vol->type;
     info->bytes_per_sector = vol->bytes_per_sector;
     info->cluster_size = vol->cluster_size;
     info->cluster_count = vol->cluster_count;
-    info->free_clusters = free_count;
+    info->free_clusters = vol->free_count;
     info->serial = vol->serial;
     return STATUS_SUCCESS;
 }

@@ -52,6 +52,7 @@ struct fat_volume {
     uint32_t cluster_count; /* clusters 2 .. cluster_count + 1 exist */
     uint32_t fsinfo_sector; /* 0: none */
     uint32_t free_count; /* 0xFFFFFFFF: unknown */
+    bool free_exact; /* free_count was counted from the FAT, not taken from FSInfo */
     uint32_t next_free;
     bool fsinfo_dirty;
     uint32_t serial;

@@ -610,27 +610,40 @@ static const char *test_dispositions(void)
     return fsck(&img);
 }
 
-static const char *test_disk_full(void)
+static const char *test_disk_full(const char *opts, unsigned kib, uint32_t chunk_size)
 {
     struct image img;
     NTSTATUS s;
-    TRY(make_image(&img, "full", 360, ""));
+    TRY(make_image(&img, "full", kib, opts));
     TRY(mount_image(&img));
+    struct fat_volume_info before, after;
+    CHECK_STATUS(fat_query_volume(img.vol, &before), STATUS_SUCCESS);
     TRY(lib_put(img.vol, "keep.bin", 50000, 4));
     struct fat_file *f = open_path(img.vol, "filler.bin", FILE_CREATE, 0, &s);
     CHECK_STATUS(s, STATUS_SUCCESS);
-    static uint8_t chunk[40000];
+    uint8_t *chunk = calloc(1, chunk_size);
     uint32_t done;
     uint64_t pos = 0;
-    while ((s = fat_write(f, pos, chunk, sizeof chunk, &done)) == STATUS_SUCCESS)
+    while ((s = fat_write(f, pos, chunk, chunk_size, &done)) == STATUS_SUCCESS)
         pos += done;
+    free(chunk);
     CHECK_STATUS(s, STATUS_DISK_FULL);
     CHECK(done == 0, "done %u after DISK_FULL", done);
     struct fat_file_info info;
     fat_query_info(f, &info);
     CHECK(info.size == pos, "size %llu after a failed write at %llu", (unsigned long long)info.size,
           (unsigned long long)pos);
-    CHECK_STATUS(fat_set_end_of_file(f, 10u << 20), STATUS_DISK_FULL);
+    CHECK_STATUS(fat_set_end_of_file(f, 100u << 20), STATUS_DISK_FULL);
+    CHECK_STATUS(fat_query_volume(img.vol, &after), STATUS_SUCCESS);
+    CHECK(after.free_clusters < chunk_size / after.cluster_size + 1,
+          "%u clusters free after DISK_FULL", after.free_clusters);
+    /* Freeing it all gives every cluster back. */
+    uint32_t keep = (50000 + after.cluster_size - 1) / after.cluster_size;
+    CHECK_STATUS(fat_set_end_of_file(f, 0), STATUS_SUCCESS);
+    CHECK_STATUS(fat_query_volume(img.vol, &after), STATUS_SUCCESS);
+    CHECK(after.free_clusters == before.free_clusters - keep, "free %u, %u before",
+          after.free_clusters, before.free_clusters);
+    CHECK_STATUS(fat_set_end_of_file(f, pos), STATUS_SUCCESS); /* and fill it again */
     fat_close(f);
     /* A directory that cannot grow. */
     f = open_path(img.vol, "newdir", FILE_CREATE, FILE_DIRECTORY_FILE, &s);
@@ -985,7 +998,8 @@ int main(void)
     report("many_files_fat16", test_many_files(&kinds[1]));
     report("many_files_fat32", test_many_files(&kinds[2]));
     report("dispositions", test_dispositions());
-    report("disk_full", test_disk_full());
+    report("disk_full_fat12", test_disk_full("", 360, 40000));
+    report("disk_full_fat32", test_disk_full("-F 32 -s 1", 36864, 1u << 20));
     report("bad_bpb", test_bad_bpb());
     report("corrupt_chains", test_corrupt_chains());
     report("corrupt_dirs", test_corrupt_dirs());

@@ -33,8 +33,9 @@ enum fat_type { FAT_TYPE_12 = 12, FAT_TYPE_16 = 16, FAT_TYPE_32 = 32 };
  * STATUS_NO_MEMORY, or the device's read error. Reads the BPB and FSInfo only. */
 NTSTATUS fat_mount(struct io_block_device *dev, struct fat_volume **out);
 
-/* Writes dirty metadata and (FAT32) FSInfo, flushes the device and frees the volume. All files must
- * have been closed (fat_close) first. Returns the first write error; the volume is freed anyway. */
+/* Writes dirty metadata and (FAT32) FSInfo, flushes the device and frees the volume. Returns the
+ * first write error (the volume is freed anyway), or STATUS_INVALID_PARAMETER, changing nothing,
+ * while files are open (fat_close them first). */
 NTSTATUS fat_unmount(struct fat_volume *vol);
 
 /* Writes every dirty cached sector, FSInfo on FAT32, then the device's own cache. */

@@ -91,8 +91,8 @@ static uint32_t lfn_finish(struct lfn_state *s, const uint8_t *e, WCHAR *out)
         n++;
     if (n == 0 || n > FAT_NAME_MAX)
         return 0;
-    for (uint32_t i = n + 1; i < max; i++)
-        if (s->name[i] != 0xFFFF)
+    for (uint32_t i = n + 1; i < max; i++) /* 0xFFFF padding; some writers pad with zeros */
+        if (s->name[i] != 0xFFFF && s->name[i] != 0)
             return 0;
     fatp_memcpy(out, s->name, n * sizeof(WCHAR));
     out[n] = 0;

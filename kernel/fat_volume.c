@@ -191,6 +191,8 @@ NTSTATUS fat_flush(struct fat_volume *vol)
 
 NTSTATUS fat_unmount(struct fat_volume *vol)
 {
+    if (vol->open_files)
+        return STATUS_INVALID_PARAMETER; /* freeing it would leave those files dangling */
     NTSTATUS status = fat_flush(vol);
     fatp_cache_free(vol);
     fat_free(vol);

@@ -206,10 +206,13 @@ static NTSTATUS create_new(struct fat_volume *vol, uint32_t dir, const WCHAR *na
     fatp_entry_set_cluster(e, cluster);
     if (NT_SUCCESS(status))
         status = fatp_dir_add(vol, dir, name, len, e, &found->index, &found->lfn_count);
-    if (NT_SUCCESS(status))
+    if (NT_SUCCESS(status)) {
         status = open_found(vol, dir, found, out);
+        if (!NT_SUCCESS(status)) /* no object for it: take the entry back too */
+            (void)fatp_dir_remove(vol, dir, found->index, found->lfn_count);
+    }
     if (!NT_SUCCESS(status) && cluster)
-        fatp_free_chain(vol, cluster);
+        (void)fatp_free_chain(vol, cluster);
     fat_free(found);
     return status;
 }

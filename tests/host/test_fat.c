@@ -30,9 +30,21 @@ struct file_dev {
     int fd;
 };
 
+static long io_budget = -1; /* device requests left before they fail; -1: no limit */
+static bool io_fails(void)
+{
+    if (io_budget == 0)
+        return true;
+    if (io_budget > 0)
+        io_budget--;
+    return false;
+}
+
 static NTSTATUS file_read(struct io_block_device *dev, uint64_t lba, uint32_t count, void *buf)
 {
     struct file_dev *f = dev->context;
+    if (io_fails())
+        return STATUS_DEVICE_DATA_ERROR;
     if (lba > dev->sector_count || count > dev->sector_count - lba)
         return STATUS_INVALID_PARAMETER;
     size_t n = (size_t)count * IO_SECTOR_SIZE;
@@ -45,6 +57,8 @@ static NTSTATUS file_write(struct io_block_device *dev, uint64_t lba, uint32_t c
                            const void *buf)
 {
     struct file_dev *f = dev->context;
+    if (io_fails())
+        return STATUS_DEVICE_DATA_ERROR;
     if (lba > dev->sector_count || count > dev->sector_count - lba)
         return STATUS_INVALID_PARAMETER;
     size_t n = (size_t)count * IO_SECTOR_SIZE;
@@ -1045,6 +1059,45 @@ static const char *test_out_of_memory(void)
     return lib_check_moved(&img);
 }
 
+/* The device fails from the n-th request on, for each n: every call returns (the device's status
+ * or another error), nothing leaks, nothing crashes. */
+static const char *test_device_errors(void)
+{
+    struct image img;
+    TRY(make_image(&img, "ioerr", 1440, ""));
+    TRY(mtools_put(&img, "/Existing Long Name.txt", 3000, 1));
+    char base[160];
+    snprintf(base, sizeof base, "%s", img.path);
+    snprintf(img.path, sizeof img.path, "%s/ioerr-copy.img", tmpdir);
+    for (long budget = 0; budget < 80; budget++) {
+        CHECK(sh("cp %s %s", base, img.path) == 0, "cp");
+        CHECK(dev_open(&img.dev, img.path), "open");
+        io_budget = budget;
+        NTSTATUS s = fat_mount(&img.dev.dev, &img.vol);
+        if (NT_SUCCESS(s)) {
+            struct fat_file *d = open_path(img.vol, "Dir", FILE_OPEN_IF, FILE_DIRECTORY_FILE, &s);
+            if (NT_SUCCESS(s))
+                fat_close(d);
+            struct fat_file *f = open_path(img.vol, "existing long name.txt", FILE_OPEN, 0, &s);
+            if (NT_SUCCESS(s)) {
+                static uint8_t buf[8000];
+                uint32_t done;
+                fat_read(f, 0, buf, sizeof buf, &done);
+                fat_write(f, 2000, buf, sizeof buf, &done);
+                const WCHAR *w = W("Dir\\Moved.txt");
+                fat_rename(f, w, wlen(w), FAT_REPLACE_NO);
+                fat_close(f);
+            }
+            fat_unmount(img.vol);
+        } else {
+            CHECK_STATUS(s, STATUS_DEVICE_DATA_ERROR);
+        }
+        io_budget = -1;
+        close(img.dev.fd);
+    }
+    return NULL;
+}
+
 static void report(const char *name, const char *error)
 {
     if (error) {
@@ -1080,6 +1133,7 @@ int main(void)
     report("disk_full_fat12", test_disk_full("", 360, 40000));
     report("disk_full_fat32", test_disk_full("-F 32 -s 1", 36864, 1u << 20));
     report("out_of_memory", test_out_of_memory());
+    report("device_errors", test_device_errors());
     report("bad_bpb", test_bad_bpb());
     report("corrupt_chains", test_corrupt_chains());
     report("corrupt_dirs", test_corrupt_dirs());

@@ -58,6 +58,8 @@ struct io_fs_ops {
 NTSTATUS io_mount_volume(WCHAR letter, const struct io_fs_ops *ops, void *fs);
 /* Unmounts (flushing) a letter; STATUS_OBJECT_NAME_NOT_FOUND if none. Open files must be closed. */
 NTSTATUS io_unmount_volume(WCHAR letter);
+/* Mounts the first FAT partition as C: (kernel/io_fat.c); logs when there is none. */
+void io_mount_system_volume(void);
 /* Flushes every mounted volume, then every block device's write cache (clean shutdown). */
 void io_flush_all_volumes(void);
 

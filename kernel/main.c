@@ -9,11 +9,13 @@
 #include "kernel/ke.h"
 #include "kernel/ktest.h"
 #include "kernel/fpu.h"
+#include "kernel/io.h"
 #include "kernel/ob.h"
 #include "kernel/partition.h"
 #include "kernel/pci.h"
 #include "kernel/pic.h"
 #include "kernel/fpu.h"
+#include "kernel/io.h"
 #include "kernel/ob.h"
 #include "kernel/syscall.h"
 #include "kernel/thread.h"
@@ -99,6 +101,7 @@ NORETURN void kmain(uint32_t magic, uint32_t mbi)
     pci_init();
     ata_init();
     io_scan_partitions();
+    io_mount_system_volume();
 
     if (ke_config.run_tests)
         ktest_run(ke_config.test_filter);

@@ -271,3 +271,26 @@ KTEST(io, file_services_from_user_mode)
     KT_EQ(io_unmount_volume('R'), STATUS_OBJECT_NAME_NOT_FOUND);
     return NULL;
 }
+
+/* The same file tests on C:, the FAT partition of the disk (tests/run attaches build/disk.img), then
+ * the files the host checks after the run (the diskcheck entry). */
+KTEST(io, fat_files_on_c)
+{
+    static const char *const commands[][2] = {{"files", "files C"}, {"persist", "persist"}};
+    for (unsigned i = 0; i < ARRAY_SIZE(commands); i++) {
+        struct ps_process *p;
+        NTSTATUS status = ps_create_process_from_image(commands[i][0], commands[i][1], &p);
+        if (!NT_SUCCESS(status))
+            return ktest_failf("starting '%s' failed with %08x", commands[i][1], (uint32_t)status);
+        int64_t timeout = -600000000ll;
+        if (ke_wait_for_object(p, &timeout) == STATUS_TIMEOUT) {
+            ps_terminate_process(p, STATUS_TIMEOUT);
+            ke_wait_for_object(p, NULL);
+        }
+        NTSTATUS exit_status = p->exit_status;
+        ob_dereference_object(p);
+        if (exit_status != 0)
+            return ktest_failf("'%s' exited with %08x", commands[i][1], (uint32_t)exit_status);
+    }
+    return NULL;
+}

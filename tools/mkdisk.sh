@@ -37,6 +37,14 @@ log=$(mkfs.fat -F 32 -s 1 -h $part_start -n PAGODA --invariant --offset=$part_st
 
 mkdir -p "$staging/Windows/System32" "$staging/Programs" "$staging/Tests"
 cp tests/disk/hello.txt "$staging/Tests/"
+# Files the kernel reads back (tests/user/staged.c): byte i of size-N.bin is (i * 31 + N) & 255.
+mkdir -p "$staging/Tests/Sizes" "$staging/Tests/Nested/Deeper/Deepest"
+for size in 0 1 511 512 513 4096 3145728; do
+    perl -e 'my $n = shift; print pack("C*", map { ($_ * 31 + $n) & 255 } 0 .. $n - 1)' "$size" \
+        >"$staging/Tests/Sizes/size-$size.bin"
+done
+printf 'A file with a long name.\r\n' >"$staging/Tests/A Long Name With Spaces And MixedCase.txt"
+printf 'Three directories down.\r\n' >"$staging/Tests/Nested/Deeper/Deepest/Leaf.txt"
 if [ -n "${EXTRA:-}" ]; then
     [ -d "$EXTRA" ] || { echo "mkdisk: EXTRA=$EXTRA is not a directory" >&2; exit 1; }
     cp -r "$EXTRA"/. "$staging/"

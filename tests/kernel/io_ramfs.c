@@ -276,7 +276,8 @@ KTEST(io, file_services_from_user_mode)
  * the files the host checks after the run (the diskcheck entry). */
 KTEST(io, fat_files_on_c)
 {
-    static const char *const commands[][2] = {{"files", "files C"}, {"persist", "persist"}};
+    static const char *const commands[][2] = {
+        {"staged", "staged"}, {"files", "files C"}, {"persist", "persist"}};
     for (unsigned i = 0; i < ARRAY_SIZE(commands); i++) {
         struct ps_process *p;
         NTSTATUS status = ps_create_process_from_image(commands[i][0], commands[i][1], &p);

@@ -137,8 +137,13 @@ void io_mount_system_volume(void)
     for (uint32_t i = 0; i < io_block_device_count(); i++) {
         struct io_block_device *dev = io_block_device_at(i);
         struct fat_volume *vol;
-        if (!strchr(dev->name, 'p') || !NT_SUCCESS(fat_mount(dev, &vol)))
-            continue; /* only partitions, and only FAT ones */
+        if (!strchr(dev->name, 'p'))
+            continue; /* only partitions */
+        NTSTATUS mounted = fat_mount(dev, &vol);
+        if (!NT_SUCCESS(mounted)) {
+            ke_warn("io: %s is not a usable FAT volume (%08x)\n", dev->name, (uint32_t)mounted);
+            continue;
+        }
         NTSTATUS status = io_mount_volume('C', &fat_io_ops, vol);
         if (NT_SUCCESS(status))
             ke_info("io: C: is %s\n", dev->name);

@@ -99,7 +99,7 @@ $(BUILD)/host/%: tests/host/%.c $(HOST_SHARED) $(wildcard tests/common/*.h kerne
 	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_SHARED)
 
 # The FAT library (all of kernel/fat_*.c but the kernel glue) is pure too, but only test_fat needs it.
-HOST_FAT := $(filter-out kernel/fat_kernel.c,$(wildcard kernel/fat_*.c))
+HOST_FAT := $(filter-out kernel/fat_kernel.c,$(wildcard kernel/fat_*.c)) kernel/calendar.c
 $(BUILD)/host/test_fat: tests/host/test_fat.c $(HOST_SHARED) $(HOST_FAT) $(wildcard kernel/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"

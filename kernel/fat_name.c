@@ -1,5 +1,6 @@
 /* kernel/fat_name.c: names and times in FAT's terms: case folding, long-name validity, 8.3 short
  * names (exact, basis and ~n tail per the specification), the long-name checksum, FAT dates. */
+#include "kernel/calendar.h"
 #include "kernel/fatp.h"
 
 /* Upper case for ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic: enough for names; FAT
@@ -208,42 +209,19 @@ uint32_t fatp_short_to_wide(const uint8_t *entry, WCHAR out[13])
 }
 
 /* ---- times: FAT dates count from 1980; NT times are 100 ns units since 1601 ---- */
-#define TICKS_PER_SECOND  10000000LL
-#define DAYS_1601_TO_1970 134774LL
-
-/* Days since 1970-01-01 of a civil date (the proleptic Gregorian calendar). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = yoe + era * 400 + (*m <= 2);
-}
+#define TICKS_PER_SECOND  KE_TICKS_PER_SECOND
+#define DAYS_1601_TO_1970 KE_DAYS_1601_TO_1970
 
 /* Clamps to FAT's range, 1980-01-01 .. 2107-12-31 23:59:58. */
 void fatp_time_to_fat(int64_t nt, uint16_t *date, uint16_t *time, uint8_t *tenth)
 {
-    int64_t lo = (days_from_civil(1980, 1, 1) + DAYS_1601_TO_1970) * 86400 * TICKS_PER_SECOND;
-    int64_t hi = (days_from_civil(2108, 1, 1) + DAYS_1601_TO_1970) * 86400 * TICKS_PER_SECOND - 1;
+    int64_t lo = (ke_days_from_civil(1980, 1, 1) + DAYS_1601_TO_1970) * 86400 * TICKS_PER_SECOND;
+    int64_t hi =
+        (ke_days_from_civil(2108, 1, 1) + DAYS_1601_TO_1970) * 86400 * TICKS_PER_SECOND - 1;
     nt = nt < lo ? lo : nt > hi ? hi : nt;
     int64_t centis = nt / 100000, secs = centis / 100;
     int64_t days = secs / 86400 - DAYS_1601_TO_1970, sod = secs % 86400, y, m, d;
-    civil_from_days(days, &y, &m, &d);
+    ke_civil_from_days(days, &y, &m, &d);
     *date = (uint16_t)((y - 1980) << 9 | m << 5 | d);
     *time = (uint16_t)((sod / 3600) << 11 | (sod / 60 % 60) << 5 | (sod % 60) / 2);
     if (tenth)
@@ -258,7 +236,7 @@ int64_t fatp_time_from_fat(uint16_t date, uint16_t time, uint8_t tenth)
     int64_t y = 1980 + (date >> 9), m = (date >> 5) & 15, d = date & 31;
     m = m < 1 ? 1 : m > 12 ? 12 : m;
     d = d < 1 ? 1 : d;
-    int64_t secs = (days_from_civil(y, m, d) + DAYS_1601_TO_1970) * 86400 + (time >> 11) * 3600 +
+    int64_t secs = (ke_days_from_civil(y, m, d) + DAYS_1601_TO_1970) * 86400 + (time >> 11) * 3600 +
                    ((time >> 5) & 63) * 60 + (time & 31) * 2;
     return secs * TICKS_PER_SECOND + (int64_t)(tenth > 199 ? 0 : tenth) * 100000;
 }

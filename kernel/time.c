@@ -2,6 +2,7 @@
  * boot and advanced by the clock interrupt; the shared user data page (one frame, mapped read-only at
  * 0x7FFE0000 in every process) publishes tick count and times to user mode without a system call. */
 #include "kernel/arch.h"
+#include "kernel/calendar.h"
 #include "kernel/ke.h"
 #include "kernel/ntapi.h"
 #include "kernel/string.h"
@@ -9,11 +10,9 @@
 #include "kernel/wait.h"
 #include "mm/mm.h"
 
-#define CMOS_INDEX             0x70
-#define CMOS_DATA              0x71
-#define TICKS_100NS_PER_SECOND 10000000ll
-#define SECONDS_PER_DAY        86400ll
-#define DAYS_1601_TO_1970      134774ll
+#define CMOS_INDEX      0x70
+#define CMOS_DATA       0x71
+#define SECONDS_PER_DAY 86400ll
 
 static int64_t boot_system_time; /* 100 ns units since 1601-01-01 */
 static int64_t tick_period; /* 100 ns units per clock tick */
@@ -27,17 +26,6 @@ static uint8_t cmos_read(uint8_t reg)
 }
 
 static int bcd(uint8_t v, bool binary) { return binary ? v : (v >> 4) * 10 + (v & 0xf); }
-
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
 
 static int64_t read_rtc(void)
 {
@@ -54,8 +42,8 @@ static int64_t read_rtc(void)
     int year = 2000 + bcd(cmos_read(0x09), binary);
     if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60)
         return 0; /* no usable RTC: time starts at 1601 */
-    int64_t days = days_from_civil(year, month, day) + DAYS_1601_TO_1970;
-    return (days * SECONDS_PER_DAY + hour * 3600 + min * 60 + sec) * TICKS_100NS_PER_SECOND;
+    int64_t days = ke_days_from_civil(year, month, day) + KE_DAYS_1601_TO_1970;
+    return (days * SECONDS_PER_DAY + hour * 3600 + min * 60 + sec) * KE_TICKS_PER_SECOND;
 }
 
 static void init_shared_user_data(void)
@@ -88,7 +76,7 @@ static void init_shared_user_data(void)
 
 void ke_time_init(void)
 {
-    tick_period = TICKS_100NS_PER_SECOND / ke_get_timer_hz();
+    tick_period = KE_TICKS_PER_SECOND / ke_get_timer_hz();
     boot_system_time = read_rtc();
     init_shared_user_data();
     ke_update_shared_user_data(ke_get_tick_count());

@@ -148,7 +148,7 @@ static void probe_drive(struct atap_drive *d, uint16_t *id)
 
 /* ---- requests ---- */
 
-/* STATUS_WAIT_0 when the channel is ours; STATUS_THREAD_IS_TERMINATING otherwise. */
+/* STATUS_WAIT_0 once the channel is ours (a kernel wait: ending the thread does not cut it short). */
 static NTSTATUS lock_channel(struct atap_channel *ch)
 {
     return ke_wait_for_object(&ch->lock, NULL);

@@ -54,7 +54,7 @@ NTSTATUS atap_wait_interrupt(struct atap_channel *ch, uint8_t *status)
     if (result == STATUS_TIMEOUT)
         return STATUS_IO_TIMEOUT;
     if (result != STATUS_WAIT_0)
-        return result; /* STATUS_THREAD_IS_TERMINATING: the caller resets the channel */
+        return result; /* not expected (kernel waits are not cut short); the caller resets */
     *status = ch->irq_status;
     /* An interrupt may come before BSY has dropped on some emulated drives: make sure it has. */
     if (*status & ATA_SR_BSY) {
@@ -151,7 +151,7 @@ NTSTATUS atap_reset(struct atap_channel *ch)
     for (int i = 0; i < 10; i++)
         io_wait();
     outb(ch->control, 0); /* SRST off, interrupts on (nIEN clear) */
-    ke_delay_execution(-20000); /* 2 ms before the status means anything */
+    ke_delay_execution(-20000, KE_WAIT_KERNEL); /* 2 ms before the status means anything */
     ch->selected = 0xFF;
     uint8_t status;
     return atap_wait_not_busy(ch, ATA_TIMEOUT_RESET_MS, &status);

@@ -74,6 +74,7 @@ struct ps_thread {
     struct ke_wait_block wait_blocks[PS_MAX_WAIT_BLOCKS];
     uint32_t wait_count;
     uint8_t wait_type; /* WAIT_TYPE */
+    uint8_t wait_mode; /* enum ke_wait_mode of the current wait */
     NTSTATUS wait_status;
     uint64_t wait_deadline; /* tick; UINT64_MAX for none */
     struct list_entry timer_link;

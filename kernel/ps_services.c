@@ -48,7 +48,7 @@ NTSTATUS NtWaitForSingleObject(HANDLE handle, uint32_t alertable, const int64_t 
         status = reference_waitable(handle, &object);
     if (!NT_SUCCESS(status))
         return status;
-    status = ke_wait_for_object(object, use);
+    status = ke_wait_for_objects_user(1, &object, WaitAny, use);
     ob_dereference_object(object);
     return status;
 }
@@ -86,7 +86,7 @@ NTSTATUS NtWaitForMultipleObjects(uint32_t count, const HANDLE *user_handles, ui
     if (NT_SUCCESS(status) && wait_type == WaitAll && has_duplicates(objects, count))
         status = STATUS_INVALID_PARAMETER_MIX;
     if (NT_SUCCESS(status))
-        status = ke_wait_for_objects(count, objects, (WAIT_TYPE)wait_type, use);
+        status = ke_wait_for_objects_user(count, objects, (WAIT_TYPE)wait_type, use);
     for (uint32_t i = 0; i < referenced; i++)
         ob_dereference_object(objects[i]);
     return status;
@@ -112,7 +112,7 @@ NTSTATUS NtSignalAndWaitForSingleObject(HANDLE signal_handle, HANDLE wait_handle
         /* The kernel is not preempted between the two halves, so no one runs in between. */
         status = ke_signal_by_type(signal_object, granted);
         if (NT_SUCCESS(status))
-            status = ke_wait_for_object(wait_object, use);
+            status = ke_wait_for_objects_user(1, &wait_object, WaitAny, use);
         ob_dereference_object(wait_object);
     }
     ob_dereference_object(signal_object);
@@ -128,7 +128,7 @@ NTSTATUS NtDelayExecution(uint32_t alertable, const int64_t *user_interval)
         ke_copy_from_user(&interval, user_interval, sizeof interval, sizeof(uint32_t));
     if (!NT_SUCCESS(status))
         return status;
-    return ke_delay_execution(interval);
+    return ke_delay_execution(interval, KE_WAIT_USER);
 }
 
 NTSTATUS NtYieldExecution(void) { return ke_yield() ? STATUS_SUCCESS : STATUS_NO_YIELD_PERFORMED; }

@@ -266,7 +266,7 @@ void ps_terminate_thread(struct ps_thread *t, NTSTATUS status)
         t->terminating = true;
         t->exit_status = status;
         t->suspend_count = 0;
-        if (t->state == PS_THREAD_WAITING)
+        if (t->state == PS_THREAD_WAITING && t->wait_mode == KE_WAIT_USER)
             ke_unwait_thread(t, STATUS_THREAD_IS_TERMINATING);
         else if (t->state == PS_THREAD_INITIALIZED)
             ke_ready_thread(t);

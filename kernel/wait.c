@@ -106,16 +106,17 @@ void ke_unwait_thread(struct ps_thread *t, NTSTATUS status)
     ke_ready_thread(t);
 }
 
-NTSTATUS ke_wait_for_objects(uint32_t count, void *const objects[], WAIT_TYPE type,
-                             const int64_t *timeout)
+static NTSTATUS wait_for_objects(uint32_t count, void *const objects[], WAIT_TYPE type,
+                                 const int64_t *timeout, enum ke_wait_mode mode)
 {
     struct ps_thread *t = ps_current_thread();
     ASSERT(count <= PS_MAX_WAIT_BLOCKS);
     uint32_t irq = ke_disable_interrupts();
     t->wait_deadline = ke_timeout_to_deadline(timeout);
+    t->wait_mode = (uint8_t)mode;
     NTSTATUS status;
     for (;;) {
-        if (t->terminating) {
+        if (mode == KE_WAIT_USER && t->terminating) {
             status = STATUS_THREAD_IS_TERMINATING;
             break;
         }
@@ -132,14 +133,26 @@ NTSTATUS ke_wait_for_objects(uint32_t count, void *const objects[], WAIT_TYPE ty
     return status;
 }
 
+NTSTATUS ke_wait_for_objects(uint32_t count, void *const objects[], WAIT_TYPE type,
+                             const int64_t *timeout)
+{
+    return wait_for_objects(count, objects, type, timeout, KE_WAIT_KERNEL);
+}
+
+NTSTATUS ke_wait_for_objects_user(uint32_t count, void *const objects[], WAIT_TYPE type,
+                                  const int64_t *timeout)
+{
+    return wait_for_objects(count, objects, type, timeout, KE_WAIT_USER);
+}
+
 NTSTATUS ke_wait_for_object(void *object, const int64_t *timeout)
 {
     return ke_wait_for_objects(1, &object, WaitAny, timeout);
 }
 
-NTSTATUS ke_delay_execution(int64_t interval)
+NTSTATUS ke_delay_execution(int64_t interval, enum ke_wait_mode mode)
 {
-    NTSTATUS status = ke_wait_for_objects(0, NULL, WaitAny, &interval);
+    NTSTATUS status = wait_for_objects(0, NULL, WaitAny, &interval, mode);
     return status == STATUS_TIMEOUT ? STATUS_SUCCESS : status;
 }
 

@@ -48,12 +48,18 @@ void ke_init_dispatcher_header(struct ke_dispatcher_header *h, enum ke_dispatche
 /* Waits for objects (their bodies start with a dispatcher header). timeout: NULL forever, else NT's
  * convention in 100 ns units: negative = relative, positive = absolute system time, 0 = poll.
  * Returns STATUS_WAIT_0 + index (any) or STATUS_WAIT_0 (all), STATUS_ABANDONED + index when it got an
- * abandoned mutant, STATUS_TIMEOUT, or STATUS_THREAD_IS_TERMINATING if the thread is being ended.
+ * abandoned mutant, or STATUS_TIMEOUT.
  * Called at "passive level": interrupts on, not from an interrupt handler. */
 NTSTATUS ke_wait_for_objects(uint32_t count, void *const objects[], WAIT_TYPE type,
                              const int64_t *timeout);
 NTSTATUS ke_wait_for_object(void *object, const int64_t *timeout);
-NTSTATUS ke_delay_execution(int64_t interval);
+/* The same for a wait on behalf of user mode (the Nt* services): ending the thread cuts it short
+ * with STATUS_THREAD_IS_TERMINATING. Kernel waits (the ones above: a lock, a disk transfer) are
+ * never cut short, as in NT, so kernel code never finds a wait it relied on abandoned. */
+enum ke_wait_mode { KE_WAIT_KERNEL, KE_WAIT_USER };
+NTSTATUS ke_wait_for_objects_user(uint32_t count, void *const objects[], WAIT_TYPE type,
+                                  const int64_t *timeout);
+NTSTATUS ke_delay_execution(int64_t interval, enum ke_wait_mode mode);
 
 /* Signalling; each returns the previous signal state and may ready waiting threads. */
 int32_t ke_set_event(struct ke_event *event);

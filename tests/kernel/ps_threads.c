@@ -89,14 +89,14 @@ KTEST(ps, wait_timeout_within_one_tick)
     KT_TRUE(elapsed <= want + 1);
     timeout = 0; /* a poll */
     KT_EQ(ke_wait_for_object(&sh.go, &timeout), STATUS_TIMEOUT);
-    KT_EQ(ke_delay_execution(-100000), STATUS_SUCCESS);
+    KT_EQ(ke_delay_execution(-100000, KE_WAIT_KERNEL), STATUS_SUCCESS);
     return NULL;
 }
 
 static void release_later(void *context)
 {
     (void)context;
-    ke_delay_execution(-200000);
+    ke_delay_execution(-200000, KE_WAIT_KERNEL);
     int32_t previous;
     ke_release_semaphore(&sh.sem, 2, &previous);
 }
@@ -218,5 +218,42 @@ KTEST(ps, yield_round_robin)
     KT_TRUE(ke_context_switches() > switches);
     ke_set_event(&sh.go);
     KT_EQ(join(t), STATUS_SUCCESS);
+    return NULL;
+}
+
+static volatile NTSTATUS kernel_wait_result, user_wait_result;
+
+static void kernel_waiter(void *context)
+{
+    (void)context;
+    kernel_wait_result = ke_wait_for_object(&sh.go, NULL);
+}
+
+static void user_waiter(void *context)
+{
+    (void)context;
+    void *object = &sh.go;
+    user_wait_result = ke_wait_for_objects_user(1, &object, WaitAny, NULL);
+}
+
+/* Regression: ending a thread cut short every wait, also the kernel's own (a volume lock, a disk
+ * transfer), so kernel code could go on without the lock it waited for. Only waits made for user
+ * mode end early now, as in NT. */
+KTEST(ps, termination_cuts_only_user_waits)
+{
+    init_shared();
+    kernel_wait_result = user_wait_result = -1;
+    struct ps_thread *k = start_kernel_thread(kernel_waiter, NULL);
+    struct ps_thread *u = start_kernel_thread(user_waiter, NULL);
+    KT_TRUE(k && u);
+    ke_yield(); /* both block on the event */
+    ps_terminate_thread(k, 0x77);
+    ps_terminate_thread(u, 0x77);
+    KT_EQ(join(u), STATUS_SUCCESS); /* a kernel thread that returns ends with success */
+    KT_EQ(user_wait_result, STATUS_THREAD_IS_TERMINATING);
+    KT_EQ(k->state, PS_THREAD_WAITING); /* still waiting: its wait is the kernel's */
+    ke_set_event(&sh.go);
+    KT_EQ(join(k), STATUS_SUCCESS);
+    KT_EQ(kernel_wait_result, STATUS_WAIT_0);
     return NULL;
 }

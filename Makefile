@@ -100,10 +100,11 @@ $(BUILD)/host/%: tests/host/%.c $(HOST_SHARED) $(wildcard tests/common/*.h kerne
 
 # The FAT library (all of kernel/fat_*.c but the kernel glue) is pure too, but only test_fat needs it.
 HOST_FAT := $(filter-out kernel/fat_kernel.c,$(wildcard kernel/fat_*.c)) kernel/calendar.c
-$(BUILD)/host/test_fat: tests/host/test_fat.c $(HOST_SHARED) $(HOST_FAT) $(wildcard kernel/*.h)
+$(BUILD)/host/test_fat: tests/host/test_fat.c $(HOST_SHARED) $(HOST_FAT) $(wildcard tests/host/fat_*) \
+                       $(wildcard kernel/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
-	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_SHARED) $(HOST_FAT)
+	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_SHARED) $(HOST_FAT) $(wildcard tests/host/fat_*.c)
 
 host-tests: $(HOST_TESTS)
 	@for t in $(HOST_TESTS); do $$t || echo "FAIL $$(basename $$t): exited with status $$?"; done

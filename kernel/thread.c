@@ -200,8 +200,8 @@ NTSTATUS ps_create_thread(struct ps_process *process, const struct ps_thread_sta
         return status;
     status = init_thread(t, process, &start);
     if (!NT_SUCCESS(status)) {
-        t->state = PS_THREAD_TERMINATED;
-        ob_dereference_object(t); /* thread_delete frees what init_thread got */
+        /* Still PS_THREAD_INITIALIZED and on no list: thread_delete frees its kernel stack. */
+        ob_dereference_object(t);
         return status;
     }
     ob_reference_object(t); /* the scheduler's, dropped by ps_reap_thread */

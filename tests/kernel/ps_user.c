@@ -153,3 +153,39 @@ KTEST(ps, thousand_process_lifetimes_leak_nothing)
     KT_EQ(after.pool_bytes, before.pool_bytes);
     return NULL;
 }
+
+/* Regression: a thread whose creation failed part-way (here: the process has no TEB slot left) was
+ * marked ended and then unlinked from a process list it was never on, and its kernel stack leaked.
+ * Creating threads until the slots run out must fail cleanly, and ending the process must free
+ * everything. */
+KTEST(ps, thread_creation_failure_frees_everything)
+{
+    struct usage before, after;
+    struct ps_process *p;
+    measure(&before);
+    KT_EQ(ps_create_process("slots", "slots", &p), STATUS_SUCCESS);
+    struct ps_thread_start start = {.eip = 0x00400000, .suspended = true};
+    NTSTATUS status = STATUS_SUCCESS;
+    uint32_t created = 0;
+    while (created <= PS_MAX_THREADS && NT_SUCCESS(status)) {
+        struct ps_thread *t;
+        status = ps_create_thread(p, &start, &t);
+        if (NT_SUCCESS(status)) {
+            ob_dereference_object(t);
+            created++;
+        }
+    }
+    uint32_t thread_objects = ps_thread_type.object_count;
+    ps_terminate_process(p, 0x55);
+    KT_EQ(ke_wait_for_object(p, NULL), STATUS_WAIT_0);
+    ob_dereference_object(p);
+    measure(&after);
+    KT_EQ(status, STATUS_INSUFFICIENT_RESOURCES);
+    KT_EQ(created, PS_MAX_THREADS);
+    KT_EQ(thread_objects, before.threads + PS_MAX_THREADS);
+    KT_EQ(after.frames, before.frames);
+    KT_EQ(after.threads, before.threads);
+    KT_EQ(after.processes, before.processes);
+    KT_EQ(after.pool_bytes, before.pool_bytes);
+    return NULL;
+}

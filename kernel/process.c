@@ -285,27 +285,6 @@ static void process_delete(void *object)
 
 /* ---- the System process ---- */
 
-static NTSTATUS create_system_thread(struct ps_thread **out, bool idle)
-{
-    struct ps_thread *t;
-    NTSTATUS status = ob_create_object(&ps_thread_type, sizeof *t, NULL, 0, (void **)&t);
-    if (!NT_SUCCESS(status))
-        return status;
-    ke_init_dispatcher_header(&t->header, KE_THREAD, 0);
-    list_init(&t->owned_mutants);
-    list_init(&t->timer_link);
-    list_init(&t->ready_link);
-    t->process = ps_system_process;
-    ob_reference_object(ps_system_process);
-    t->exit_status = STATUS_PENDING;
-    t->priority = t->base_priority = idle ? PS_PRIORITY_IDLE : PS_PRIORITY_NORMAL;
-    t->unique_id = idle ? 0 : 4;
-    list_insert_tail(&ps_system_process->threads, &t->process_link);
-    ps_system_process->thread_count++;
-    *out = t;
-    return STATUS_SUCCESS;
-}
-
 void ke_idle_loop(void);
 
 void ps_init(void)
@@ -318,9 +297,10 @@ void ps_init(void)
     ps_system_process->address_space.directory = mm_system_address_space.directory;
     ps_system_process->handle_table = ob_create_handle_table();
     struct ps_thread *boot, *idle;
-    if (!ps_system_process->handle_table || !NT_SUCCESS(create_system_thread(&boot, false)))
+    if (!ps_system_process->handle_table ||
+        !NT_SUCCESS(
+            ps_create_boot_thread(ps_system_process, (vaddr_t)(uintptr_t)boot_stack_top, &boot)))
         ke_panic("ps: cannot create the boot thread");
-    boot->kernel_stack = (vaddr_t)(uintptr_t)boot_stack_top - PS_KERNEL_STACK_PAGES * PAGE_SIZE;
     struct ps_thread_start start = {.kernel_routine = (void (*)(void *))ke_idle_loop,
                                     .priority = PS_PRIORITY_IDLE,
                                     .suspended = true};

@@ -154,8 +154,9 @@ static void release_user_side(struct ps_thread *t)
     }
 }
 
-static NTSTATUS init_thread(struct ps_thread *t, struct ps_process *process,
-                            struct ps_thread_start *start)
+/* What every thread object starts with: the dispatcher header, its lists, its process (referenced),
+ * priority and client ID. */
+static void init_thread_object(struct ps_thread *t, struct ps_process *process, uint8_t priority)
 {
     ke_init_dispatcher_header(&t->header, KE_THREAD, 0);
     list_init(&t->owned_mutants);
@@ -164,14 +165,20 @@ static NTSTATUS init_thread(struct ps_thread *t, struct ps_process *process,
     t->process = process;
     ob_reference_object(process);
     t->exit_status = STATUS_PENDING;
-    t->priority = t->base_priority = start->priority ? start->priority : PS_PRIORITY_NORMAL;
-    t->kernel_routine = start->kernel_routine;
-    t->kernel_context = start->kernel_context;
-    t->suspend_count = start->suspended ? 1 : 0;
+    t->priority = t->base_priority = priority;
     uint32_t irq = ke_disable_interrupts();
     t->unique_id = next_unique_id;
     next_unique_id += 4;
     ke_restore_interrupts(irq);
+}
+
+static NTSTATUS init_thread(struct ps_thread *t, struct ps_process *process,
+                            struct ps_thread_start *start)
+{
+    init_thread_object(t, process, start->priority ? start->priority : PS_PRIORITY_NORMAL);
+    t->kernel_routine = start->kernel_routine;
+    t->kernel_context = start->kernel_context;
+    t->suspend_count = start->suspended ? 1 : 0;
     NTSTATUS status = allocate_kernel_stack(t);
     if (!NT_SUCCESS(status))
         return status;
@@ -212,6 +219,21 @@ NTSTATUS ps_create_thread(struct ps_process *process, const struct ps_thread_sta
     if (t->suspend_count == 0)
         ke_ready_thread(t);
     ke_restore_interrupts(irq);
+    *out = t;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ps_create_boot_thread(struct ps_process *process, vaddr_t stack_top,
+                               struct ps_thread **out)
+{
+    struct ps_thread *t;
+    NTSTATUS status = ob_create_object(&ps_thread_type, sizeof *t, NULL, 0, (void **)&t);
+    if (!NT_SUCCESS(status))
+        return status;
+    init_thread_object(t, process, PS_PRIORITY_NORMAL);
+    t->kernel_stack = stack_top - PS_KERNEL_STACK_PAGES * PAGE_SIZE;
+    list_insert_tail(&process->threads, &t->process_link);
+    process->thread_count++;
     *out = t;
     return STATUS_SUCCESS;
 }

@@ -25,6 +25,10 @@ struct ps_thread_start {
  * STATUS_PROCESS_IS_TERMINATING. */
 NTSTATUS ps_create_thread(struct ps_process *process, const struct ps_thread_start *start,
                           struct ps_thread **thread);
+/* Makes the thread object for the code already running on the boot stack (kmain's), whose top is
+ * stack_top; it never ends. */
+NTSTATUS ps_create_boot_thread(struct ps_process *process, vaddr_t stack_top,
+                               struct ps_thread **thread);
 /* Ends the current thread (and its process with it when it is the last one). */
 NORETURN void ps_exit_current_thread(NTSTATUS status);
 /* Asks another thread to end with status; it does at its next return to user mode or wait. */

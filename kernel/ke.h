@@ -15,13 +15,20 @@ void ke_log(enum ke_log_level level, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* Prints regardless of the log level, without a prefix: banners, test results, panics. */
 void ke_print(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void ke_set_log_level(enum ke_log_level level);
-enum ke_log_level ke_get_log_level(void);
+extern enum ke_log_level ke_log_level;
 
-#define ke_error(...) ke_log(KE_LOG_ERROR, __VA_ARGS__)
-#define ke_warn(...)  ke_log(KE_LOG_WARN, __VA_ARGS__)
-#define ke_info(...)  ke_log(KE_LOG_INFO, __VA_ARGS__)
-#define ke_debug(...) ke_log(KE_LOG_DEBUG, __VA_ARGS__)
-#define ke_trace(...) ke_log(KE_LOG_TRACE, __VA_ARGS__)
+/* The level is checked before the call, so a disabled message costs a compare, not a formatted
+ * call (ke_trace sits on the system-call path). */
+#define KE_LOG_AT(level, ...)                                                                      \
+    do {                                                                                           \
+        if ((level) <= ke_log_level)                                                               \
+            ke_log((level), __VA_ARGS__);                                                          \
+    } while (0)
+#define ke_error(...) KE_LOG_AT(KE_LOG_ERROR, __VA_ARGS__)
+#define ke_warn(...)  KE_LOG_AT(KE_LOG_WARN, __VA_ARGS__)
+#define ke_info(...)  KE_LOG_AT(KE_LOG_INFO, __VA_ARGS__)
+#define ke_debug(...) KE_LOG_AT(KE_LOG_DEBUG, __VA_ARGS__)
+#define ke_trace(...) KE_LOG_AT(KE_LOG_TRACE, __VA_ARGS__)
 
 /* ---- panics and assertions (kernel/panic.c) ---- */
 NORETURN void ke_panic(const char *fmt, ...) PRINTF_LIKE(1, 2);

@@ -8,10 +8,9 @@
 
 #define LOG_LINE_MAX 512
 
-static enum ke_log_level log_level = KE_LOG_INFO;
+enum ke_log_level ke_log_level = KE_LOG_INFO;
 
-void ke_set_log_level(enum ke_log_level level) { log_level = level; }
-enum ke_log_level ke_get_log_level(void) { return log_level; }
+void ke_set_log_level(enum ke_log_level level) { ke_log_level = level; }
 
 static void log_write(const char *prefix, enum vga_color color, const char *fmt, va_list ap)
 {
@@ -30,7 +29,7 @@ void ke_log(enum ke_log_level level, const char *fmt, ...)
 {
     static const char *const prefixes[] = {"error: ", "warning: ", "", "debug: ", "trace: "};
     static const enum vga_color colors[] = {VGA_RED, VGA_YELLOW, VGA_GREY, VGA_CYAN, VGA_CYAN};
-    if (level > log_level)
+    if (level > ke_log_level)
         return;
     va_list ap;
     va_start(ap, fmt);

@@ -10,15 +10,10 @@
 
 NTSTATUS ke_call_service(const void *handler, const uint32_t *args, uint32_t argc);
 
-static uint64_t service_calls;
-
-uint64_t ke_system_service_count(void) { return service_calls; }
-
 void ke_system_service(struct ke_trap_frame *tf, uint32_t arguments)
 {
     uint32_t number = tf->eax;
     uint32_t args[KE_MAX_SERVICE_ARGS];
-    service_calls++;
     cpu_sti();
     if (number >= ke_service_count) {
         tf->eax = (uint32_t)STATUS_INVALID_SYSTEM_SERVICE;

@@ -24,17 +24,27 @@ NTSTATUS fat_delete(struct fat_file *f)
     return status;
 }
 
+/* The ".." entry of directory dir (its second entry): its cached sector and the entry in it. */
+static NTSTATUS locate_dotdot(struct fat_volume *vol, uint32_t dir, struct fatp_buf **b,
+                              uint8_t **e)
+{
+    struct fatp_dir_iter it;
+    fatp_dir_iter_init(&it, vol, dir);
+    NTSTATUS status = fatp_dir_locate(&it, 1, b, e);
+    if (!NT_SUCCESS(status))
+        return status == STATUS_NO_MORE_FILES ? STATUS_FILE_CORRUPT_ERROR : status;
+    return (*e)[0] == '.' && (*e)[1] == '.' ? STATUS_SUCCESS : STATUS_FILE_CORRUPT_ERROR;
+}
+
 /* The parent of directory dir from its ".." entry. */
 static NTSTATUS parent_of(struct fat_volume *vol, uint32_t dir, uint32_t *parent)
 {
-    struct fatp_dir_iter it;
     struct fatp_buf *b;
     uint8_t *e;
-    fatp_dir_iter_init(&it, vol, dir);
-    NTSTATUS status = fatp_dir_locate(&it, 1, &b, &e);
+    NTSTATUS status = locate_dotdot(vol, dir, &b, &e);
     if (!NT_SUCCESS(status))
-        return status == STATUS_NO_MORE_FILES ? STATUS_FILE_CORRUPT_ERROR : status;
-    if (e[0] != '.' || e[1] != '.' || !(e[11] & FATP_ATTR_DIR))
+        return status;
+    if (!(e[11] & FATP_ATTR_DIR))
         return STATUS_FILE_CORRUPT_ERROR;
     *parent = fatp_dir_cluster_of(vol, e);
     return STATUS_SUCCESS;
@@ -58,15 +68,11 @@ static NTSTATUS check_not_below(struct fat_volume *vol, uint32_t dir, uint32_t m
 /* Points a moved directory's ".." at its new parent. */
 static NTSTATUS set_dotdot(struct fat_volume *vol, uint32_t dir, uint32_t parent)
 {
-    struct fatp_dir_iter it;
     struct fatp_buf *b;
     uint8_t *e;
-    fatp_dir_iter_init(&it, vol, dir);
-    NTSTATUS status = fatp_dir_locate(&it, 1, &b, &e);
+    NTSTATUS status = locate_dotdot(vol, dir, &b, &e);
     if (!NT_SUCCESS(status))
-        return status == STATUS_NO_MORE_FILES ? STATUS_FILE_CORRUPT_ERROR : status;
-    if (e[0] != '.' || e[1] != '.')
-        return STATUS_FILE_CORRUPT_ERROR;
+        return status;
     fatp_entry_set_cluster(e, parent == vol->root_cluster ? 0 : parent);
     fatp_cache_dirty(b);
     return STATUS_SUCCESS;

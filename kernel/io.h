@@ -82,6 +82,8 @@ extern struct ob_type io_file_type;
  * STATUS_OBJECT_PATH_NOT_FOUND for a path outside \??\X:. */
 NTSTATUS io_split_path(const WCHAR *path, size_t chars, WCHAR *letter, const WCHAR **rest,
                        size_t *rest_chars);
+/* Writes an IO_STATUS_BLOCK to user mode (fault-safe). */
+NTSTATUS io_write_status_block(IO_STATUS_BLOCK *user_iosb, NTSTATUS status, uintptr_t information);
 /* FileRenameInformation from user mode (kernel/io_directory.c). */
 NTSTATUS io_rename_file(struct io_file *file, const void *user_info, uint32_t length);
 /* Does name match an NT file-name pattern (* ? and the DOS wildcards < > "), ignoring case? */

@@ -194,9 +194,8 @@ NTSTATUS NtQueryDirectoryFile(HANDLE handle, HANDLE event, void *apc_routine, vo
     if (buffer)
         mm_pool_free(buffer, io_file_type.pool_tag);
     ob_dereference_object(dir);
-    IO_STATUS_BLOCK iosb = {status, used};
     if (status != STATUS_ACCESS_VIOLATION &&
-        !NT_SUCCESS(ke_copy_to_user(user_iosb, &iosb, sizeof iosb, sizeof(uint32_t))))
+        !NT_SUCCESS(io_write_status_block(user_iosb, status, used)))
         status = STATUS_ACCESS_VIOLATION;
     return status;
 }

@@ -15,7 +15,7 @@
 
 static struct ps_process *current(void) { return ps_current_process(); }
 
-static NTSTATUS write_iosb(IO_STATUS_BLOCK *user_iosb, NTSTATUS status, uintptr_t information)
+NTSTATUS io_write_status_block(IO_STATUS_BLOCK *user_iosb, NTSTATUS status, uintptr_t information)
 {
     IO_STATUS_BLOCK iosb = {status, information};
     return ke_copy_to_user(user_iosb, &iosb, sizeof iosb, sizeof(uint32_t));
@@ -90,7 +90,7 @@ NTSTATUS NtCreateFile(HANDLE *user_handle, ACCESS_MASK access, const OBJECT_ATTR
         return status;
     status = ke_copy_to_user(user_handle, &h, sizeof h, 1);
     if (NT_SUCCESS(status))
-        status = write_iosb(user_iosb, STATUS_SUCCESS, action);
+        status = io_write_status_block(user_iosb, STATUS_SUCCESS, action);
     if (!NT_SUCCESS(status))
         ob_close_handle(current(), h);
     return status;
@@ -215,7 +215,7 @@ static NTSTATUS read_write(HANDLE handle, HANDLE event, IO_STATUS_BLOCK *user_io
         file->position = offset + moved;
     ob_dereference_object(file);
     if (status != STATUS_ACCESS_VIOLATION) {
-        NTSTATUS written = write_iosb(user_iosb, status, moved);
+        NTSTATUS written = io_write_status_block(user_iosb, status, moved);
         if (!NT_SUCCESS(written))
             status = written;
     }
@@ -317,7 +317,7 @@ NTSTATUS NtQueryInformationFile(HANDLE handle, IO_STATUS_BLOCK *user_iosb, void 
     if (NT_SUCCESS(status))
         status = ke_copy_to_user(user_info, &info, c->size, sizeof(uint32_t));
     if (NT_SUCCESS(status))
-        status = write_iosb(user_iosb, STATUS_SUCCESS, c->size);
+        status = io_write_status_block(user_iosb, STATUS_SUCCESS, c->size);
     return status;
 }
 
@@ -369,7 +369,7 @@ NTSTATUS NtSetInformationFile(HANDLE handle, IO_STATUS_BLOCK *user_iosb, const v
             return status;
         status = io_rename_file(file, user_info, length);
         ob_dereference_object(file);
-        return NT_SUCCESS(status) ? write_iosb(user_iosb, STATUS_SUCCESS, 0) : status;
+        return NT_SUCCESS(status) ? io_write_status_block(user_iosb, STATUS_SUCCESS, 0) : status;
     }
     if (!c || c->set_access == UINT32_MAX)
         return STATUS_INVALID_INFO_CLASS;
@@ -383,7 +383,7 @@ NTSTATUS NtSetInformationFile(HANDLE handle, IO_STATUS_BLOCK *user_iosb, const v
     status = apply_info(file, class, &info);
     ob_dereference_object(file);
     if (NT_SUCCESS(status))
-        status = write_iosb(user_iosb, STATUS_SUCCESS, 0);
+        status = io_write_status_block(user_iosb, STATUS_SUCCESS, 0);
     return status;
 }
 
@@ -402,6 +402,6 @@ NTSTATUS NtFlushBuffersFile(HANDLE handle, IO_STATUS_BLOCK *user_iosb)
         io_flush_all_volumes(); /* one volume in practice: FAT keeps no per-file buffers */
     ob_dereference_object(file);
     if (NT_SUCCESS(status))
-        status = write_iosb(user_iosb, STATUS_SUCCESS, 0);
+        status = io_write_status_block(user_iosb, STATUS_SUCCESS, 0);
     return status;
 }

@@ -78,11 +78,6 @@ void mm_switch_address_space(const struct mm_address_space *as)
         write_cr3(cr3);
 }
 
-bool mm_is_current_address_space(const struct mm_address_space *as)
-{
-    return pte_frame(read_cr3()) == as->directory;
-}
-
 /* Makes sure a user page table covers va in the current address space. */
 static NTSTATUS ensure_user_page_table(vaddr_t va)
 {

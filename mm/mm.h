@@ -48,7 +48,6 @@ NTSTATUS mm_create_address_space(struct mm_address_space *as);
 /* Releases every user page and page table, then the directory. Not for the current one. */
 void mm_delete_address_space(struct mm_address_space *as);
 void mm_switch_address_space(const struct mm_address_space *as);
-bool mm_is_current_address_space(const struct mm_address_space *as);
 /* In the CURRENT address space: maps fresh zeroed private pages at va (STATUS_INVALID_PARAMETER
  * outside user space or unaligned, STATUS_CONFLICTING_ADDRESSES if any is mapped, STATUS_NO_MEMORY;
  * nothing stays mapped on failure), maps an existing frame (taking no reference: the caller gives one),

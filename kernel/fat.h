@@ -74,7 +74,8 @@ NTSTATUS fat_create(struct fat_volume *vol, const WCHAR *path, size_t path_chars
 NTSTATUS fat_close(struct fat_file *file);
 
 /* FILE_SUPERSEDE / FILE_OVERWRITE of an open file: size 0 (its clusters freed), `attributes`, new
- * times. STATUS_ACCESS_DENIED for a read-only file, STATUS_FILE_IS_A_DIRECTORY. (fat_create applies
+ * times. STATUS_ACCESS_DENIED for a read-only file or the root, STATUS_FILE_IS_A_DIRECTORY for
+ * other directories. (fat_create applies
  * these dispositions itself; an NT layer that checks sharing first opens and then calls this.) */
 NTSTATUS fat_overwrite(struct fat_file *file, uint32_t attributes);
 

@@ -261,6 +261,8 @@ NTSTATUS fat_overwrite(struct fat_file *f, uint32_t attributes)
 {
     if (f->deleted)
         return STATUS_FILE_DELETED;
+    if (f->root)
+        return STATUS_ACCESS_DENIED; /* as fat_create with a replacing disposition */
     if (f->directory)
         return STATUS_FILE_IS_A_DIRECTORY;
     if (f->attr & FILE_ATTRIBUTE_READONLY)

@@ -58,7 +58,8 @@ struct io_fs_ops {
     /* Times of 0 and attributes of 0 leave those unchanged. */
     NTSTATUS (*set_basic)(void *file, int64_t created, int64_t accessed, int64_t written,
                           uint32_t attributes);
-    /* Size 0 and the attributes of a superseding or overwriting create. */
+    /* Size 0 and the attributes of a superseding or overwriting create; directories refuse
+     * (STATUS_ACCESS_DENIED for the root, STATUS_FILE_IS_A_DIRECTORY for others, as FAT). */
     NTSTATUS (*overwrite)(void *file, uint32_t attributes);
     /* Whether delete would succeed (STATUS_CANNOT_DELETE, STATUS_DIRECTORY_NOT_EMPTY): NT's checks
      * when a delete is requested. */

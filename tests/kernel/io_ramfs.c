@@ -168,7 +168,7 @@ static NTSTATUS ram_set_basic(void *file, int64_t creation, int64_t access, int6
 
 static NTSTATUS ram_overwrite(void *file, uint32_t attributes)
 {
-    return truncate_to(file, attributes);
+    return file == &ram_root ? STATUS_ACCESS_DENIED : truncate_to(file, attributes);
 }
 
 static NTSTATUS ram_can_delete(void *file)

@@ -101,6 +101,8 @@ static void test_create(void)
     CHECK_STATUS(NtReadFile(root, NULL, NULL, NULL, &iosb, &byte, 1, NULL, NULL),
                  STATUS_INVALID_DEVICE_REQUEST);
     CHECK_STATUS(NtClose(root), STATUS_SUCCESS);
+    CHECK_STATUS(create(&root, "", SYNC_RW, FILE_OVERWRITE_IF, FILE_SYNCHRONOUS_IO_NONALERT),
+                 STATUS_ACCESS_DENIED); /* the root cannot be replaced */
     CHECK_STATUS(NtClose(h), STATUS_SUCCESS);
 }
 
@@ -609,6 +611,9 @@ static void test_rename_open(void)
                  STATUS_SUCCESS);
     CHECK_STATUS(rename_to(dir, "Renamed Dir", false), STATUS_ACCESS_DENIED);
     CHECK_STATUS(set_delete(dir, true), STATUS_DIRECTORY_NOT_EMPTY);
+    HANDLE again;
+    CHECK_STATUS(create(&again, "Busy Dir", SYNC_RW, FILE_SUPERSEDE, FILE_SYNCHRONOUS_IO_NONALERT),
+                 STATUS_FILE_IS_A_DIRECTORY);
     CHECK_STATUS(set_delete(a, true), STATUS_SUCCESS);
     CHECK_STATUS(NtClose(a), STATUS_SUCCESS);
     CHECK_STATUS(rename_to(dir, "Renamed Dir", false), STATUS_SUCCESS);

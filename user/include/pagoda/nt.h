@@ -96,5 +96,8 @@ NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE FileHandle, HANDLE Event, void *ApcRo
                                     FILE_INFORMATION_CLASS FileInformationClass,
                                     BOOLEAN ReturnSingleEntry, const UNICODE_STRING *FileName,
                                     BOOLEAN RestartScan);
+NTSTATUS NTAPI NtQueryVolumeInformationFile(HANDLE FileHandle, IO_STATUS_BLOCK *IoStatusBlock,
+                                            void *FsInformation, uint32_t Length,
+                                            FS_INFORMATION_CLASS FsInformationClass);
 
 #endif

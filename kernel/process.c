@@ -239,6 +239,21 @@ NTSTATUS ps_create_process_from_image(const char *image_name, const char *comman
 
 /* ---- ending ---- */
 
+/* Each thread ends at its next return to user mode; waits it makes for user mode end at once, its
+ * kernel waits and the rest of a system call run to completion first (ke_exit_to_user). Nothing
+ * here waits for them: NT's PspTerminateThreadByPointer does not either. */
+void ps_terminate_other_threads(struct ps_process *p, NTSTATUS status)
+{
+    uint32_t irq = ke_disable_interrupts();
+    LIST_FOR_EACH(e, &p->threads)
+    {
+        struct ps_thread *t = CONTAINING_RECORD(e, struct ps_thread, process_link);
+        if (t != ps_current_thread())
+            ps_terminate_thread(t, status);
+    }
+    ke_restore_interrupts(irq);
+}
+
 void ps_terminate_process(struct ps_process *p, NTSTATUS status)
 {
     uint32_t irq = ke_disable_interrupts();
@@ -247,12 +262,7 @@ void ps_terminate_process(struct ps_process *p, NTSTATUS status)
         if (p->exit_status == STATUS_PENDING)
             p->exit_status = status;
     }
-    LIST_FOR_EACH(e, &p->threads)
-    {
-        struct ps_thread *t = CONTAINING_RECORD(e, struct ps_thread, process_link);
-        if (t != ps_current_thread())
-            ps_terminate_thread(t, status);
-    }
+    ps_terminate_other_threads(p, status);
     ke_restore_interrupts(irq);
 }
 

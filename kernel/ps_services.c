@@ -286,8 +286,11 @@ NTSTATUS NtTerminateThread(HANDLE handle, NTSTATUS exit_status)
 NTSTATUS NtTerminateProcess(HANDLE handle, NTSTATUS exit_status)
 {
     struct ps_process *p;
-    if (!handle) { /* NT: end every other thread of the current process, ExitProcess's first step */
-        ps_terminate_process(current_process(), exit_status);
+    if (!handle) {
+        /* NT: end every other thread of the current process and return; the process goes on and
+         * its exit status stays STATUS_PENDING. ExitProcess then runs the DLL detach routines and
+         * ends the process with NtTerminateProcess(NtCurrentProcess(), status). */
+        ps_terminate_other_threads(current_process(), exit_status);
         return STATUS_SUCCESS;
     }
     NTSTATUS status = ob_reference_object_by_handle(current_process(), handle, PROCESS_TERMINATE,

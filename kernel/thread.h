@@ -52,6 +52,9 @@ NTSTATUS ps_create_process_from_image(const char *image_name, const char *comman
                                       struct ps_process **process);
 /* Asks every thread of process to end; the process ends with status. */
 void ps_terminate_process(struct ps_process *process, NTSTATUS status);
+/* Asks every thread of process but the caller to end with status, and leaves the process running
+ * (NtTerminateProcess(NULL, status), ExitProcess's first step). Does not wait for them. */
+void ps_terminate_other_threads(struct ps_process *process, NTSTATUS status);
 /* Called by the last thread of a process as it ends. */
 void ps_process_exit(struct ps_process *process);
 /* Temporarily runs on another process's address space (from kernel mode, without blocking). */

@@ -101,6 +101,7 @@ static struct ps_process *new_process_object(const char *name, NTSTATUS *status)
     list_init(&p->threads);
     p->exit_status = STATUS_PENDING;
     p->base_priority = PS_PRIORITY_NORMAL;
+    p->pool_quota.limit = ps_default_pool_quota;
     strlcpy(p->name, name, sizeof p->name);
     uint32_t irq = ke_disable_interrupts();
     p->unique_id = next_process_id;
@@ -152,7 +153,7 @@ static NTSTATUS populate_process(struct ps_process *p, const char *command_line)
     NTSTATUS status = mm_create_address_space(&p->address_space);
     if (!NT_SUCCESS(status))
         return status;
-    p->handle_table = ob_create_handle_table();
+    p->handle_table = ob_create_handle_table(p);
     if (!p->handle_table)
         return STATUS_INSUFFICIENT_RESOURCES;
     ps_attach_process(p);
@@ -300,12 +301,13 @@ void ke_idle_loop(void);
 void ps_init(void)
 {
     NTSTATUS status;
+    ps_init_quota();
     ps_system_process = new_process_object("System", &status);
     if (!ps_system_process)
         ke_panic("ps: cannot create the System process: %08x", (uint32_t)status);
     ps_system_process->unique_id = 4;
     ps_system_process->address_space.directory = mm_system_address_space.directory;
-    ps_system_process->handle_table = ob_create_handle_table();
+    ps_system_process->handle_table = ob_create_handle_table(NULL);
     struct ps_thread *boot, *idle;
     if (!ps_system_process->handle_table ||
         !NT_SUCCESS(

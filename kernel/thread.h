@@ -52,6 +52,9 @@ NTSTATUS ps_create_process_from_image(const char *image_name, const char *comman
                                       struct ps_process **process);
 /* Asks every thread of process to end; the process ends with status. */
 void ps_terminate_process(struct ps_process *process, NTSTATUS status);
+/* Asks every thread of process but the caller to end with status, and leaves the process running
+ * (NtTerminateProcess(NULL, status), ExitProcess's first step). Does not wait for them. */
+void ps_terminate_other_threads(struct ps_process *process, NTSTATUS status);
 /* Called by the last thread of a process as it ends. */
 void ps_process_exit(struct ps_process *process);
 /* Temporarily runs on another process's address space (from kernel mode, without blocking). */
@@ -63,6 +66,20 @@ void ps_free_teb(struct ps_process *process, vaddr_t teb);
 vaddr_t ps_allocate_stack_slot(struct ps_process *process);
 void ps_free_stack_slot(struct ps_process *process, vaddr_t slot);
 uint32_t ps_process_count(void);
+
+/* ---- pool quotas (kernel/quota.c) ---- */
+/* The limit a new process gets: 1/8 of the RAM the PFN database manages, at least 256 KiB and at
+ * most 32 MiB (ps_pool_quota_for_frames); set by ps_init. */
+extern size_t ps_default_pool_quota;
+size_t ps_pool_quota_for_frames(uint32_t frames);
+void ps_init_quota(void);
+/* The process that pays for what the current thread creates: its own, or NULL for the kernel (the
+ * System process, and boot before there are threads), whose objects are charged to no one. */
+struct ps_process *ps_quota_process(void);
+/* Charges bytes of pool to process: STATUS_QUOTA_EXCEEDED (nothing charged) past its limit. */
+NTSTATUS ps_charge_pool_quota(struct ps_process *process, size_t bytes);
+/* Gives back a charge; the process object must still exist (charged objects reference it). */
+void ps_return_pool_quota(struct ps_process *process, size_t bytes);
 
 #define PS_PEB_ADDRESS        0x7FFDF000u
 #define PS_PARAMETERS_ADDRESS 0x7FFDF400u

@@ -2,9 +2,9 @@
 # tools/bench.sh: `make bench`. Boots the kernel with test=bench under QEMU TCG (the reference: default
 # qemu32 CPU, -m 256, one vCPU, as ../shared/bench/README.md asks) and, when a probe boot works, KVM;
 # prints every "bench NAME CYCLES" figure the benchmark programs report ("bench NAME_mib_s N" for the
-# disk reads, with build/disk.img attached, snapshot=on). BENCH_RUNS=N boots N times; BENCH_CMDLINE adds
-# kernel options (e.g. sysenter=off); BENCH_KVM=0 skips the KVM attempt; BENCH_OUT is the log directory.
-# tools/bench-linux.sh (`make bench-linux`) runs it one boot at a time, between Linux boots.
+# disk reads, with build/disk.img attached, snapshot=on). BENCH_RUNS=N boots N times;
+# BENCH_CMDLINE adds kernel options (e.g. sysenter=off); BENCH_KVM=0 skips the KVM attempt; BENCH_OUT
+# is the log directory. tools/bench-linux.sh (`make bench-linux`) runs it one boot at a time.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

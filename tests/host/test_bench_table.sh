@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# tests/host/test_bench_table.sh: tools/bench-linux/table.sh (the table of `make bench-linux`) takes
-# medians across runs, quotients within a run and the targets as documented, refuses malformed input,
-# and every Linux figure tools/bench-linux/pairs names is one tools/bench-linux/peer.c prints. Prints
-# one "ok host.NAME" or "FAIL host.NAME: why" line per case, like the other host tests.
+# tests/host/test_bench_table.sh: tools/bench-linux/table.sh (the table of `make bench-linux`)
+# takes medians across runs, quotients within a run and the targets as documented, refuses malformed
+# input, and every Linux figure that tools/bench-linux/pairs names is one that peer.c prints.
+# Prints one "ok host.NAME" or "FAIL host.NAME: why" line per case, like the other host tests.
 set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
@@ -10,8 +10,8 @@ table=tools/bench-linux/table.sh
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# expect NAME ROW-PREFIX EXPECTED-ROW: the table's row that starts with "| ROW-PREFIX" must be EXPECTED-ROW
-# once its runs of spaces are squeezed.
+# expect NAME ROW-PREFIX EXPECTED-ROW: the table's row that starts with "| ROW-PREFIX" must be
+# EXPECTED-ROW once its runs of spaces are squeezed.
 expect() {
     local got
     got=$(grep -F "| $2" "$work/out" | tr -s ' ')

@@ -1,6 +1,6 @@
-/* tools/bench-linux/peer.c: the Linux side of `make bench-linux`. Runs as /init of an initramfs under
- * Debian's i386 kernel, prints "peer NAME CYCLES" lines (rdtsc, medians) for the operations Pagoda's
- * `make bench` measures, "peer info ..." and "peer error ..." lines, and powers the machine off.
+/* tools/bench-linux/peer.c: the Linux side of `make bench-linux`. Runs as /init of an initramfs
+ * under Debian's i386 kernel, prints "peer NAME CYCLES" lines (rdtsc, medians) for the operations
+ * Pagoda's `make bench` measures, "peer info/spread/error" lines, and powers the machine off.
  * Build: gcc -m32 -static -O2. It expects /exit0 (exit0.c), /exit0-bare (exit0-bare.S) and
  * /modules/order, the kernel modules that give it the IDE disk's FAT partition (all built by
  * tools/bench-linux.sh). */
@@ -96,8 +96,8 @@ static void fault_counts(long *minor, long *major)
     *major = u.ru_majflt;
 }
 
-/* Touches one byte of each of `pages` pages at p and returns the cycles; the faults the loop took go
- * to *minor and *major, so a caller can check that every page took exactly one fault. */
+/* Touches one byte of each of `pages` pages at p and returns the cycles; the faults the loop took
+ * go to *minor and *major, so a caller can check that every page took exactly one fault. */
 static uint64_t touch_pages(volatile char *p, int pages, bool write, long *minor, long *major)
 {
     long minor0, major0;
@@ -179,7 +179,7 @@ static void bench_null_syscall(void)
 }
 
 /* ---- demand-zero faults: one write per page of a fresh private anonymous region ---- */
-/* One sample: map `pages` fresh pages, write one byte to each, unmap; checks one minor fault each. */
+/* One sample: map `pages` fresh pages, write a byte to each, unmap; checks one minor fault each. */
 static uint64_t demand_zero_sample(const char *name, int pages, bool *ok)
 {
     long minor, major;
@@ -200,10 +200,10 @@ static void bench_demand_zero(void)
     report("demand_zero_fault_cycles", s, FAULT_SAMPLES, BATCH_PAGES);
 }
 
-/* ---- demand-zero faults in a process with 10 and with 10,000 more mappings (VMAs): one page each,
- * PROT_READ and PROT_NONE in turn so that no two merge, nor merge with the read-write region that
- * faults. The parent keeps 10, a fork child adds 9,990, and the two take their samples in turn, so
- * that both figures see the same emulator state (TCG's costs drift after phases like this setup). ---- */
+/* ---- demand-zero faults in a process with 10 and with 10,000 more mappings (VMAs), one page
+ * each, PROT_READ and PROT_NONE in turn so that no two merge, nor merge with the read-write region
+ * that faults. The parent keeps 10, a fork child adds 9,990, and the two take their samples in
+ * turn, so that both see the same emulator state (TCG's costs drift after such a setup). */
 #define FEW_VMAS  10
 #define MANY_VMAS 10000
 
@@ -301,7 +301,7 @@ static void bench_cow_fork(void)
 
 /* ---- file-backed figures ---- */
 
-/* Maps `pages` pages of the file from page `first`; MADV_RANDOM turns read-ahead off for the view. */
+/* Maps `pages` pages of the file from page `first`; MADV_RANDOM turns read-ahead off there. */
 static volatile char *map_file(int fd, int first, int pages, int prot, int flags)
 {
     char *p = mmap(NULL, (size_t)pages * PAGE, prot, flags, fd, (off_t)first * PAGE);
@@ -412,9 +412,9 @@ static int resident_pages(int fd, int first, int pages)
     return n;
 }
 
-/* A read fault that reads the page from the disk: the window's pages are dropped from the page cache
- * (POSIX_FADV_DONTNEED: they are clean and unmapped) before each sample, which mincore checks;
- * MADV_RANDOM stops read-ahead, so every fault reads one page (one major fault each). */
+/* A read fault that reads the page from the disk: the window's pages are dropped from the page
+ * cache (POSIX_FADV_DONTNEED: they are clean and unmapped) before each sample, and mincore checks
+ * it; MADV_RANDOM stops read-ahead, so every fault reads one page (one major fault each). */
 #define DISK_BATCH   8
 #define DISK_SAMPLES 61
 

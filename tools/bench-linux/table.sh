@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# tools/bench-linux/table.sh PAIRS RESULTS: prints `make bench-linux`'s table, a Markdown table with one
-# row per line of PAIRS (tools/bench-linux/pairs says the format): the median across runs of each figure
-# in RESULTS ("pagoda RUN NAME VALUE" and "linux RUN NAME VALUE" lines), Pagoda/Linux and the target.
+# tools/bench-linux/table.sh PAIRS RESULTS: prints `make bench-linux`'s table, a Markdown table
+# with one row per line of PAIRS (tools/bench-linux/pairs says the format): the median across runs
+# of each figure in RESULTS ("pagoda RUN NAME VALUE" and "linux RUN NAME VALUE" lines),
+# Pagoda/Linux and the target.
 set -euo pipefail
 
 if [ $# -ne 2 ] || [ ! -f "$1" ] || [ ! -f "$2" ]; then
@@ -12,7 +13,7 @@ fi
 awk '
 function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
 
-# The median of the n values in v[1..n]: the upper one of the middle two, as user/rt/time.c takes it.
+# The median of the n values in v[1..n]: the upper of the middle two, as user/rt/time.c takes it.
 function median(v, n,    i, j, t) {
     for (i = 2; i <= n; i++)
         for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
@@ -21,15 +22,16 @@ function median(v, n,    i, j, t) {
 
 # figure(SIDE, SPEC): the median across runs of SPEC (NAME, or A/B: the quotient within each run);
 # "" when no run has it.
-function figure(side, spec,    parts, r, n, v) {
+function figure(side, spec,    parts, r, n, v, a, b) {
     if (spec == "" || spec == "-")
         return ""
     n = 0
     split("", v)
     for (r = 1; r <= maxrun; r++) {
         if (split(spec, parts, "/") == 2) {
-            if ((side, parts[1], r) in val && (side, parts[2], r) in val && val[side, parts[2], r] > 0)
-                v[++n] = val[side, parts[1], r] / val[side, parts[2], r]
+            a = val[side, parts[1], r]; b = val[side, parts[2], r]
+            if ((side, parts[1], r) in val && (side, parts[2], r) in val && b > 0)
+                v[++n] = a / b
         } else if ((side, spec, r) in val)
             v[++n] = val[side, spec, r]
     }
@@ -42,7 +44,7 @@ function show(x, spec) {
     return index(spec, "/") ? sprintf("%.2f", x) : sprintf("%d", x + 0.5)
 }
 
-# The target and whether this run meets it: "<= X" is about Pagoda/Linux, "Pagoda <= X" about Pagoda.
+# The target and whether it is met: "<= X" is about Pagoda/Linux, "Pagoda <= X" about Pagoda.
 function verdict(target, ratio, pagoda,    x, subject) {
     if (target == "")
         return ""
@@ -58,7 +60,8 @@ FNR == NR {
     if ($0 ~ /^[ \t]*(#|$)/)
         next
     if (NF < 3) {
-        printf "table: %s line %d: want operation | Pagoda | Linux [| target]\n", FILENAME, FNR > "/dev/stderr"
+        printf "table: %s line %d: want operation | Pagoda | Linux [| target]\n", FILENAME, FNR \
+            > "/dev/stderr"
         bad = 1
         next
     }
@@ -69,7 +72,8 @@ FNR == NR {
 {
     split($0, f, " ")
     if ((f[1] != "pagoda" && f[1] != "linux") || f[2] !~ /^[0-9]+$/ || f[4] !~ /^[0-9.]+$/) {
-        printf "table: %s line %d: want SIDE RUN NAME VALUE: %s\n", FILENAME, FNR, $0 > "/dev/stderr"
+        printf "table: %s line %d: want SIDE RUN NAME VALUE: %s\n", FILENAME, FNR, $0 \
+            > "/dev/stderr"
         bad = 1
         next
     }
@@ -93,8 +97,8 @@ END {
             if (length(cell[i, c]) > w[c]) w[c] = length(cell[i, c])
     printf "Medians of %d run(s); cycles, or a ratio for a quotient of two figures.\n", maxrun
     for (i = 0; i <= rows; i++) {
-        printf "| %-*s | %*s | %*s | %*s | %-*s |\n", w[1], cell[i, 1], w[2], cell[i, 2], w[3], cell[i, 3],
-            w[4], cell[i, 4], w[5], cell[i, 5]
+        printf "| %-*s | %*s | %*s | %*s | %-*s |\n", w[1], cell[i, 1], w[2], cell[i, 2],
+            w[3], cell[i, 3], w[4], cell[i, 4], w[5], cell[i, 5]
         if (i == 0) {
             line = "|"
             for (c = 1; c <= 5; c++) {

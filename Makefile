@@ -134,7 +134,8 @@ deps:
 	tools/deps.sh
 
 lint: $(BUILD)/kernel.elf
-	clang-format --dry-run --Werror $(KERNEL_C) $(wildcard kernel/*.h mm/*.h ldr/*.h tests/host/*.c)
+	clang-format --dry-run --Werror $(KERNEL_C) $(wildcard kernel/*.h mm/*.h ldr/*.h tests/host/*.c) \
+	    tools/pedump.c
 
 clean:
 	rm -rf $(BUILD)

@@ -16,7 +16,7 @@ LDFLAGS := -m32 -nostdlib -static -no-pie -T linker.ld -Wl,--build-id=none -Wl,-
            -Wl,-z,max-page-size=0x1000
 NASMFLAGS := -f elf32 -w+all -I./
 
-KERNEL_C   := $(wildcard kernel/*.c mm/*.c tests/kernel/*.c tests/common/*.c)
+KERNEL_C   := $(wildcard kernel/*.c mm/*.c ldr/*.c tests/kernel/*.c tests/common/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm)
 KERNEL_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD)/obj/%.o,$(KERNEL_ASM))
 
@@ -36,6 +36,7 @@ $(BUILD)/obj/tests/%.o: CFLAGS += -fno-toplevel-reorder
 all: kernel iso disk
 
 include user/user.mk
+include ldr/ldr.mk
 
 kernel: $(BUILD)/kernel.elf
 
@@ -133,7 +134,8 @@ deps:
 	tools/deps.sh
 
 lint: $(BUILD)/kernel.elf
-	clang-format --dry-run --Werror $(KERNEL_C) $(wildcard kernel/*.h mm/*.h tests/host/*.c)
+	clang-format --dry-run --Werror $(KERNEL_C) $(wildcard kernel/*.h mm/*.h ldr/*.h tests/host/*.c) \
+	    tools/pedump.c
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,5 @@
+; tests/pe/import_thunks_unterminated.asm: an import lookup table with no zero entry before the end of the image.
+; expect: imports STATUS_INVALID_IMAGE_FORMAT "lookup table is not terminated"
+%define PE_IMPORT_LOOKUP junk
+%define PE_JUNK_WORD 0x80000001
+%include "tests/pe/base.inc"

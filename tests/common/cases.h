@@ -37,7 +37,10 @@ struct tc_case {
     X(vad_insert_lookup_overlap)                                                                   \
     X(vad_find_free_aligned)                                                                       \
     X(vad_random_against_model)                                                                    \
-    X(vad_stays_balanced)
+    X(vad_stays_balanced)                                                                          \
+    X(protect_from_win32)                                                                          \
+    X(protect_round_trips)                                                                         \
+    X(pte_states)
 
 #define TC_DECLARE(n) const char *tc_##n(void);
 TC_LIST(TC_DECLARE)

@@ -37,11 +37,11 @@
 #define MEM_IMAGE       0x01000000u
 
 /* ---- sections ---- */
-#define SEC_FILE     0x00800000u
-#define SEC_IMAGE    0x01000000u
-#define SEC_RESERVE  0x04000000u
-#define SEC_COMMIT   0x08000000u
-#define SEC_NOCACHE  0x10000000u
+#define SEC_FILE        0x00800000u
+#define SEC_IMAGE       0x01000000u
+#define SEC_RESERVE     0x04000000u
+#define SEC_COMMIT      0x08000000u
+#define SEC_NOCACHE     0x10000000u
 #define SEC_LARGE_PAGES 0x80000000u
 
 #define SECTION_QUERY                0x0001u

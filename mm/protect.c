@@ -6,8 +6,8 @@
 
 /* PAGE_* bit i (0-7) -> the MM base code. */
 static const uint8_t base_from_win32[8] = {
-    MM_NOACCESS,     MM_READONLY,          MM_READWRITE,         MM_WRITECOPY,
-    MM_EXECUTE,      MM_EXECUTE_READ,      MM_EXECUTE_READWRITE, MM_EXECUTE_WRITECOPY,
+    MM_NOACCESS, MM_READONLY,     MM_READWRITE,         MM_WRITECOPY,
+    MM_EXECUTE,  MM_EXECUTE_READ, MM_EXECUTE_READWRITE, MM_EXECUTE_WRITECOPY,
 };
 
 static const uint16_t win32_from_base[8] = {

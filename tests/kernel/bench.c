@@ -12,7 +12,7 @@
 static const char *run_bench(const char *image)
 {
     struct ps_process *p;
-    NTSTATUS status = ps_create_process_from_image(image, image, &p);
+    NTSTATUS status = ps_create_process_from_image(image, image, MM_LIMIT_2GB, &p);
     if (!NT_SUCCESS(status))
         return ktest_failf("starting %s failed with %08x", image, (uint32_t)status);
     ke_wait_for_object(p, NULL);

@@ -252,7 +252,7 @@ KTEST(io, file_services_from_user_mode)
     KT_EQ(io_mount_volume('R', &ramfs_ops, &ramfs_marker), STATUS_SUCCESS);
     KT_EQ(io_mount_volume('r', &ramfs_ops, &ramfs_marker), STATUS_OBJECT_NAME_COLLISION);
     struct ps_process *p;
-    NTSTATUS status = ps_create_process_from_image("files", "files R", &p);
+    NTSTATUS status = ps_create_process_from_image("files", "files R", MM_LIMIT_2GB, &p);
     NTSTATUS exit_status = status;
     if (NT_SUCCESS(status)) {
         int64_t timeout = -300000000ll;
@@ -280,7 +280,8 @@ KTEST(io, fat_files_on_c)
         {"staged", "staged"}, {"files", "files C"}, {"persist", "persist"}};
     for (unsigned i = 0; i < ARRAY_SIZE(commands); i++) {
         struct ps_process *p;
-        NTSTATUS status = ps_create_process_from_image(commands[i][0], commands[i][1], &p);
+        NTSTATUS status =
+            ps_create_process_from_image(commands[i][0], commands[i][1], MM_LIMIT_2GB, &p);
         if (!NT_SUCCESS(status))
             return ktest_failf("starting '%s' failed with %08x", commands[i][1], (uint32_t)status);
         int64_t timeout = -600000000ll;

@@ -9,6 +9,7 @@
 
 #include "kernel/ntapi.h"
 #include "kernel/ntfile.h"
+#include "kernel/ntmm.h"
 #include "kernel/ntstatus.h"
 
 #define NTAPI __attribute__((stdcall))
@@ -96,5 +97,17 @@ NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE FileHandle, HANDLE Event, void *ApcRo
                                     FILE_INFORMATION_CLASS FileInformationClass,
                                     BOOLEAN ReturnSingleEntry, const UNICODE_STRING *FileName,
                                     BOOLEAN RestartScan);
+
+NTSTATUS NTAPI NtAllocateVirtualMemory(HANDLE ProcessHandle, void **BaseAddress, uint32_t ZeroBits,
+                                       size_t *RegionSize, uint32_t AllocationType,
+                                       uint32_t Protect);
+NTSTATUS NTAPI NtFreeVirtualMemory(HANDLE ProcessHandle, void **BaseAddress, size_t *RegionSize,
+                                   uint32_t FreeType);
+NTSTATUS NTAPI NtProtectVirtualMemory(HANDLE ProcessHandle, void **BaseAddress, size_t *RegionSize,
+                                      uint32_t NewProtect, uint32_t *OldProtect);
+NTSTATUS NTAPI NtQueryVirtualMemory(HANDLE ProcessHandle, const void *BaseAddress,
+                                    MEMORY_INFORMATION_CLASS MemoryInformationClass,
+                                    void *MemoryInformation, size_t MemoryInformationLength,
+                                    size_t *ReturnLength);
 
 #endif

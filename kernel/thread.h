@@ -14,7 +14,8 @@ struct ps_thread_start {
     void *kernel_context;
     /* user threads */
     uint32_t eip, esp, eax, ebx, ecx, edx, esi, edi, ebp;
-    uint32_t stack_size; /* bytes committed at first (0: the default) when the kernel makes the stack */
+    uint32_t
+        stack_size; /* bytes committed at first (0: the default) when the kernel makes the stack */
     bool use_given_stack; /* esp and [stack_limit, stack_base) were given by the caller */
     vaddr_t stack_base, stack_limit;
     uint8_t priority;

@@ -2,9 +2,10 @@
  * (kernel/blockdev.h). Pure C11: compiled into the kernel and, with sanitizers, into tests/host/test_fat.c.
  *
  * Concurrency: none inside. The caller serializes all calls on one volume (the NT file layer holds a
- * volume lock). One struct fat_file is one open *file* (an FCB), not a handle: the layer above must
- * share it between handles of the same file; two fat_file objects for one file do not see each
- * other's size changes. Names are UTF-16 (WCHAR), paths are '\\'-separated, relative to the volume
+ * volume lock). One struct fat_file is one open *file* (an FCB), not a handle: every fat_create of
+ * the same file returns the same object, with one reference per call, and fat_close drops one, so
+ * all opens see one size, one cluster chain and one directory entry. Names are UTF-16 (WCHAR),
+ * paths are '\\'-separated, relative to the volume
  * root (a leading '\\' is allowed), compared case-insensitively. Times are NT times (100 ns since
  * 1601, UTC; FAT stores them as they are, no time zone). */
 #ifndef PAGODA_FAT_H
@@ -68,8 +69,15 @@ NTSTATUS fat_create(struct fat_volume *vol, const WCHAR *path, size_t path_chars
                     uint32_t disposition, uint32_t options, uint32_t attributes,
                     struct fat_file **out, uint32_t *action);
 
-/* Writes the file's directory entry if it changed and frees the object. */
+/* Writes the file's directory entry if it changed and drops the reference of one fat_create; the
+ * last one frees the object. */
 NTSTATUS fat_close(struct fat_file *file);
+
+/* FILE_SUPERSEDE / FILE_OVERWRITE of an open file: size 0 (its clusters freed), `attributes`, new
+ * times. STATUS_ACCESS_DENIED for a read-only file or the root, STATUS_FILE_IS_A_DIRECTORY for
+ * other directories. (fat_create applies
+ * these dispositions itself; an NT layer that checks sharing first opens and then calls this.) */
+NTSTATUS fat_overwrite(struct fat_file *file, uint32_t attributes);
 
 /* Reads up to len bytes at offset; *done is what was read (short at the end of the file).
  * STATUS_END_OF_FILE when offset is at or past the end (len > 0), STATUS_FILE_IS_A_DIRECTORY,
@@ -78,8 +86,9 @@ NTSTATUS fat_read(struct fat_file *file, uint64_t offset, void *buffer, uint32_t
                   uint32_t *done);
 
 /* Writes len bytes at offset, extending the file (a gap is filled with zeros). All or nothing:
- * STATUS_DISK_FULL when the clusters are not there (no cluster of this call stays allocated),
- * also when the file would pass 4 GiB - 1. Sets the archive bit and the last-write time. */
+ * STATUS_DISK_FULL when the clusters are not there (no cluster of this call stays allocated; a
+ * request larger than the free count fails before allocating anything), also when the file would
+ * pass 4 GiB - 1. Sets the archive bit and the last-write time. */
 NTSTATUS fat_write(struct fat_file *file, uint64_t offset, const void *buffer, uint32_t len,
                    uint32_t *done);
 
@@ -103,16 +112,22 @@ NTSTATUS fat_query_info(struct fat_file *file, struct fat_file_info *info);
 NTSTATUS fat_set_basic_info(struct fat_file *file, int64_t creation_time, int64_t last_access_time,
                             int64_t last_write_time, uint32_t attributes);
 
-/* Deletes the file (freeing its clusters) or empty directory now; the object stays open but every
- * later call on it fails with STATUS_FILE_DELETED. STATUS_DIRECTORY_NOT_EMPTY,
- * STATUS_CANNOT_DELETE (read-only file, the root directory). */
+/* Whether fat_delete would succeed: STATUS_CANNOT_DELETE (read-only file, the root directory),
+ * STATUS_DIRECTORY_NOT_EMPTY, STATUS_FILE_DELETED. (NT checks this when a delete is requested and
+ * deletes at the last close.) */
+NTSTATUS fat_can_delete(struct fat_file *file);
+
+/* Deletes the file (freeing its clusters) or empty directory now, whoever else has it open; the
+ * object stays open but every later call on it fails with STATUS_FILE_DELETED. The errors of
+ * fat_can_delete. */
 NTSTATUS fat_delete(struct fat_file *file);
 
 enum fat_replace { FAT_REPLACE_NO, FAT_REPLACE_YES };
 /* Renames or moves the file or directory to new_path (same volume). An existing target is
  * STATUS_OBJECT_NAME_COLLISION unless replace is FAT_REPLACE_YES and it is a file (not a directory,
- * not read-only: else STATUS_ACCESS_DENIED); it is then deleted. A directory cannot move under
- * itself (STATUS_INVALID_PARAMETER). Renaming to a name that differs only in case is allowed. */
+ * not read-only, not open: else STATUS_ACCESS_DENIED); it is then deleted. A directory cannot move
+ * under itself (STATUS_INVALID_PARAMETER), nor be renamed while a file below it is open
+ * (STATUS_ACCESS_DENIED, as NT). Renaming to a name that differs only in case is allowed. */
 NTSTATUS fat_rename(struct fat_file *file, const WCHAR *new_path, size_t path_chars,
                     enum fat_replace replace);
 

@@ -89,15 +89,48 @@ static void stamp_times(uint8_t *e, int64_t now, bool creation)
     fatp_put16(e + 24, date);
 }
 
+/* A new open file, on the volume's list with one reference. */
 static struct fat_file *new_file(struct fat_volume *vol)
 {
     struct fat_file *f = fat_alloc(sizeof *f);
     if (f) {
         fatp_memset(f, 0, sizeof *f);
         f->vol = vol;
-        vol->open_files++;
+        f->references = 1;
+        list_insert_tail(&vol->files, &f->link);
     }
     return f;
+}
+
+static void discard_file(struct fat_file *f)
+{
+    list_remove(&f->link);
+    fat_free(f);
+}
+
+struct fat_file *fatp_open_file(struct fat_volume *vol, uint32_t dir, uint32_t index)
+{
+    LIST_FOR_EACH(e, &vol->files)
+    {
+        struct fat_file *f = CONTAINING_RECORD(e, struct fat_file, link);
+        if (!f->root && !f->deleted && f->parent == dir && f->entry_index == index)
+            return f;
+    }
+    return NULL;
+}
+
+/* Another reference to the open root directory, if it is open. */
+static struct fat_file *open_root_again(struct fat_volume *vol)
+{
+    LIST_FOR_EACH(e, &vol->files)
+    {
+        struct fat_file *f = CONTAINING_RECORD(e, struct fat_file, link);
+        if (f->root) {
+            f->references++;
+            return f;
+        }
+    }
+    return NULL;
 }
 
 static NTSTATUS open_root(struct fat_volume *vol, uint32_t disposition, uint32_t options,
@@ -107,6 +140,9 @@ static NTSTATUS open_root(struct fat_volume *vol, uint32_t disposition, uint32_t
         return STATUS_FILE_IS_A_DIRECTORY;
     if (disposition != FILE_OPEN && disposition != FILE_OPEN_IF)
         return STATUS_ACCESS_DENIED;
+    *action = FILE_OPENED;
+    if ((*out = open_root_again(vol)) != NULL)
+        return STATUS_SUCCESS;
     struct fat_file *f = new_file(vol);
     if (!f)
         return STATUS_NO_MEMORY;
@@ -115,7 +151,6 @@ static NTSTATUS open_root(struct fat_volume *vol, uint32_t disposition, uint32_t
     f->first_cluster = vol->root_cluster;
     f->hint_cluster = f->first_cluster;
     *out = f;
-    *action = FILE_OPENED;
     return STATUS_SUCCESS;
 }
 
@@ -137,11 +172,17 @@ static NTSTATUS check_chain(struct fat_volume *vol, uint32_t first, uint32_t siz
     return covered >= size ? STATUS_SUCCESS : STATUS_FILE_CORRUPT_ERROR;
 }
 
-/* The object for an existing entry. */
+/* The object for an existing entry: the open one if the file is open, else a new one. */
 static NTSTATUS open_found(struct fat_volume *vol, uint32_t dir, const struct fatp_found *found,
                            struct fat_file **out)
 {
-    struct fat_file *f = new_file(vol);
+    struct fat_file *f = fatp_open_file(vol, dir, found->index);
+    if (f) {
+        f->references++;
+        *out = f;
+        return STATUS_SUCCESS;
+    }
+    f = new_file(vol);
     if (!f)
         return STATUS_NO_MEMORY;
     fatp_memcpy(f->entry, found->entry, FATP_ENTRY_SIZE);
@@ -159,8 +200,7 @@ static NTSTATUS open_found(struct fat_volume *vol, uint32_t dir, const struct fa
     if (NT_SUCCESS(status) && !f->directory)
         status = check_chain(vol, f->first_cluster, f->size);
     if (!NT_SUCCESS(status)) {
-        vol->open_files--;
-        fat_free(f);
+        discard_file(f);
         return status;
     }
     *out = f;
@@ -217,9 +257,14 @@ static NTSTATUS create_new(struct fat_volume *vol, uint32_t dir, const WCHAR *na
     return status;
 }
 
-/* FILE_SUPERSEDE / FILE_OVERWRITE(_IF) of an existing file: size 0, new attributes. */
-static NTSTATUS overwrite(struct fat_file *f, uint32_t attributes)
+NTSTATUS fat_overwrite(struct fat_file *f, uint32_t attributes)
 {
+    if (f->deleted)
+        return STATUS_FILE_DELETED;
+    if (f->root)
+        return STATUS_ACCESS_DENIED; /* as fat_create with a replacing disposition */
+    if (f->directory)
+        return STATUS_FILE_IS_A_DIRECTORY;
     if (f->attr & FILE_ATTRIBUTE_READONLY)
         return STATUS_ACCESS_DENIED;
     NTSTATUS status = fatp_file_truncate(f, 0);
@@ -264,7 +309,7 @@ static NTSTATUS open_existing(struct fat_volume *vol, uint32_t dir, const struct
         return status;
     *action = FILE_OPENED;
     if (replace) {
-        status = overwrite(*out, attributes);
+        status = fat_overwrite(*out, attributes);
         *action = disposition == FILE_SUPERSEDE ? FILE_SUPERSEDED : FILE_OVERWRITTEN;
         if (!NT_SUCCESS(status)) {
             fat_close(*out);

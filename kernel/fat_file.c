@@ -48,8 +48,10 @@ NTSTATUS fatp_file_store(struct fat_file *f)
 NTSTATUS fat_close(struct fat_file *f)
 {
     NTSTATUS status = fatp_file_store(f);
-    f->vol->open_files--;
-    fat_free(f);
+    if (--f->references == 0) {
+        list_remove(&f->link);
+        fat_free(f);
+    }
     return status;
 }
 
@@ -112,6 +114,18 @@ NTSTATUS fat_read(struct fat_file *f, uint64_t offset, void *buffer, uint32_t le
     return status;
 }
 
+/* STATUS_DISK_FULL, before anything is allocated, when the volume has fewer than `need` free
+ * clusters. FSInfo's count is only a hint: a request it cannot satisfy counts the FAT once. */
+static NTSTATUS check_free(struct fat_volume *vol, uint32_t need)
+{
+    if (vol->free_count != 0xFFFFFFFFu && need <= vol->free_count)
+        return STATUS_SUCCESS;
+    NTSTATUS status = vol->free_exact ? STATUS_SUCCESS : fatp_count_free(vol);
+    if (NT_SUCCESS(status) && need > vol->free_count)
+        status = STATUS_DISK_FULL;
+    return status;
+}
+
 /* Gives the file `want` clusters, freeing what it gained if the disk fills up. */
 static NTSTATUS ensure_clusters(struct fat_file *f, uint32_t want)
 {
@@ -120,6 +134,8 @@ static NTSTATUS ensure_clusters(struct fat_file *f, uint32_t want)
     if (want <= have)
         return STATUS_SUCCESS;
     NTSTATUS status = fatp_file_truncate(f, f->size); /* drop any chain past the size */
+    if (NT_SUCCESS(status))
+        status = check_free(vol, want - have);
     if (NT_SUCCESS(status) && have)
         status = cluster_at(f, have - 1, &last);
     for (uint32_t i = have; i < want && NT_SUCCESS(status); i++) {

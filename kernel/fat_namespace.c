@@ -2,22 +2,27 @@
  * of a moved directory), and enumerating a directory with a resumable cursor. */
 #include "kernel/fatp.h"
 
-NTSTATUS fat_delete(struct fat_file *f)
+NTSTATUS fat_can_delete(struct fat_file *f)
 {
-    struct fat_volume *vol = f->vol;
+    bool empty = true;
     if (f->deleted)
         return STATUS_FILE_DELETED;
     if (f->root || (f->attr & FILE_ATTRIBUTE_READONLY))
         return STATUS_CANNOT_DELETE;
-    if (f->directory) {
-        bool empty;
-        NTSTATUS status = fatp_dir_is_empty(vol, f->first_cluster, &empty);
-        if (!NT_SUCCESS(status))
-            return status;
-        if (!empty)
-            return STATUS_DIRECTORY_NOT_EMPTY;
-    }
-    NTSTATUS status = fatp_dir_remove(vol, f->parent, f->entry_index, f->lfn_count);
+    NTSTATUS status =
+        f->directory ? fatp_dir_is_empty(f->vol, f->first_cluster, &empty) : STATUS_SUCCESS;
+    if (NT_SUCCESS(status) && !empty)
+        status = STATUS_DIRECTORY_NOT_EMPTY;
+    return status;
+}
+
+NTSTATUS fat_delete(struct fat_file *f)
+{
+    struct fat_volume *vol = f->vol;
+    NTSTATUS status = fat_can_delete(f);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = fatp_dir_remove(vol, f->parent, f->entry_index, f->lfn_count);
     if (NT_SUCCESS(status) && f->first_cluster)
         status = fatp_free_chain(vol, f->first_cluster);
     f->deleted = true;
@@ -78,13 +83,34 @@ static NTSTATUS set_dotdot(struct fat_volume *vol, uint32_t dir, uint32_t parent
     return STATUS_SUCCESS;
 }
 
-/* Removes an existing target for a replacing rename. */
+/* NT refuses to rename a directory while a file below it is open (STATUS_ACCESS_DENIED): the
+ * names its opens were made by would change under them. */
+static NTSTATUS check_nothing_open_below(struct fat_file *dir)
+{
+    LIST_FOR_EACH(e, &dir->vol->files)
+    {
+        struct fat_file *f = CONTAINING_RECORD(e, struct fat_file, link);
+        if (f == dir || f->root || f->deleted)
+            continue;
+        NTSTATUS status = check_not_below(dir->vol, f->parent, dir->first_cluster);
+        if (status == STATUS_INVALID_PARAMETER)
+            return STATUS_ACCESS_DENIED;
+        if (!NT_SUCCESS(status))
+            return status;
+    }
+    return STATUS_SUCCESS;
+}
+
+/* Removes an existing target for a replacing rename; an open one cannot go (NT:
+ * STATUS_ACCESS_DENIED), its object would be left on freed clusters. */
 static NTSTATUS remove_target(struct fat_volume *vol, uint32_t dir, const struct fatp_found *t,
                               enum fat_replace replace)
 {
     if (replace != FAT_REPLACE_YES)
         return STATUS_OBJECT_NAME_COLLISION;
     if (t->entry[11] & (FATP_ATTR_DIR | FILE_ATTRIBUTE_READONLY))
+        return STATUS_ACCESS_DENIED;
+    if (fatp_open_file(vol, dir, t->index))
         return STATUS_ACCESS_DENIED;
     NTSTATUS status = fatp_dir_remove(vol, dir, t->index, t->lfn_count);
     uint32_t cluster = fatp_entry_cluster(vol, t->entry);
@@ -132,6 +158,8 @@ NTSTATUS fat_rename(struct fat_file *f, const WCHAR *new_path, size_t path_chars
         status = STATUS_OBJECT_NAME_INVALID;
     if (NT_SUCCESS(status) && f->directory && dir != f->parent)
         status = check_not_below(vol, dir, f->first_cluster);
+    if (NT_SUCCESS(status) && f->directory)
+        status = check_nothing_open_below(f);
     if (!NT_SUCCESS(status))
         return status;
     struct fatp_found *target = fat_alloc(sizeof *target);

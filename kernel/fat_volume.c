@@ -152,6 +152,7 @@ NTSTATUS fat_mount(struct io_block_device *dev, struct fat_volume **out)
         return STATUS_NO_MEMORY;
     fatp_memset(vol, 0, sizeof *vol);
     vol->dev = dev;
+    list_init(&vol->files);
     bs = fat_alloc(IO_SECTOR_SIZE);
     if (!bs)
         goto out;
@@ -191,7 +192,7 @@ NTSTATUS fat_flush(struct fat_volume *vol)
 
 NTSTATUS fat_unmount(struct fat_volume *vol)
 {
-    if (vol->open_files)
+    if (!list_empty(&vol->files))
         return STATUS_INVALID_PARAMETER; /* freeing it would leave those files dangling */
     NTSTATUS status = fat_flush(vol);
     fatp_cache_free(vol);
@@ -199,8 +200,7 @@ NTSTATUS fat_unmount(struct fat_volume *vol)
     return status;
 }
 
-/* Counts the free clusters once a mount; allocation and freeing keep the count after that. */
-static NTSTATUS count_free(struct fat_volume *vol)
+NTSTATUS fatp_count_free(struct fat_volume *vol)
 {
     uint32_t free_count = 0;
     for (uint32_t c = 2; c - 2 < vol->cluster_count; c++) {
@@ -220,7 +220,7 @@ static NTSTATUS count_free(struct fat_volume *vol)
 
 NTSTATUS fat_query_volume(struct fat_volume *vol, struct fat_volume_info *info)
 {
-    NTSTATUS status = vol->free_exact ? STATUS_SUCCESS : count_free(vol);
+    NTSTATUS status = vol->free_exact ? STATUS_SUCCESS : fatp_count_free(vol);
     if (!NT_SUCCESS(status))
         return status;
     info->type = vol->type;

@@ -12,6 +12,7 @@
 #define PAGODA_FATP_H
 
 #include "kernel/fat.h"
+#include "kernel/list.h"
 
 #define fatp_memcpy(d, s, n) __builtin_memcpy((d), (s), (n))
 #define fatp_memset(d, c, n) __builtin_memset((d), (c), (n))
@@ -56,7 +57,7 @@ struct fat_volume {
     uint32_t next_free;
     bool fsinfo_dirty;
     uint32_t serial;
-    uint32_t open_files;
+    struct list_entry files; /* the open struct fat_file objects, one per file */
     uint32_t clock;
     struct fatp_buf cache[FATP_CACHE_SLOTS];
 };
@@ -69,7 +70,12 @@ struct fatp_dir_iter {
     uint32_t base;
 };
 
+/* One open file (its FCB): every fat_create of the same file returns this object, found on the
+ * volume's list by its short entry's place (parent, entry_index), which a rename updates and nothing
+ * else changes; the first cluster would not do (an empty file has none, a truncation frees it). */
 struct fat_file {
+    struct list_entry link; /* in vol->files */
+    uint32_t references; /* fat_create calls not yet matched by fat_close */
     struct fat_volume *vol;
     bool directory, deleted, root, entry_dirty;
     uint32_t first_cluster;
@@ -201,6 +207,11 @@ uint32_t fatp_dir_cluster_of(const struct fat_volume *vol, const uint8_t *entry)
 /* Resolves all but the last component of path: *dir, and the last component in *name and *len. */
 NTSTATUS fatp_walk_parent(struct fat_volume *vol, const WCHAR *path, size_t chars, uint32_t *dir,
                           const WCHAR **name, uint32_t *len);
+/* The open file whose short entry is entry `index` of directory `dir` (first cluster, 0 for the fixed
+ * root), or NULL; deleted files are no longer there (a new entry may take their place). */
+struct fat_file *fatp_open_file(struct fat_volume *vol, uint32_t dir, uint32_t index);
+/* Counts the free clusters from the FAT (once a mount: allocation and freeing keep the count). */
+NTSTATUS fatp_count_free(struct fat_volume *vol);
 /* Frees the clusters past size and sets the size (no entry write). */
 NTSTATUS fatp_file_truncate(struct fat_file *file, uint32_t size);
 

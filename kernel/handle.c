@@ -1,11 +1,13 @@
 /* kernel/handle.c: per-process handle tables (NT's HANDLE_TABLE, kept flat): a growable array of
  * entries with a free list; handle = (index + 1) * 4, so 0 is never valid and handles are multiples
- * of 4. NtCurrentProcess() and NtCurrentThread() are understood here, never stored. */
+ * of 4. NtCurrentProcess() and NtCurrentThread() are understood here, never stored. The array is
+ * charged to the pool quota of the table's process (NT's QuotaProcess), if it has one. */
 #include "kernel/arch.h"
 #include "kernel/ke.h"
 #include "kernel/obp.h"
 #include "kernel/ps.h"
 #include "kernel/string.h"
+#include "kernel/thread.h"
 
 #define OBP_TABLE_TAG      MM_TAG('O', 'b', 'H', 't')
 #define OBP_MAX_HANDLES    (1u << 24) /* NT's limit of 16M handles a process */
@@ -28,17 +30,38 @@ struct ob_handle_table {
     uint32_t capacity;
     uint32_t count; /* entries in use */
     uint32_t free_head;
+    struct ps_process *quota_process; /* pays for entries; NULL: the kernel */
 };
 
 static HANDLE index_to_handle(uint32_t index) { return (HANDLE)(uintptr_t)((index + 1) * 4); }
 
 /* Returns an empty table, or NULL when the pool is out of memory. */
-struct ob_handle_table *ob_create_handle_table(void)
+struct ob_handle_table *ob_create_handle_table(struct ps_process *quota_process)
 {
     struct ob_handle_table *table = mm_pool_alloc(sizeof *table, OBP_TABLE_TAG);
     if (table)
-        *table = (struct ob_handle_table){.free_head = OBP_NO_FREE};
+        *table = (struct ob_handle_table){.free_head = OBP_NO_FREE, .quota_process = quota_process};
     return table;
+}
+
+/* ---- the quota charge for an array of `capacity` entries ---- */
+
+static size_t array_bytes(uint32_t capacity)
+{
+    return capacity ? mm_pool_block_bytes(capacity * sizeof(struct ob_handle_entry)) : 0;
+}
+
+static NTSTATUS charge_array(struct ob_handle_table *table, uint32_t capacity)
+{
+    if (!table->quota_process)
+        return STATUS_SUCCESS;
+    return ps_charge_pool_quota(table->quota_process, array_bytes(capacity));
+}
+
+static void return_array(struct ob_handle_table *table, uint32_t capacity)
+{
+    if (table->quota_process && capacity)
+        ps_return_pool_quota(table->quota_process, array_bytes(capacity));
 }
 
 /* Open handles in the table (they may change as soon as this returns). */
@@ -66,18 +89,13 @@ static void free_entry(struct ob_handle_table *table, uint32_t index)
     table->count--;
 }
 
-/* Doubles a table that had `seen` entries and no free one. The pool is called with interrupts as
- * the caller had them; if the table grew meanwhile the new array is simply dropped. */
-static NTSTATUS grow(struct ob_handle_table *table, uint32_t seen)
+/* Puts entries (capacity of them) in place of a table's array of `seen` unless the table changed
+ * meanwhile; returns the array that is no longer used, to be freed by the caller. */
+static struct ob_handle_entry *install_array(struct ob_handle_table *table, uint32_t seen,
+                                             struct ob_handle_entry *entries, uint32_t capacity)
 {
-    if (seen >= OBP_MAX_HANDLES)
-        return STATUS_INSUFFICIENT_RESOURCES;
-    uint32_t capacity = seen ? MIN(seen * 2, OBP_MAX_HANDLES) : OBP_FIRST_CAPACITY;
-    struct ob_handle_entry *entries = mm_pool_alloc(capacity * sizeof *entries, OBP_TABLE_TAG);
-    struct ob_handle_entry *old = NULL;
-    if (!entries)
-        return STATUS_INSUFFICIENT_RESOURCES;
     uint32_t flags = ke_disable_interrupts();
+    struct ob_handle_entry *unused = entries;
     if (table->capacity == seen) {
         if (seen)
             memcpy(entries, table->entries, seen * sizeof *entries);
@@ -85,14 +103,36 @@ static NTSTATUS grow(struct ob_handle_table *table, uint32_t seen)
             entries[i] =
                 (struct ob_handle_entry){.next_free = i + 1 < capacity ? i + 1 : table->free_head};
         table->free_head = seen;
-        old = table->entries;
+        unused = table->entries;
         table->entries = entries;
         table->capacity = capacity;
-        entries = NULL;
     }
     ke_restore_interrupts(flags);
-    mm_pool_free(old, OBP_TABLE_TAG);
-    mm_pool_free(entries, OBP_TABLE_TAG);
+    return unused;
+}
+
+/* Doubles a table that had `seen` entries and no free one. The pool is called with interrupts as
+ * the caller had them; if the table grew meanwhile the new array is simply dropped. The new array
+ * is charged before it is allocated and the one that goes is given back after, so a process pays
+ * for both for a moment: STATUS_QUOTA_EXCEEDED when they do not fit its quota. */
+static NTSTATUS grow(struct ob_handle_table *table, uint32_t seen)
+{
+    if (seen >= OBP_MAX_HANDLES)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    uint32_t capacity = seen ? MIN(seen * 2, OBP_MAX_HANDLES) : OBP_FIRST_CAPACITY;
+    NTSTATUS status = charge_array(table, capacity);
+    if (!NT_SUCCESS(status))
+        return status;
+    struct ob_handle_entry *entries = mm_pool_alloc_priority(
+        capacity * sizeof *entries, OBP_TABLE_TAG,
+        table->quota_process ? MM_POOL_NORMAL_PRIORITY : MM_POOL_HIGH_PRIORITY);
+    if (!entries) {
+        return_array(table, capacity);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    struct ob_handle_entry *unused = install_array(table, seen, entries, capacity);
+    return_array(table, unused == entries ? capacity : seen);
+    mm_pool_free(unused, OBP_TABLE_TAG);
     return STATUS_SUCCESS;
 }
 
@@ -242,6 +282,7 @@ void ob_destroy_handle_table(struct ob_handle_table *table, struct ps_process *p
     if (table->count != 0)
         ke_panic("ob: handle table %p of %p destroyed with %u handles open", (void *)table,
                  (void *)process, table->count);
+    return_array(table, table->capacity);
     mm_pool_free(table->entries, OBP_TABLE_TAG);
     mm_pool_free(table, OBP_TABLE_TAG);
 }

@@ -128,7 +128,7 @@ static NTSTATUS list(struct io_file *dir, uint32_t class, uint8_t *out, uint32_t
     *used = 0;
     for (;;) {
         uint32_t cursor = dir->dir_cursor, index = cursor;
-        status = dir->ops->enumerate(dir->fs_file, &dir->dir_cursor, &e);
+        status = dir->ops->enumerate(dir->fcb->fs_file, &dir->dir_cursor, &e);
         if (!NT_SUCCESS(status))
             break;
         if (!io_name_matches(dir->dir_pattern, dir->dir_pattern_chars, e.name, e.name_chars))
@@ -176,7 +176,7 @@ NTSTATUS NtQueryDirectoryFile(HANDLE handle, HANDLE event, void *apc_routine, vo
     if (!NT_SUCCESS(status))
         return status;
     uint8_t *buffer = NULL;
-    if (!dir->directory || !dir->ops->enumerate)
+    if (!dir->fcb->directory || !dir->ops->enumerate)
         status = STATUS_INVALID_PARAMETER;
     else
         status = take_pattern(dir, user_name, (uint8_t)restart != 0);
@@ -229,7 +229,7 @@ NTSTATUS io_rename_file(struct io_file *file, const void *user_info, uint32_t le
     if (NT_SUCCESS(status) && upcase(letter) != upcase(file->letter))
         status = STATUS_NOT_SAME_DEVICE;
     if (NT_SUCCESS(status))
-        status = file->ops->rename ? file->ops->rename(file->fs_file, rest, rest_chars,
+        status = file->ops->rename ? file->ops->rename(file->fcb->fs_file, rest, rest_chars,
                                                        header.ReplaceIfExists != 0)
                                    : STATUS_INVALID_DEVICE_REQUEST;
     mm_pool_free(name, io_file_type.pool_tag);

@@ -82,10 +82,33 @@ static NTSTATUS fat_io_set_basic(void *file, int64_t created, int64_t accessed, 
     return unlock(fat_set_basic_info(file, created, accessed, written, attributes));
 }
 
+static NTSTATUS fat_io_overwrite(void *file, uint32_t attributes)
+{
+    lock();
+    return unlock(fat_overwrite(file, attributes));
+}
+
+static NTSTATUS fat_io_can_delete(void *file)
+{
+    lock();
+    return unlock(fat_can_delete(file));
+}
+
 static NTSTATUS fat_io_delete(void *file)
 {
     lock();
     return unlock(fat_delete(file));
+}
+
+static NTSTATUS fat_io_query_volume(void *fs, struct io_volume_info *info)
+{
+    struct fat_volume_info v;
+    lock();
+    NTSTATUS status = fat_query_volume(fs, &v);
+    if (NT_SUCCESS(status))
+        *info = (struct io_volume_info){v.cluster_count, v.free_clusters,
+                                        v.cluster_size / v.bytes_per_sector, v.bytes_per_sector};
+    return unlock(status);
 }
 
 static NTSTATUS fat_io_flush(void *fs)
@@ -124,8 +147,11 @@ static const struct io_fs_ops fat_io_ops = {
     .set_end_of_file = fat_io_set_end_of_file,
     .query = fat_io_query,
     .set_basic = fat_io_set_basic,
+    .overwrite = fat_io_overwrite,
+    .can_delete = fat_io_can_delete,
     .delete = fat_io_delete,
     .flush = fat_io_flush,
+    .query_volume = fat_io_query_volume,
     .enumerate = fat_io_enumerate,
     .rename = fat_io_rename,
 };

@@ -1,8 +1,8 @@
 /* kernel/io_services.c: the NT file services over the I/O manager: NtCreateFile, NtOpenFile,
- * NtReadFile, NtWriteFile, NtQueryInformationFile, NtSetInformationFile, NtFlushBuffersFile. All I/O
- * is synchronous. File systems never see a user pointer: data passes through a kernel bounce buffer
- * copied with the fault-safe routines, so a bad buffer is STATUS_ACCESS_VIOLATION, never a fault in
- * file-system code. */
+ * NtReadFile, NtWriteFile, NtQueryInformationFile, NtSetInformationFile, NtFlushBuffersFile,
+ * NtQueryVolumeInformationFile. All I/O is synchronous. File systems never see a user pointer: data
+ * passes through a kernel bounce buffer copied with the fault-safe routines, so a bad buffer is
+ * STATUS_ACCESS_VIOLATION, never a fault in file-system code. */
 #include "kernel/io.h"
 #include "kernel/ke.h"
 #include "mm/mm.h"
@@ -22,11 +22,12 @@ NTSTATUS io_write_status_block(IO_STATUS_BLOCK *user_iosb, NTSTATUS status, uint
 }
 
 /* NT's checks of NtCreateFile's parameters, before anything is opened. */
-static NTSTATUS check_create_parameters(ACCESS_MASK access, uint32_t disposition, uint32_t options,
-                                        const void *ea, uint32_t ea_length)
+static NTSTATUS check_create_parameters(ACCESS_MASK access, uint32_t share, uint32_t disposition,
+                                        uint32_t options, const void *ea, uint32_t ea_length)
 {
     uint32_t sync = options & (FILE_SYNCHRONOUS_IO_ALERT | FILE_SYNCHRONOUS_IO_NONALERT);
-    if (disposition > FILE_MAXIMUM_DISPOSITION || (options & ~FILE_VALID_OPTION_FLAGS))
+    if (disposition > FILE_MAXIMUM_DISPOSITION || (options & ~FILE_VALID_OPTION_FLAGS) ||
+        (share & ~FILE_SHARE_VALID_FLAGS))
         return STATUS_INVALID_PARAMETER;
     if ((options & FILE_DIRECTORY_FILE) && (options & FILE_NON_DIRECTORY_FILE))
         return STATUS_INVALID_PARAMETER;
@@ -43,29 +44,18 @@ static NTSTATUS check_create_parameters(ACCESS_MASK access, uint32_t disposition
     return STATUS_SUCCESS;
 }
 
-/* A read-only file cannot be opened for writing or deleting (what FAT's attribute means). */
-static NTSTATUS check_read_only(struct io_file *file, ACCESS_MASK granted)
-{
-    struct io_file_info info;
-    ACCESS_MASK writes = FILE_WRITE_DATA | FILE_APPEND_DATA | DELETE;
-    if (file->directory || !(granted & writes) ||
-        !NT_SUCCESS(file->ops->query(file->fs_file, &info)))
-        return STATUS_SUCCESS;
-    return (info.attributes & FILE_ATTRIBUTE_READONLY) ? STATUS_ACCESS_DENIED : STATUS_SUCCESS;
-}
-
 NTSTATUS NtCreateFile(HANDLE *user_handle, ACCESS_MASK access, const OBJECT_ATTRIBUTES *attributes,
                       IO_STATUS_BLOCK *user_iosb, const int64_t *allocation_size,
                       uint32_t file_attributes, uint32_t share_access, uint32_t disposition,
                       uint32_t options, void *ea, uint32_t ea_length)
 {
     (void)allocation_size; /* a hint only; FAT allocates as the file grows */
-    (void)share_access; /* Pagoda does not enforce sharing modes yet */
     struct ke_captured_name name;
     uint32_t attribute_bits, action = 0;
     struct io_file *file;
     HANDLE h;
-    NTSTATUS status = check_create_parameters(access, disposition, options, ea, ea_length);
+    NTSTATUS status =
+        check_create_parameters(access, share_access, disposition, options, ea, ea_length);
     if (NT_SUCCESS(status))
         status = attributes ? ke_probe_user_write(user_handle, sizeof(HANDLE), 1)
                             : STATUS_INVALID_PARAMETER;
@@ -75,16 +65,14 @@ NTSTATUS NtCreateFile(HANDLE *user_handle, ACCESS_MASK access, const OBJECT_ATTR
         status = ke_capture_object_attributes(attributes, &name, &attribute_bits);
     if (!NT_SUCCESS(status))
         return status;
-    status = name.chars ? io_create_file(name.chars, name.length, disposition, options,
-                                         file_attributes, &file, &action)
+    struct io_open open = {ob_map_access(&io_file_type, access), share_access, disposition, options,
+                           file_attributes};
+    status = name.chars ? io_create_file(name.chars, name.length, &open, &file, &action)
                         : STATUS_OBJECT_PATH_SYNTAX_BAD;
     ke_release_captured_name(&name);
     if (!NT_SUCCESS(status))
         return status;
-    ACCESS_MASK granted = ob_map_access(&io_file_type, access);
-    status = check_read_only(file, granted);
-    if (NT_SUCCESS(status))
-        status = ob_insert_handle(current(), file, granted, attribute_bits & OBJ_INHERIT, &h);
+    status = ob_insert_handle(current(), file, open.access, attribute_bits & OBJ_INHERIT, &h);
     ob_dereference_object(file);
     if (!NT_SUCCESS(status))
         return status;
@@ -131,7 +119,7 @@ static NTSTATUS start_offset(struct io_file *file, const int64_t *user_offset, b
     uint32_t low = (uint32_t)given, high = (uint32_t)(given >> 32);
     if (append || (have && high == 0xFFFFFFFFu && low == FILE_WRITE_TO_END_OF_FILE)) {
         struct io_file_info info;
-        NTSTATUS status = file->ops->query(file->fs_file, &info);
+        NTSTATUS status = file->ops->query(file->fcb->fs_file, &info);
         *offset = info.size;
         return status;
     }
@@ -171,9 +159,10 @@ static NTSTATUS transfer(struct io_file *file, uint64_t offset, uint8_t *user_bu
         if (write) {
             status = ke_copy_from_user(bounce, user_buffer + *moved, chunk, 1);
             if (NT_SUCCESS(status))
-                status = file->ops->write(file->fs_file, offset + *moved, bounce, chunk, &done);
+                status =
+                    file->ops->write(file->fcb->fs_file, offset + *moved, bounce, chunk, &done);
         } else {
-            status = file->ops->read(file->fs_file, offset + *moved, bounce, chunk, &done);
+            status = file->ops->read(file->fcb->fs_file, offset + *moved, bounce, chunk, &done);
             if (NT_SUCCESS(status))
                 status = ke_copy_to_user(user_buffer + *moved, bounce, done, 1);
         }
@@ -203,7 +192,7 @@ static NTSTATUS read_write(HANDLE handle, HANDLE event, IO_STATUS_BLOCK *user_io
     bool append_only = write && !(granted & FILE_WRITE_DATA) && (granted & FILE_APPEND_DATA);
     if (!(granted & (write ? FILE_WRITE_DATA | FILE_APPEND_DATA : FILE_READ_DATA)))
         status = STATUS_ACCESS_DENIED;
-    else if (file->directory)
+    else if (file->fcb->directory)
         status = STATUS_INVALID_DEVICE_REQUEST;
     else
         status = start_offset(file, user_offset, append_only, &offset);
@@ -269,7 +258,7 @@ static const struct info_class *info_class(uint32_t class)
 static NTSTATUS fill_info(struct io_file *file, uint32_t class, void *out)
 {
     struct io_file_info info;
-    NTSTATUS status = file->ops->query(file->fs_file, &info);
+    NTSTATUS status = file->ops->query(file->fcb->fs_file, &info);
     if (!NT_SUCCESS(status))
         return status;
     if (class == FileBasicInformation) {
@@ -282,8 +271,9 @@ static NTSTATUS fill_info(struct io_file *file, uint32_t class, void *out)
                                       0};
     } else if (class == FileStandardInformation) {
         FILE_STANDARD_INFORMATION *s = out;
-        *s = (FILE_STANDARD_INFORMATION){(int64_t)info.allocation_size, (int64_t)info.size, 1,
-                                         file->delete_on_close,         file->directory,    {0, 0}};
+        *s = (FILE_STANDARD_INFORMATION){
+            (int64_t)info.allocation_size, (int64_t)info.size,   1,
+            file->fcb->delete_pending,     file->fcb->directory, {0, 0}};
     } else {
         ((FILE_POSITION_INFORMATION *)out)->CurrentByteOffset = (int64_t)file->position;
     }
@@ -321,13 +311,27 @@ NTSTATUS NtQueryInformationFile(HANDLE handle, IO_STATUS_BLOCK *user_iosb, void 
     return status;
 }
 
+/* FileDispositionInformation: NT's checks (a read-only file, the root directory, a directory that
+ * is not empty) when a delete is requested; the file goes at its last cleanup, whichever handle. */
+static NTSTATUS set_disposition(struct io_file *file, bool pending)
+{
+    struct io_fcb *fcb = file->fcb;
+    NTSTATUS status = STATUS_SUCCESS;
+    if (pending && file->ops->can_delete)
+        status = file->ops->can_delete(fcb->fs_file);
+    if (NT_SUCCESS(status))
+        fcb->delete_pending = pending;
+    return status;
+}
+
 static NTSTATUS apply_info(struct io_file *file, uint32_t class, const void *in)
 {
+    void *fs_file = file->fcb->fs_file;
     switch (class) {
     case FileBasicInformation: {
         const FILE_BASIC_INFORMATION *b = in;
-        return file->ops->set_basic(file->fs_file, b->CreationTime, b->LastAccessTime,
-                                    b->LastWriteTime, b->FileAttributes);
+        return file->ops->set_basic(fs_file, b->CreationTime, b->LastAccessTime, b->LastWriteTime,
+                                    b->FileAttributes);
     }
     case FilePositionInformation: {
         int64_t p = ((const FILE_POSITION_INFORMATION *)in)->CurrentByteOffset;
@@ -340,12 +344,11 @@ static NTSTATUS apply_info(struct io_file *file, uint32_t class, const void *in)
         int64_t size = ((const FILE_END_OF_FILE_INFORMATION *)in)->EndOfFile;
         if (size < 0)
             return STATUS_INVALID_PARAMETER;
-        return file->directory ? STATUS_INVALID_PARAMETER
-                               : file->ops->set_end_of_file(file->fs_file, (uint64_t)size);
+        return file->fcb->directory ? STATUS_INVALID_PARAMETER
+                                    : file->ops->set_end_of_file(fs_file, (uint64_t)size);
     }
     default:
-        file->delete_on_close = ((const FILE_DISPOSITION_INFORMATION *)in)->DeleteFile != 0;
-        return STATUS_SUCCESS;
+        return set_disposition(file, ((const FILE_DISPOSITION_INFORMATION *)in)->DeleteFile != 0);
     }
 }
 
@@ -403,5 +406,36 @@ NTSTATUS NtFlushBuffersFile(HANDLE handle, IO_STATUS_BLOCK *user_iosb)
     ob_dereference_object(file);
     if (NT_SUCCESS(status))
         status = io_write_status_block(user_iosb, STATUS_SUCCESS, 0);
+    return status;
+}
+
+/* FileFsSizeInformation only; no access right is needed for it (as in NT). */
+NTSTATUS NtQueryVolumeInformationFile(HANDLE handle, IO_STATUS_BLOCK *user_iosb, void *user_info,
+                                      uint32_t length, uint32_t class)
+{
+    struct io_file *file;
+    struct io_volume_info v;
+    FILE_FS_SIZE_INFORMATION info;
+    NTSTATUS status = ke_probe_user_write(user_iosb, sizeof(IO_STATUS_BLOCK), sizeof(uint32_t));
+    if (NT_SUCCESS(status))
+        status = ke_probe_user_write(user_info, length, sizeof(uint32_t));
+    if (!NT_SUCCESS(status))
+        return status;
+    if (class != FileFsSizeInformation)
+        return STATUS_INVALID_INFO_CLASS;
+    if (length < sizeof info)
+        return STATUS_INFO_LENGTH_MISMATCH;
+    status = reference_file(handle, 0, &file, NULL);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = io_query_volume(file, &v);
+    ob_dereference_object(file);
+    if (!NT_SUCCESS(status))
+        return status;
+    info = (FILE_FS_SIZE_INFORMATION){(int64_t)v.total_units, (int64_t)v.free_units,
+                                      v.sectors_per_unit, v.bytes_per_sector};
+    status = ke_copy_to_user(user_info, &info, sizeof info, sizeof(uint32_t));
+    if (NT_SUCCESS(status))
+        status = io_write_status_block(user_iosb, STATUS_SUCCESS, sizeof info);
     return status;
 }

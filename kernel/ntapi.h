@@ -125,7 +125,11 @@ typedef enum _WAIT_TYPE { WaitAll = 0, WaitAny = 1 } WAIT_TYPE;
 #define MUTANT_LIMIT         0x7FFFFFFF
 
 /* ---- processes and threads ---- */
-typedef enum _PROCESSINFOCLASS { ProcessBasicInformation = 0 } PROCESSINFOCLASS;
+typedef enum _PROCESSINFOCLASS {
+    ProcessBasicInformation = 0,
+    ProcessQuotaLimits = 1,
+    ProcessVmCounters = 3,
+} PROCESSINFOCLASS;
 typedef enum _THREADINFOCLASS { ThreadBasicInformation = 0 } THREADINFOCLASS;
 
 typedef struct _PROCESS_BASIC_INFORMATION {
@@ -136,6 +140,36 @@ typedef struct _PROCESS_BASIC_INFORMATION {
     uintptr_t UniqueProcessId;
     uintptr_t InheritedFromUniqueProcessId;
 } PROCESS_BASIC_INFORMATION;
+
+/* ProcessQuotaLimits. Pagoda has one pool, the non-paged one, and no paging file or working sets:
+ * PagedPoolLimit, the working-set sizes and PagefileLimit are 0; TimeLimit is NT's -1 (none). */
+typedef struct _QUOTA_LIMITS {
+    uint32_t PagedPoolLimit;
+    uint32_t NonPagedPoolLimit;
+    uint32_t MinimumWorkingSetSize;
+    uint32_t MaximumWorkingSetSize;
+    uint32_t PagefileLimit;
+    int64_t TimeLimit __attribute__((aligned(8))); /* MSVC's alignment, as mingw-w64 lays it out */
+} QUOTA_LIMITS;
+
+/* ProcessVmCounters (VM_COUNTERS, or VM_COUNTERS_EX with PrivateUsage). Pagoda fills the pool
+ * quota fields (QuotaPeakNonPagedPoolUsage, QuotaNonPagedPoolUsage); the rest read 0 until the
+ * memory manager counts working sets and commit. */
+typedef struct _VM_COUNTERS_EX {
+    uint32_t PeakVirtualSize;
+    uint32_t VirtualSize;
+    uint32_t PageFaultCount;
+    uint32_t PeakWorkingSetSize;
+    uint32_t WorkingSetSize;
+    uint32_t QuotaPeakPagedPoolUsage;
+    uint32_t QuotaPagedPoolUsage;
+    uint32_t QuotaPeakNonPagedPoolUsage;
+    uint32_t QuotaNonPagedPoolUsage;
+    uint32_t PagefileUsage;
+    uint32_t PeakPagefileUsage;
+    uint32_t PrivateUsage; /* not in VM_COUNTERS */
+} VM_COUNTERS_EX;
+#define VM_COUNTERS_SIZE offsetof(VM_COUNTERS_EX, PrivateUsage) /* sizeof(VM_COUNTERS): 44 */
 
 typedef struct _THREAD_BASIC_INFORMATION {
     NTSTATUS ExitStatus;
@@ -292,6 +326,9 @@ typedef struct _PAGODA_KUSER_SHARED_DATA {
 _Static_assert(sizeof(OBJECT_ATTRIBUTES) == 24, "OBJECT_ATTRIBUTES is 24 bytes");
 _Static_assert(sizeof(OBJECT_BASIC_INFORMATION) == 56, "OBJECT_BASIC_INFORMATION is 56 bytes");
 _Static_assert(sizeof(CONTEXT) == 716, "CONTEXT is 716 bytes on i386");
+_Static_assert(sizeof(QUOTA_LIMITS) == 32, "QUOTA_LIMITS is 32 bytes");
+_Static_assert(offsetof(QUOTA_LIMITS, TimeLimit) == 24, "QUOTA_LIMITS.TimeLimit at 24");
+_Static_assert(VM_COUNTERS_SIZE == 44 && sizeof(VM_COUNTERS_EX) == 48, "VM_COUNTERS(_EX)");
 _Static_assert(offsetof(CONTEXT, Eip) == 0xB8, "CONTEXT.Eip at 0xB8");
 _Static_assert(offsetof(PAGODA_TEB, ProcessEnvironmentBlock) == 0x30,
                "TEB.ProcessEnvironmentBlock");

@@ -19,6 +19,12 @@
 #define FILE_CREATED             2u
 #define FILE_OVERWRITTEN         3u
 
+/* Share access (NtCreateFile's ShareAccess): what other opens of the file may do meanwhile. */
+#define FILE_SHARE_READ        0x00000001u
+#define FILE_SHARE_WRITE       0x00000002u
+#define FILE_SHARE_DELETE      0x00000004u
+#define FILE_SHARE_VALID_FLAGS 0x00000007u
+
 /* Create options. */
 #define FILE_DIRECTORY_FILE          0x00000001u
 #define FILE_WRITE_THROUGH           0x00000002u
@@ -152,6 +158,18 @@ typedef struct _FILE_NAMES_INFORMATION {
     WCHAR FileName[1]; /* at offset 12 */
 } FILE_NAMES_INFORMATION;
 
+/* NtQueryVolumeInformationFile's classes (Pagoda implements FileFsSizeInformation). */
+typedef enum _FS_INFORMATION_CLASS {
+    FileFsSizeInformation = 3,
+} FS_INFORMATION_CLASS;
+
+typedef struct _FILE_FS_SIZE_INFORMATION {
+    int64_t TotalAllocationUnits;
+    int64_t AvailableAllocationUnits;
+    uint32_t SectorsPerAllocationUnit;
+    uint32_t BytesPerSector;
+} FILE_FS_SIZE_INFORMATION;
+
 /* The layouts are i386 ABI; on a 64-bit host (host tests) pointers are wider. */
 #if UINTPTR_MAX == 0xFFFFFFFFu
 _Static_assert(offsetof(FILE_DIRECTORY_INFORMATION, FileName) == 64, "FileDirectoryInformation");
@@ -161,6 +179,7 @@ _Static_assert(offsetof(FILE_RENAME_INFORMATION, FileName) == 12, "FileRenameInf
 _Static_assert(sizeof(IO_STATUS_BLOCK) == 8, "IO_STATUS_BLOCK is 8 bytes on i386");
 _Static_assert(sizeof(FILE_BASIC_INFORMATION) == 40, "FILE_BASIC_INFORMATION is 40 bytes");
 _Static_assert(sizeof(FILE_STANDARD_INFORMATION) == 24, "FILE_STANDARD_INFORMATION is 24 bytes");
+_Static_assert(sizeof(FILE_FS_SIZE_INFORMATION) == 24, "FILE_FS_SIZE_INFORMATION is 24 bytes");
 #endif
 
 #endif

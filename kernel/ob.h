@@ -44,7 +44,9 @@ void ob_init(void);
  * the caller. With a name (a full path such as \BaseNamedObjects\X, or a path relative to a root
  * directory handle already resolved by the caller), the object is entered in the namespace:
  * STATUS_OBJECT_NAME_COLLISION if the name exists, STATUS_OBJECT_PATH_NOT_FOUND if its directory does
- * not, STATUS_OBJECT_NAME_INVALID for a malformed name. */
+ * not, STATUS_OBJECT_NAME_INVALID for a malformed name. The block is charged to the pool quota of
+ * the current process (STATUS_QUOTA_EXCEEDED) until the object is deleted, unless the kernel
+ * creates it (ps_quota_process). */
 NTSTATUS ob_create_object(struct ob_type *type, size_t body_size, const WCHAR *name,
                           size_t name_chars, void **object);
 void ob_reference_object(void *object);
@@ -61,14 +63,16 @@ NTSTATUS ob_lookup_object(const WCHAR *name, size_t name_chars, struct ob_type *
 
 /* ---- handle tables ---- */
 struct ob_handle_table;
-struct ob_handle_table *ob_create_handle_table(void); /* NULL when out of pool */
+/* An empty table (NULL when out of pool) whose growth is charged to quota_process (NULL: none). */
+struct ob_handle_table *ob_create_handle_table(struct ps_process *quota_process);
 /* Closes every handle (running close procedures and dropping references) and frees the table. */
 void ob_destroy_handle_table(struct ob_handle_table *table, struct ps_process *process);
 uint32_t ob_handle_table_count(struct ob_handle_table *table);
 
 /* Makes a handle for object in process's table with `access` (GENERIC_* already mapped or not:
  * mapped here through the type), adding a pointer reference and a handle reference.
- * STATUS_INSUFFICIENT_RESOURCES when the table cannot grow. */
+ * STATUS_INSUFFICIENT_RESOURCES when the table cannot grow, STATUS_QUOTA_EXCEEDED when its growth
+ * does not fit the process's pool quota. */
 NTSTATUS ob_insert_handle(struct ps_process *process, void *object, ACCESS_MASK access,
                           uint32_t attributes, HANDLE *handle);
 

@@ -1,9 +1,11 @@
 /* kernel/object.c: the life of an object: its header, creation with an optional name, pointer and
- * handle counts, deletion when the last reference goes, and the mapping of generic access rights. */
+ * handle counts, deletion when the last reference goes, and the mapping of generic access rights.
+ * An object that a process creates is charged to that process's pool quota until it is deleted. */
 #include "kernel/arch.h"
 #include "kernel/ke.h"
 #include "kernel/obp.h"
 #include "kernel/string.h"
+#include "kernel/thread.h"
 
 #define OBP_MAX_BODY 0x40000000u /* the pool's own limit: 1 GiB */
 
@@ -16,13 +18,20 @@ static struct ob_header *header_of(void *object)
     return header;
 }
 
-/* Allocates header, body and the leaf of the name in one pool block charged to the type. */
+static size_t block_size(size_t body_size, size_t leaf_chars)
+{
+    return sizeof(struct ob_header) + ALIGN_UP(body_size, 2) + leaf_chars * sizeof(WCHAR);
+}
+
+/* Allocates header, body and the leaf of the name in one pool block charged to the type; objects a
+ * process pays for stay out of the pool's reserve. */
 static struct ob_header *allocate_object(struct ob_type *type, size_t body_size, const WCHAR *leaf,
-                                         size_t leaf_chars)
+                                         size_t leaf_chars, struct ps_process *payer)
 {
     size_t body = ALIGN_UP(body_size, 2);
     struct ob_header *header =
-        mm_pool_alloc(sizeof *header + body + leaf_chars * sizeof(WCHAR), type->pool_tag);
+        mm_pool_alloc_priority(block_size(body_size, leaf_chars), type->pool_tag,
+                               payer ? MM_POOL_NORMAL_PRIORITY : MM_POOL_HIGH_PRIORITY);
     if (!header)
         return NULL;
     memset(header, 0, sizeof *header + body);
@@ -46,11 +55,37 @@ static void count_objects(struct ob_type *type, int delta)
     ke_restore_interrupts(flags);
 }
 
+/* Charges the block to payer and makes the header reference it. */
+static NTSTATUS charge_quota(struct ob_header *header, struct ps_process *payer)
+{
+    size_t bytes = mm_pool_block_bytes(block_size(header->body_size, header->name_chars));
+    NTSTATUS status = ps_charge_pool_quota(payer, bytes);
+    if (NT_SUCCESS(status)) {
+        ob_reference_object(payer);
+        header->quota_process = payer;
+        header->quota_charge = (uint32_t)bytes;
+    }
+    return status;
+}
+
+/* Takes a new object out of the namespace again (its creation failed after the name went in). */
+static void remove_new_name(struct ob_header *header)
+{
+    uint32_t flags = ke_disable_interrupts();
+    void *directory = obp_remove_name(header);
+    ke_restore_interrupts(flags);
+    if (directory)
+        ob_dereference_object(directory);
+}
+
 /* Creates a zeroed object holding one reference for the caller; a name enters it in the namespace
- * (see ob.h for the errors). The object counts for its type from the moment it can be found. */
+ * (see ob.h for the errors). The object counts for its type from the moment it can be found. The
+ * charge comes after the name, as NT's ObInsertObject charges after the lookup: a name collision
+ * is reported as such even to a process at its quota. */
 NTSTATUS ob_create_object(struct ob_type *type, size_t body_size, const WCHAR *name,
                           size_t name_chars, void **object)
 {
+    struct ps_process *payer = ps_quota_process();
     struct ob_header *header = NULL;
     size_t leaf_chars = 0;
     NTSTATUS status = STATUS_SUCCESS;
@@ -63,12 +98,17 @@ NTSTATUS ob_create_object(struct ob_type *type, size_t body_size, const WCHAR *n
     status = STATUS_INSUFFICIENT_RESOURCES;
     if (body_size > OBP_MAX_BODY)
         goto out;
-    header =
-        allocate_object(type, body_size, name ? name + name_chars - leaf_chars : NULL, leaf_chars);
+    header = allocate_object(type, body_size, name ? name + name_chars - leaf_chars : NULL,
+                             leaf_chars, payer);
     if (!header)
         goto out;
     count_objects(type, 1);
     status = name ? obp_insert_name(header, name, name_chars) : STATUS_SUCCESS;
+    if (NT_SUCCESS(status) && payer) {
+        status = charge_quota(header, payer);
+        if (!NT_SUCCESS(status) && name)
+            remove_new_name(header);
+    }
     if (!NT_SUCCESS(status))
         count_objects(type, -1);
 out:
@@ -94,11 +134,17 @@ void ob_reference_object(void *object)
 static void delete_object(struct ob_header *header)
 {
     struct ob_type *type = header->type;
+    struct ps_process *payer = header->quota_process;
+    size_t charge = header->quota_charge;
     ASSERT(header->handle_count == 0 && header->directory == NULL);
     if (type->delete_procedure)
         type->delete_procedure(obp_body(header));
     header->magic = 0; /* a later use of the stale pointer panics in header_of */
     mm_pool_free(header, type->pool_tag);
+    if (payer) {
+        ps_return_pool_quota(payer, charge);
+        ob_dereference_object(payer);
+    }
 }
 
 /* Drops a pointer reference; the last one takes the object out of the namespace (if it never had a

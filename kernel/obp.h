@@ -31,6 +31,10 @@ struct ob_header {
     const WCHAR *name;
     uint16_t name_chars;
     uint16_t reserved;
+    /* The pool quota: the process charged for the block (referenced, so the charge goes back to it
+     * even if the object outlives it; NULL for the kernel's objects) and the bytes charged. */
+    struct ps_process *quota_process;
+    uint32_t quota_charge;
 };
 _Static_assert(sizeof(struct ob_header) % 8 == 0, "the body after the header stays 8-byte aligned");
 

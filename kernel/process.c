@@ -75,6 +75,7 @@ static struct ps_process *new_process_object(const char *name, NTSTATUS *status)
     list_init(&p->threads);
     p->exit_status = STATUS_PENDING;
     p->base_priority = PS_PRIORITY_NORMAL;
+    p->pool_quota.limit = ps_default_pool_quota;
     strlcpy(p->name, name, sizeof p->name);
     uint32_t irq = ke_disable_interrupts();
     p->unique_id = next_process_id;
@@ -136,7 +137,7 @@ static NTSTATUS populate_process(struct ps_process *p, const char *command_line,
     NTSTATUS status = mm_create_address_space(&p->address_space, limit);
     if (!NT_SUCCESS(status))
         return status;
-    p->handle_table = ob_create_handle_table();
+    p->handle_table = ob_create_handle_table(p);
     if (!p->handle_table)
         return STATUS_INSUFFICIENT_RESOURCES;
     ps_attach_process(p);
@@ -225,6 +226,21 @@ NTSTATUS ps_create_process_from_image(const char *image_name, const char *comman
 
 /* ---- ending ---- */
 
+/* Each thread ends at its next return to user mode; waits it makes for user mode end at once, its
+ * kernel waits and the rest of a system call run to completion first (ke_exit_to_user). Nothing
+ * here waits for them: NT's PspTerminateThreadByPointer does not either. */
+void ps_terminate_other_threads(struct ps_process *p, NTSTATUS status)
+{
+    uint32_t irq = ke_disable_interrupts();
+    LIST_FOR_EACH(e, &p->threads)
+    {
+        struct ps_thread *t = CONTAINING_RECORD(e, struct ps_thread, process_link);
+        if (t != ps_current_thread())
+            ps_terminate_thread(t, status);
+    }
+    ke_restore_interrupts(irq);
+}
+
 void ps_terminate_process(struct ps_process *p, NTSTATUS status)
 {
     uint32_t irq = ke_disable_interrupts();
@@ -233,12 +249,7 @@ void ps_terminate_process(struct ps_process *p, NTSTATUS status)
         if (p->exit_status == STATUS_PENDING)
             p->exit_status = status;
     }
-    LIST_FOR_EACH(e, &p->threads)
-    {
-        struct ps_thread *t = CONTAINING_RECORD(e, struct ps_thread, process_link);
-        if (t != ps_current_thread())
-            ps_terminate_thread(t, status);
-    }
+    ps_terminate_other_threads(p, status);
     ke_restore_interrupts(irq);
 }
 
@@ -284,12 +295,13 @@ void ke_idle_loop(void);
 void ps_init(void)
 {
     NTSTATUS status;
+    ps_init_quota();
     ps_system_process = new_process_object("System", &status);
     if (!ps_system_process)
         ke_panic("ps: cannot create the System process: %08x", (uint32_t)status);
     ps_system_process->unique_id = 4;
     mm_init_kernel_address_space(&ps_system_process->address_space);
-    ps_system_process->handle_table = ob_create_handle_table();
+    ps_system_process->handle_table = ob_create_handle_table(NULL);
     struct ps_thread *boot, *idle;
     if (!ps_system_process->handle_table ||
         !NT_SUCCESS(

@@ -29,6 +29,13 @@ enum ps_thread_state {
     PS_THREAD_TERMINATED,
 };
 
+/* Non-paged pool charged to a process (NT's quota block, for the one pool Pagoda has): its objects
+ * and its handle table. kernel/quota.c. */
+struct ps_pool_quota {
+    size_t usage, peak, limit; /* bytes */
+    bool refused; /* a charge has failed (it is logged once) */
+};
+
 struct ps_process {
     struct ke_dispatcher_header header; /* signaled when the last thread has ended */
     struct mm_address_space address_space;
@@ -42,6 +49,7 @@ struct ps_process {
     KPRIORITY base_priority;
     char name[16];
     struct list_entry link; /* on the list of all processes */
+    struct ps_pool_quota pool_quota;
 };
 
 struct ke_wait_block {

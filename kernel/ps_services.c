@@ -1,6 +1,8 @@
 /* kernel/ps_services.c: the system services for threads, processes, waits and time: NtCreateThread,
- * NtTerminate*, NtQueryInformation*, NtWaitFor*, NtDelayExecution, NtYieldExecution, NtDisplayString,
- * NtQuerySystemTime, NtGetTickCount, NtTestAlert. Every pointer argument is a user pointer. */
+ * NtTerminate*, NtQueryInformation* (basic; and quota limits and VM counters of processes),
+ * NtWaitFor*, NtDelayExecution, NtYieldExecution, NtDisplayString, NtQuerySystemTime,
+ * NtGetTickCount, NtTestAlert. Every pointer argument is a user pointer. */
+#include "kernel/arch.h"
 #include "kernel/console.h"
 #include "kernel/ke.h"
 #include "kernel/ob.h"
@@ -286,8 +288,11 @@ NTSTATUS NtTerminateThread(HANDLE handle, NTSTATUS exit_status)
 NTSTATUS NtTerminateProcess(HANDLE handle, NTSTATUS exit_status)
 {
     struct ps_process *p;
-    if (!handle) { /* NT: end every other thread of the current process, ExitProcess's first step */
-        ps_terminate_process(current_process(), exit_status);
+    if (!handle) {
+        /* NT: end every other thread of the current process and return; the process goes on and
+         * its exit status stays STATUS_PENDING. ExitProcess then runs the DLL detach routines and
+         * ends the process with NtTerminateProcess(NtCurrentProcess(), status). */
+        ps_terminate_other_threads(current_process(), exit_status);
         return STATUS_SUCCESS;
     }
     NTSTATUS status = ob_reference_object_by_handle(current_process(), handle, PROCESS_TERMINATE,
@@ -329,28 +334,63 @@ static NTSTATUS return_info(void *user_info, uint32_t length, uint32_t *user_ret
     return status;
 }
 
-NTSTATUS NtQueryInformationProcess(HANDLE handle, uint32_t info_class, void *user_info,
-                                   uint32_t length, uint32_t *user_return_length)
+union process_information {
+    PROCESS_BASIC_INFORMATION basic;
+    QUOTA_LIMITS quota;
+    VM_COUNTERS_EX vm;
+};
+
+static bool is_process_class(uint32_t info_class)
 {
-    struct ps_process *p;
-    NTSTATUS status = probe_info(user_info, length, user_return_length);
-    if (!NT_SUCCESS(status))
-        return status;
-    if (info_class != ProcessBasicInformation)
-        return STATUS_INVALID_INFO_CLASS;
-    status = ob_reference_object_by_handle(current_process(), handle, PROCESS_QUERY_INFORMATION,
-                                           &ps_process_type, (void **)&p, NULL);
-    if (!NT_SUCCESS(status))
-        return status;
-    PROCESS_BASIC_INFORMATION info = {
+    return info_class == ProcessBasicInformation || info_class == ProcessQuotaLimits ||
+           info_class == ProcessVmCounters;
+}
+
+/* Fills *info for a known class; returns its size. ProcessVmCounters is VM_COUNTERS or, for a
+ * buffer of that size, VM_COUNTERS_EX (NT accepts both lengths). */
+static uint32_t query_process(struct ps_process *p, uint32_t info_class, uint32_t length,
+                              union process_information *info)
+{
+    memset(info, 0, sizeof *info);
+    if (info_class == ProcessQuotaLimits) {
+        info->quota.NonPagedPoolLimit = (uint32_t)p->pool_quota.limit;
+        info->quota.TimeLimit = -1;
+        return sizeof info->quota;
+    }
+    if (info_class == ProcessVmCounters) {
+        uint32_t irq = ke_disable_interrupts(); /* peak and usage from the same moment */
+        info->vm.QuotaPeakNonPagedPoolUsage = (uint32_t)p->pool_quota.peak;
+        info->vm.QuotaNonPagedPoolUsage = (uint32_t)p->pool_quota.usage;
+        ke_restore_interrupts(irq);
+        return length == sizeof info->vm ? sizeof info->vm : VM_COUNTERS_SIZE;
+    }
+    info->basic = (PROCESS_BASIC_INFORMATION){
         .ExitStatus = p->exit_status,
         .PebBaseAddress = (void *)(uintptr_t)p->peb,
         .AffinityMask = 1,
         .BasePriority = p->base_priority,
         .UniqueProcessId = p->unique_id,
     };
+    return sizeof info->basic;
+}
+
+NTSTATUS NtQueryInformationProcess(HANDLE handle, uint32_t info_class, void *user_info,
+                                   uint32_t length, uint32_t *user_return_length)
+{
+    struct ps_process *p;
+    union process_information info;
+    NTSTATUS status = probe_info(user_info, length, user_return_length);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (!is_process_class(info_class))
+        return STATUS_INVALID_INFO_CLASS;
+    status = ob_reference_object_by_handle(current_process(), handle, PROCESS_QUERY_INFORMATION,
+                                           &ps_process_type, (void **)&p, NULL);
+    if (!NT_SUCCESS(status))
+        return status;
+    uint32_t size = query_process(p, info_class, length, &info);
     ob_dereference_object(p);
-    return return_info(user_info, length, user_return_length, &info, sizeof info);
+    return return_info(user_info, length, user_return_length, &info, size);
 }
 
 NTSTATUS NtQueryInformationThread(HANDLE handle, uint32_t info_class, void *user_info,

@@ -57,6 +57,9 @@ NTSTATUS ps_create_process_from_image(const char *image_name, const char *comman
                                       enum mm_address_limit limit, struct ps_process **process);
 /* Asks every thread of process to end; the process ends with status. */
 void ps_terminate_process(struct ps_process *process, NTSTATUS status);
+/* Asks every thread of process but the caller to end with status, and leaves the process running
+ * (NtTerminateProcess(NULL, status), ExitProcess's first step). Does not wait for them. */
+void ps_terminate_other_threads(struct ps_process *process, NTSTATUS status);
 /* Called by the last thread of a process as it ends. */
 void ps_process_exit(struct ps_process *process);
 /* Runs the current thread on another process's address space until ps_detach_process (NT's
@@ -67,6 +70,20 @@ void ps_detach_process(void);
 /* The address space the thread runs on: its process's, or the one it is attached to. */
 struct mm_address_space *ps_thread_address_space(struct ps_thread *thread);
 uint32_t ps_process_count(void);
+
+/* ---- pool quotas (kernel/quota.c) ---- */
+/* The limit a new process gets: 1/8 of the RAM the PFN database manages, at least 256 KiB and at
+ * most 32 MiB (ps_pool_quota_for_frames); set by ps_init. */
+extern size_t ps_default_pool_quota;
+size_t ps_pool_quota_for_frames(uint32_t frames);
+void ps_init_quota(void);
+/* The process that pays for what the current thread creates: its own, or NULL for the kernel (the
+ * System process, and boot before there are threads), whose objects are charged to no one. */
+struct ps_process *ps_quota_process(void);
+/* Charges bytes of pool to process: STATUS_QUOTA_EXCEEDED (nothing charged) past its limit. */
+NTSTATUS ps_charge_pool_quota(struct ps_process *process, size_t bytes);
+/* Gives back a charge; the process object must still exist (charged objects reference it). */
+void ps_return_pool_quota(struct ps_process *process, size_t bytes);
 
 #define PS_PEB_ADDRESS        0x7FFDF000u /* TEBs go below it, top down, a page each */
 #define PS_PARAMETERS_ADDRESS 0x7FFDF400u

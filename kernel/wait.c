@@ -9,6 +9,10 @@
 
 static struct list_entry timer_list = {&timer_list, &timer_list}; /* by deadline */
 
+/* NT's MINLONG: an owned mutant acquired again at this signal state has reached its recursion limit.
+ * Tests raise it (see wait.h). */
+int32_t ke_mutant_minimum_signal_state = INT32_MIN;
+
 void ke_init_dispatcher_header(struct ke_dispatcher_header *h, enum ke_dispatcher_type type,
                                int32_t signal_state)
 {
@@ -22,6 +26,14 @@ static bool is_signaled(struct ke_dispatcher_header *h, struct ps_thread *t)
     if (h->type == KE_MUTANT)
         return h->signal_state > 0 || ((struct ke_mutant *)h)->owner == t;
     return h->signal_state > 0;
+}
+
+/* An owned mutant that one more acquisition would take past its recursion limit: NT's wait raises
+ * STATUS_MUTANT_LIMIT_EXCEEDED for it, whatever else the wait could take. */
+static bool at_mutant_limit(struct ke_dispatcher_header *h, struct ps_thread *t)
+{
+    return h->type == KE_MUTANT && ((struct ke_mutant *)h)->owner == t &&
+           h->signal_state <= ke_mutant_minimum_signal_state;
 }
 
 /* Takes what a satisfied wait takes; returns STATUS_ABANDONED for an abandoned mutant. */
@@ -53,14 +65,22 @@ static NTSTATUS try_satisfy(uint32_t count, void *const objects[], WAIT_TYPE typ
     if (type == WaitAny) {
         for (uint32_t i = 0; i < count; i++) {
             struct ke_dispatcher_header *h = objects[i];
+            if (at_mutant_limit(h, t))
+                return STATUS_MUTANT_LIMIT_EXCEEDED;
             if (is_signaled(h, t))
                 return acquire(h, t) + (NTSTATUS)i;
         }
         return STATUS_PENDING;
     }
-    for (uint32_t i = 0; i < count; i++)
+    NTSTATUS pending = STATUS_WAIT_0;
+    for (uint32_t i = 0; i < count; i++) {
+        if (at_mutant_limit(objects[i], t))
+            return STATUS_MUTANT_LIMIT_EXCEEDED; /* NT checks every object, satisfiable or not */
         if (!is_signaled(objects[i], t))
-            return STATUS_PENDING;
+            pending = STATUS_PENDING;
+    }
+    if (pending == STATUS_PENDING)
+        return STATUS_PENDING;
     NTSTATUS status = STATUS_WAIT_0;
     for (uint32_t i = 0; i < count; i++)
         if (acquire(objects[i], t) == STATUS_ABANDONED)

@@ -48,7 +48,8 @@ void ke_init_dispatcher_header(struct ke_dispatcher_header *h, enum ke_dispatche
 /* Waits for objects (their bodies start with a dispatcher header). timeout: NULL forever, else NT's
  * convention in 100 ns units: negative = relative, positive = absolute system time, 0 = poll.
  * Returns STATUS_WAIT_0 + index (any) or STATUS_WAIT_0 (all), STATUS_ABANDONED + index when it got an
- * abandoned mutant, or STATUS_TIMEOUT.
+ * abandoned mutant, or STATUS_TIMEOUT. STATUS_MUTANT_LIMIT_EXCEEDED when the caller owns a mutant of
+ * the wait at its recursion limit (NT raises it; its wait services return it), taking nothing.
  * Called at "passive level": interrupts on, not from an interrupt handler. */
 NTSTATUS ke_wait_for_objects(uint32_t count, void *const objects[], WAIT_TYPE type,
                              const int64_t *timeout);
@@ -68,6 +69,10 @@ int32_t ke_reset_event(struct ke_event *event);
 NTSTATUS ke_release_semaphore(struct ke_semaphore *semaphore, int32_t count, int32_t *previous);
 /* STATUS_MUTANT_NOT_OWNED unless the current thread owns it. */
 NTSTATUS ke_release_mutant(struct ke_mutant *mutant, int32_t *previous);
+/* The signal state at which an owned mutant cannot be acquired again: NT's MINLONG (INT32_MIN),
+ * so about 2^31 recursive acquisitions. A test hook: tests raise it to reach the limit quickly and
+ * put it back. */
+extern int32_t ke_mutant_minimum_signal_state;
 /* Called as a thread ends: every mutant it owns becomes abandoned and signaled. */
 void ke_abandon_mutants(struct ps_thread *thread);
 /* Signals a thread or process object (it has ended) and releases all its waiters. */

@@ -154,6 +154,7 @@ void mi_init_commit(void);
 
 /* mm/pfn.c */
 void mi_init_pfn_database(const struct mm_phys_range *usable, int count, pfn_t highest);
+uint32_t mi_available_frames(void);
 /* mm/init.c: frames taken before the PFN database exists. */
 pfn_t mi_boot_alloc_frame(void);
 bool mi_boot_frame_taken(pfn_t pfn);

@@ -189,6 +189,18 @@ void mm_free_pages(void *va, uint32_t pages);
     ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
 /* 8-byte aligned memory tagged for accounting; NULL when out of memory or size is 0 or huge. */
 void *mm_pool_alloc(size_t size, uint32_t tag);
+/* Whom a pool request serves (NT's pool priorities, two of them). The kernel's own requests may
+ * take the last frames and system VA; requests made for user mode (charged to a process's quota)
+ * fail while only the reserve is left, so that no process can take from the kernel the pool it
+ * needs to go on, or to clean up after that process. mm_pool_alloc is MM_POOL_HIGH_PRIORITY. */
+enum mm_pool_priority { MM_POOL_HIGH_PRIORITY, MM_POOL_NORMAL_PRIORITY };
+void *mm_pool_alloc_priority(size_t size, uint32_t tag, enum mm_pool_priority priority);
+/* The reserve, in frames and in pages of system VA: what normal-priority requests leave free. Set
+ * at boot to 1/64 of RAM, at least 64 and at most 1,024 pages; a test hook. */
+extern uint32_t mm_pool_reserve_pages;
+/* What a block of `size` bytes costs the pool, as its tag is charged: the header and the rounding
+ * to 8 bytes, or whole pages for a block over a page. 0 for a size mm_pool_alloc refuses. */
+size_t mm_pool_block_bytes(size_t size);
 /* Frees a pool block; the tag must be the one it was allocated with (else: panic, a kernel bug). */
 void mm_pool_free(void *p, uint32_t tag);
 /* Bytes (block sizes, headers included) and blocks in use under tag; zero for an unknown tag. */

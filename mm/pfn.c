@@ -131,6 +131,9 @@ unsigned mm_zero_free_frames(unsigned max)
     return done;
 }
 
+/* Frames a request could take now (free and zeroed); the pool's reserve is measured against it. */
+uint32_t mi_available_frames(void) { return free_list.count + zeroed_list.count; }
+
 void mm_get_frame_stats(struct mm_frame_stats *s)
 {
     uint32_t irq = mi_lock_pfn();

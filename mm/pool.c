@@ -2,7 +2,8 @@
  * into 8-byte units, each block behind an 8-byte header; free blocks sit on one list per size and
  * coalesce with their neighbours; a page that becomes wholly free goes back to the system. Blocks that
  * do not fit a page take whole pages, tracked in a hash of big allocations. Every block is charged to
- * its tag, so tests and leak hunts can read bytes in use per tag.
+ * its tag, so tests and leak hunts can read bytes in use per tag. Requests made for user mode
+ * (normal priority) get no new page once free frames or system VA are down to the reserve.
  *
  *   pool page:  [hdr|block.....][hdr|free......][hdr|block..]...   (blocks tile the page exactly)
  *   hdr:        previous_size (units) | block_size (units) + allocated bit | tag
@@ -17,6 +18,10 @@
 #define TAG_SLOTS       128
 #define BIG_BUCKETS     64
 #define TAG_BIG_TRACKER MM_TAG('P', 'o', 'B', 'g')
+#define MAX_BLOCK_SIZE  0x40000000u /* 1 GiB */
+#define RESERVE_MIN     64u /* pages: 256 KiB */
+#define RESERVE_MAX     1024u /* pages: 4 MiB */
+#define RESERVE_SHARE   64u /* of RAM */
 
 struct pool_header {
     uint16_t previous_size; /* units of the block before this one in its page; 0 if first */
@@ -50,6 +55,7 @@ static struct big_block *big_blocks[BIG_BUCKETS];
 static struct tag_stats tags[TAG_SLOTS];
 static size_t bytes_in_use;
 static uint32_t pages_in_use;
+uint32_t mm_pool_reserve_pages;
 
 /* ---- accounting ---- */
 
@@ -158,22 +164,37 @@ static bool grow_pool(void)
     return true;
 }
 
-static void *alloc_small(unsigned units, uint32_t tag)
+/* Whether a request of this priority may take `pages` more frames and pages of system VA. Called
+ * with interrupts off, so nothing else takes them between this check and the allocation. */
+static bool may_take_pages(enum mm_pool_priority priority, uint32_t pages)
+{
+    if (priority == MM_POOL_HIGH_PRIORITY)
+        return true;
+    uint32_t needed = mm_pool_reserve_pages + pages;
+    return mi_available_frames() >= needed && mm_system_va_pages_free() >= needed;
+}
+
+static void *alloc_small(unsigned units, uint32_t tag, enum mm_pool_priority priority)
 {
     unsigned n = find_list(units);
     if (!n) {
-        if (!grow_pool())
+        if (!may_take_pages(priority, 1) || !grow_pool())
             return NULL;
         n = find_list(units);
     }
     struct free_block *b = free_lists[n];
     free_list_remove(b);
     struct pool_header *h = &b->header;
-    if (n - units >= MIN_FREE_UNITS) { /* split: the tail stays free */
+    if (n > units) { /* split: the tail stays free */
         struct free_block *rest = (struct free_block *)((uint8_t *)h + units * UNIT);
         set_block(h, units, h->previous_size);
+        rest->header.allocated = 0;
         set_block(&rest->header, n - units, units);
-        free_list_insert(rest);
+        /* A one-unit tail has no room for list links: it waits, on no list, for a neighbour to
+         * be freed and absorb it. So every block is exactly the size asked for (accounting and
+         * quotas see mm_pool_block_bytes, whatever the page's history). */
+        if (n - units >= MIN_FREE_UNITS)
+            free_list_insert(rest);
     }
     h->allocated = 1;
     h->tag = tag;
@@ -190,12 +211,14 @@ static void free_small(struct pool_header *h, uint32_t tag)
     charge(tag, h->block_size * UNIT, -1);
     struct pool_header *next = next_block(h);
     if (next && !next->allocated) {
-        free_list_remove((struct free_block *)next);
+        if (next->block_size >= MIN_FREE_UNITS)
+            free_list_remove((struct free_block *)next);
         set_block(h, h->block_size + next->block_size, h->previous_size);
     }
     struct pool_header *prev = previous_block(h);
     if (prev && !prev->allocated) {
-        free_list_remove((struct free_block *)prev);
+        if (prev->block_size >= MIN_FREE_UNITS)
+            free_list_remove((struct free_block *)prev);
         set_block(prev, prev->block_size + h->block_size, prev->previous_size);
         h = prev;
     }
@@ -211,10 +234,13 @@ static void free_small(struct pool_header *h, uint32_t tag)
 
 static unsigned big_bucket(vaddr_t va) { return (va >> PAGE_SHIFT) % BIG_BUCKETS; }
 
-static void *alloc_big(size_t size, uint32_t tag)
+static void *alloc_big(size_t size, uint32_t tag, enum mm_pool_priority priority)
 {
     uint32_t pages = (uint32_t)((size + PAGE_MASK) >> PAGE_SHIFT);
-    struct big_block *tracker = alloc_small(sizeof(struct big_block) / UNIT + 1, TAG_BIG_TRACKER);
+    if (!may_take_pages(priority, pages + 1)) /* one more for the tracker's page, if it needs one */
+        return NULL;
+    struct big_block *tracker =
+        alloc_small(sizeof(struct big_block) / UNIT + 1, TAG_BIG_TRACKER, priority);
     if (!tracker)
         return NULL;
     void *p = mm_alloc_pages(pages, MM_FRAME_ANY);
@@ -250,29 +276,47 @@ static void free_big(void *p, uint32_t tag)
 
 /* ---- the interface ---- */
 
+/* Runs once the PFN database exists: the reserve is a share of the RAM it manages. */
 void mi_init_pool(void)
 {
     memset(free_lists, 0, sizeof free_lists);
     memset(nonempty, 0, sizeof nonempty);
     bytes_in_use = 0;
     pages_in_use = 0;
+    struct mm_frame_stats frames;
+    mm_get_frame_stats(&frames);
+    mm_pool_reserve_pages = MIN(MAX(frames.total / RESERVE_SHARE, RESERVE_MIN), RESERVE_MAX);
+}
+
+/* Units of a small block for size bytes (header included), or 0 if it takes whole pages. */
+static size_t small_units(size_t size)
+{
+    size_t units = MAX((size + sizeof(struct pool_header) + UNIT - 1) / UNIT, MIN_FREE_UNITS);
+    return units <= MAX_SMALL_UNITS ? units : 0;
+}
+
+size_t mm_pool_block_bytes(size_t size)
+{
+    if (size == 0 || size > MAX_BLOCK_SIZE)
+        return 0;
+    size_t units = small_units(size);
+    return units ? units * UNIT : ALIGN_UP(size, PAGE_SIZE);
+}
+
+void *mm_pool_alloc_priority(size_t size, uint32_t tag, enum mm_pool_priority priority)
+{
+    if (size == 0 || size > MAX_BLOCK_SIZE || tag == 0)
+        return NULL;
+    uint32_t irq = ke_disable_interrupts();
+    size_t units = small_units(size);
+    void *p = units ? alloc_small((unsigned)units, tag, priority) : alloc_big(size, tag, priority);
+    ke_restore_interrupts(irq);
+    return p;
 }
 
 void *mm_pool_alloc(size_t size, uint32_t tag)
 {
-    if (size == 0 || size > 0x40000000u || tag == 0)
-        return NULL;
-    uint32_t irq = ke_disable_interrupts();
-    void *p;
-    size_t units = (size + sizeof(struct pool_header) + UNIT - 1) / UNIT;
-    if (units < MIN_FREE_UNITS)
-        units = MIN_FREE_UNITS;
-    if (units <= MAX_SMALL_UNITS)
-        p = alloc_small((unsigned)units, tag);
-    else
-        p = alloc_big(size, tag);
-    ke_restore_interrupts(irq);
-    return p;
+    return mm_pool_alloc_priority(size, tag, MM_POOL_HIGH_PRIORITY);
 }
 
 void mm_pool_free(void *p, uint32_t tag)

@@ -18,6 +18,7 @@ int64_t fat_now(void) { return FIXED_TIME; }
 /* ---- a file standing in for the disk ---- */
 
 long io_budget = -1;
+long io_reads, io_writes;
 bool io_fails(void)
 {
     if (io_budget == 0)
@@ -30,6 +31,7 @@ bool io_fails(void)
 NTSTATUS file_read(struct io_block_device *dev, uint64_t lba, uint32_t count, void *buf)
 {
     struct file_dev *f = dev->context;
+    io_reads++;
     if (io_fails())
         return STATUS_DEVICE_DATA_ERROR;
     if (lba > dev->sector_count || count > dev->sector_count - lba)
@@ -43,6 +45,7 @@ NTSTATUS file_read(struct io_block_device *dev, uint64_t lba, uint32_t count, vo
 NTSTATUS file_write(struct io_block_device *dev, uint64_t lba, uint32_t count, const void *buf)
 {
     struct file_dev *f = dev->context;
+    io_writes++;
     if (io_fails())
         return STATUS_DEVICE_DATA_ERROR;
     if (lba > dev->sector_count || count > dev->sector_count - lba)

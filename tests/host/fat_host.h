@@ -56,6 +56,7 @@ struct kind {
 
 extern long alloc_budget,
     io_budget; /* allocations / device requests left before failing; -1: no limit */
+extern long io_reads, io_writes; /* device requests so far */
 extern char tmpdir[64];
 extern char message[512];
 extern const struct kind kinds[4];

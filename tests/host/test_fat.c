@@ -379,6 +379,140 @@ static const char *test_disk_full(const char *opts, unsigned kib, uint32_t chunk
     return mtools_compare(&img, "/keep.bin", 50000, 4);
 }
 
+/* Issue 12, defect 5 (reproduction A): two opens of one file are one object, so truncating through
+ * one and writing through the other cannot write through freed clusters or store a stale size. */
+static const char *two_opens_truncate(struct fat_volume *vol)
+{
+    NTSTATUS s;
+    uint8_t buf[8192];
+    uint32_t done;
+    struct fat_file *a = open_path(vol, "shared.bin", FILE_CREATE, 0, &s);
+    CHECK_STATUS(s, STATUS_SUCCESS);
+    fill(buf, sizeof buf, 21);
+    CHECK_STATUS(fat_write(a, 0, buf, sizeof buf, &done), STATUS_SUCCESS);
+    struct fat_file *b = open_path(vol, "SHARED.BIN", FILE_OPEN, 0, &s);
+    CHECK_STATUS(s, STATUS_SUCCESS);
+    bool same = a == b;
+    CHECK_STATUS(fat_set_end_of_file(a, 0), STATUS_SUCCESS);
+    CHECK_STATUS(fat_write(b, 0, buf, 100, &done), STATUS_SUCCESS);
+    fat_close(b);
+    fat_close(a);
+    TRY(lib_compare(vol, "shared.bin", 100, 21));
+    CHECK(same, "two opens of one file gave two objects");
+    return NULL;
+}
+
+/* Reproduction B: a file deleted through one open stays deleted when the other writes and closes,
+ * and a file created meanwhile (on its entry and clusters) survives. */
+static const char *two_opens_delete(struct fat_volume *vol)
+{
+    NTSTATUS s;
+    uint8_t buf[100] = {0};
+    uint32_t done;
+    TRY(lib_put(vol, "doomed.bin", 3000, 22));
+    struct fat_file *a = open_path(vol, "doomed.bin", FILE_OPEN, 0, &s);
+    CHECK_STATUS(s, STATUS_SUCCESS);
+    struct fat_file *b = open_path(vol, "doomed.bin", FILE_OPEN, 0, &s);
+    CHECK_STATUS(s, STATUS_SUCCESS);
+    CHECK_STATUS(fat_delete(a), STATUS_SUCCESS);
+    fat_close(a);
+    TRY(lib_put(vol, "newcomer.bin", 3000, 23));
+    CHECK_STATUS(fat_write(b, 0, buf, sizeof buf, &done), STATUS_FILE_DELETED);
+    fat_close(b);
+    open_path(vol, "doomed.bin", FILE_OPEN, 0, &s);
+    CHECK_STATUS(s, STATUS_OBJECT_NAME_NOT_FOUND);
+    return lib_compare(vol, "newcomer.bin", 3000, 23);
+}
+
+/* NT's rules for renames around open files: an open target cannot be replaced, a directory with an
+ * open file below it cannot be renamed (both STATUS_ACCESS_DENIED). */
+static const char *renames_around_opens(struct fat_volume *vol)
+{
+    NTSTATUS s;
+    struct fat_file *dir = open_path(vol, "Holder", FILE_CREATE, FILE_DIRECTORY_FILE, &s);
+    CHECK_STATUS(s, STATUS_SUCCESS);
+    TRY(lib_put(vol, "Holder\\inside.txt", 10, 24));
+    TRY(lib_put(vol, "other.txt", 10, 25));
+    struct fat_file *inside = open_path(vol, "holder\\INSIDE.TXT", FILE_OPEN, 0, &s);
+    CHECK_STATUS(s, STATUS_SUCCESS);
+    struct fat_file *other = open_path(vol, "other.txt", FILE_OPEN, 0, &s);
+    CHECK_STATUS(s, STATUS_SUCCESS);
+    const WCHAR *w = W("Renamed Holder");
+    CHECK_STATUS(fat_rename(dir, w, wlen(w), FAT_REPLACE_NO), STATUS_ACCESS_DENIED);
+    w = W("Holder\\inside.txt");
+    CHECK_STATUS(fat_rename(other, w, wlen(w), FAT_REPLACE_YES), STATUS_ACCESS_DENIED);
+    fat_close(inside);
+    CHECK_STATUS(fat_rename(other, w, wlen(w), FAT_REPLACE_YES), STATUS_SUCCESS);
+    w = W("Renamed Holder");
+    CHECK_STATUS(fat_rename(dir, w, wlen(w), FAT_REPLACE_NO), STATUS_ACCESS_DENIED);
+    fat_close(other);
+    CHECK_STATUS(fat_rename(dir, w, wlen(w), FAT_REPLACE_NO), STATUS_SUCCESS);
+    struct fat_file *again = open_path(vol, "Renamed Holder", FILE_OPEN, 0, &s);
+    CHECK_STATUS(s, STATUS_SUCCESS);
+    CHECK(again == dir, "the renamed directory opened as another object");
+    fat_close(again);
+    fat_close(dir);
+    struct fat_file *root = open_path(vol, "", FILE_OPEN, 0, &s), *root2;
+    root2 = open_path(vol, "\\", FILE_OPEN, 0, &s);
+    CHECK(root && root == root2, "two opens of the root gave two objects");
+    fat_close(root2);
+    fat_close(root);
+    return NULL;
+}
+
+static const char *test_two_opens(const struct kind *k)
+{
+    struct image img;
+    TRY(make_image(&img, k->name, k->kib, k->opts));
+    TRY(mount_image(&img));
+    TRY(two_opens_truncate(img.vol));
+    TRY(two_opens_delete(img.vol));
+    TRY(renames_around_opens(img.vol));
+    TRY(unmount_image(&img));
+    TRY(fsck(&img));
+    TRY(mtools_compare(&img, "/shared.bin", 100, 21));
+    TRY(mtools_compare(&img, "/newcomer.bin", 3000, 23));
+    return mtools_compare(&img, "/Renamed Holder/inside.txt", 10, 25);
+}
+
+/* Issue 12, defect 7: a write that cannot fit fails before allocating anything (it used to take
+ * every free cluster and give them all back), whether the free count must be counted first (FSInfo
+ * is only a hint; FAT16 has none) or is known. */
+static const char *test_huge_write(const char *opts, unsigned kib)
+{
+    struct image img;
+    struct fat_volume_info before, after;
+    NTSTATUS s;
+    uint32_t done;
+    TRY(make_image(&img, "huge", kib, opts));
+    TRY(mount_image(&img));
+    CHECK_STATUS(fat_query_volume(img.vol, &before), STATUS_SUCCESS);
+    TRY(unmount_image(&img));
+    TRY(mount_image(&img)); /* the free count is not known again */
+    struct fat_file *f = open_path(img.vol, "huge.bin", FILE_CREATE, 0, &s);
+    CHECK_STATUS(s, STATUS_SUCCESS);
+    CHECK_STATUS(fat_flush(img.vol), STATUS_SUCCESS);
+    long writes = io_writes;
+    CHECK_STATUS(fat_write(f, 0xFFFFF000u, "x", 1, &done), STATUS_DISK_FULL);
+    CHECK(io_writes == writes, "%ld device writes for a write that cannot fit", io_writes - writes);
+    long reads = io_reads;
+    CHECK_STATUS(fat_write(f, 0xFFFFF000u, "x", 1, &done), STATUS_DISK_FULL);
+    CHECK_STATUS(fat_set_end_of_file(f, 0xFFFFFFFFu), STATUS_DISK_FULL);
+    CHECK(io_reads == reads && io_writes == writes,
+          "%ld reads and %ld writes once the free count is known", io_reads - reads,
+          io_writes - writes);
+    CHECK_STATUS(fat_query_volume(img.vol, &after), STATUS_SUCCESS);
+    CHECK(after.free_clusters == before.free_clusters, "free %u, %u before", after.free_clusters,
+          before.free_clusters);
+    struct fat_file_info info;
+    CHECK_STATUS(fat_query_info(f, &info), STATUS_SUCCESS);
+    CHECK(info.size == 0 && info.allocation_size == 0, "size %llu allocation %llu",
+          (unsigned long long)info.size, (unsigned long long)info.allocation_size);
+    fat_close(f);
+    TRY(unmount_image(&img));
+    return fsck(&img);
+}
+
 /* Writes bytes into the image file at offset. */
 
 static void report(const char *name, const char *error)
@@ -409,12 +543,16 @@ int main(void)
         report(name, test_write(&kinds[i]));
         snprintf(name, sizeof name, "rename_delete_%s", kinds[i].name);
         report(name, test_rename_delete(&kinds[i]));
+        snprintf(name, sizeof name, "two_opens_%s", kinds[i].name);
+        report(name, test_two_opens(&kinds[i]));
     }
     report("many_files_fat16", test_many_files(&kinds[1]));
     report("many_files_fat32", test_many_files(&kinds[2]));
     report("dispositions", test_dispositions());
     report("disk_full_fat12", test_disk_full("", 360, 40000));
     report("disk_full_fat32", test_disk_full("-F 32 -s 1", 36864, 1u << 20));
+    report("huge_write_fails_at_once_fat16", test_huge_write("-F 16", 32768));
+    report("huge_write_fails_at_once_fat32", test_huge_write("-F 32 -s 1", 36864));
     report("out_of_memory", test_out_of_memory());
     report("device_errors", test_device_errors());
     report("bad_bpb", test_bad_bpb());

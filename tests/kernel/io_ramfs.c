@@ -76,17 +76,12 @@ static NTSTATUS ram_create(void *fs, const WCHAR *path, size_t chars, uint32_t d
     if (f) {
         if (disposition == FILE_CREATE)
             return STATUS_OBJECT_NAME_COLLISION;
-        *action = disposition == FILE_SUPERSEDE ? FILE_SUPERSEDED
-                  : disposition == FILE_OVERWRITE || disposition == FILE_OVERWRITE_IF
-                      ? FILE_OVERWRITTEN
-                      : FILE_OPENED;
-        if (*action != FILE_OPENED)
-            truncate_to(f, attributes);
+        *action = FILE_OPENED; /* the I/O manager overwrites, after its sharing checks */
     } else {
-        if (disposition == FILE_OPEN || disposition == FILE_OVERWRITE)
+        if (disposition == FILE_OPEN)
             return STATUS_OBJECT_NAME_NOT_FOUND;
         for (int i = 0; i < RAMFS_FILES && !f; i++)
-            if (!ram_files[i].used)
+            if (!ram_files[i].used && ram_files[i].opens == 0) /* one object per file while open */
                 f = &ram_files[i];
         if (!f)
             return STATUS_DISK_FULL;
@@ -171,6 +166,30 @@ static NTSTATUS ram_set_basic(void *file, int64_t creation, int64_t access, int6
     return STATUS_SUCCESS;
 }
 
+static NTSTATUS ram_overwrite(void *file, uint32_t attributes)
+{
+    return file == &ram_root ? STATUS_ACCESS_DENIED : truncate_to(file, attributes);
+}
+
+static NTSTATUS ram_can_delete(void *file)
+{
+    struct ram_file *f = file;
+    return f == &ram_root || (f->attributes & FILE_ATTRIBUTE_READONLY) ? STATUS_CANNOT_DELETE
+                                                                       : STATUS_SUCCESS;
+}
+
+static NTSTATUS ram_query_volume(void *fs, struct io_volume_info *info)
+{
+    (void)fs;
+    uint64_t used = 0;
+    for (int i = 0; i < RAMFS_FILES; i++)
+        if (ram_files[i].used)
+            used += ALIGN_UP((uint64_t)ram_files[i].size, 512) / 512;
+    *info = (struct io_volume_info){RAMFS_FILES * (RAMFS_CAPACITY / 512),
+                                    RAMFS_FILES * (RAMFS_CAPACITY / 512) - used, 1, 512};
+    return STATUS_SUCCESS;
+}
+
 static NTSTATUS ram_delete(void *file)
 {
     struct ram_file *f = file;
@@ -233,8 +252,11 @@ static const struct io_fs_ops ramfs_ops = {
     .set_end_of_file = ram_set_end_of_file,
     .query = ram_query,
     .set_basic = ram_set_basic,
+    .overwrite = ram_overwrite,
+    .can_delete = ram_can_delete,
     .delete = ram_delete,
     .flush = ram_flush,
+    .query_volume = ram_query_volume,
     .enumerate = ram_enumerate,
     .rename = ram_rename,
 };

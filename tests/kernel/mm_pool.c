@@ -1,5 +1,6 @@
 /* tests/kernel/mm_pool.c: the non-paged pool: 10,000 mixed allocations and frees with overlap
- * checks, tag accounting, big blocks, alignment, bad sizes, and pages going back when empty. */
+ * checks, tag accounting, big blocks, alignment, bad sizes, pages going back when empty, what a
+ * block costs, and the reserve that only the kernel's own requests reach. */
 #include "kernel/ktest.h"
 #include "kernel/string.h"
 #include "mm/mm.h"
@@ -164,6 +165,51 @@ KTEST(mm, pool_rejects_bad_requests)
     KT_TRUE(mm_pool_alloc(0x40000001u, TAG_A) == NULL); /* over the 1 GiB cap */
     KT_TRUE(mm_pool_alloc(16, 0) == NULL); /* every block needs a tag */
     mm_pool_free(NULL, TAG_A); /* freeing NULL does nothing */
+    return NULL;
+}
+
+/* mm_pool_block_bytes is what the tag is charged (the figure process quotas are charged with). */
+KTEST(mm, pool_block_bytes_match_the_tag_charge)
+{
+    static const size_t sizes[] = {1, 8, 9, 100, 4087, 4088, 4089, 4096, 3 * PAGE_SIZE + 1};
+    static const size_t expected[] = {16, 16, 24, 112, 4096, 4096, 4096, 4096, 4 * PAGE_SIZE};
+    for (unsigned i = 0; i < ARRAY_SIZE(sizes); i++) {
+        KT_EQ(mm_pool_block_bytes(sizes[i]), expected[i]);
+        void *p = mm_pool_alloc(sizes[i], TAG_A);
+        KT_TRUE(p != NULL);
+        size_t charged = mm_pool_tag_bytes(TAG_A);
+        mm_pool_free(p, TAG_A);
+        KT_EQ(charged, expected[i]);
+    }
+    KT_EQ(mm_pool_block_bytes(0), 0);
+    KT_EQ(mm_pool_block_bytes(0x40000001u), 0);
+    return NULL;
+}
+
+/* With only the reserve left (the reserve raised to everything free), a request made for user mode
+ * gets no new page, small or big, and the kernel's own still does. A 4088-byte block needs a
+ * wholly free page, and the pool keeps none. */
+KTEST(mm, pool_reserve_is_only_for_the_kernel)
+{
+    uint32_t saved = mm_pool_reserve_pages;
+    struct mm_frame_stats frames;
+    mm_get_frame_stats(&frames);
+    mm_pool_reserve_pages = MAX(frames.free + frames.zeroed, mm_system_va_pages_free());
+    void *user_small = mm_pool_alloc_priority(4088, TAG_A, MM_POOL_NORMAL_PRIORITY);
+    void *user_big = mm_pool_alloc_priority(2 * PAGE_SIZE, TAG_A, MM_POOL_NORMAL_PRIORITY);
+    void *kernel_small = mm_pool_alloc_priority(4088, TAG_B, MM_POOL_HIGH_PRIORITY);
+    void *kernel_big = mm_pool_alloc(2 * PAGE_SIZE, TAG_B);
+    mm_pool_reserve_pages = saved;
+    void *user_after = mm_pool_alloc_priority(4088, TAG_A, MM_POOL_NORMAL_PRIORITY);
+    mm_pool_free(user_small, TAG_A);
+    mm_pool_free(user_big, TAG_A);
+    mm_pool_free(user_after, TAG_A);
+    mm_pool_free(kernel_small, TAG_B);
+    mm_pool_free(kernel_big, TAG_B);
+    KT_TRUE(user_small == NULL && user_big == NULL);
+    KT_TRUE(kernel_small != NULL && kernel_big != NULL && user_after != NULL);
+    KT_EQ(mm_pool_tag_bytes(TAG_A) + mm_pool_tag_bytes(TAG_B), 0);
+    KT_TRUE(saved >= 64 && saved <= 1024 && saved >= MIN(frames.total / 64, 1024u));
     return NULL;
 }
 

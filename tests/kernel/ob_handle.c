@@ -46,7 +46,7 @@ static struct ps_process test_process;
 
 static const char *setup(void **object, struct ob_type *type)
 {
-    test_process.handle_table = ob_create_handle_table();
+    test_process.handle_table = ob_create_handle_table(NULL);
     KT_TRUE(test_process.handle_table != NULL);
     KT_EQ(ob_handle_table_count(test_process.handle_table), 0);
     KT_EQ(ob_create_object(type, 24, NULL, 0, object), STATUS_SUCCESS);
@@ -248,7 +248,7 @@ KTEST(ob, handle_close_procedure)
     ob_dereference_object(other);
     /* Destroying the table closes the other two, each seeing the handles still left. */
     ob_destroy_handle_table(test_process.handle_table, &test_process);
-    test_process.handle_table = ob_create_handle_table();
+    test_process.handle_table = ob_create_handle_table(NULL);
     KT_EQ(close_count, 4);
     KT_TRUE(closes[2].object == object && closes[3].object == object);
     KT_EQ(closes[2].remaining, 1);
@@ -284,7 +284,7 @@ KTEST(ob, handle_table_growth_and_destroy)
         KT_EQ(ob_close_handle(&test_process, (HANDLE)(uintptr_t)(4 * (i + 1))), STATUS_SUCCESS);
     KT_EQ(ob_handle_table_count(test_process.handle_table), MANY / 2);
     ob_destroy_handle_table(test_process.handle_table, &test_process);
-    test_process.handle_table = ob_create_handle_table();
+    test_process.handle_table = ob_create_handle_table(NULL);
     KT_EQ(ob_handle_count(second), 0);
     KT_EQ(ob_pointer_count(second), 1);
     ob_dereference_object(second);

@@ -169,7 +169,7 @@ KTEST(ob, name_leaves_with_last_handle)
     void *object = NULL, *found = NULL;
     HANDLE h1, h2;
     deletes = 0;
-    test_process.handle_table = ob_create_handle_table();
+    test_process.handle_table = ob_create_handle_table(NULL);
     KT_TRUE(test_process.handle_table != NULL);
     KT_EQ(create(u"\\BaseNamedObjects\\Handled", &object), STATUS_SUCCESS);
     KT_EQ(ob_insert_handle(&test_process, object, 0, 0, &h1), STATUS_SUCCESS);
@@ -192,7 +192,7 @@ KTEST(ob, object_outlives_its_name)
     void *object = NULL, *other = NULL, *found = NULL;
     HANDLE handle;
     deletes = 0;
-    test_process.handle_table = ob_create_handle_table();
+    test_process.handle_table = ob_create_handle_table(NULL);
     KT_TRUE(test_process.handle_table != NULL);
     KT_EQ(create(u"\\BaseNamedObjects\\Fleeting", &object), STATUS_SUCCESS);
     KT_EQ(ob_insert_handle(&test_process, object, 0, 0, &handle), STATUS_SUCCESS);

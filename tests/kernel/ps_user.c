@@ -59,6 +59,13 @@ KTEST(user, sync) { return run("sync", "sync", 0); }
 KTEST(user, threads) { return run("threads", "threads", 0); }
 KTEST(user, fpu) { return run("fpu", "fpu", 0); }
 
+/* Regression: NtTerminateProcess(NULL, status) also ended its caller, so ExitProcess could never
+ * run its second step; the program ends with 0x0E1D0E1D only if its own checks pass. */
+KTEST(ps, terminate_process_null_spares_the_caller)
+{
+    return run("exitprocess", "exitprocess", 0x0E1D0E1D);
+}
+
 KTEST(ps, user_faults_end_only_that_process)
 {
     static const struct {

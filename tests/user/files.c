@@ -3,7 +3,10 @@
  * classes, delete on close and by disposition, the read-only attribute, access checks, and hostile
  * arguments. argv[1] is the drive letter to test on (the kernel mounts a RAM volume as R:).
  *
- * Sub-tests (argv[2]): create rw info delete rename listing hostile. */
+ * Sharing modes, delete pending and two opens of one file (issue 12) are tested too.
+ *
+ * Sub-tests (argv[2]): create rw info delete rename listing hostile sharing pending two_opens
+ * rename_open disk_full. */
 #include "kernel/format.h"
 #include "user/rt/rt.h"
 
@@ -20,14 +23,23 @@ static const char *path(const char *name)
     return buffer;
 }
 
-static NTSTATUS create(HANDLE *h, const char *name, ACCESS_MASK access, uint32_t disposition,
-                       uint32_t options)
+#define SHARE_ALL (FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)
+
+static NTSTATUS create_shared(HANDLE *h, const char *name, ACCESS_MASK access, uint32_t share,
+                              uint32_t disposition, uint32_t options)
 {
     struct rt_name n;
     *h = NULL;
     memset(&iosb, 0xee, sizeof iosb);
-    return NtCreateFile(h, access, rt_named(&n, path(name), 0), &iosb, NULL, 0, 0, disposition,
+    return NtCreateFile(h, access, rt_named(&n, path(name), 0), &iosb, NULL, 0, share, disposition,
                         options, NULL, 0);
+}
+
+/* An open that lets other opens do anything (the sub-tests that are not about sharing). */
+static NTSTATUS create(HANDLE *h, const char *name, ACCESS_MASK access, uint32_t disposition,
+                       uint32_t options)
+{
+    return create_shared(h, name, access, SHARE_ALL, disposition, options);
 }
 
 static NTSTATUS write_at(HANDLE h, const char *text, const LARGE_INTEGER_QUAD *offset)
@@ -89,6 +101,8 @@ static void test_create(void)
     CHECK_STATUS(NtReadFile(root, NULL, NULL, NULL, &iosb, &byte, 1, NULL, NULL),
                  STATUS_INVALID_DEVICE_REQUEST);
     CHECK_STATUS(NtClose(root), STATUS_SUCCESS);
+    CHECK_STATUS(create(&root, "", SYNC_RW, FILE_OVERWRITE_IF, FILE_SYNCHRONOUS_IO_NONALERT),
+                 STATUS_ACCESS_DENIED); /* the root cannot be replaced */
     CHECK_STATUS(NtClose(h), STATUS_SUCCESS);
 }
 
@@ -204,6 +218,36 @@ static void test_delete(void)
                  STATUS_OBJECT_NAME_NOT_FOUND);
 }
 
+union rename_buffer {
+    FILE_RENAME_INFORMATION info;
+    uint8_t bytes[256];
+};
+
+/* FileRenameInformation for the full path of name; returns its size. */
+static uint32_t rename_info(union rename_buffer *r, const char *name, bool replace)
+{
+    const char *target = path(name);
+    memset(r, 0, sizeof *r);
+    r->info.ReplaceIfExists = replace;
+    r->info.FileNameLength = (uint32_t)strlen(target) * 2;
+    for (size_t i = 0; target[i]; i++)
+        r->info.FileName[i] = (WCHAR)target[i];
+    return (uint32_t)offsetof(FILE_RENAME_INFORMATION, FileName) + r->info.FileNameLength;
+}
+
+static NTSTATUS rename_to(HANDLE h, const char *name, bool replace)
+{
+    union rename_buffer r;
+    uint32_t size = rename_info(&r, name, replace);
+    return NtSetInformationFile(h, &iosb, &r, size, FileRenameInformation);
+}
+
+static NTSTATUS set_delete(HANDLE h, bool delete)
+{
+    FILE_DISPOSITION_INFORMATION d = {delete};
+    return NtSetInformationFile(h, &iosb, &d, sizeof d, FileDispositionInformation);
+}
+
 static void test_rename(void)
 {
     HANDLE a, b;
@@ -213,16 +257,8 @@ static void test_rename(void)
     CHECK_STATUS(write_at(a, "moved", NULL), STATUS_SUCCESS);
     CHECK_STATUS(create(&b, "taken.txt", SYNC_RW, FILE_CREATE, SYNC_OPTIONS), STATUS_SUCCESS);
     CHECK_STATUS(NtClose(b), STATUS_SUCCESS);
-    union {
-        FILE_RENAME_INFORMATION info;
-        uint8_t bytes[256];
-    } r;
-    const char *target = path("taken.txt");
-    memset(&r, 0, sizeof r);
-    r.info.FileNameLength = (uint32_t)strlen(target) * 2;
-    for (size_t i = 0; target[i]; i++)
-        r.info.FileName[i] = (WCHAR)target[i];
-    uint32_t size = (uint32_t)offsetof(FILE_RENAME_INFORMATION, FileName) + r.info.FileNameLength;
+    union rename_buffer r;
+    uint32_t size = rename_info(&r, "taken.txt", false);
     CHECK_STATUS(NtSetInformationFile(a, &iosb, &r, size, FileRenameInformation),
                  STATUS_OBJECT_NAME_COLLISION);
     r.info.ReplaceIfExists = 1;
@@ -375,12 +411,265 @@ static void test_hostile(void)
     CHECK_STATUS(NtClose(event), STATUS_SUCCESS);
 }
 
+/* NtCreateFile's ShareAccess, IoCheckShareAccess's rules: an open is refused an access that an
+ * existing open does not share, or a share mode that leaves out an access an open has; opens for
+ * the attributes alone take part in neither. */
+static void test_sharing(void)
+{
+    HANDLE a, b;
+    const ACCESS_MASK read = FILE_READ_DATA | SYNCHRONIZE, write = FILE_WRITE_DATA | SYNCHRONIZE;
+    CHECK_STATUS(create_shared(&a, "shared.txt", read, FILE_SHARE_READ, FILE_CREATE, SYNC_OPTIONS),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(create_shared(&b, "shared.txt", write, SHARE_ALL, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_SHARING_VIOLATION);
+    CHECK_STATUS(create_shared(&b, "shared.txt", read, FILE_SHARE_READ, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(b), STATUS_SUCCESS);
+    CHECK_STATUS(create_shared(&b, "shared.txt", read, FILE_SHARE_WRITE, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_SHARING_VIOLATION); /* a reads, b would not let it */
+    CHECK_STATUS(
+        create_shared(&b, "shared.txt", DELETE | SYNCHRONIZE, SHARE_ALL, FILE_OPEN, SYNC_OPTIONS),
+        STATUS_SHARING_VIOLATION);
+    CHECK_STATUS(create_shared(&b, "shared.txt", FILE_READ_ATTRIBUTES | SYNCHRONIZE, 0, FILE_OPEN,
+                               SYNC_OPTIONS),
+                 STATUS_SUCCESS);
+    CHECK_EQ(end_of_file(b), 0);
+    CHECK_STATUS(NtClose(b), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(a), STATUS_SUCCESS);
+    /* Exclusive: nothing else reads or writes until it closes. */
+    CHECK_STATUS(create_shared(&a, "shared.txt", SYNC_RW, 0, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(write_at(a, "keep", NULL), STATUS_SUCCESS);
+    CHECK_STATUS(create_shared(&b, "shared.txt", read, SHARE_ALL, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_SHARING_VIOLATION);
+    CHECK_STATUS(NtClose(a), STATUS_SUCCESS);
+    /* Overwriting counts as writing: refused while an open does not share writes, data kept. */
+    CHECK_STATUS(create_shared(&a, "shared.txt", read, FILE_SHARE_READ, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(create_shared(&b, "shared.txt", read, SHARE_ALL, FILE_OVERWRITE, SYNC_OPTIONS),
+                 STATUS_SHARING_VIOLATION);
+    CHECK_STATUS(create_shared(&b, "shared.txt", read, SHARE_ALL, FILE_SUPERSEDE, SYNC_OPTIONS),
+                 STATUS_SHARING_VIOLATION);
+    CHECK_STATUS(NtClose(a), STATUS_SUCCESS);
+    CHECK_STATUS(create_shared(&a, "shared.txt", SYNC_RW, FILE_SHARE_READ, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_SUCCESS);
+    CHECK_EQ(end_of_file(a), 4);
+    /* The overwriting open itself only reads: it does not keep writers out afterwards. */
+    CHECK_STATUS(NtClose(a), STATUS_SUCCESS);
+    CHECK_STATUS(create_shared(&a, "shared.txt", read, FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                               FILE_OVERWRITE, SYNC_OPTIONS),
+                 STATUS_SUCCESS);
+    CHECK_EQ(iosb.Information, FILE_OVERWRITTEN);
+    CHECK_STATUS(create_shared(&b, "shared.txt", write, SHARE_ALL, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(b), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(a), STATUS_SUCCESS);
+    CHECK_STATUS(create_shared(&a, "shared.txt", read, 0x8, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_INVALID_PARAMETER);
+    CHECK_STATUS(create(&a, "shared.txt", SYNC_RW, FILE_OPEN, SYNC_OPTIONS | FILE_DELETE_ON_CLOSE),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(a), STATUS_SUCCESS);
+}
+
+static bool delete_pending(HANDLE h)
+{
+    FILE_STANDARD_INFORMATION info;
+    memset(&info, 0, sizeof info);
+    CHECK_STATUS(NtQueryInformationFile(h, &iosb, &info, sizeof info, FileStandardInformation),
+                 STATUS_SUCCESS);
+    return info.DeletePending;
+}
+
+/* Delete pending: the file goes at the last close of any handle; meanwhile new opens get
+ * STATUS_DELETE_PENDING. FILE_DELETE_ON_CLOSE makes the file delete-pending when that open
+ * closes. */
+static void test_pending(void)
+{
+    HANDLE a, b, c;
+    CHECK_STATUS(create(&a, "pending.txt", SYNC_RW, FILE_CREATE, SYNC_OPTIONS), STATUS_SUCCESS);
+    CHECK_STATUS(create(&b, "pending.txt", SYNC_RW, FILE_OPEN, SYNC_OPTIONS), STATUS_SUCCESS);
+    CHECK_STATUS(set_delete(a, true), STATUS_SUCCESS);
+    CHECK(delete_pending(b));
+    CHECK_STATUS(create(&c, "pending.txt", SYNC_RW, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_DELETE_PENDING);
+    CHECK_STATUS(create(&c, "pending.txt", SYNC_RW, FILE_OVERWRITE_IF, SYNC_OPTIONS),
+                 STATUS_DELETE_PENDING);
+    CHECK_STATUS(set_delete(b, false), STATUS_SUCCESS); /* any handle can take it back */
+    CHECK(!delete_pending(a));
+    CHECK_STATUS(create(&c, "pending.txt", SYNC_RW, FILE_OPEN, SYNC_OPTIONS), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(c), STATUS_SUCCESS);
+    CHECK_STATUS(set_delete(b, true), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(a), STATUS_SUCCESS);
+    CHECK_STATUS(create(&c, "pending.txt", SYNC_RW, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_DELETE_PENDING); /* b still has it */
+    CHECK_STATUS(write_at(b, "still writable", NULL), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(b), STATUS_SUCCESS);
+    CHECK_STATUS(create(&c, "pending.txt", SYNC_RW, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_OBJECT_NAME_NOT_FOUND);
+    /* Delete on close: other opens go on until that handle closes, then the file is pending. */
+    CHECK_STATUS(
+        create(&a, "on close.txt", SYNC_RW, FILE_CREATE, SYNC_OPTIONS | FILE_DELETE_ON_CLOSE),
+        STATUS_SUCCESS);
+    CHECK_STATUS(create(&b, "on close.txt", SYNC_RW, FILE_OPEN, SYNC_OPTIONS), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(a), STATUS_SUCCESS);
+    CHECK(delete_pending(b));
+    CHECK_STATUS(create(&c, "on close.txt", SYNC_RW, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_DELETE_PENDING);
+    CHECK_STATUS(NtClose(b), STATUS_SUCCESS);
+    CHECK_STATUS(create(&c, "on close.txt", SYNC_RW, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_OBJECT_NAME_NOT_FOUND);
+    /* A read-only file cannot be made delete-pending (NT: STATUS_CANNOT_DELETE). */
+    FILE_BASIC_INFORMATION basic;
+    memset(&basic, 0, sizeof basic);
+    basic.FileAttributes = FILE_ATTRIBUTE_READONLY;
+    CHECK_STATUS(create(&a, "read only.txt", SYNC_RW, FILE_CREATE, SYNC_OPTIONS), STATUS_SUCCESS);
+    CHECK_STATUS(NtSetInformationFile(a, &iosb, &basic, sizeof basic, FileBasicInformation),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(set_delete(a, true), STATUS_CANNOT_DELETE);
+    basic.FileAttributes = FILE_ATTRIBUTE_NORMAL;
+    CHECK_STATUS(NtSetInformationFile(a, &iosb, &basic, sizeof basic, FileBasicInformation),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(set_delete(a, true), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(a), STATUS_SUCCESS);
+}
+
+/* Issue 12, defect 5: two handles to one file share one FCB. Reproduction A: truncating through
+ * one and writing through the other left a chain shorter than the size (the next open failed with
+ * STATUS_FILE_CORRUPT_ERROR). Reproduction B: a file deleted through one handle came back when the
+ * other wrote and closed, over a file created meanwhile. */
+static void test_two_opens(void)
+{
+    static char block[8192], back[200];
+    HANDLE a, b, c;
+    LARGE_INTEGER_QUAD zero = 0;
+    memset(block, 'A', sizeof block);
+    CHECK_STATUS(create(&a, "two opens.bin", SYNC_RW, FILE_CREATE, SYNC_OPTIONS), STATUS_SUCCESS);
+    CHECK_STATUS(NtWriteFile(a, NULL, NULL, NULL, &iosb, block, sizeof block, &zero, NULL),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(create(&b, "two opens.bin", SYNC_RW, FILE_OPEN, SYNC_OPTIONS), STATUS_SUCCESS);
+    FILE_END_OF_FILE_INFORMATION eof = {0};
+    CHECK_STATUS(NtSetInformationFile(a, &iosb, &eof, sizeof eof, FileEndOfFileInformation),
+                 STATUS_SUCCESS);
+    memset(block, 'B', 100);
+    CHECK_STATUS(NtWriteFile(b, NULL, NULL, NULL, &iosb, block, 100, &zero, NULL), STATUS_SUCCESS);
+    CHECK_EQ(end_of_file(a), 100);
+    CHECK_STATUS(NtClose(b), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(a), STATUS_SUCCESS);
+    CHECK_STATUS(create(&a, "two opens.bin", SYNC_RW, FILE_OPEN, SYNC_OPTIONS), STATUS_SUCCESS);
+    CHECK_EQ(end_of_file(a), 100);
+    CHECK_STATUS(NtReadFile(a, NULL, NULL, NULL, &iosb, back, sizeof back, &zero, NULL),
+                 STATUS_SUCCESS);
+    CHECK(iosb.Information == 100 && back[0] == 'B' && back[99] == 'B');
+    CHECK_STATUS(set_delete(a, true), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(a), STATUS_SUCCESS);
+    /* Reproduction B. */
+    CHECK_STATUS(create(&a, "deleted twice.bin", SYNC_RW, FILE_CREATE, SYNC_OPTIONS),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(NtWriteFile(a, NULL, NULL, NULL, &iosb, block, 3000, &zero, NULL), STATUS_SUCCESS);
+    CHECK_STATUS(create(&b, "deleted twice.bin", SYNC_RW, FILE_OPEN, SYNC_OPTIONS), STATUS_SUCCESS);
+    CHECK_STATUS(set_delete(a, true), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(a), STATUS_SUCCESS);
+    CHECK_STATUS(create(&c, "deleted twice.bin", SYNC_RW, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_DELETE_PENDING);
+    CHECK_STATUS(create(&c, "newcomer.bin", SYNC_RW, FILE_CREATE, SYNC_OPTIONS), STATUS_SUCCESS);
+    CHECK_STATUS(write_at(c, "the newcomer", &zero), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(c), STATUS_SUCCESS);
+    CHECK_STATUS(NtWriteFile(b, NULL, NULL, NULL, &iosb, block, 5000, &zero, NULL), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(b), STATUS_SUCCESS);
+    CHECK_STATUS(create(&a, "deleted twice.bin", SYNC_RW, FILE_OPEN, SYNC_OPTIONS),
+                 STATUS_OBJECT_NAME_NOT_FOUND);
+    CHECK_STATUS(
+        create(&c, "newcomer.bin", SYNC_RW, FILE_OPEN, SYNC_OPTIONS | FILE_DELETE_ON_CLOSE),
+        STATUS_SUCCESS);
+    memset(back, 0, sizeof back);
+    CHECK_STATUS(NtReadFile(c, NULL, NULL, NULL, &iosb, back, sizeof back, &zero, NULL),
+                 STATUS_SUCCESS);
+    CHECK(iosb.Information == 12 && !memcmp(back, "the newcomer", 12));
+    CHECK_STATUS(NtClose(c), STATUS_SUCCESS);
+}
+
+/* NT's rules for renames around open files: an open target cannot be replaced, and a directory
+ * cannot be renamed while a file below it is open (both STATUS_ACCESS_DENIED). */
+static void test_rename_open(void)
+{
+    HANDLE a, b, dir;
+    CHECK_STATUS(create(&a, "rename source.txt", SYNC_RW, FILE_CREATE, SYNC_OPTIONS),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(create(&b, "rename target.txt", SYNC_RW, FILE_CREATE, SYNC_OPTIONS),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(rename_to(a, "rename target.txt", true), STATUS_ACCESS_DENIED);
+    CHECK_STATUS(NtClose(b), STATUS_SUCCESS);
+    CHECK_STATUS(rename_to(a, "rename target.txt", true), STATUS_SUCCESS);
+    CHECK_STATUS(set_delete(a, true), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(a), STATUS_SUCCESS);
+    if (drive == 'R')
+        return; /* the RAM volume has no directories */
+    CHECK_STATUS(create(&dir, "Busy Dir", SYNC_RW, FILE_CREATE,
+                        FILE_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(create(&a, "Busy Dir\\inside.txt", SYNC_RW, FILE_CREATE, SYNC_OPTIONS),
+                 STATUS_SUCCESS);
+    CHECK_STATUS(rename_to(dir, "Renamed Dir", false), STATUS_ACCESS_DENIED);
+    CHECK_STATUS(set_delete(dir, true), STATUS_DIRECTORY_NOT_EMPTY);
+    HANDLE again;
+    CHECK_STATUS(create(&again, "Busy Dir", SYNC_RW, FILE_SUPERSEDE, FILE_SYNCHRONOUS_IO_NONALERT),
+                 STATUS_FILE_IS_A_DIRECTORY);
+    CHECK_STATUS(set_delete(a, true), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(a), STATUS_SUCCESS);
+    CHECK_STATUS(rename_to(dir, "Renamed Dir", false), STATUS_SUCCESS);
+    CHECK_STATUS(set_delete(dir, true), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(dir), STATUS_SUCCESS);
+    CHECK_STATUS(create(&dir, "Renamed Dir", SYNC_RW, FILE_OPEN, FILE_SYNCHRONOUS_IO_NONALERT),
+                 STATUS_OBJECT_NAME_NOT_FOUND);
+}
+
+/* Issue 12, defect 7: a write that cannot fit fails at once with STATUS_DISK_FULL and leaves the
+ * volume's free space as it was (it used to take every free cluster first, for seconds). */
+static void test_disk_full(void)
+{
+    HANDLE h;
+    FILE_FS_SIZE_INFORMATION before, after;
+    LARGE_INTEGER_QUAD far = 0xFFFFF000ll;
+    CHECK_STATUS(create(&h, "huge.bin", SYNC_RW, FILE_CREATE, SYNC_OPTIONS), STATUS_SUCCESS);
+    CHECK_STATUS(
+        NtQueryVolumeInformationFile(h, &iosb, &before, sizeof before, FileFsSizeInformation),
+        STATUS_SUCCESS);
+    CHECK_EQ(iosb.Information, sizeof before);
+    CHECK(before.AvailableAllocationUnits > 0 &&
+          before.AvailableAllocationUnits <= before.TotalAllocationUnits);
+    CHECK(before.BytesPerSector == 512 && before.SectorsPerAllocationUnit > 0);
+    CHECK_STATUS(write_at(h, "x", &far), STATUS_DISK_FULL);
+    CHECK_EQ(iosb.Information, 0);
+    CHECK_STATUS(
+        NtQueryVolumeInformationFile(h, &iosb, &after, sizeof after, FileFsSizeInformation),
+        STATUS_SUCCESS);
+    CHECK_EQ(after.AvailableAllocationUnits, before.AvailableAllocationUnits);
+    CHECK_EQ(end_of_file(h), 0);
+    CHECK_STATUS(
+        NtQueryVolumeInformationFile(h, &iosb, &after, sizeof after - 1, FileFsSizeInformation),
+        STATUS_INFO_LENGTH_MISMATCH);
+    CHECK_STATUS(
+        NtQueryVolumeInformationFile(h, &iosb, &after, sizeof after, (FS_INFORMATION_CLASS)1),
+        STATUS_INVALID_INFO_CLASS);
+    CHECK_STATUS(set_delete(h, true), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(h), STATUS_SUCCESS);
+}
+
 int main(int argc, char **argv)
 {
     static const struct rt_subtest tests[] = {
-        {"create", test_create},   {"rw", test_rw},         {"info", test_info},
-        {"delete", test_delete},   {"rename", test_rename}, {"listing", test_listing},
+        {"create", test_create},
+        {"rw", test_rw},
+        {"info", test_info},
+        {"delete", test_delete},
+        {"rename", test_rename},
+        {"listing", test_listing},
         {"hostile", test_hostile},
+        {"sharing", test_sharing},
+        {"pending", test_pending},
+        {"two_opens", test_two_opens},
+        {"rename_open", test_rename_open},
+        {"disk_full", test_disk_full},
     };
     if (argc > 1 && argv[1][0])
         drive = argv[1][0];

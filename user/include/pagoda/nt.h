@@ -97,6 +97,9 @@ NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE FileHandle, HANDLE Event, void *ApcRo
                                     FILE_INFORMATION_CLASS FileInformationClass,
                                     BOOLEAN ReturnSingleEntry, const UNICODE_STRING *FileName,
                                     BOOLEAN RestartScan);
+NTSTATUS NTAPI NtQueryVolumeInformationFile(HANDLE FileHandle, IO_STATUS_BLOCK *IoStatusBlock,
+                                            void *FsInformation, uint32_t Length,
+                                            FS_INFORMATION_CLASS FsInformationClass);
 
 NTSTATUS NTAPI NtAllocateVirtualMemory(HANDLE ProcessHandle, void **BaseAddress, uint32_t ZeroBits,
                                        size_t *RegionSize, uint32_t AllocationType,

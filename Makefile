@@ -30,7 +30,7 @@ HOST_CFLAGS := -std=c11 -DPAGODA_HOST -O1 -g -Wall -Wextra -Werror -I. -fsanitiz
 # Tests register themselves in .ktests; keep them in the order the files declare them.
 $(BUILD)/obj/tests/%.o: CFLAGS += -fno-toplevel-reorder
 
-.PHONY: all kernel iso disk run run-gui debug test bench host-tests deps lint clean
+.PHONY: all kernel iso disk run run-gui debug test bench bench-linux host-tests deps lint clean
 .DELETE_ON_ERROR:
 
 all: kernel iso disk
@@ -108,6 +108,7 @@ $(BUILD)/host/test_fat: tests/host/test_fat.c $(HOST_SHARED) $(HOST_FAT) $(wildc
 
 host-tests: $(HOST_TESTS)
 	@for t in $(HOST_TESTS); do $$t || echo "FAIL $$(basename $$t): exited with status $$?"; done
+	@tests/host/test_bench_table.sh
 
 run: all
 	CMDLINE="$(CMDLINE)" tools/run.sh
@@ -123,6 +124,10 @@ test:
 
 bench: kernel
 	tools/bench.sh
+
+# Linux (Debian's i386 kernel, tools/bench-linux/peer.c as /init) and Pagoda's bench, back to back.
+bench-linux: all
+	tools/bench-linux.sh
 
 deps:
 	tools/deps.sh

@@ -2,13 +2,16 @@
 # tools/bench.sh: `make bench`. Boots the kernel with test=bench under QEMU TCG (the reference: default
 # qemu32 CPU, -m 256, one vCPU, as ../shared/bench/README.md asks) and, when a probe boot works, KVM;
 # prints every "bench NAME CYCLES" figure the benchmark programs report ("bench NAME_mib_s N" for the
-# disk reads, with build/disk.img attached, snapshot=on). BENCH_RUNS=N boots N times.
+# disk reads, with build/disk.img attached, snapshot=on). BENCH_RUNS=N boots N times;
+# BENCH_CMDLINE adds kernel options (e.g. sysenter=off); BENCH_KVM=0 skips the KVM attempt; BENCH_OUT
+# is the log directory. tools/bench-linux.sh (`make bench-linux`) runs it one boot at a time.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 kernel=build/kernel.elf
 runs=${BENCH_RUNS:-3}
-out=build/bench
+out=${BENCH_OUT:-build/bench}
+extra=${BENCH_CMDLINE:-}
 mkdir -p "$out"
 [ -f "$kernel" ] || { echo "bench: $kernel not found: run 'make' first" >&2; exit 1; }
 
@@ -17,8 +20,9 @@ disk=()
 
 # boot ACCEL LOG: one benchmark boot; returns QEMU's status.
 boot() {
-    timeout 300 qemu-system-i386 -accel "$1" -m 256 -kernel "$kernel" -append "test=bench" \
-        -display none -serial "file:$2" -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4 \
+    timeout 300 qemu-system-i386 -accel "$1" -m 256 -kernel "$kernel" \
+        -append "test=bench${extra:+ $extra}" -display none -serial "file:$2" -no-reboot \
+        -device isa-debug-exit,iobase=0xf4,iosize=4 \
         "${disk[@]}" </dev/null >/dev/null 2>&1 || return $?
 }
 
@@ -32,7 +36,13 @@ kvm_works() {
 }
 
 accels=(tcg)
-if kvm_works; then accels+=(kvm); else echo "bench: KVM skipped (no /dev/kvm, or a probe boot with paging failed)"; fi
+if [ "${BENCH_KVM:-1}" = 0 ]; then
+    :
+elif kvm_works; then
+    accels+=(kvm)
+else
+    echo "bench: KVM skipped (no /dev/kvm, or a probe boot with paging failed)"
+fi
 
 failed=0
 for accel in "${accels[@]}"; do

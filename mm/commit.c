@@ -26,17 +26,20 @@ NTSTATUS mi_charge_commit(struct mm_address_space *as, uint32_t pages)
     commit_total += pages;
     commit_peak = MAX(commit_peak, commit_total);
     ke_restore_interrupts(irq);
-    as->commit += pages;
-    as->peak_commit = MAX(as->peak_commit, as->commit);
+    if (as) {
+        as->commit += pages;
+        as->peak_commit = MAX(as->peak_commit, as->commit);
+    }
     return STATUS_SUCCESS;
 }
 
 void mi_return_commit(struct mm_address_space *as, uint32_t pages)
 {
-    if (pages > as->commit)
+    if (as && pages > as->commit)
         ke_panic("mm: returning %u pages of commit, but the address space has %u", pages,
                  as->commit);
-    as->commit -= pages;
+    if (as)
+        as->commit -= pages;
     uint32_t irq = ke_disable_interrupts();
     commit_total -= pages;
     ke_restore_interrupts(irq);

@@ -40,11 +40,13 @@ enum mm_fault_status mi_resolve_demand_zero(struct mm_address_space *as, vaddr_t
         return clear_guard(as, va, pte, pte_make_demand_zero(protection & ~MM_GUARD_PAGE));
     if (!access_allowed(protection, access))
         return MM_FAULT_ACCESS_VIOLATION;
-    if (!pte && !NT_SUCCESS(mi_user_pte_make(as, va, &pte)))
-        return MM_FAULT_NO_MEMORY;
     pfn_t pfn = mm_alloc_frame(MM_FRAME_ZEROED);
     if (pfn == MM_PFN_NONE)
         return MM_FAULT_NO_MEMORY;
+    if (!pte && !NT_SUCCESS(mi_user_pte_make(as, va, &pte))) {
+        mm_free_frame(pfn);
+        return MM_FAULT_NO_MEMORY;
+    }
     struct mi_pfn *e = mi_pfn_entry(pfn);
     e->pte = pte;
     e->original_pte = pte_make_demand_zero(protection);

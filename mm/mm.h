@@ -113,6 +113,43 @@ NTSTATUS mm_create_user_stack(uint32_t reserve, uint32_t commit, struct mm_user_
  * writes into a process it is building. STATUS_ACCESS_VIOLATION etc. as a fault would give. */
 NTSTATUS mm_write_user(vaddr_t dst, const void *src, uint32_t length);
 
+/* ---- files under sections (mm/segment.c, mm/section.c) ----
+ * What the memory manager needs from the I/O manager to page a file (NT's IoPageRead and paging
+ * writes), given as functions so that mm/ depends on nothing above it. `file` is a file object;
+ * reads and writes take kernel buffers and never change the file's size. */
+struct mm_file_pager {
+    NTSTATUS (*read)(void *file, uint64_t offset, void *buf, uint32_t len, uint32_t *done);
+    NTSTATUS (*write)(void *file, uint64_t offset, const void *buf, uint32_t len, uint32_t *done);
+    NTSTATUS (*query_size)(void *file, uint64_t *size);
+    NTSTATUS (*set_size)(void *file, uint64_t size);
+    void (*reference)(void *file);
+    void (*dereference)(void *file);
+};
+/* The file cache (DESIGN section 8). `owner` is where a file's FCB points at its data segment
+ * (&fcb->section_object_pointers.data_section); while the file has one, its resident pages are the
+ * newest data. A read from the disk overlays them; a write to the disk updates them (after any read
+ * of them in flight). Nothing happens for a file without a segment. */
+void mm_file_cache_read(void **owner, uint64_t offset, void *buf, uint32_t len);
+void mm_file_cache_write(void **owner, uint64_t offset, const void *buf, uint32_t len);
+/* NtFlushBuffersFile: the modified pages of the file's segment go to the file. */
+NTSTATUS mm_file_flush(void **owner);
+/* Do views of the file exist? (A mapped file cannot be deleted.) */
+bool mm_file_mapped(void **owner);
+/* Before a file is deleted: STATUS_CANNOT_DELETE while views map it; otherwise its pages are
+ * dropped and its segment reads and writes the file no more. */
+NTSTATUS mm_file_deleting(void **owner);
+/* Before a file shrinks to size: STATUS_USER_MAPPED_FILE while views map it; else the pages past the
+ * new end are dropped. */
+NTSTATUS mm_file_truncating(void **owner, uint64_t size);
+/* The clean shutdown: every data segment's modified pages go to their files. */
+void mm_flush_all_segments(void);
+
+/* Views (mm/view.c), in the current address space: unmaps the view containing address
+ * (STATUS_NOT_MAPPED_VIEW), and writes a view's modified pages back (size 0: to the view's end;
+ * STATUS_NOT_MAPPED_DATA for private memory). */
+NTSTATUS mm_unmap_view(vaddr_t address);
+NTSTATUS mm_flush_view(vaddr_t *base, uint32_t *size);
+
 /* ---- commit (mm/commit.c) ---- */
 struct mm_commit_info {
     uint32_t total, limit, peak; /* pages */

@@ -30,10 +30,27 @@ static void private_destroy(struct mm_address_space *as, struct mm_vad *vad)
     vad->commit = 0;
 }
 
+static pte_t private_untouched_pte(const struct mm_vad *vad, uint32_t protection)
+{
+    if ((vad->flags & MI_VAD_MEM_COMMIT) && protection == vad->protection)
+        return 0;
+    return pte_make_demand_zero(protection);
+}
+
+static NTSTATUS private_check_protection(const struct mm_vad *vad, uint32_t protection)
+{
+    (void)vad;
+    return mm_protection_copy_on_write(protection) ? STATUS_INVALID_PAGE_PROTECTION
+                                                   : STATUS_SUCCESS;
+}
+
 const struct mi_vad_ops mi_private_ops = {
     .name = "private",
     .fault = private_fault,
     .zero_pte_protection = private_zero_pte_protection,
     .release_frame = private_release_frame,
     .destroy = private_destroy,
+    .commit = mi_private_commit,
+    .untouched_pte = private_untouched_pte,
+    .check_protection = private_check_protection,
 };

@@ -149,28 +149,36 @@ static NTSTATUS make_tables(struct mm_address_space *as, vaddr_t start, vaddr_t 
     }
 }
 
-/* Gives a committed page a new protection, keeping its frame (a resident page that may not be
- * touched any more keeps its frame in a transition PTE). */
+/* Gives a committed page a new protection, keeping its frame: a private resident page that may not
+ * be touched any more keeps it in a transition PTE; a shared one leaves this PTE (a prototype PTE
+ * then records the protection). */
 static void set_page_protection(struct mm_address_space *as, struct mm_vad *vad, vaddr_t va,
                                 pte_t *pte, uint32_t protection)
 {
     pte_t old = *pte, new;
+    bool usable = mm_protection_accessible(protection) && !mm_protection_guard(protection);
     switch (pte_state(old)) {
     case PTE_STATE_VALID:
-    case PTE_STATE_TRANSITION:
-        if (mm_protection_accessible(protection) && !mm_protection_guard(protection))
-            new = pte_make_valid(pte_frame(old), mm_protection_to_pte(protection) |
-                                                     (old & (PTE_ACCESSED | PTE_DIRTY)));
+        if (usable)
+            new = pte_make_valid(pte_frame(old),
+                                 mm_protection_to_pte(protection) |
+                                     (old & (PTE_ACCESSED | PTE_DIRTY | PTE_PROTO_BACKED)));
+        else if (old & PTE_PROTO_BACKED)
+            new = pte_make_prototype(protection);
         else
             new = pte_make_transition(pte_frame(old), protection);
         break;
-    case PTE_STATE_ZERO:
-        new = protection == vad->protection ? 0 : pte_make_demand_zero(protection);
+    case PTE_STATE_TRANSITION:
+        new = usable ? pte_make_valid(pte_frame(old), mm_protection_to_pte(protection))
+                     : pte_make_transition(pte_frame(old), protection);
         break;
-    default: new = pte_make_demand_zero(protection); break;
+    default: new = vad->ops->untouched_pte(vad, protection); break;
     }
-    if (new != old)
-        mi_write_user_pte(as, va, pte, new);
+    if (new == old)
+        return;
+    mi_write_user_pte(as, va, pte, new);
+    if (pte_state(old) == PTE_STATE_VALID && pte_state(new) == PTE_STATE_PROTOTYPE)
+        vad->ops->release_frame(vad, old);
 }
 
 static bool page_committed(const struct mm_vad *vad, vaddr_t va)
@@ -195,12 +203,12 @@ static uint32_t count_committed(const struct mm_vad *vad, vaddr_t start, vaddr_t
     return count;
 }
 
-/* Commits [start, end] of a private VAD; pages already committed take the new protection (NT). */
-static NTSTATUS commit(struct mm_address_space *as, struct mm_vad *vad, vaddr_t start, vaddr_t end,
-                       uint32_t protection)
+/* Commits [start, end] of a private VAD: pages already committed take the new protection (NT). */
+NTSTATUS mi_private_commit(struct mm_address_space *as, struct mm_vad *vad, vaddr_t start,
+                           vaddr_t end, uint32_t protection)
 {
-    if (vad->type != MEM_PRIVATE || (vad->flags & MI_VAD_NO_CHANGE))
-        return STATUS_CONFLICTING_ADDRESSES; /* views are committed through their section */
+    if (vad->flags & MI_VAD_NO_CHANGE)
+        return STATUS_CONFLICTING_ADDRESSES;
     uint32_t new_pages = pages_between(start, end) - count_committed(vad, start, end);
     NTSTATUS status = make_tables(as, start, end);
     if (!NT_SUCCESS(status))
@@ -217,6 +225,20 @@ static NTSTATUS commit(struct mm_address_space *as, struct mm_vad *vad, vaddr_t 
             mi_write_user_pte(as, va, pte, pte_make_demand_zero(protection));
     }
     return STATUS_SUCCESS;
+}
+
+/* A view's pages are committed through its section; the pages' protection then changes as for
+ * already committed ones. */
+static NTSTATUS commit(struct mm_address_space *as, struct mm_vad *vad, vaddr_t start, vaddr_t end,
+                       uint32_t protection)
+{
+    NTSTATUS status = vad->ops->commit(as, vad, start, end, protection);
+    if (!NT_SUCCESS(status) || vad->type == MEM_PRIVATE || protection == vad->protection)
+        return status;
+    status = make_tables(as, start, end);
+    for (vaddr_t va = start; NT_SUCCESS(status) && va <= end && va >= start; va += PAGE_SIZE)
+        set_page_protection(as, vad, va, mi_user_pte(va), protection);
+    return status;
 }
 
 /* MEM_RESET: the data of committed private pages is no longer needed; their frames go back. */
@@ -372,11 +394,13 @@ NTSTATUS mm_protect_virtual(vaddr_t *base, uint32_t *size, uint32_t protection,
         status = STATUS_CONFLICTING_ADDRESSES;
         goto out;
     }
-    if ((vad->flags & MI_VAD_NO_CHANGE) ||
-        (vad->type == MEM_PRIVATE && mm_protection_copy_on_write(mm))) {
+    if (vad->flags & MI_VAD_NO_CHANGE) {
         status = STATUS_INVALID_PAGE_PROTECTION;
         goto out;
     }
+    status = vad->ops->check_protection(vad, mm);
+    if (!NT_SUCCESS(status))
+        goto out;
     for (vaddr_t va = start; va <= end && va >= start; va += PAGE_SIZE)
         if (!page_committed(vad, va)) {
             status = STATUS_NOT_COMMITTED;

@@ -113,4 +113,20 @@ NTSTATUS NTAPI NtQueryVirtualMemory(HANDLE ProcessHandle, const void *BaseAddres
                                     void *MemoryInformation, size_t MemoryInformationLength,
                                     size_t *ReturnLength);
 
+NTSTATUS NTAPI NtCreateSection(HANDLE *SectionHandle, ACCESS_MASK DesiredAccess,
+                               const OBJECT_ATTRIBUTES *ObjectAttributes,
+                               const LARGE_INTEGER_QUAD *MaximumSize,
+                               uint32_t SectionPageProtection, uint32_t AllocationAttributes,
+                               HANDLE FileHandle);
+NTSTATUS NTAPI NtOpenSection(HANDLE *SectionHandle, ACCESS_MASK DesiredAccess,
+                             const OBJECT_ATTRIBUTES *ObjectAttributes);
+NTSTATUS NTAPI NtMapViewOfSection(HANDLE SectionHandle, HANDLE ProcessHandle, void **BaseAddress,
+                                  uint32_t ZeroBits, size_t CommitSize,
+                                  LARGE_INTEGER_QUAD *SectionOffset, size_t *ViewSize,
+                                  SECTION_INHERIT InheritDisposition, uint32_t AllocationType,
+                                  uint32_t Win32Protect);
+NTSTATUS NTAPI NtUnmapViewOfSection(HANDLE ProcessHandle, void *BaseAddress);
+NTSTATUS NTAPI NtFlushVirtualMemory(HANDLE ProcessHandle, void **BaseAddress, size_t *RegionSize,
+                                    IO_STATUS_BLOCK *IoStatus);
+
 #endif

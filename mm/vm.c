@@ -326,7 +326,7 @@ NTSTATUS mm_free_virtual(vaddr_t *base, uint32_t *size, uint32_t free_type)
         goto out;
     }
     if (*size == 0) {
-        if (free_type == MEM_RELEASE && start != mi_vad_start(vad)) {
+        if (start != mi_vad_start(vad)) { /* NT: for MEM_DECOMMIT too */
             status = STATUS_FREE_VM_NOT_AT_BASE;
             goto out;
         }

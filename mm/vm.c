@@ -372,9 +372,12 @@ NTSTATUS mm_protect_virtual(vaddr_t *base, uint32_t *size, uint32_t protection,
         status = STATUS_CONFLICTING_ADDRESSES;
         goto out;
     }
-    if ((vad->flags & MI_VAD_NO_CHANGE) ||
-        (vad->type == MEM_PRIVATE && mm_protection_copy_on_write(mm))) {
+    if (vad->flags & MI_VAD_NO_CHANGE) {
         status = STATUS_INVALID_PAGE_PROTECTION;
+        goto out;
+    }
+    if (vad->type == MEM_PRIVATE && mm_protection_copy_on_write(mm)) {
+        status = STATUS_INVALID_PARAMETER_4; /* NT's MiProtectVirtualMemory */
         goto out;
     }
     for (vaddr_t va = start; va <= end && va >= start; va += PAGE_SIZE)

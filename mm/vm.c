@@ -78,13 +78,16 @@ static vaddr_t same_protection_run(const struct mm_vad *vad, vaddr_t start, vadd
 
 static uint32_t pages_between(vaddr_t start, vaddr_t end) { return (end - start) / PAGE_SIZE + 1; }
 
-/* Where a new reservation goes: below the highest VAD address (and 2^(32 - zero_bits)). */
+/* Where a new reservation goes: below the highest VAD address and 2^(32 - zero_bits); a zero_bits
+ * limit above the highest VAD address is STATUS_INVALID_PARAMETER_3, as in NT. */
 static NTSTATUS place_reservation(struct mm_address_space *as, uint32_t pages, uint32_t zero_bits,
                                   uint32_t type, vaddr_t *start)
 {
     vaddr_t limit = HIGHEST_VAD_ADDRESS(as);
+    if (zero_bits && (0xFFFFFFFFu >> zero_bits) > limit)
+        return STATUS_INVALID_PARAMETER_3;
     if (zero_bits)
-        limit = MIN(limit, 0xFFFFFFFFu >> zero_bits);
+        limit = 0xFFFFFFFFu >> zero_bits;
     uint32_t vpn;
     if (!mi_vad_find_free(&as->vads, pages, MI_VAD_GRANULARITY_PAGES, 0, limit >> PAGE_SHIFT,
                           type & MEM_TOP_DOWN ? MI_VAD_TOP_DOWN : MI_VAD_BOTTOM_UP, &vpn))

@@ -222,14 +222,12 @@ static NTSTATUS commit(struct mm_address_space *as, struct mm_vad *vad, vaddr_t 
     return STATUS_SUCCESS;
 }
 
-/* MEM_RESET: the data of committed private pages is no longer needed; their frames go back. */
+/* MEM_RESET: the data of the committed private pages is no longer needed; their frames go back.
+ * Pages that are not resident (reserved ones too) are skipped, as NT's MiResetVirtualMemory does. */
 static NTSTATUS reset(struct mm_address_space *as, struct mm_vad *vad, vaddr_t start, vaddr_t end)
 {
     if (vad->type != MEM_PRIVATE)
         return STATUS_CONFLICTING_ADDRESSES;
-    for (vaddr_t va = start; va <= end && va >= start; va += PAGE_SIZE)
-        if (!page_committed(vad, va))
-            return STATUS_CONFLICTING_ADDRESSES;
     for (vaddr_t va = start; va <= end && va >= start; va += PAGE_SIZE) {
         pte_t *pte = mi_user_pte(va);
         if (pte && pte_state(*pte) == PTE_STATE_VALID) {
@@ -253,8 +251,13 @@ NTSTATUS mm_allocate_virtual(vaddr_t *base, uint32_t *size, uint32_t zero_bits, 
     if (!(type & MEM_RESET) && (!*base || (type & MEM_RESERVE))) {
         status = reserve(as, base, size, zero_bits, type, mm);
     } else {
+        /* A commit covers every page the range touches, a reset only the pages wholly inside. */
         vaddr_t start = ALIGN_DOWN(*base, PAGE_SIZE), end = (*base + *size - 1) | PAGE_MASK;
-        struct mm_vad *vad = mi_find_vad(as, start);
+        if (type & MEM_RESET) {
+            start = ALIGN_UP(*base, PAGE_SIZE);
+            end = ALIGN_DOWN(*base + *size, PAGE_SIZE) - 1;
+        }
+        struct mm_vad *vad = start <= end ? mi_find_vad(as, start) : NULL;
         if (!vad || end > mi_vad_end(vad))
             status = STATUS_CONFLICTING_ADDRESSES;
         else

@@ -405,10 +405,26 @@ out:
     return status;
 }
 
+/* A free range ends at the next VAD or at the highest VAD address. Above that (what no reservation
+ * may reach), NT's NtQueryVirtualMemory reports one reserved block up to the highest user address,
+ * so that a walk of the address space describes every page up to MmHighestUserAddress. */
 static void query_free(struct mm_address_space *as, vaddr_t va, MEMORY_BASIC_INFORMATION *info)
 {
+    vaddr_t top = HIGHEST_VAD_ADDRESS(as) + 1;
+    if (va >= top) {
+        *info = (MEMORY_BASIC_INFORMATION){
+            .BaseAddress = (void *)(uintptr_t)va,
+            .AllocationBase = (void *)(uintptr_t)top,
+            .AllocationProtect = PAGE_READONLY,
+            .RegionSize = mm_split.user_probe_address - va,
+            .State = MEM_RESERVE,
+            .Protect = PAGE_NOACCESS,
+            .Type = MEM_PRIVATE,
+        };
+        return;
+    }
     struct mi_vad_node *next = mi_vad_ceiling(&as->vads, va >> PAGE_SHIFT);
-    vaddr_t end = next ? next->start_vpn << PAGE_SHIFT : mm_split.user_probe_address;
+    vaddr_t end = next ? MIN(next->start_vpn << PAGE_SHIFT, top) : top;
     *info = (MEMORY_BASIC_INFORMATION){
         .BaseAddress = (void *)(uintptr_t)va,
         .RegionSize = end - va,

@@ -132,19 +132,29 @@ static NTSTATUS reserve(struct mm_address_space *as, vaddr_t *base, uint32_t *si
     return STATUS_SUCCESS;
 }
 
+/* Frees the page tables over [start, end] that hold no non-zero PTE: make_tables made them for a
+ * change that failed, or that wrote only zero PTEs (a MEM_COMMIT region's own protection). */
+static void drop_empty_tables(struct mm_address_space *as, vaddr_t start, vaddr_t end)
+{
+    for (vaddr_t va = ALIGN_DOWN(start, 0x400000u);; va += 0x400000u) {
+        pte_t *pte = mi_user_pte(va);
+        if (pte && as->table_use[PDE_INDEX(va)] == 0) {
+            mi_write_user_pte(as, va, pte, 1 << PTE_PROTECTION_SHIFT);
+            mi_write_user_pte(as, va, pte, 0); /* frees the empty table */
+        }
+        if (va >= ALIGN_DOWN(end, 0x400000u))
+            return;
+    }
+}
+
 /* Makes sure page tables cover [start, end] (so that a change of every PTE in it cannot fail half
- * way); on failure frees the tables it made that are still empty. */
+ * way); on failure frees the tables it made. The caller drops the ones its change left empty. */
 static NTSTATUS make_tables(struct mm_address_space *as, vaddr_t start, vaddr_t end)
 {
     for (vaddr_t va = ALIGN_DOWN(start, 0x400000u);; va += 0x400000u) {
         pte_t *pte;
         if (!mi_user_pte(va) && !NT_SUCCESS(mi_user_pte_make(as, va, &pte))) {
-            for (vaddr_t v = ALIGN_DOWN(start, 0x400000u); v < va; v += 0x400000u)
-                if (as->table_use[PDE_INDEX(v)] == 0) {
-                    mi_user_pte_make(as, v, &pte);
-                    mi_write_user_pte(as, v, pte, 1 << PTE_PROTECTION_SHIFT);
-                    mi_write_user_pte(as, v, pte, 0); /* frees the empty table */
-                }
+            drop_empty_tables(as, start, end);
             return STATUS_NO_MEMORY;
         }
         if (va >= ALIGN_DOWN(end, 0x400000u))
@@ -209,17 +219,18 @@ static NTSTATUS commit(struct mm_address_space *as, struct mm_vad *vad, vaddr_t 
     if (!NT_SUCCESS(status))
         return status;
     status = mi_charge_commit(as, new_pages);
-    if (!NT_SUCCESS(status))
-        return status;
-    vad->commit += new_pages;
-    for (vaddr_t va = start; va <= end && va >= start; va += PAGE_SIZE) {
-        pte_t *pte = mi_user_pte(va);
-        if (page_committed(vad, va))
-            set_page_protection(as, vad, va, pte, protection);
-        else
-            mi_write_user_pte(as, va, pte, pte_make_demand_zero(protection));
+    if (NT_SUCCESS(status)) {
+        vad->commit += new_pages;
+        for (vaddr_t va = start; va <= end && va >= start; va += PAGE_SIZE) {
+            pte_t *pte = mi_user_pte(va);
+            if (page_committed(vad, va))
+                set_page_protection(as, vad, va, pte, protection);
+            else
+                mi_write_user_pte(as, va, pte, pte_make_demand_zero(protection));
+        }
     }
-    return STATUS_SUCCESS;
+    drop_empty_tables(as, start, end);
+    return status;
 }
 
 /* MEM_RESET: the data of the committed private pages is no longer needed; their frames go back.
@@ -398,6 +409,7 @@ NTSTATUS mm_protect_virtual(vaddr_t *base, uint32_t *size, uint32_t protection,
     *old_protection = mm_protection_to_win32(mi_page_protection(vad, start, *first));
     for (vaddr_t va = start; va <= end && va >= start; va += PAGE_SIZE)
         set_page_protection(as, vad, va, mi_user_pte(va), mm);
+    drop_empty_tables(as, start, end);
     *base = start;
     *size = end - start + 1;
 out:

@@ -153,8 +153,9 @@ typedef struct _QUOTA_LIMITS {
 } QUOTA_LIMITS;
 
 /* ProcessVmCounters (VM_COUNTERS, or VM_COUNTERS_EX with PrivateUsage). Pagoda fills the pool
- * quota fields (QuotaPeakNonPagedPoolUsage, QuotaNonPagedPoolUsage); the rest read 0 until the
- * memory manager counts working sets and commit. */
+ * quota fields (QuotaPeakNonPagedPoolUsage, QuotaNonPagedPoolUsage) and the commit charge
+ * (PagefileUsage, PeakPagefileUsage, PrivateUsage); the rest read 0 until the memory manager
+ * counts working sets. */
 typedef struct _VM_COUNTERS_EX {
     uint32_t PeakVirtualSize;
     uint32_t VirtualSize;

@@ -40,8 +40,8 @@ static pte_t private_untouched_pte(const struct mm_vad *vad, uint32_t protection
 static NTSTATUS private_check_protection(const struct mm_vad *vad, uint32_t protection)
 {
     (void)vad;
-    return mm_protection_copy_on_write(protection) ? STATUS_INVALID_PAGE_PROTECTION
-                                                   : STATUS_SUCCESS;
+    /* NT's MiProtectVirtualMemory: STATUS_INVALID_PARAMETER_4 for copy-on-write private pages. */
+    return mm_protection_copy_on_write(protection) ? STATUS_INVALID_PARAMETER_4 : STATUS_SUCCESS;
 }
 
 const struct mi_vad_ops mi_private_ops = {

@@ -61,14 +61,25 @@ static NTSTATUS return_range(void *user_base, void *user_size, vaddr_t base, uin
     return NT_SUCCESS(status) ? ke_copy_to_user(user_size, &size, sizeof size, 1) : status;
 }
 
-static NTSTATUS check_allocation_type(uint32_t type)
+/* NT's checks of the rare types too (large pages are committed, write watch is reserved, AWE is
+ * reserved read-write), though Pagoda then supports none of them. */
+static NTSTATUS check_allocation_type(uint32_t type, uint32_t protection)
 {
     if ((type & ~ALLOCATION_TYPES) || !(type & (MEM_COMMIT | MEM_RESERVE | MEM_RESET)) ||
-        ((type & MEM_RESET) && type != MEM_RESET) ||
-        ((type & MEM_WRITE_WATCH) && !(type & MEM_RESERVE)))
+        ((type & MEM_RESET) && type != MEM_RESET))
         return STATUS_INVALID_PARAMETER_5;
-    if (type & (MEM_WRITE_WATCH | MEM_PHYSICAL | MEM_LARGE_PAGES))
-        return STATUS_NOT_SUPPORTED;
+    if (type & MEM_LARGE_PAGES)
+        return !(type & MEM_COMMIT) || (type & (MEM_PHYSICAL | MEM_WRITE_WATCH))
+                   ? STATUS_INVALID_PARAMETER_5
+                   : STATUS_SUCCESS;
+    if (type & MEM_WRITE_WATCH)
+        return (type & MEM_PHYSICAL) || !(type & MEM_RESERVE) ? STATUS_INVALID_PARAMETER_5
+                                                              : STATUS_SUCCESS;
+    if ((type & MEM_PHYSICAL) &&
+        (!(type & MEM_RESERVE) || (type & ~(MEM_RESERVE | MEM_TOP_DOWN | MEM_PHYSICAL))))
+        return STATUS_INVALID_PARAMETER_5;
+    if ((type & MEM_PHYSICAL) && protection != PAGE_READWRITE)
+        return STATUS_INVALID_PARAMETER_6;
     return STATUS_SUCCESS;
 }
 
@@ -77,11 +88,13 @@ NTSTATUS NtAllocateVirtualMemory(HANDLE process_handle, void **user_base, uint32
 {
     if (zero_bits > MAXIMUM_ZERO_BITS)
         return STATUS_INVALID_PARAMETER_3;
-    NTSTATUS status = check_allocation_type(type);
+    NTSTATUS status = check_allocation_type(type, protection);
     if (!NT_SUCCESS(status))
         return status;
     if (mm_protection_from_win32(protection) == MM_INVALID_PROTECTION)
         return STATUS_INVALID_PAGE_PROTECTION;
+    if (type & (MEM_WRITE_WATCH | MEM_PHYSICAL | MEM_LARGE_PAGES))
+        return STATUS_NOT_SUPPORTED;
     uint32_t base, size;
     if (!NT_SUCCESS(status = capture_inout(user_base, &base)) ||
         !NT_SUCCESS(status = capture_inout(user_size, &size)))
@@ -95,10 +108,7 @@ NTSTATUS NtAllocateVirtualMemory(HANDLE process_handle, void **user_base, uint32
     struct ps_process *p;
     if (!NT_SUCCESS(status = enter_process(process_handle, PROCESS_VM_OPERATION, &p)))
         return status;
-    if (mm_protection_copy_on_write(mm_protection_from_win32(protection)) && !(type & MEM_RESET))
-        status = STATUS_INVALID_PAGE_PROTECTION; /* private memory is never copy-on-write */
-    else
-        status = mm_allocate_virtual(&base, &size, zero_bits, type, protection);
+    status = mm_allocate_virtual(&base, &size, zero_bits, type, protection);
     leave_process(p);
     return NT_SUCCESS(status) ? return_range(user_base, user_size, base, size) : status;
 }

@@ -78,13 +78,16 @@ static vaddr_t same_protection_run(const struct mm_vad *vad, vaddr_t start, vadd
 
 static uint32_t pages_between(vaddr_t start, vaddr_t end) { return (end - start) / PAGE_SIZE + 1; }
 
-/* Where a new reservation goes: below the highest VAD address (and 2^(32 - zero_bits)). */
+/* Where a new reservation goes: below the highest VAD address and 2^(32 - zero_bits); a zero_bits
+ * limit above the highest VAD address is STATUS_INVALID_PARAMETER_3, as in NT. */
 static NTSTATUS place_reservation(struct mm_address_space *as, uint32_t pages, uint32_t zero_bits,
                                   uint32_t type, vaddr_t *start)
 {
     vaddr_t limit = HIGHEST_VAD_ADDRESS(as);
+    if (zero_bits && (0xFFFFFFFFu >> zero_bits) > limit)
+        return STATUS_INVALID_PARAMETER_3;
     if (zero_bits)
-        limit = MIN(limit, 0xFFFFFFFFu >> zero_bits);
+        limit = 0xFFFFFFFFu >> zero_bits;
     uint32_t vpn;
     if (!mi_vad_find_free(&as->vads, pages, MI_VAD_GRANULARITY_PAGES, 0, limit >> PAGE_SHIFT,
                           type & MEM_TOP_DOWN ? MI_VAD_TOP_DOWN : MI_VAD_BOTTOM_UP, &vpn))
@@ -129,19 +132,29 @@ static NTSTATUS reserve(struct mm_address_space *as, vaddr_t *base, uint32_t *si
     return STATUS_SUCCESS;
 }
 
+/* Frees the page tables over [start, end] that hold no non-zero PTE: make_tables made them for a
+ * change that failed, or that wrote only zero PTEs (a MEM_COMMIT region's own protection). */
+static void drop_empty_tables(struct mm_address_space *as, vaddr_t start, vaddr_t end)
+{
+    for (vaddr_t va = ALIGN_DOWN(start, 0x400000u);; va += 0x400000u) {
+        pte_t *pte = mi_user_pte(va);
+        if (pte && as->table_use[PDE_INDEX(va)] == 0) {
+            mi_write_user_pte(as, va, pte, 1 << PTE_PROTECTION_SHIFT);
+            mi_write_user_pte(as, va, pte, 0); /* frees the empty table */
+        }
+        if (va >= ALIGN_DOWN(end, 0x400000u))
+            return;
+    }
+}
+
 /* Makes sure page tables cover [start, end] (so that a change of every PTE in it cannot fail half
- * way); on failure frees the tables it made that are still empty. */
+ * way); on failure frees the tables it made. The caller drops the ones its change left empty. */
 static NTSTATUS make_tables(struct mm_address_space *as, vaddr_t start, vaddr_t end)
 {
     for (vaddr_t va = ALIGN_DOWN(start, 0x400000u);; va += 0x400000u) {
         pte_t *pte;
         if (!mi_user_pte(va) && !NT_SUCCESS(mi_user_pte_make(as, va, &pte))) {
-            for (vaddr_t v = ALIGN_DOWN(start, 0x400000u); v < va; v += 0x400000u)
-                if (as->table_use[PDE_INDEX(v)] == 0) {
-                    mi_user_pte_make(as, v, &pte);
-                    mi_write_user_pte(as, v, pte, 1 << PTE_PROTECTION_SHIFT);
-                    mi_write_user_pte(as, v, pte, 0); /* frees the empty table */
-                }
+            drop_empty_tables(as, start, end);
             return STATUS_NO_MEMORY;
         }
         if (va >= ALIGN_DOWN(end, 0x400000u))
@@ -209,22 +222,25 @@ NTSTATUS mi_private_commit(struct mm_address_space *as, struct mm_vad *vad, vadd
 {
     if (vad->flags & MI_VAD_NO_CHANGE)
         return STATUS_CONFLICTING_ADDRESSES;
+    if (mm_protection_copy_on_write(protection))
+        return STATUS_INVALID_PAGE_PROTECTION;
     uint32_t new_pages = pages_between(start, end) - count_committed(vad, start, end);
     NTSTATUS status = make_tables(as, start, end);
     if (!NT_SUCCESS(status))
         return status;
     status = mi_charge_commit(as, new_pages);
-    if (!NT_SUCCESS(status))
-        return status;
-    vad->commit += new_pages;
-    for (vaddr_t va = start; va <= end && va >= start; va += PAGE_SIZE) {
-        pte_t *pte = mi_user_pte(va);
-        if (page_committed(vad, va))
-            set_page_protection(as, vad, va, pte, protection);
-        else
-            mi_write_user_pte(as, va, pte, pte_make_demand_zero(protection));
+    if (NT_SUCCESS(status)) {
+        vad->commit += new_pages;
+        for (vaddr_t va = start; va <= end && va >= start; va += PAGE_SIZE) {
+            pte_t *pte = mi_user_pte(va);
+            if (page_committed(vad, va))
+                set_page_protection(as, vad, va, pte, protection);
+            else
+                mi_write_user_pte(as, va, pte, pte_make_demand_zero(protection));
+        }
     }
-    return STATUS_SUCCESS;
+    drop_empty_tables(as, start, end);
+    return status;
 }
 
 /* A view's pages are committed through its section; the pages' protection then changes as for
@@ -238,17 +254,16 @@ static NTSTATUS commit(struct mm_address_space *as, struct mm_vad *vad, vaddr_t 
     status = make_tables(as, start, end);
     for (vaddr_t va = start; NT_SUCCESS(status) && va <= end && va >= start; va += PAGE_SIZE)
         set_page_protection(as, vad, va, mi_user_pte(va), protection);
+    drop_empty_tables(as, start, end);
     return status;
 }
 
-/* MEM_RESET: the data of committed private pages is no longer needed; their frames go back. */
+/* MEM_RESET: the data of the committed private pages is no longer needed; their frames go back.
+ * Pages that are not resident (reserved ones too) are skipped, as NT's MiResetVirtualMemory does. */
 static NTSTATUS reset(struct mm_address_space *as, struct mm_vad *vad, vaddr_t start, vaddr_t end)
 {
     if (vad->type != MEM_PRIVATE)
         return STATUS_CONFLICTING_ADDRESSES;
-    for (vaddr_t va = start; va <= end && va >= start; va += PAGE_SIZE)
-        if (!page_committed(vad, va))
-            return STATUS_CONFLICTING_ADDRESSES;
     for (vaddr_t va = start; va <= end && va >= start; va += PAGE_SIZE) {
         pte_t *pte = mi_user_pte(va);
         if (pte && pte_state(*pte) == PTE_STATE_VALID) {
@@ -270,10 +285,17 @@ NTSTATUS mm_allocate_virtual(vaddr_t *base, uint32_t *size, uint32_t zero_bits, 
     ke_acquire_lock(&as->lock);
     NTSTATUS status;
     if (!(type & MEM_RESET) && (!*base || (type & MEM_RESERVE))) {
-        status = reserve(as, base, size, zero_bits, type, mm);
+        /* Private memory is never copy-on-write. */
+        status = mm_protection_copy_on_write(mm) ? STATUS_INVALID_PAGE_PROTECTION
+                                                 : reserve(as, base, size, zero_bits, type, mm);
     } else {
+        /* A commit covers every page the range touches, a reset only the pages wholly inside. */
         vaddr_t start = ALIGN_DOWN(*base, PAGE_SIZE), end = (*base + *size - 1) | PAGE_MASK;
-        struct mm_vad *vad = mi_find_vad(as, start);
+        if (type & MEM_RESET) {
+            start = ALIGN_UP(*base, PAGE_SIZE);
+            end = ALIGN_DOWN(*base + *size, PAGE_SIZE) - 1;
+        }
+        struct mm_vad *vad = start <= end ? mi_find_vad(as, start) : NULL;
         if (!vad || end > mi_vad_end(vad))
             status = STATUS_CONFLICTING_ADDRESSES;
         else
@@ -348,7 +370,7 @@ NTSTATUS mm_free_virtual(vaddr_t *base, uint32_t *size, uint32_t free_type)
         goto out;
     }
     if (*size == 0) {
-        if (free_type == MEM_RELEASE && start != mi_vad_start(vad)) {
+        if (start != mi_vad_start(vad)) { /* NT: for MEM_DECOMMIT too */
             status = STATUS_FREE_VM_NOT_AT_BASE;
             goto out;
         }
@@ -413,6 +435,7 @@ NTSTATUS mm_protect_virtual(vaddr_t *base, uint32_t *size, uint32_t protection,
     *old_protection = mm_protection_to_win32(mi_page_protection(vad, start, *first));
     for (vaddr_t va = start; va <= end && va >= start; va += PAGE_SIZE)
         set_page_protection(as, vad, va, mi_user_pte(va), mm);
+    drop_empty_tables(as, start, end);
     *base = start;
     *size = end - start + 1;
 out:
@@ -420,10 +443,26 @@ out:
     return status;
 }
 
+/* A free range ends at the next VAD or at the highest VAD address. Above that (what no reservation
+ * may reach), NT's NtQueryVirtualMemory reports one reserved block up to the highest user address,
+ * so that a walk of the address space describes every page up to MmHighestUserAddress. */
 static void query_free(struct mm_address_space *as, vaddr_t va, MEMORY_BASIC_INFORMATION *info)
 {
+    vaddr_t top = HIGHEST_VAD_ADDRESS(as) + 1;
+    if (va >= top) {
+        *info = (MEMORY_BASIC_INFORMATION){
+            .BaseAddress = (void *)(uintptr_t)va,
+            .AllocationBase = (void *)(uintptr_t)top,
+            .AllocationProtect = PAGE_READONLY,
+            .RegionSize = mm_split.user_probe_address - va,
+            .State = MEM_RESERVE,
+            .Protect = PAGE_NOACCESS,
+            .Type = MEM_PRIVATE,
+        };
+        return;
+    }
     struct mi_vad_node *next = mi_vad_ceiling(&as->vads, va >> PAGE_SHIFT);
-    vaddr_t end = next ? next->start_vpn << PAGE_SHIFT : mm_split.user_probe_address;
+    vaddr_t end = next ? MIN(next->start_vpn << PAGE_SHIFT, top) : top;
     *info = (MEMORY_BASIC_INFORMATION){
         .BaseAddress = (void *)(uintptr_t)va,
         .RegionSize = end - va,

@@ -8,6 +8,7 @@
 #include "kernel/string.h"
 #include "kernel/thread.h"
 #include "mm/mm.h"
+#include "tests/kernel/ramfs.h"
 
 #define RAMFS_FILES    16
 #define RAMFS_NAME     32
@@ -28,6 +29,18 @@ struct ram_file {
 static struct ram_file ram_files[RAMFS_FILES];
 static struct ram_file ram_root = {.used = true, .attributes = FILE_ATTRIBUTE_DIRECTORY};
 static int ramfs_marker;
+
+struct kt_ramfs_gate *volatile kt_ramfs_gate;
+
+static void pass_gate(uint64_t offset, bool write)
+{
+    struct kt_ramfs_gate *gate = kt_ramfs_gate;
+    if (!gate || gate->offset != offset || gate->write != write)
+        return;
+    gate->hits++;
+    ke_set_event(&gate->reached);
+    ke_wait_for_object(&gate->open, NULL);
+}
 
 static WCHAR fold(WCHAR c) { return c >= 'a' && c <= 'z' ? (WCHAR)(c - 32) : c; }
 
@@ -112,6 +125,7 @@ static NTSTATUS ram_close(void *file)
 static NTSTATUS ram_read(void *file, uint64_t offset, void *buf, uint32_t len, uint32_t *done)
 {
     struct ram_file *f = file;
+    pass_gate(offset, false);
     *done = offset >= f->size ? 0 : (uint32_t)MIN((uint64_t)len, f->size - offset);
     memcpy(buf, f->data + offset, *done);
     return STATUS_SUCCESS;
@@ -121,6 +135,7 @@ static NTSTATUS ram_write(void *file, uint64_t offset, const void *buf, uint32_t
                           uint32_t *done)
 {
     struct ram_file *f = file;
+    pass_gate(offset, true);
     if (offset > RAMFS_CAPACITY || len > RAMFS_CAPACITY - offset)
         return STATUS_DISK_FULL;
     if (offset > f->size)
@@ -266,6 +281,16 @@ static void ramfs_clear(void)
     for (int i = 0; i < RAMFS_FILES; i++)
         if (ram_files[i].used)
             ram_delete(&ram_files[i]);
+}
+
+NTSTATUS kt_ramfs_mount(WCHAR letter) { return io_mount_volume(letter, &ramfs_ops, &ramfs_marker); }
+
+NTSTATUS kt_ramfs_unmount(WCHAR letter)
+{
+    NTSTATUS status = io_unmount_volume(letter);
+    if (NT_SUCCESS(status))
+        ramfs_clear();
+    return status;
 }
 
 KTEST(io, file_services_from_user_mode)

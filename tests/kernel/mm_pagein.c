@@ -213,3 +213,46 @@ KTEST(mm, pagein_process_ended_while_waiting)
     KT_EQ(after.active - after.page_tables, before.active - before.page_tables);
     return NULL;
 }
+
+/* The segment's last reference writes a modified page back (held at the gate) while another thread
+ * of the process reads the file with NtReadFile, which looks for the segment's pages: the segment
+ * must neither be found half-deleted nor be deleted twice, and the read sees the view's write. */
+KTEST(mm, segment_read_during_its_last_flush)
+{
+    KT_EQ(kt_ramfs_mount('R'), STATUS_SUCCESS);
+    struct kt_ramfs_gate gate = {.offset = HOT_OFFSET, .write = true};
+    ke_init_dispatcher_header(&gate.reached.header, KE_NOTIFICATION_EVENT, 0);
+    ke_init_dispatcher_header(&gate.open.header, KE_NOTIFICATION_EVENT, 0);
+    struct ke_event *ready, *go;
+    KT_EQ(named_event(u"\\BaseNamedObjects\\PagodaPageinReady", &ready), STATUS_SUCCESS);
+    KT_EQ(named_event(u"\\BaseNamedObjects\\PagodaPageinGo", &go), STATUS_SUCCESS);
+    kt_ramfs_gate = &gate;
+    struct ps_process *p;
+    NTSTATUS status =
+        ps_create_process_from_image("pagein", "pagein R flush_race", MM_LIMIT_2GB, &p);
+    const char *error = NULL;
+    NTSTATUS exit_status = 0;
+    struct mm_fault_counters faults;
+    if (!NT_SUCCESS(status)) {
+        error = ktest_failf("starting pagein failed with %08x", (uint32_t)status);
+    } else {
+        if (!event_before_exit(&gate.reached, p))
+            error = "the last view's write-back never reached the file system";
+        ke_set_event(go);
+        if (!error && !event_before_exit(ready, p))
+            error = "the racing NtReadFile did not complete while the write-back waited";
+        ke_set_event(&gate.open);
+        exit_status = finish(p, &faults);
+    }
+    kt_ramfs_gate = NULL;
+    ob_dereference_object(ready);
+    ob_dereference_object(go);
+    NTSTATUS unmounted = kt_ramfs_unmount('R');
+    KT_RUN(error);
+    KT_EQ(exit_status, 0);
+    KT_EQ(gate.hits, 1);
+    KT_EQ(unmounted, STATUS_SUCCESS);
+    KT_EQ(mm_pool_tag_bytes(SEGMENT_TAG), 0);
+    KT_EQ(mm_pool_tag_bytes(CHUNK_TAG), 0);
+    return NULL;
+}

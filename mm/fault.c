@@ -214,6 +214,8 @@ enum mm_fault_status mm_access_fault(vaddr_t address, uint32_t error, struct ke_
         as->faults.from_kernel++;
     if (status == MM_FAULT_ACCESS_VIOLATION)
         as->faults.access_violations++;
+    if (status == MM_FAULT_IO_ERROR)
+        as->faults.in_page_errors++;
     if (mm_trace_faults)
         trace(address, tf, found, status);
     return status;

@@ -32,14 +32,15 @@ static int ramfs_marker;
 
 struct kt_ramfs_gate *volatile kt_ramfs_gate;
 
-static void pass_gate(uint64_t offset, bool write)
+static NTSTATUS pass_gate(uint64_t offset, bool write)
 {
     struct kt_ramfs_gate *gate = kt_ramfs_gate;
     if (!gate || gate->offset != offset || gate->write != write)
-        return;
+        return STATUS_SUCCESS;
     gate->hits++;
     ke_set_event(&gate->reached);
     ke_wait_for_object(&gate->open, NULL);
+    return gate->status;
 }
 
 static WCHAR fold(WCHAR c) { return c >= 'a' && c <= 'z' ? (WCHAR)(c - 32) : c; }
@@ -125,7 +126,9 @@ static NTSTATUS ram_close(void *file)
 static NTSTATUS ram_read(void *file, uint64_t offset, void *buf, uint32_t len, uint32_t *done)
 {
     struct ram_file *f = file;
-    pass_gate(offset, false);
+    NTSTATUS status = pass_gate(offset, false);
+    if (!NT_SUCCESS(status))
+        return status;
     *done = offset >= f->size ? 0 : (uint32_t)MIN((uint64_t)len, f->size - offset);
     memcpy(buf, f->data + offset, *done);
     return STATUS_SUCCESS;
@@ -135,7 +138,9 @@ static NTSTATUS ram_write(void *file, uint64_t offset, const void *buf, uint32_t
                           uint32_t *done)
 {
     struct ram_file *f = file;
-    pass_gate(offset, true);
+    NTSTATUS status = pass_gate(offset, true);
+    if (!NT_SUCCESS(status))
+        return status;
     if (offset > RAMFS_CAPACITY || len > RAMFS_CAPACITY - offset)
         return STATUS_DISK_FULL;
     if (offset > f->size)

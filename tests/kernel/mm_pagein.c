@@ -2,11 +2,13 @@
  * several threads fault on a page being read and one read serves them all, on the test ramfs (whose
  * gate holds the read until every thread waits) and on C:; and a process ended while its threads
  * wait for a page-in, which must end once the read completes, leaving nothing behind. */
+#include "kernel/format.h"
 #include "kernel/ke.h"
 #include "kernel/ktest.h"
 #include "kernel/ob.h"
 #include "kernel/thread.h"
 #include "mm/mi.h"
+#include "tests/kernel/pagein.h"
 #include "tests/kernel/ramfs.h"
 
 #define VIEW_BASE   0x30000000u /* where tests/user/pagein.c maps its file */
@@ -254,5 +256,58 @@ KTEST(mm, segment_read_during_its_last_flush)
     KT_EQ(unmounted, STATUS_SUCCESS);
     KT_EQ(mm_pool_tag_bytes(SEGMENT_TAG), 0);
     KT_EQ(mm_pool_tag_bytes(CHUNK_TAG), 0);
+    return NULL;
+}
+
+/* Runs "pagein <cmdline>" to its end; its exit status and fault counters. */
+static const char *run_pagein(const char *cmdline, NTSTATUS *exit_status,
+                              struct mm_fault_counters *faults)
+{
+    struct ps_process *p;
+    NTSTATUS status = ps_create_process_from_image("pagein", cmdline, MM_LIMIT_2GB, &p);
+    if (!NT_SUCCESS(status))
+        return ktest_failf("starting '%s' failed with %08x", cmdline, (uint32_t)status);
+    *exit_status = finish(p, faults);
+    return NULL;
+}
+
+const char *kt_check_in_page_errors(char drive)
+{
+    char touch[32], copy[32];
+    ke_snprintf(touch, sizeof touch, "pagein %c inpage_touch", drive);
+    ke_snprintf(copy, sizeof copy, "pagein %c inpage_copy", drive);
+    NTSTATUS touched = 0, copied = 0;
+    struct mm_fault_counters touch_faults, copy_faults;
+    KT_RUN(run_pagein(touch, &touched, &touch_faults));
+    KT_RUN(run_pagein(copy, &copied, &copy_faults));
+    KT_EQ(touched, STATUS_IN_PAGE_ERROR); /* a user touch ends the process */
+    KT_EQ(touch_faults.in_page_errors, 1);
+    KT_EQ(copied, 0); /* a system call's copy returns the status (tests/user/pagein.c) */
+    KT_EQ(copy_faults.in_page_errors, 2);
+    KT_TRUE(copy_faults.from_kernel >= 2);
+    KT_EQ(mm_pool_tag_bytes(INPAGE_TAG), 0);
+    KT_EQ(mm_pool_tag_bytes(SEGMENT_TAG), 0);
+    return NULL;
+}
+
+/* A page whose read fails (the ramfs fails every read of the hot page): STATUS_IN_PAGE_ERROR for a
+ * touch and for a system call's copy. tests/run's blkdebug entry does the same on the disk. */
+KTEST(mm, pagein_read_error)
+{
+    struct mm_frame_stats before, after;
+    mm_get_frame_stats(&before);
+    KT_EQ(kt_ramfs_mount('R'), STATUS_SUCCESS);
+    struct kt_ramfs_gate gate = {.offset = HOT_OFFSET, .status = STATUS_DEVICE_DATA_ERROR};
+    ke_init_dispatcher_header(&gate.reached.header, KE_NOTIFICATION_EVENT, 0);
+    ke_init_dispatcher_header(&gate.open.header, KE_NOTIFICATION_EVENT, 1);
+    kt_ramfs_gate = &gate;
+    const char *error = kt_check_in_page_errors('R');
+    kt_ramfs_gate = NULL;
+    NTSTATUS unmounted = kt_ramfs_unmount('R');
+    mm_get_frame_stats(&after);
+    KT_RUN(error);
+    KT_EQ(unmounted, STATUS_SUCCESS);
+    KT_EQ(after.active - after.page_tables, before.active - before.page_tables);
+    KT_EQ(gate.hits, 4); /* one touch, two copies, one NtReadFile: each reads again */
     return NULL;
 }

@@ -6,12 +6,13 @@
 
 #include "kernel/wait.h"
 
-/* While kt_ramfs_gate points at one, the first read (or write, when `write`) at exactly `offset`
- * counts itself in `hits`, signals `reached` and waits until `open` is signaled; later ones count
- * and pass. Events are notification events the test initializes. */
+/* While kt_ramfs_gate points at one, every read (or write, when `write`) at exactly `offset` counts
+ * itself in `hits`, signals `reached`, waits until `open` is signaled and then fails with `status`
+ * unless it is 0 (an unreadable sector). Events are notification events the test initializes. */
 struct kt_ramfs_gate {
     uint64_t offset;
     bool write;
+    NTSTATUS status;
     uint32_t hits;
     struct ke_event reached, open;
 };

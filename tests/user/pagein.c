@@ -197,15 +197,26 @@ static void test_flush_race(void)
     CHECK_STATUS(NtClose(f), STATUS_SUCCESS);
 }
 
-/* ---- an unreadable page: tests/run's blkdebug entry fails the reads of one sector of the file
- * \Tests\Sizes\size-3145728.bin, inside its page BAD_PAGE ---- */
+/* ---- an unreadable page: on C:, tests/run's blkdebug entry fails the reads of one sector of
+ * \Tests\Sizes\size-3145728.bin inside its page BAD_PAGE; on the kernel test's ramfs, its gate
+ * fails the reads of HOT_PAGE of a file of the pattern ---- */
 #define BAD_FILE "Tests\\Sizes\\size-3145728.bin"
 #define BAD_PAGE 5u
 
-static uint8_t size_file_byte(uint32_t i) { return (uint8_t)(i * 31 + 3145728u); }
+static uint32_t bad_page;
+
+static uint8_t file_byte(uint32_t i)
+{
+    return drive == 'C' ? (uint8_t)(i * 31 + 3145728u) : pattern_byte(i);
+}
 
 static HANDLE map_bad_file(HANDLE *section)
 {
+    if (drive != 'C') {
+        bad_page = HOT_PAGE;
+        return map_new_file("Bad.bin", section);
+    }
+    bad_page = BAD_PAGE;
     HANDLE f = open_file(BAD_FILE, FILE_OPEN);
     CHECK_STATUS(
         NtCreateSection(section, SECTION_ALL_ACCESS, NULL, NULL, PAGE_READONLY, SEC_COMMIT, f),
@@ -224,8 +235,8 @@ static void test_inpage_touch(void)
 {
     HANDLE section = NULL;
     map_bad_file(&section);
-    CHECK_EQ(view[(BAD_PAGE - 1) * PAGE_SIZE + 1], size_file_byte((BAD_PAGE - 1) * PAGE_SIZE + 1));
-    (void)view[BAD_PAGE * PAGE_SIZE + 100];
+    CHECK_EQ(view[(bad_page - 1) * PAGE_SIZE + 1], file_byte((bad_page - 1) * PAGE_SIZE + 1));
+    (void)view[bad_page * PAGE_SIZE + 100];
     FAIL("a page whose read failed was mapped");
 }
 
@@ -233,23 +244,23 @@ static void test_inpage_touch(void)
  * second try fails the same way (the failed read left nothing behind). */
 static void test_inpage_copy(void)
 {
-    HANDLE section = NULL, f = map_bad_file(&section),
-           out = open_file("InPage.bin", FILE_OVERWRITE_IF);
+    HANDLE section = NULL, f = map_bad_file(&section);
+    HANDLE out = open_file("InPage.bin", FILE_OVERWRITE_IF);
     int64_t zero = 0;
+    const void *bad = (const void *)(view + bad_page * PAGE_SIZE);
     for (int attempt = 0; attempt < 2; attempt++)
-        CHECK_STATUS(NtWriteFile(out, NULL, NULL, NULL, &iosb,
-                                 (const void *)(view + BAD_PAGE * PAGE_SIZE), 16, &zero, NULL),
+        CHECK_STATUS(NtWriteFile(out, NULL, NULL, NULL, &iosb, bad, 16, &zero, NULL),
                      STATUS_IN_PAGE_ERROR);
     CHECK_STATUS(NtWriteFile(out, NULL, NULL, NULL, &iosb,
-                             (const void *)(view + (BAD_PAGE + 1) * PAGE_SIZE), PAGE_SIZE, &zero,
+                             (const void *)(view + (bad_page + 1) * PAGE_SIZE), PAGE_SIZE, &zero,
                              NULL),
                  STATUS_SUCCESS);
     uint8_t back[4];
     CHECK_STATUS(NtReadFile(out, NULL, NULL, NULL, &iosb, back, sizeof back, &zero, NULL),
                  STATUS_SUCCESS);
-    CHECK_EQ(back[3], size_file_byte((BAD_PAGE + 1) * PAGE_SIZE + 3));
-    /* The file system reports the failed sector to NtReadFile in its own words. */
-    int64_t at = BAD_PAGE * PAGE_SIZE;
+    CHECK_EQ(back[3], file_byte((bad_page + 1) * PAGE_SIZE + 3));
+    /* NtReadFile of the same bytes gets the device's status. */
+    int64_t at = bad_page * PAGE_SIZE;
     CHECK_STATUS(NtReadFile(f, NULL, NULL, NULL, &iosb, back, sizeof back, &at, NULL),
                  STATUS_DEVICE_DATA_ERROR);
     CHECK_STATUS(NtUnmapViewOfSection(NtCurrentProcess(), (void *)view), STATUS_SUCCESS);

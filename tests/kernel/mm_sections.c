@@ -33,7 +33,8 @@ KTEST(mm, sections_from_user_mode)
     struct mm_frame_stats before, after;
     mm_get_frame_stats(&before);
     struct ps_process *p;
-    const char *cmdline = "sections C alias writecopy reserve named file_view file_extend statuses";
+    const char *cmdline =
+        "sections C alias writecopy reserve named file_view file_extend file_coherence statuses";
     NTSTATUS status = start(cmdline, &p);
     if (!NT_SUCCESS(status))
         return ktest_failf("starting sections failed with %08x", (uint32_t)status);
@@ -48,11 +49,12 @@ KTEST(mm, sections_from_user_mode)
     return NULL;
 }
 
-KTEST(mm, named_section_shared_by_two_processes)
+/* Starts "sections C <first>" and "sections C <second>" together; both must pass. */
+static const char *run_pair(const char *first_cmd, const char *second_cmd)
 {
     struct ps_process *first, *second;
-    KT_EQ(start("sections C named_first", &first), STATUS_SUCCESS);
-    NTSTATUS status = start("sections C named_second", &second);
+    KT_EQ(start(first_cmd, &first), STATUS_SUCCESS);
+    NTSTATUS status = start(second_cmd, &second);
     if (!NT_SUCCESS(status)) {
         ps_terminate_process(first, status);
         finish(first);
@@ -63,4 +65,15 @@ KTEST(mm, named_section_shared_by_two_processes)
     KT_EQ(b, 0);
     KT_EQ(mm_pool_tag_bytes(SEGMENT_TAG), 0);
     return NULL;
+}
+
+KTEST(mm, named_section_shared_by_two_processes)
+{
+    return run_pair("sections C named_first", "sections C named_second");
+}
+
+/* One process maps a file's named section shared, another maps it copy-on-write. */
+KTEST(mm, copy_on_write_view_beside_a_shared_one_in_another_process)
+{
+    return run_pair("sections C cow_first", "sections C cow_second");
 }

@@ -343,6 +343,205 @@ static void test_statuses(void)
     NtClose(s);
 }
 
+/* ---- two processes, one shared and one copy-on-write (the kernel test starts "cow_first" and
+ * "cow_second" together) ---- */
+
+static HANDLE step_event(int step)
+{
+    char name[64];
+    struct rt_name n;
+    HANDLE h = NULL;
+    ke_snprintf(name, sizeof name, "\\BaseNamedObjects\\PagodaCowStep%d", step);
+    CHECK(NT_SUCCESS(
+        NtCreateEvent(&h, EVENT_ALL_ACCESS, rt_named(&n, name, OBJ_OPENIF), NotificationEvent, 0)));
+    return h;
+}
+
+static void signal_step(HANDLE *steps, int step) { NtSetEvent(steps[step], NULL); }
+static void await_step(HANDLE *steps, int step) { CHECK_EQ(rt_wait_ms(steps[step], 20000), 0); }
+
+#define COW_SECTION "\\BaseNamedObjects\\PagodaCowSection"
+
+/* The first process maps a file's named section shared and writes it; the second maps it
+ * copy-on-write (and shared). The second's copies stay its own, its untouched copy-on-write page
+ * follows the first's writes, and only the first's writes reach the file. */
+static void test_cow_first(void)
+{
+    HANDLE steps[5];
+    for (int i = 1; i <= 4; i++)
+        steps[i] = step_event(i);
+    HANDLE f = open_file("Tests\\SectionCow.bin", RW_ACCESS, FILE_OVERWRITE_IF);
+    static uint8_t data[2 * PAGE_SIZE];
+    for (unsigned i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)(i * 3 + 1);
+    int64_t zero = 0;
+    CHECK_STATUS(NtWriteFile(f, NULL, NULL, NULL, &iosb, data, sizeof data, &zero, NULL),
+                 STATUS_SUCCESS);
+    HANDLE s = section(COW_SECTION, 0, PAGE_READWRITE, SEC_COMMIT, f);
+    volatile uint8_t *v = map(s, 0, 0, PAGE_READWRITE);
+    v[0] = 0x11;
+    signal_step(steps, 1);
+    await_step(steps, 2); /* the second process has written its copy of page 0 */
+    CHECK_EQ(v[0], 0x11);
+    v[0] = 0x33;
+    v[PAGE_SIZE + 1] = 0x44;
+    signal_step(steps, 3);
+    await_step(steps, 4); /* the second process has checked and unmapped */
+    CHECK_EQ(v[PAGE_SIZE + 1], 0x44);
+    CHECK_STATUS(NtUnmapViewOfSection(NtCurrentProcess(), (void *)v), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(s), STATUS_SUCCESS);
+    uint8_t back[PAGE_SIZE + 2];
+    CHECK_STATUS(NtReadFile(f, NULL, NULL, NULL, &iosb, back, sizeof back, &zero, NULL),
+                 STATUS_SUCCESS);
+    CHECK_EQ(back[0], 0x33);
+    CHECK_EQ(back[1], data[1]);
+    CHECK_EQ(back[PAGE_SIZE + 1], 0x44);
+    FILE_DISPOSITION_INFORMATION del = {1};
+    CHECK_STATUS(NtSetInformationFile(f, &iosb, &del, sizeof del, FileDispositionInformation),
+                 STATUS_SUCCESS);
+    NtClose(f);
+    for (int i = 1; i <= 4; i++)
+        NtClose(steps[i]);
+}
+
+static void test_cow_second(void)
+{
+    HANDLE steps[5];
+    for (int i = 1; i <= 4; i++)
+        steps[i] = step_event(i);
+    await_step(steps, 1);
+    struct rt_name n;
+    HANDLE s = NULL;
+    CHECK_STATUS(
+        NtOpenSection(&s, SECTION_MAP_READ | SECTION_MAP_WRITE, rt_named(&n, COW_SECTION, 0)),
+        STATUS_SUCCESS);
+    volatile uint8_t *copy = map(s, 0, 0, PAGE_WRITECOPY), *shared = map(s, 0, 0, PAGE_READWRITE);
+    CHECK_EQ(copy[0], 0x11);
+    copy[0] = 0x22; /* a private copy of page 0 */
+    CHECK_EQ(shared[0], 0x11);
+    CHECK_EQ(copy[0], 0x22);
+    CHECK_EQ(query((const void *)copy).Protect, PAGE_READWRITE);
+    CHECK_EQ(query((const void *)(copy + PAGE_SIZE)).Protect, PAGE_WRITECOPY);
+    signal_step(steps, 2);
+    await_step(steps, 3); /* the first process wrote pages 0 and 1 */
+    CHECK_EQ(copy[0], 0x22); /* the copy stays */
+    CHECK_EQ(shared[0], 0x33);
+    CHECK_EQ(copy[PAGE_SIZE + 1], 0x44); /* the untouched page follows the section */
+    copy[PAGE_SIZE + 1] = 0x55;
+    CHECK_EQ(shared[PAGE_SIZE + 1], 0x44);
+    CHECK_STATUS(NtUnmapViewOfSection(NtCurrentProcess(), (void *)copy), STATUS_SUCCESS);
+    CHECK_STATUS(NtUnmapViewOfSection(NtCurrentProcess(), (void *)shared), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(s), STATUS_SUCCESS);
+    signal_step(steps, 4);
+    for (int i = 1; i <= 4; i++)
+        NtClose(steps[i]);
+}
+
+/* ---- coherence of views, NtReadFile and NtWriteFile over several pages ---- */
+
+#define COHERENT_SIZE (5 * PAGE_SIZE + 100)
+
+static uint8_t coherent[8 * PAGE_SIZE]; /* what the file must hold */
+
+static bool view_matches(volatile const uint8_t *v, uint32_t from, uint32_t to)
+{
+    for (uint32_t i = from; i < to; i++)
+        if (v[i] != coherent[i]) {
+            FAIL("view byte %u is %02x, the file's is %02x", i, v[i], coherent[i]);
+            return false;
+        }
+    return true;
+}
+
+/* NtReadFile of [from, to) must return the bytes the file holds, stopping at end (its size). */
+static bool read_matches(HANDLE f, uint32_t from, uint32_t to, uint32_t end)
+{
+    static uint8_t back[8 * PAGE_SIZE];
+    int64_t at = from;
+    NTSTATUS status = NtReadFile(f, NULL, NULL, NULL, &iosb, back, to - from, &at, NULL);
+    uint32_t expect = MIN(to, end) - from;
+    if (!CHECK_STATUS(status, STATUS_SUCCESS) || !CHECK_EQ(iosb.Information, expect))
+        return false;
+    for (uint32_t i = 0; i < expect; i++)
+        if (back[i] != coherent[from + i]) {
+            FAIL("NtReadFile byte %u is %02x, the file's is %02x", from + i, back[i],
+                 coherent[from + i]);
+            return false;
+        }
+    return true;
+}
+
+static void write_file(HANDLE f, uint32_t at, const uint8_t *data, uint32_t length)
+{
+    int64_t offset = at;
+    CHECK_STATUS(NtWriteFile(f, NULL, NULL, NULL, &iosb, data, length, &offset, NULL),
+                 STATUS_SUCCESS);
+    memcpy(coherent + at, data, length);
+}
+
+/* A file of five pages and 100 bytes, mapped whole: writes through NtWriteFile that span pages in
+ * memory and pages not yet read, writes through the view that span pages up to the partial last
+ * one, writes that extend the file while it is mapped (into the view's last page and past the
+ * view), then both flushes; a new view after the segment went reads it all back from the disk. */
+static void test_file_coherence(void)
+{
+    HANDLE f = open_file("Tests\\SectionCoherent.bin", RW_ACCESS, FILE_OVERWRITE_IF);
+    memset(coherent, 0, sizeof coherent);
+    static uint8_t data[COHERENT_SIZE];
+    for (unsigned i = 0; i < COHERENT_SIZE; i++)
+        data[i] = (uint8_t)(i * 11 + 5);
+    write_file(f, 0, data, COHERENT_SIZE);
+    HANDLE s = section(NULL, 0, PAGE_READWRITE, SEC_COMMIT, f);
+    volatile uint8_t *v = map(s, 0, 0, PAGE_READWRITE);
+    CHECK_EQ(query((const void *)v).RegionSize, 6 * PAGE_SIZE);
+    CHECK_EQ(v[PAGE_SIZE], data[PAGE_SIZE]); /* pages 1 and 3 resident, 2 not */
+    CHECK_EQ(v[3 * PAGE_SIZE + 7], data[3 * PAGE_SIZE + 7]);
+    /* NtWriteFile across pages 1-3, unaligned at both ends. */
+    static uint8_t patch[2 * PAGE_SIZE + 500];
+    for (unsigned i = 0; i < sizeof patch; i++)
+        patch[i] = (uint8_t)(0xC0 ^ i);
+    write_file(f, PAGE_SIZE + 1000, patch, sizeof patch);
+    view_matches(v, 0, COHERENT_SIZE);
+    /* The view across pages 3-5, to 50 bytes before the end of the file. */
+    for (uint32_t i = 3 * PAGE_SIZE + 4000; i < COHERENT_SIZE - 50; i++)
+        v[i] = coherent[i] = (uint8_t)(i ^ 0x3C);
+    read_matches(f, 3 * PAGE_SIZE + 3990, 6 * PAGE_SIZE, COHERENT_SIZE);
+    read_matches(f, 0, COHERENT_SIZE, COHERENT_SIZE);
+    view_matches(v, COHERENT_SIZE, 6 * PAGE_SIZE); /* past the end of the file: zeros */
+    /* Extending writes: into the view's last page, then past the view. */
+    static uint8_t tail[300], far[100];
+    memset(tail, 'E', sizeof tail);
+    memset(far, 'F', sizeof far);
+    write_file(f, COHERENT_SIZE, tail, sizeof tail);
+    view_matches(v, 5 * PAGE_SIZE, 6 * PAGE_SIZE);
+    write_file(f, 7 * PAGE_SIZE + 10, far, sizeof far);
+    uint32_t size = 7 * PAGE_SIZE + 10 + sizeof far;
+    FILE_STANDARD_INFORMATION info;
+    CHECK_STATUS(NtQueryInformationFile(f, &iosb, &info, sizeof info, FileStandardInformation),
+                 STATUS_SUCCESS);
+    CHECK_EQ((uint32_t)info.EndOfFile, size);
+    read_matches(f, 5 * PAGE_SIZE, 8 * PAGE_SIZE, size); /* the gap reads as zeros */
+    view_matches(v, 0, 6 * PAGE_SIZE);
+    /* Both flushes; then the segment goes and a new one reads the disk. */
+    v[2 * PAGE_SIZE + 9] = coherent[2 * PAGE_SIZE + 9] = 0x99;
+    void *base = (void *)v;
+    size_t length = 0;
+    CHECK_STATUS(NtFlushVirtualMemory(NtCurrentProcess(), &base, &length, &iosb), STATUS_SUCCESS);
+    CHECK_STATUS(NtFlushBuffersFile(f, &iosb), STATUS_SUCCESS);
+    CHECK_STATUS(NtUnmapViewOfSection(NtCurrentProcess(), (void *)v), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(s), STATUS_SUCCESS);
+    read_matches(f, 0, 8 * PAGE_SIZE, size);
+    s = section(NULL, 0, PAGE_READONLY, SEC_COMMIT, f);
+    v = map(s, 0, 0, PAGE_READONLY);
+    view_matches(v, 0, 8 * PAGE_SIZE);
+    NtUnmapViewOfSection(NtCurrentProcess(), (void *)v);
+    NtClose(s);
+    FILE_DISPOSITION_INFORMATION del = {1};
+    CHECK_STATUS(NtSetInformationFile(f, &iosb, &del, sizeof del, FileDispositionInformation),
+                 STATUS_SUCCESS);
+    NtClose(f);
+}
+
 int main(int argc, char **argv)
 {
     static const struct rt_subtest tests[] = {
@@ -355,6 +554,9 @@ int main(int argc, char **argv)
         {"statuses", test_statuses},
         {"named_first", test_named_first},
         {"named_second", test_named_second},
+        {"cow_first", test_cow_first},
+        {"cow_second", test_cow_second},
+        {"file_coherence", test_file_coherence},
     };
     if (argc > 1 && argv[1][0])
         drive = argv[1][0];

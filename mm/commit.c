@@ -19,7 +19,7 @@ void mi_init_commit(void)
 NTSTATUS mi_charge_commit(struct mm_address_space *as, uint32_t pages)
 {
     uint32_t irq = ke_disable_interrupts();
-    if (pages > commit_limit - commit_total) {
+    if (commit_total > commit_limit || pages > commit_limit - commit_total) {
         ke_restore_interrupts(irq);
         return STATUS_COMMITMENT_LIMIT;
     }

@@ -542,6 +542,144 @@ static void test_file_coherence(void)
     NtClose(f);
 }
 
+/* ---- commit, memory and a long map/unmap loop (driven by tests/kernel/mm_sections.c) ---- */
+
+/* The most pages (at most 1024) a SEC_COMMIT section could charge now: found by trying. */
+static uint32_t commit_room(void)
+{
+    uint32_t low = 0, high = 1024;
+    while (low < high) {
+        uint32_t mid = (low + high + 1) / 2;
+        HANDLE h = NULL;
+        int64_t size = (int64_t)mid * PAGE_SIZE;
+        NTSTATUS status =
+            NtCreateSection(&h, SECTION_ALL_ACCESS, NULL, &size, PAGE_READWRITE, SEC_COMMIT, NULL);
+        if (NT_SUCCESS(status)) {
+            NtClose(h);
+            low = mid;
+        } else {
+            CHECK_STATUS(status, STATUS_COMMITMENT_LIMIT);
+            high = mid - 1;
+        }
+    }
+    return low;
+}
+
+static NTSTATUS try_map(HANDLE s, size_t size, uint32_t protection, void **base)
+{
+    int64_t offset = 0;
+    *base = NULL;
+    return NtMapViewOfSection(s, NtCurrentProcess(), base, 0, 0, &offset, &size, ViewUnmap, 0,
+                              protection);
+}
+
+/* The kernel test sets the commit limit 512 pages above what was charged when it started this
+ * process. SEC_COMMIT sections charge their size at creation, SEC_RESERVE pages as they are
+ * committed, copy-on-write views their size at map time; other views of a file charge nothing. */
+static void test_commit_limit(void)
+{
+    uint32_t room = commit_room();
+    if (!CHECK(room >= 256 && room < 512))
+        return;
+    HANDLE bad = NULL;
+    int64_t size = (int64_t)(room + 1) * PAGE_SIZE;
+    CHECK_STATUS(
+        NtCreateSection(&bad, SECTION_ALL_ACCESS, NULL, &size, PAGE_READWRITE, SEC_COMMIT, NULL),
+        STATUS_COMMITMENT_LIMIT);
+    /* SEC_RESERVE: nothing until pages are committed through a view. */
+    HANDLE reserve = section(NULL, 4 * room * PAGE_SIZE, PAGE_READWRITE, SEC_RESERVE, NULL);
+    CHECK_EQ(commit_room(), room);
+    volatile uint8_t *v = map(reserve, 0, 0, PAGE_READWRITE);
+    void *base = (void *)v;
+    size_t length = (room + 1) * PAGE_SIZE;
+    CHECK_STATUS(
+        NtAllocateVirtualMemory(NtCurrentProcess(), &base, 0, &length, MEM_COMMIT, PAGE_READWRITE),
+        STATUS_COMMITMENT_LIMIT);
+    CHECK_EQ(query((const void *)v).State, MEM_RESERVE);
+    base = (void *)v;
+    length = room / 2 * PAGE_SIZE;
+    CHECK_STATUS(
+        NtAllocateVirtualMemory(NtCurrentProcess(), &base, 0, &length, MEM_COMMIT, PAGE_READWRITE),
+        STATUS_SUCCESS);
+    v[PAGE_SIZE] = 1;
+    CHECK_EQ(commit_room(), room - room / 2);
+    NtUnmapViewOfSection(NtCurrentProcess(), (void *)v);
+    NtClose(reserve);
+    CHECK_EQ(commit_room(), room);
+    /* Copy-on-write views of a 768-page file. */
+    HANDLE f = open_file("Tests\\Sizes\\size-3145728.bin", FILE_READ_DATA | SYNCHRONIZE, FILE_OPEN);
+    HANDLE file_section = section(NULL, 0, PAGE_READONLY, SEC_COMMIT, f);
+    void *copy;
+    CHECK_STATUS(try_map(file_section, 0, PAGE_WRITECOPY, &copy), STATUS_COMMITMENT_LIMIT);
+    CHECK(copy == NULL);
+    volatile uint8_t *whole = map(file_section, 0, 0, PAGE_READONLY);
+    CHECK_EQ(commit_room(), room);
+    CHECK_STATUS(try_map(file_section, room * PAGE_SIZE, PAGE_WRITECOPY, &copy), STATUS_SUCCESS);
+    CHECK_EQ(commit_room(), 0);
+    for (uint32_t i = 0; i < room; i++) /* the copies were paid for at map time */
+        ((volatile uint8_t *)copy)[i * PAGE_SIZE] = whole[i * PAGE_SIZE] + 1;
+    CHECK_EQ(commit_room(), 0);
+    CHECK_STATUS(try_map(file_section, PAGE_SIZE, PAGE_WRITECOPY, &base), STATUS_COMMITMENT_LIMIT);
+    NtUnmapViewOfSection(NtCurrentProcess(), copy);
+    CHECK_EQ(commit_room(), room);
+    NtUnmapViewOfSection(NtCurrentProcess(), (void *)whole);
+    NtClose(file_section);
+    NtClose(f);
+}
+
+/* 1,000 rounds of: a shared view of a file section written and read, a copy-on-write view written,
+ * and a pagefile-backed section made, mapped, written and closed. The kernel test compares frames
+ * and pool before and after. */
+static void test_map_loop(void)
+{
+    HANDLE f = open_file("Tests\\SectionLoop.bin", RW_ACCESS, FILE_OVERWRITE_IF);
+    HANDLE file_section = section(NULL, 4 * PAGE_SIZE, PAGE_READWRITE, SEC_COMMIT, f);
+    for (uint32_t i = 0; i < 1000 && !rt_failures; i++) {
+        volatile uint32_t *v = map(file_section, 0, 0, PAGE_READWRITE);
+        CHECK_EQ(v[0], i);
+        v[0] = i + 1;
+        CHECK_EQ(v[PAGE_SIZE / 4], 0);
+        volatile uint32_t *copy = map(file_section, 0, 0, PAGE_WRITECOPY);
+        copy[2 * PAGE_SIZE / 4] = i;
+        CHECK_STATUS(NtUnmapViewOfSection(NtCurrentProcess(), (void *)copy), STATUS_SUCCESS);
+        CHECK_STATUS(NtUnmapViewOfSection(NtCurrentProcess(), (void *)v), STATUS_SUCCESS);
+        HANDLE anonymous = section(NULL, 2 * PAGE_SIZE, PAGE_READWRITE, SEC_COMMIT, NULL);
+        volatile uint32_t *a = map(anonymous, 0, 0, PAGE_READWRITE);
+        a[PAGE_SIZE / 4] = i;
+        CHECK_STATUS(NtUnmapViewOfSection(NtCurrentProcess(), (void *)a), STATUS_SUCCESS);
+        CHECK_STATUS(NtClose(anonymous), STATUS_SUCCESS);
+    }
+    CHECK_STATUS(NtClose(file_section), STATUS_SUCCESS);
+    uint32_t first = 0, third = 1;
+    int64_t at = 0;
+    CHECK_STATUS(NtReadFile(f, NULL, NULL, NULL, &iosb, &first, 4, &at, NULL), STATUS_SUCCESS);
+    at = 2 * PAGE_SIZE;
+    CHECK_STATUS(NtReadFile(f, NULL, NULL, NULL, &iosb, &third, 4, &at, NULL), STATUS_SUCCESS);
+    CHECK_EQ(first, 1000);
+    CHECK_EQ(third, 0); /* the copies never reached the file */
+    FILE_DISPOSITION_INFORMATION del = {1};
+    CHECK_STATUS(NtSetInformationFile(f, &iosb, &del, sizeof del, FileDispositionInformation),
+                 STATUS_SUCCESS);
+    NtClose(f);
+}
+
+/* The kernel test leaves only a few frames free and lifts the commit limit: touching a 64 MiB
+ * section (shared, or copy-on-write) runs out of frames, and the fault that finds none ends this
+ * process with STATUS_NO_MEMORY. */
+#define OOM_PAGES 16384u
+
+static void touch_until_out_of_memory(uint32_t protection)
+{
+    HANDLE s = section(NULL, OOM_PAGES * PAGE_SIZE, PAGE_READWRITE, SEC_COMMIT, NULL);
+    volatile uint8_t *v = map(s, 0, 0, protection);
+    for (uint32_t i = 0; i < OOM_PAGES; i++)
+        v[i * PAGE_SIZE] = 1;
+    FAIL("%u pages touched: the frames never ran out", OOM_PAGES);
+}
+
+static void test_oom(void) { touch_until_out_of_memory(PAGE_READWRITE); }
+static void test_oom_cow(void) { touch_until_out_of_memory(PAGE_WRITECOPY); }
+
 int main(int argc, char **argv)
 {
     static const struct rt_subtest tests[] = {
@@ -557,6 +695,10 @@ int main(int argc, char **argv)
         {"cow_first", test_cow_first},
         {"cow_second", test_cow_second},
         {"file_coherence", test_file_coherence},
+        {"commit_limit", test_commit_limit},
+        {"map_loop", test_map_loop},
+        {"oom", test_oom},
+        {"oom_cow", test_oom_cow},
     };
     if (argc > 1 && argv[1][0])
         drive = argv[1][0];

@@ -348,3 +348,23 @@ KTEST(io, fat_files_on_c)
     }
     return NULL;
 }
+
+/* test=diskcheck, only in tests/run's diskcheck entry: its second boot, on the disk the first boot's
+ * io.fat_files_on_c wrote, must read \Tests\Persist* back (the mapped file through a view too). Not
+ * in test=all: an ordinary disk has no such files. */
+KTEST(diskcheck, files_read_back_on_the_next_boot)
+{
+    struct ps_process *p;
+    NTSTATUS status = ps_create_process_from_image("persist", "persist check", MM_LIMIT_2GB, &p);
+    if (!NT_SUCCESS(status))
+        return ktest_failf("starting 'persist check' failed with %08x", (uint32_t)status);
+    int64_t timeout = -600000000ll;
+    if (ke_wait_for_object(p, &timeout) == STATUS_TIMEOUT) {
+        ps_terminate_process(p, STATUS_TIMEOUT);
+        ke_wait_for_object(p, NULL);
+    }
+    NTSTATUS exit_status = p->exit_status;
+    ob_dereference_object(p);
+    KT_EQ(exit_status, 0);
+    return NULL;
+}

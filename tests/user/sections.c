@@ -420,6 +420,8 @@ static void test_cow_second(void)
     copy[0] = 0x22; /* a private copy of page 0 */
     CHECK_EQ(shared[0], 0x11);
     CHECK_EQ(copy[0], 0x22);
+    CHECK_EQ(copy[1], 1 * 3 + 1); /* the rest of the page was copied */
+    CHECK_EQ(copy[PAGE_SIZE - 1], (uint8_t)((PAGE_SIZE - 1) * 3 + 1));
     CHECK_EQ(query((const void *)copy).Protect, PAGE_READWRITE);
     CHECK_EQ(query((const void *)(copy + PAGE_SIZE)).Protect, PAGE_WRITECOPY);
     signal_step(steps, 2);

@@ -163,6 +163,7 @@ struct mi_segment {
     pte_t initial;
     uint32_t protection; /* the section's page protection (MM) */
     uint32_t references; /* section objects and views */
+    bool deleting; /* the last reference is writing the pages back (may be revived meanwhile) */
     uint32_t views;
     uint32_t commit; /* pages charged to the system commit */
     uint32_t pages_read; /* read from the file since the segment was made */

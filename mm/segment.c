@@ -102,7 +102,7 @@ NTSTATUS mi_create_data_segment(const struct mm_file_pager *pager, void *file, v
 void mi_reference_segment(struct mi_segment *seg)
 {
     uint32_t irq = mi_lock_pfn();
-    ASSERT(seg->references > 0);
+    ASSERT(seg->references > 0 || seg->deleting); /* a new section revives a dying segment */
     seg->references++;
     mi_unlock_pfn(irq);
 }
@@ -362,15 +362,31 @@ NTSTATUS mi_flush_segment(struct mi_segment *seg, uint32_t first, uint32_t count
 
 /* ---- the end of a segment ---- */
 
+/* PFN lock held. */
 static void unlink_data_segment(struct mi_segment *seg)
 {
-    uint32_t irq = mi_lock_pfn();
     for (struct mi_segment **p = &data_segments; *p; p = &(*p)->next)
         if (*p == seg) {
             *p = seg->next;
             break;
         }
+}
+
+/* The last reference of a data segment writes its modified pages back first. The file's FCB still
+ * finds the segment meanwhile (NtReadFile must see the pages being written), so whoever takes a
+ * reference then revives it and deletes it later; otherwise the segment leaves the file now. */
+static bool data_segment_revived(struct mi_segment *seg)
+{
+    mi_flush_segment(seg, 0, seg->pages);
+    uint32_t irq = mi_lock_pfn();
+    seg->deleting = false;
+    bool revived = seg->references > 0;
+    if (!revived) {
+        unlink_data_segment(seg);
+        *seg->owner = NULL;
+    }
     mi_unlock_pfn(irq);
+    return revived;
 }
 
 static void free_pages(struct mi_segment *seg)
@@ -397,14 +413,14 @@ void mi_dereference_segment(struct mi_segment *seg)
 {
     uint32_t irq = mi_lock_pfn();
     ASSERT(seg->references > 0);
-    bool last = --seg->references == 0;
+    bool last = --seg->references == 0 && !seg->deleting; /* a dying one's deleter goes on */
+    seg->deleting |= last;
     mi_unlock_pfn(irq);
     if (!last)
         return;
     if (seg->kind == MI_SEGMENT_DATA) {
-        mi_flush_segment(seg, 0, seg->pages);
-        unlink_data_segment(seg);
-        *seg->owner = NULL;
+        if (data_segment_revived(seg))
+            return;
         seg->pager->dereference(seg->file);
     }
     free_pages(seg);

@@ -8,6 +8,9 @@
 #include "kernel/ob.h"
 #include "kernel/thread.h"
 #include "mm/mm.h"
+#include "tests/common/bench_sections.h"
+
+static struct mm_fault_counters bench_faults; /* of the last benchmark program */
 
 static struct ps_process *start_bench(const char *image, const char *cmdline, const char **error)
 {
@@ -23,6 +26,7 @@ static const char *finish_bench(struct ps_process *p, const char *cmdline)
 {
     ke_wait_for_object(p, NULL);
     NTSTATUS exit_status = p->exit_status;
+    bench_faults = p->address_space.faults;
     ob_dereference_object(p);
     if (exit_status != STATUS_SUCCESS)
         return ktest_failf("%s exited with %08x", cmdline, (uint32_t)exit_status);
@@ -85,6 +89,24 @@ KTEST(bench, fault_with_vads)
     const char *few_error = few ? finish_bench(few, few_cmdline) : NULL;
     const char *many_error = many ? finish_bench(many, many_cmdline) : NULL;
     return error ? error : few_error ? few_error : many_error;
+}
+
+/* tests/user/bench_sections.c: each timed touch must have taken exactly one fault of its kind. */
+KTEST(bench, section_faults)
+{
+    KT_RUN(run_bench("bench_sections"));
+    if (!ke_cpu_has(CPU_FEATURE_TSC))
+        return NULL;
+    const struct mm_fault_counters *f = &bench_faults;
+    uint32_t samples = BENCH_FAULT_SAMPLES + 1, disk_samples = BENCH_DISK_SAMPLES + 1;
+    KT_EQ(f->copy_on_write, samples * BENCH_BATCH_PAGES);
+    KT_EQ(f->prototype_read, BENCH_FILE_PAGES + disk_samples * BENCH_DISK_PAGES);
+    /* the keeper, the read-only and the copy-on-write views map resident pages; each disk page is
+     * mapped once read */
+    KT_EQ(f->prototype_resident,
+          BENCH_FILE_PAGES + 2 * samples * BENCH_BATCH_PAGES + disk_samples * BENCH_DISK_PAGES);
+    KT_EQ(f->collided, 0);
+    return NULL;
 }
 
 /* Disk reads: 16 MiB from the start of ata0.0 in 128 KiB requests, timed with the TSC, whose rate is

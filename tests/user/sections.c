@@ -343,6 +343,345 @@ static void test_statuses(void)
     NtClose(s);
 }
 
+/* ---- two processes, one shared and one copy-on-write (the kernel test starts "cow_first" and
+ * "cow_second" together) ---- */
+
+static HANDLE step_event(int step)
+{
+    char name[64];
+    struct rt_name n;
+    HANDLE h = NULL;
+    ke_snprintf(name, sizeof name, "\\BaseNamedObjects\\PagodaCowStep%d", step);
+    CHECK(NT_SUCCESS(
+        NtCreateEvent(&h, EVENT_ALL_ACCESS, rt_named(&n, name, OBJ_OPENIF), NotificationEvent, 0)));
+    return h;
+}
+
+static void signal_step(HANDLE *steps, int step) { NtSetEvent(steps[step], NULL); }
+static void await_step(HANDLE *steps, int step) { CHECK_EQ(rt_wait_ms(steps[step], 20000), 0); }
+
+#define COW_SECTION "\\BaseNamedObjects\\PagodaCowSection"
+
+/* The first process maps a file's named section shared and writes it; the second maps it
+ * copy-on-write (and shared). The second's copies stay its own, its untouched copy-on-write page
+ * follows the first's writes, and only the first's writes reach the file. */
+static void test_cow_first(void)
+{
+    HANDLE steps[5];
+    for (int i = 1; i <= 4; i++)
+        steps[i] = step_event(i);
+    HANDLE f = open_file("Tests\\SectionCow.bin", RW_ACCESS, FILE_OVERWRITE_IF);
+    static uint8_t data[2 * PAGE_SIZE];
+    for (unsigned i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)(i * 3 + 1);
+    int64_t zero = 0;
+    CHECK_STATUS(NtWriteFile(f, NULL, NULL, NULL, &iosb, data, sizeof data, &zero, NULL),
+                 STATUS_SUCCESS);
+    HANDLE s = section(COW_SECTION, 0, PAGE_READWRITE, SEC_COMMIT, f);
+    volatile uint8_t *v = map(s, 0, 0, PAGE_READWRITE);
+    v[0] = 0x11;
+    signal_step(steps, 1);
+    await_step(steps, 2); /* the second process has written its copy of page 0 */
+    CHECK_EQ(v[0], 0x11);
+    v[0] = 0x33;
+    v[PAGE_SIZE + 1] = 0x44;
+    signal_step(steps, 3);
+    await_step(steps, 4); /* the second process has checked and unmapped */
+    CHECK_EQ(v[PAGE_SIZE + 1], 0x44);
+    CHECK_STATUS(NtUnmapViewOfSection(NtCurrentProcess(), (void *)v), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(s), STATUS_SUCCESS);
+    uint8_t back[PAGE_SIZE + 2];
+    CHECK_STATUS(NtReadFile(f, NULL, NULL, NULL, &iosb, back, sizeof back, &zero, NULL),
+                 STATUS_SUCCESS);
+    CHECK_EQ(back[0], 0x33);
+    CHECK_EQ(back[1], data[1]);
+    CHECK_EQ(back[PAGE_SIZE + 1], 0x44);
+    FILE_DISPOSITION_INFORMATION del = {1};
+    CHECK_STATUS(NtSetInformationFile(f, &iosb, &del, sizeof del, FileDispositionInformation),
+                 STATUS_SUCCESS);
+    NtClose(f);
+    for (int i = 1; i <= 4; i++)
+        NtClose(steps[i]);
+}
+
+static void test_cow_second(void)
+{
+    HANDLE steps[5];
+    for (int i = 1; i <= 4; i++)
+        steps[i] = step_event(i);
+    await_step(steps, 1);
+    struct rt_name n;
+    HANDLE s = NULL;
+    CHECK_STATUS(
+        NtOpenSection(&s, SECTION_MAP_READ | SECTION_MAP_WRITE, rt_named(&n, COW_SECTION, 0)),
+        STATUS_SUCCESS);
+    volatile uint8_t *copy = map(s, 0, 0, PAGE_WRITECOPY), *shared = map(s, 0, 0, PAGE_READWRITE);
+    CHECK_EQ(copy[0], 0x11);
+    copy[0] = 0x22; /* a private copy of page 0 */
+    CHECK_EQ(shared[0], 0x11);
+    CHECK_EQ(copy[0], 0x22);
+    CHECK_EQ(copy[1], 1 * 3 + 1); /* the rest of the page was copied */
+    CHECK_EQ(copy[PAGE_SIZE - 1], (uint8_t)((PAGE_SIZE - 1) * 3 + 1));
+    CHECK_EQ(query((const void *)copy).Protect, PAGE_READWRITE);
+    CHECK_EQ(query((const void *)(copy + PAGE_SIZE)).Protect, PAGE_WRITECOPY);
+    signal_step(steps, 2);
+    await_step(steps, 3); /* the first process wrote pages 0 and 1 */
+    CHECK_EQ(copy[0], 0x22); /* the copy stays */
+    CHECK_EQ(shared[0], 0x33);
+    CHECK_EQ(copy[PAGE_SIZE + 1], 0x44); /* the untouched page follows the section */
+    copy[PAGE_SIZE + 1] = 0x55;
+    CHECK_EQ(shared[PAGE_SIZE + 1], 0x44);
+    CHECK_STATUS(NtUnmapViewOfSection(NtCurrentProcess(), (void *)copy), STATUS_SUCCESS);
+    CHECK_STATUS(NtUnmapViewOfSection(NtCurrentProcess(), (void *)shared), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(s), STATUS_SUCCESS);
+    signal_step(steps, 4);
+    for (int i = 1; i <= 4; i++)
+        NtClose(steps[i]);
+}
+
+/* ---- coherence of views, NtReadFile and NtWriteFile over several pages ---- */
+
+#define COHERENT_SIZE (5 * PAGE_SIZE + 100)
+
+static uint8_t coherent[8 * PAGE_SIZE]; /* what the file must hold */
+
+static bool view_matches(volatile const uint8_t *v, uint32_t from, uint32_t to)
+{
+    for (uint32_t i = from; i < to; i++)
+        if (v[i] != coherent[i]) {
+            FAIL("view byte %u is %02x, the file's is %02x", i, v[i], coherent[i]);
+            return false;
+        }
+    return true;
+}
+
+/* NtReadFile of [from, to) must return the bytes the file holds, stopping at end (its size). */
+static bool read_matches(HANDLE f, uint32_t from, uint32_t to, uint32_t end)
+{
+    static uint8_t back[8 * PAGE_SIZE];
+    int64_t at = from;
+    NTSTATUS status = NtReadFile(f, NULL, NULL, NULL, &iosb, back, to - from, &at, NULL);
+    uint32_t expect = MIN(to, end) - from;
+    if (!CHECK_STATUS(status, STATUS_SUCCESS) || !CHECK_EQ(iosb.Information, expect))
+        return false;
+    for (uint32_t i = 0; i < expect; i++)
+        if (back[i] != coherent[from + i]) {
+            FAIL("NtReadFile byte %u is %02x, the file's is %02x", from + i, back[i],
+                 coherent[from + i]);
+            return false;
+        }
+    return true;
+}
+
+static void write_file(HANDLE f, uint32_t at, const uint8_t *data, uint32_t length)
+{
+    int64_t offset = at;
+    CHECK_STATUS(NtWriteFile(f, NULL, NULL, NULL, &iosb, data, length, &offset, NULL),
+                 STATUS_SUCCESS);
+    memcpy(coherent + at, data, length);
+}
+
+/* A file of five pages and 100 bytes, mapped whole: writes through NtWriteFile that span pages in
+ * memory and pages not yet read, writes through the view that span pages up to the partial last
+ * one, writes that extend the file while it is mapped (into the view's last page and past the
+ * view), then both flushes; a new view after the segment went reads it all back from the disk. */
+static void test_file_coherence(void)
+{
+    HANDLE f = open_file("Tests\\SectionCoherent.bin", RW_ACCESS, FILE_OVERWRITE_IF);
+    memset(coherent, 0, sizeof coherent);
+    static uint8_t data[COHERENT_SIZE];
+    for (unsigned i = 0; i < COHERENT_SIZE; i++)
+        data[i] = (uint8_t)(i * 11 + 5);
+    write_file(f, 0, data, COHERENT_SIZE);
+    HANDLE s = section(NULL, 0, PAGE_READWRITE, SEC_COMMIT, f);
+    volatile uint8_t *v = map(s, 0, 0, PAGE_READWRITE);
+    CHECK_EQ(query((const void *)v).RegionSize, 6 * PAGE_SIZE);
+    CHECK_EQ(v[PAGE_SIZE], data[PAGE_SIZE]); /* pages 1 and 3 resident, 2 not */
+    CHECK_EQ(v[3 * PAGE_SIZE + 7], data[3 * PAGE_SIZE + 7]);
+    /* NtWriteFile across pages 1-3, unaligned at both ends. */
+    static uint8_t patch[2 * PAGE_SIZE + 500];
+    for (unsigned i = 0; i < sizeof patch; i++)
+        patch[i] = (uint8_t)(0xC0 ^ i);
+    write_file(f, PAGE_SIZE + 1000, patch, sizeof patch);
+    view_matches(v, 0, COHERENT_SIZE);
+    /* The view across pages 3-5, to 50 bytes before the end of the file. */
+    for (uint32_t i = 3 * PAGE_SIZE + 4000; i < COHERENT_SIZE - 50; i++)
+        v[i] = coherent[i] = (uint8_t)(i ^ 0x3C);
+    read_matches(f, 3 * PAGE_SIZE + 3990, 6 * PAGE_SIZE, COHERENT_SIZE);
+    read_matches(f, 0, COHERENT_SIZE, COHERENT_SIZE);
+    view_matches(v, COHERENT_SIZE, 6 * PAGE_SIZE); /* past the end of the file: zeros */
+    /* Extending writes: into the view's last page, then past the view. */
+    static uint8_t tail[300], far[100];
+    memset(tail, 'E', sizeof tail);
+    memset(far, 'F', sizeof far);
+    write_file(f, COHERENT_SIZE, tail, sizeof tail);
+    view_matches(v, 5 * PAGE_SIZE, 6 * PAGE_SIZE);
+    write_file(f, 7 * PAGE_SIZE + 10, far, sizeof far);
+    uint32_t size = 7 * PAGE_SIZE + 10 + sizeof far;
+    FILE_STANDARD_INFORMATION info;
+    CHECK_STATUS(NtQueryInformationFile(f, &iosb, &info, sizeof info, FileStandardInformation),
+                 STATUS_SUCCESS);
+    CHECK_EQ((uint32_t)info.EndOfFile, size);
+    read_matches(f, 5 * PAGE_SIZE, 8 * PAGE_SIZE, size); /* the gap reads as zeros */
+    view_matches(v, 0, 6 * PAGE_SIZE);
+    /* Both flushes; then the segment goes and a new one reads the disk. */
+    v[2 * PAGE_SIZE + 9] = coherent[2 * PAGE_SIZE + 9] = 0x99;
+    void *base = (void *)v;
+    size_t length = 0;
+    CHECK_STATUS(NtFlushVirtualMemory(NtCurrentProcess(), &base, &length, &iosb), STATUS_SUCCESS);
+    CHECK_STATUS(NtFlushBuffersFile(f, &iosb), STATUS_SUCCESS);
+    CHECK_STATUS(NtUnmapViewOfSection(NtCurrentProcess(), (void *)v), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(s), STATUS_SUCCESS);
+    read_matches(f, 0, 8 * PAGE_SIZE, size);
+    s = section(NULL, 0, PAGE_READONLY, SEC_COMMIT, f);
+    v = map(s, 0, 0, PAGE_READONLY);
+    view_matches(v, 0, 8 * PAGE_SIZE);
+    NtUnmapViewOfSection(NtCurrentProcess(), (void *)v);
+    NtClose(s);
+    FILE_DISPOSITION_INFORMATION del = {1};
+    CHECK_STATUS(NtSetInformationFile(f, &iosb, &del, sizeof del, FileDispositionInformation),
+                 STATUS_SUCCESS);
+    NtClose(f);
+}
+
+/* ---- commit, memory and a long map/unmap loop (driven by tests/kernel/mm_sections.c) ---- */
+
+/* The most pages (at most 1024) a SEC_COMMIT section could charge now: found by trying. */
+static uint32_t commit_room(void)
+{
+    uint32_t low = 0, high = 1024;
+    while (low < high) {
+        uint32_t mid = (low + high + 1) / 2;
+        HANDLE h = NULL;
+        int64_t size = (int64_t)mid * PAGE_SIZE;
+        NTSTATUS status =
+            NtCreateSection(&h, SECTION_ALL_ACCESS, NULL, &size, PAGE_READWRITE, SEC_COMMIT, NULL);
+        if (NT_SUCCESS(status)) {
+            NtClose(h);
+            low = mid;
+        } else {
+            CHECK_STATUS(status, STATUS_COMMITMENT_LIMIT);
+            high = mid - 1;
+        }
+    }
+    return low;
+}
+
+static NTSTATUS try_map(HANDLE s, size_t size, uint32_t protection, void **base)
+{
+    int64_t offset = 0;
+    *base = NULL;
+    return NtMapViewOfSection(s, NtCurrentProcess(), base, 0, 0, &offset, &size, ViewUnmap, 0,
+                              protection);
+}
+
+/* The kernel test sets the commit limit 512 pages above what was charged when it started this
+ * process. SEC_COMMIT sections charge their size at creation, SEC_RESERVE pages as they are
+ * committed, copy-on-write views their size at map time; other views of a file charge nothing. */
+static void test_commit_limit(void)
+{
+    uint32_t room = commit_room();
+    if (!CHECK(room >= 256 && room < 512))
+        return;
+    HANDLE bad = NULL;
+    int64_t size = (int64_t)(room + 1) * PAGE_SIZE;
+    CHECK_STATUS(
+        NtCreateSection(&bad, SECTION_ALL_ACCESS, NULL, &size, PAGE_READWRITE, SEC_COMMIT, NULL),
+        STATUS_COMMITMENT_LIMIT);
+    /* SEC_RESERVE: nothing until pages are committed through a view. */
+    HANDLE reserve = section(NULL, 4 * room * PAGE_SIZE, PAGE_READWRITE, SEC_RESERVE, NULL);
+    CHECK_EQ(commit_room(), room);
+    volatile uint8_t *v = map(reserve, 0, 0, PAGE_READWRITE);
+    void *base = (void *)v;
+    size_t length = (room + 1) * PAGE_SIZE;
+    CHECK_STATUS(
+        NtAllocateVirtualMemory(NtCurrentProcess(), &base, 0, &length, MEM_COMMIT, PAGE_READWRITE),
+        STATUS_COMMITMENT_LIMIT);
+    CHECK_EQ(query((const void *)v).State, MEM_RESERVE);
+    base = (void *)v;
+    length = room / 2 * PAGE_SIZE;
+    CHECK_STATUS(
+        NtAllocateVirtualMemory(NtCurrentProcess(), &base, 0, &length, MEM_COMMIT, PAGE_READWRITE),
+        STATUS_SUCCESS);
+    v[PAGE_SIZE] = 1;
+    CHECK_EQ(commit_room(), room - room / 2);
+    NtUnmapViewOfSection(NtCurrentProcess(), (void *)v);
+    NtClose(reserve);
+    CHECK_EQ(commit_room(), room);
+    /* Copy-on-write views of a 768-page file. */
+    HANDLE f = open_file("Tests\\Sizes\\size-3145728.bin", FILE_READ_DATA | SYNCHRONIZE, FILE_OPEN);
+    HANDLE file_section = section(NULL, 0, PAGE_READONLY, SEC_COMMIT, f);
+    void *copy;
+    CHECK_STATUS(try_map(file_section, 0, PAGE_WRITECOPY, &copy), STATUS_COMMITMENT_LIMIT);
+    CHECK(copy == NULL);
+    volatile uint8_t *whole = map(file_section, 0, 0, PAGE_READONLY);
+    CHECK_EQ(commit_room(), room);
+    CHECK_STATUS(try_map(file_section, room * PAGE_SIZE, PAGE_WRITECOPY, &copy), STATUS_SUCCESS);
+    CHECK_EQ(commit_room(), 0);
+    for (uint32_t i = 0; i < room; i++) /* the copies were paid for at map time */
+        ((volatile uint8_t *)copy)[i * PAGE_SIZE] = whole[i * PAGE_SIZE] + 1;
+    CHECK_EQ(commit_room(), 0);
+    CHECK_STATUS(try_map(file_section, PAGE_SIZE, PAGE_WRITECOPY, &base), STATUS_COMMITMENT_LIMIT);
+    NtUnmapViewOfSection(NtCurrentProcess(), copy);
+    CHECK_EQ(commit_room(), room);
+    NtUnmapViewOfSection(NtCurrentProcess(), (void *)whole);
+    NtClose(file_section);
+    NtClose(f);
+}
+
+/* 1,000 rounds of: a shared view of a file section written and read, a copy-on-write view written,
+ * and a pagefile-backed section made, mapped, written and closed. The kernel test compares frames
+ * and pool before and after. */
+static void test_map_loop(void)
+{
+    HANDLE f = open_file("Tests\\SectionLoop.bin", RW_ACCESS, FILE_OVERWRITE_IF);
+    HANDLE file_section = section(NULL, 4 * PAGE_SIZE, PAGE_READWRITE, SEC_COMMIT, f);
+    for (uint32_t i = 0; i < 1000 && !rt_failures; i++) {
+        volatile uint32_t *v = map(file_section, 0, 0, PAGE_READWRITE);
+        CHECK_EQ(v[0], i);
+        v[0] = i + 1;
+        CHECK_EQ(v[PAGE_SIZE / 4], 0);
+        volatile uint32_t *copy = map(file_section, 0, 0, PAGE_WRITECOPY);
+        copy[2 * PAGE_SIZE / 4] = i;
+        CHECK_STATUS(NtUnmapViewOfSection(NtCurrentProcess(), (void *)copy), STATUS_SUCCESS);
+        CHECK_STATUS(NtUnmapViewOfSection(NtCurrentProcess(), (void *)v), STATUS_SUCCESS);
+        HANDLE anonymous = section(NULL, 2 * PAGE_SIZE, PAGE_READWRITE, SEC_COMMIT, NULL);
+        volatile uint32_t *a = map(anonymous, 0, 0, PAGE_READWRITE);
+        a[PAGE_SIZE / 4] = i;
+        CHECK_STATUS(NtUnmapViewOfSection(NtCurrentProcess(), (void *)a), STATUS_SUCCESS);
+        CHECK_STATUS(NtClose(anonymous), STATUS_SUCCESS);
+    }
+    CHECK_STATUS(NtClose(file_section), STATUS_SUCCESS);
+    uint32_t first = 0, third = 1;
+    int64_t at = 0;
+    CHECK_STATUS(NtReadFile(f, NULL, NULL, NULL, &iosb, &first, 4, &at, NULL), STATUS_SUCCESS);
+    at = 2 * PAGE_SIZE;
+    CHECK_STATUS(NtReadFile(f, NULL, NULL, NULL, &iosb, &third, 4, &at, NULL), STATUS_SUCCESS);
+    CHECK_EQ(first, 1000);
+    CHECK_EQ(third, 0); /* the copies never reached the file */
+    FILE_DISPOSITION_INFORMATION del = {1};
+    CHECK_STATUS(NtSetInformationFile(f, &iosb, &del, sizeof del, FileDispositionInformation),
+                 STATUS_SUCCESS);
+    NtClose(f);
+}
+
+/* The kernel test leaves only a few frames free and lifts the commit limit: touching a 64 MiB
+ * section (shared, or copy-on-write) runs out of frames, and the fault that finds none ends this
+ * process with STATUS_NO_MEMORY. */
+#define OOM_PAGES 16384u
+
+static void touch_until_out_of_memory(uint32_t protection)
+{
+    HANDLE s = section(NULL, OOM_PAGES * PAGE_SIZE, PAGE_READWRITE, SEC_COMMIT, NULL);
+    volatile uint8_t *v = map(s, 0, 0, protection);
+    for (uint32_t i = 0; i < OOM_PAGES; i++)
+        v[i * PAGE_SIZE] = 1;
+    FAIL("%u pages touched: the frames never ran out", OOM_PAGES);
+}
+
+static void test_oom(void) { touch_until_out_of_memory(PAGE_READWRITE); }
+static void test_oom_cow(void) { touch_until_out_of_memory(PAGE_WRITECOPY); }
+
 int main(int argc, char **argv)
 {
     static const struct rt_subtest tests[] = {
@@ -355,6 +694,13 @@ int main(int argc, char **argv)
         {"statuses", test_statuses},
         {"named_first", test_named_first},
         {"named_second", test_named_second},
+        {"cow_first", test_cow_first},
+        {"cow_second", test_cow_second},
+        {"file_coherence", test_file_coherence},
+        {"commit_limit", test_commit_limit},
+        {"map_loop", test_map_loop},
+        {"oom", test_oom},
+        {"oom_cow", test_oom_cow},
     };
     if (argc > 1 && argv[1][0])
         drive = argv[1][0];

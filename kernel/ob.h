@@ -31,6 +31,9 @@ struct ob_type {
     /* Statistics, kept by the object manager (tests and NtQueryObject read them). */
     uint32_t object_count;
     uint32_t handle_count;
+    /* The object manager links every type that has had an object (ob_next_type). */
+    struct ob_type *next_type;
+    bool listed;
 };
 
 /* The object types of the core kernel (defined by their subsystems). */
@@ -54,6 +57,9 @@ void ob_dereference_object(void *object);
 uint32_t ob_pointer_count(void *object);
 uint32_t ob_handle_count(void *object);
 struct ob_type *ob_object_type(void *object);
+/* Walks every type that has ever had an object, in the order of their first objects: NULL gives the
+ * first, the last gives NULL. Types stay listed, so leak checks can compare counts per type. */
+struct ob_type *ob_next_type(struct ob_type *type);
 
 /* Looks a name up (case-insensitively); on success one reference is added for the caller.
  * STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_PATH_NOT_FOUND, or STATUS_OBJECT_TYPE_MISMATCH when the

@@ -48,10 +48,17 @@ static struct ob_header *allocate_object(struct ob_type *type, size_t body_size,
     return header;
 }
 
+static struct ob_type *first_type, **last_type = &first_type;
+
 static void count_objects(struct ob_type *type, int delta)
 {
     uint32_t flags = ke_disable_interrupts();
     type->object_count += (uint32_t)delta;
+    if (!type->listed) {
+        type->listed = true;
+        *last_type = type;
+        last_type = &type->next_type;
+    }
     ke_restore_interrupts(flags);
 }
 
@@ -76,6 +83,14 @@ static void remove_new_name(struct ob_header *header)
     ke_restore_interrupts(flags);
     if (directory)
         ob_dereference_object(directory);
+}
+
+struct ob_type *ob_next_type(struct ob_type *type)
+{
+    uint32_t flags = ke_disable_interrupts();
+    struct ob_type *next = type ? type->next_type : first_type;
+    ke_restore_interrupts(flags);
+    return next;
 }
 
 /* Creates a zeroed object holding one reference for the caller; a name enters it in the namespace

@@ -20,8 +20,10 @@ void ke_system_service(struct ke_trap_frame *tf, uint32_t arguments)
         return;
     }
     const struct ke_service *service = &ke_service_table[number];
+    /* Any alignment: a caller's ESP may be misaligned, and NT checks only that the block is in
+     * user space. */
     NTSTATUS status = ke_copy_from_user(args, (const void *)(uintptr_t)arguments,
-                                        service->argc * sizeof(uint32_t), sizeof(uint32_t));
+                                        service->argc * sizeof(uint32_t), 1);
     if (NT_SUCCESS(status))
         status = ke_call_service(service->handler, args, service->argc);
     ke_trace("syscall: %s (%u args at %08x) -> %08x\n", service->name, service->argc, arguments,

@@ -243,6 +243,14 @@ void mm_pool_free(void *p, uint32_t tag);
 /* Bytes (block sizes, headers included) and blocks in use under tag; zero for an unknown tag. */
 size_t mm_pool_tag_bytes(uint32_t tag);
 uint32_t mm_pool_tag_blocks(uint32_t tag);
+/* The index-th tag the pool has charged (0, 1, ... in first-use order) with its bytes and blocks in
+ * use; false past the last one. For leak checks that compare every tag before and after. */
+struct mm_pool_tag_usage {
+    uint32_t tag;
+    size_t bytes;
+    uint32_t blocks;
+};
+bool mm_pool_tag_at(unsigned index, struct mm_pool_tag_usage *usage);
 size_t mm_pool_bytes_in_use(void);
 uint32_t mm_pool_pages_in_use(void);
 

@@ -343,5 +343,17 @@ uint32_t mm_pool_tag_blocks(uint32_t tag)
     return t ? t->blocks : 0;
 }
 
+/* Walks the tag table in first-use order. A tag keeps its slot after its last block is freed, so a
+ * walk before and a walk after some work see the earlier tags at the same indexes. */
+bool mm_pool_tag_at(unsigned index, struct mm_pool_tag_usage *usage)
+{
+    uint32_t irq = ke_disable_interrupts();
+    bool found = index < TAG_SLOTS && tags[index].tag != 0;
+    if (found)
+        *usage = (struct mm_pool_tag_usage){tags[index].tag, tags[index].bytes, tags[index].blocks};
+    ke_restore_interrupts(irq);
+    return found;
+}
+
 size_t mm_pool_bytes_in_use(void) { return bytes_in_use; }
 uint32_t mm_pool_pages_in_use(void) { return pages_in_use; }

@@ -5,8 +5,10 @@
 #   table      C for build/service_table.c: ke_service_table[] and ke_service_count (kernel/syscall.h)
 #   stubs-elf  NASM stubs for ELF (flat) programs, symbols NtX
 #   stubs-pe   NASM stubs for mingw-w64 PE objects (nasm -f win32), stdcall symbols _NtX@N
-#   header     C header with PAGODA_SERVICE_NtX numbers and PAGODA_SERVICE_COUNT (tests call
-#              services by number)
+#   header     C header with PAGODA_SERVICE_NtX numbers, PAGODA_SERVICE_COUNT and the X-macro
+#              PAGODA_SERVICE_LIST(X), X(NAME, ARGC) per service in number order (tests call services
+#              by number; the system-call fuzzer learns every service, its name and its argument count
+#              from it)
 #   list       the validated list, "NAME ARGC" a line (for other tools)
 # A stub is NT XP's: mov eax, NUMBER / mov edx, 0x7FFE0300 / call [edx] / ret 4*ARGC: it calls
 # through SharedUserData->SystemCall, which the kernel points at KiFastSystemCall (sysenter) or
@@ -144,6 +146,12 @@ emit_header() {
     done
     echo
     echo "#define PAGODA_SERVICE_COUNT $count"
+    echo
+    echo "/* X(NAME, ARGC) for every service, in service-number order. */"
+    echo "#define PAGODA_SERVICE_LIST(X) \\"
+    for ((i = 0; i < count; i++)); do
+        echo "    X(${names[i]}, ${argcs[i]}) \\"
+    done
     echo
     echo "#endif"
 }

@@ -27,13 +27,16 @@ USER_RT_OBJS := $(USER_OBJ)/user/rt/crt0.o $(USER_OBJ)/syscalls.o \
                 $(patsubst %.c,$(USER_OBJ)/%.o,$(USER_RT_C))
 
 USER_PROGRAMS := $(patsubst tests/user/%.c,%,$(wildcard tests/user/*.c))
+# A program may have more files in tests/user/NAME/ (C and NASM): the fuzzer does.
+FUZZ_OBJS     := $(patsubst %.c,$(USER_OBJ)/%.o,$(wildcard tests/user/fuzz/*.c)) \
+                 $(patsubst %.asm,$(USER_OBJ)/%.o,$(wildcard tests/user/fuzz/*.asm))
 USER_BINS     := $(USER_PROGRAMS:%=$(USER_BUILD)/%.bin)
 USER_SERVICES_H := $(USER_BUILD)/include/pagoda/services.h
 FLATCHECK     := $(BUILD)/tools/flatcheck
 
 .PHONY: user user-host-tests user-lint user-list-force
 # Keep the objects and ELF files of the programs (make would delete them as intermediates).
-.SECONDARY: $(USER_RT_OBJS) $(USER_PROGRAMS:%=$(USER_OBJ)/tests/user/%.o) \
+.SECONDARY: $(USER_RT_OBJS) $(FUZZ_OBJS) $(USER_PROGRAMS:%=$(USER_OBJ)/tests/user/%.o) \
             $(USER_PROGRAMS:%=$(USER_BUILD)/%.elf)
 
 user: $(USER_BINS) $(USER_BUILD)/nt-prototypes.ok $(USER_BUILD)/syscalls-pe.o
@@ -92,9 +95,17 @@ $(USER_OBJ)/user/rt/crt0.o: user/rt/crt0.asm
 	@echo "  NASM    $<"
 	@$(NASM) $(NASMFLAGS) $< -o $@
 
+$(USER_OBJ)/tests/user/%.o: tests/user/%.asm
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	@$(NASM) $(NASMFLAGS) $< -o $@
+
+# Links every object prerequisite: the program's own, the runtime's, and extra ones (below).
 $(USER_BUILD)/%.elf: $(USER_OBJ)/tests/user/%.o $(USER_RT_OBJS) user/rt/flat.ld
 	@echo "  LD      $@"
-	@$(USER_CC) $(USER_LDFLAGS) -o $@ $< $(USER_RT_OBJS) -lgcc
+	@$(USER_CC) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) -lgcc
+
+$(USER_BUILD)/fuzz.elf: $(FUZZ_OBJS)
 
 $(FLATCHECK): tools/flatcheck.c kernel/flat.c kernel/flat.h
 	@mkdir -p $(dir $@)
@@ -133,7 +144,7 @@ lint: user-lint
 user-lint:
 	@echo "  LINT    user/ tests/user"
 	@clang-format --dry-run --Werror $(wildcard user/rt/*.c user/rt/*.h user/include/pagoda/*.h \
-	    tests/user/*.c tests/host/test_user_rt.c tools/flatcheck.c)
+	    tests/user/*.c tests/user/*/*.c tests/user/*/*.h tests/host/test_user_rt.c tools/flatcheck.c)
 
 # ---- host tests ----
 HOST_SHARED += kernel/flat.c user/rt/cmdline.c
@@ -143,4 +154,5 @@ host-tests: user-host-tests
 user-host-tests:
 	@tests/host/test_gensyscalls.sh
 
--include $(patsubst %.o,%.d,$(filter $(USER_OBJ)/%,$(USER_RT_OBJS)) $(USER_PROGRAMS:%=$(USER_OBJ)/tests/user/%.o))
+-include $(patsubst %.o,%.d,$(filter $(USER_OBJ)/%,$(USER_RT_OBJS)) $(USER_PROGRAMS:%=$(USER_OBJ)/tests/user/%.o) \
+    $(filter %.o,$(FUZZ_OBJS)))

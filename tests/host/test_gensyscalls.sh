@@ -34,6 +34,8 @@ numbered() {
         grep -qx '#define PAGODA_SERVICE_NtSecond 1' "$work/h" &&
         grep -qx '#define PAGODA_SERVICE_NtThird 2' "$work/h" &&
         grep -qx '#define PAGODA_SERVICE_COUNT 3' "$work/h" &&
+        grep -qx '    X(NtSecond, 3) \\' "$work/h" &&
+        [ "$(grep -c '^    X(Nt' "$work/h")" = 3 ] &&
         $gen stubs-elf "$work/list" >"$work/elf" && grep -q 'ret 64' "$work/elf" &&
         $gen stubs-pe "$work/list" >"$work/pe" && grep -q '^_NtSecond@12:' "$work/pe" &&
         $gen table "$work/list" >"$work/table" &&

@@ -151,6 +151,13 @@ static void test_dispatch(void)
                  STATUS_ACCESS_VIOLATION);
     /* The raw path works with good arguments (and the event survived the attempts above). */
     CHECK_STATUS(raw_syscall(PAGODA_SERVICE_NtClose, (uintptr_t)close_args), STATUS_SUCCESS);
+    /* Regression (found by the fuzzer): an argument block at a misaligned address, as a caller
+     * with a misaligned ESP has, is copied like any other (NT's dispatcher checks only that it is
+     * in user space); Pagoda returned STATUS_DATATYPE_MISALIGNMENT without calling the service. */
+    HANDLE e2 = rt_new_event(NotificationEvent, 0);
+    uint8_t *odd = scratch.b + 1;
+    memcpy(odd, &e2, sizeof e2);
+    CHECK_STATUS(raw_syscall(PAGODA_SERVICE_NtClose, (uintptr_t)odd), STATUS_SUCCESS);
 
     /* Registers: preserved across a call, a failed call and an unknown service; DF set by the
      * caller neither confuses the kernel (its copies run forwards) nor is lost. */

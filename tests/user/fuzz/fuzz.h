@@ -1,0 +1,181 @@
+/* tests/user/fuzz/fuzz.h: the system-call fuzzer's shared state (tests/user/fuzz.c drives it). Worker
+ * threads make random calls to every service of build/user/include/pagoda/services.h; a shape per
+ * service (shapes.c) builds arguments that get past the first checks, from the generators of args.c,
+ * and the worker (worker.c) makes each call through tests/user/fuzz/call.asm and checks registers.
+ *
+ *   image:  [ code | data | workers' prepared inputs, call stacks ] [ scratch (.tailbss) ] unmapped
+ *
+ * Outputs of the kernel go to the scratch area or to prepared slots; the scratch is the last thing
+ * in the image, so a length that overruns it faults instead of overwriting the fuzzer. */
+#ifndef PAGODA_FUZZ_H
+#define PAGODA_FUZZ_H
+
+#include "pagoda/services.h"
+#include "user/rt/rt.h"
+
+#define FZ_MAX_WORKERS  8
+#define FZ_MAX_ARGS     16
+#define FZ_HANDLES      48 /* handles a worker remembers */
+#define FZ_NAME_CHARS   300 /* longer than a full path may be (255) */
+#define FZ_WAIT_HANDLES 70 /* more than MAXIMUM_WAIT_OBJECTS (64) */
+#define FZ_STACK_WORDS  256 /* the call stack: arguments and the dummy return slot */
+#define FZ_SCRATCH      (16u << 10) /* a worker's scratch bytes */
+#define FZ_INFO_BYTES   640 /* FILE_*_INFORMATION inputs, a rename's name included */
+
+enum fz_flags_mode { FZ_FLAGS_SAFE, FZ_FLAGS_ALL };
+enum fz_files_mode { FZ_FILES_OFF, FZ_FILES_UNIQUE, FZ_FILES_ON };
+enum fz_end_mode { FZ_END_EXIT, FZ_END_TF, FZ_END_BAD_SYSENTER };
+enum fz_path { FZ_PATH_INT, FZ_PATH_STUB, FZ_PATH_SYSENTER, FZ_PATH_SYSENTER_EDX };
+
+struct fz_options {
+    uint32_t seed, calls, threads;
+    enum fz_flags_mode flags;
+    enum fz_files_mode files;
+    enum fz_end_mode end;
+    bool stats; /* print calls and successes per service at the end */
+};
+
+/* What a remembered handle was made as. */
+enum fz_kind {
+    FZ_NONE,
+    FZ_EVENT,
+    FZ_SEMAPHORE,
+    FZ_MUTANT,
+    FZ_THREAD,
+    FZ_PROCESS,
+    FZ_FILE,
+    FZ_DIRECTORY,
+    FZ_UNKNOWN, /* a duplicate of something the worker did not know */
+    FZ_KINDS
+};
+
+struct fz_handle {
+    HANDLE value;
+    enum fz_kind kind;
+};
+
+/* The registers of one call (call.asm's offsets). */
+struct fz_regs {
+    uint32_t eax, edx, ebx, esi, edi, ebp, esp, eflags, path;
+    uint32_t out_ebx, out_esi, out_edi, out_ebp, out_esp, out_eflags;
+    uint32_t out_ds, out_es, out_fs, out_gs, out_ss;
+    uint32_t saved_esp;
+};
+_Static_assert(offsetof(struct fz_regs, out_ebx) == 36 && offsetof(struct fz_regs, saved_esp) == 80,
+               "call.asm's offsets");
+
+/* One call as the worker builds it: a shape fills args and says what to remember afterwards. */
+struct fz_call {
+    uint32_t number, argc;
+    uint32_t args[FZ_MAX_ARGS];
+    HANDLE *out_handle; /* a handle output to remember on success ... */
+    enum fz_kind out_kind; /* ... as this kind */
+    HANDLE closes; /* a handle the call closes on success (NtClose, DUPLICATE_CLOSE_SOURCE) */
+    uint64_t index; /* the call's number in the whole run */
+};
+
+/* A worker's state. Everything a call reads that must stay safe (timeouts, the thread context) is
+ * rewritten by the shape before each call and never the target of an output. */
+struct fz_worker {
+    uint32_t slot, generation;
+    uint32_t rng;
+    uint32_t calls; /* made by this worker */
+    uint32_t name_serial; /* fresh names in files=unique */
+    volatile uint32_t progress; /* rt_tick_count() of the last finished call */
+    volatile uint32_t busy; /* inside a call */
+    struct fz_call current; /* the call in progress, for a report if it never returns */
+    enum fz_path current_path;
+    uint32_t current_eflags;
+    struct fz_handle handles[FZ_HANDLES];
+    HANDLE last_closed;
+    /* prepared inputs */
+    WCHAR name[FZ_NAME_CHARS], name2[FZ_NAME_CHARS];
+    UNICODE_STRING string, string2;
+    OBJECT_ATTRIBUTES attributes;
+    IO_STATUS_BLOCK iosb;
+    uint8_t timeout[16] __attribute__((aligned(8))); /* the value at offset 0..3 */
+    LARGE_INTEGER_QUAD offset, size;
+    uint32_t key;
+    HANDLE out_handle;
+    CONTEXT context;
+    INITIAL_TEB initial_teb;
+    CLIENT_ID client_id;
+    HANDLE wait_handles[FZ_WAIT_HANDLES];
+    uint64_t info[FZ_INFO_BYTES / 8];
+    uint32_t stack[FZ_STACK_WORDS];
+    uint8_t *scratch; /* FZ_SCRATCH bytes in the tail of the image */
+};
+
+/* ---- the run (tests/user/fuzz.c) ---- */
+extern struct fz_options fz_options;
+extern HANDLE fz_reserved_process[3]; /* no PROCESS_TERMINATE: query, nothing, create+dup */
+extern volatile HANDLE fz_worker_threads[FZ_MAX_WORKERS];
+extern volatile uint32_t fz_calls_started, fz_failures, fz_thread_entries;
+extern bool fz_has_sysenter;
+/* Counts one failure and prints the line (the first 40 only). */
+void fz_report(const char *fmt, ...) PRINTF_LIKE(1, 2);
+bool fz_is_reserved(HANDLE h); /* the run's own handles: never closed, never terminated */
+uint32_t fz_atomic_add(volatile uint32_t *p, uint32_t n);
+
+/* ---- random arguments (tests/user/fuzz/args.c) ---- */
+uint32_t fz_random(struct fz_worker *w);
+uint32_t fz_below(struct fz_worker *w, uint32_t n); /* 0..n-1 */
+bool fz_chance(struct fz_worker *w, uint32_t percent);
+uint32_t fz_pick(struct fz_worker *w, const uint32_t *values, size_t count);
+#define FZ_PICK(w, array) fz_pick((w), (array), ARRAY_SIZE(array))
+
+uint32_t fz_word(struct fz_worker *w); /* any argument: ints, -1, addresses, pointers, handles */
+uint32_t fz_length(struct fz_worker *w, uint32_t fits); /* small, fits, odd, huge */
+uint32_t fz_bad_pointer(struct fz_worker *w); /* NULL, system space, unmapped, read-only, wrap */
+void *fz_scratch(struct fz_worker *w, uint32_t size); /* a random place with size bytes after */
+/* An output of size bytes: scratch (sometimes misaligned), one of the worker's slots, or bad. */
+uint32_t fz_output(struct fz_worker *w, void *slot, uint32_t size);
+/* An input that must be read: the prepared slot, the slot misaligned by 1..3, or unreadable. */
+uint32_t fz_input(struct fz_worker *w, const void *slot);
+/* A buffer and its length together: fits the scratch, empty, or a bad pointer or huge length. */
+void fz_buffer(struct fz_worker *w, uint32_t *pointer, uint32_t *length);
+
+ACCESS_MASK fz_access(struct fz_worker *w);
+uint32_t fz_handle(struct fz_worker *w, enum fz_kind kind); /* a handle, most often of kind */
+uint32_t fz_handle_to_close(struct fz_worker *w); /* fz_handle but never a reserved one */
+uint32_t fz_process_handle(struct fz_worker *w); /* for arguments that name a process */
+uint32_t fz_terminate_process_handle(struct fz_worker *w); /* never one that can end the run */
+void fz_remember(struct fz_worker *w, HANDLE h, enum fz_kind kind);
+void fz_forget(struct fz_worker *w, HANDLE h);
+enum fz_kind fz_kind_of(struct fz_worker *w, HANDLE h);
+
+uint32_t fz_timeout(struct fz_worker *w); /* a short timeout or a bad pointer; never NULL */
+uint32_t fz_object_attributes(struct fz_worker *w); /* \BaseNamedObjects names, NULL, bad */
+uint32_t fz_file_attributes(struct fz_worker *w); /* names in the scratch directory, NULL, bad */
+uint32_t fz_file_offset(struct fz_worker *w); /* ByteOffset: NULL, small, end of file, bad */
+/* Writes a file name (\??\C:\Fuzz\...) into chars and returns its length in characters. */
+uint32_t fz_file_name(struct fz_worker *w, WCHAR *chars, uint32_t max);
+
+/* ---- per-service shapes (tests/user/fuzz/shapes.c) ---- */
+typedef void (*fz_shape)(struct fz_worker *w, struct fz_call *c);
+struct fz_service {
+    const char *name;
+    uint32_t argc;
+    fz_shape shape; /* NULL: generic arguments */
+};
+extern const struct fz_service fz_services[PAGODA_SERVICE_COUNT];
+void fz_generic_shape(struct fz_worker *w, struct fz_call *c);
+
+/* ---- calls (tests/user/fuzz/worker.c, call.asm) ---- */
+void fz_raw_call(struct fz_regs *r);
+void fz_thread_entry(void);
+/* The i-th register (ECX, EDX, ESI, EDI, EBP) of a fuzzed thread's CONTEXT whose EBX is seed. */
+uint32_t fz_context_pattern(uint32_t seed, uint32_t i);
+/* A worker: calls until the run's budget is spent. arg: its struct fz_worker. */
+NTSTATUS fz_worker_main(void *arg);
+/* Makes c's call from w with random registers and flags; returns the status. Reports a register
+ * the kernel did not preserve. flags_extra is ORed into EFLAGS (the TF ending). */
+NTSTATUS fz_make_call(struct fz_worker *w, struct fz_call *c, enum fz_path path,
+                      uint32_t flags_extra);
+/* Builds a random call (service, shape) into c. */
+void fz_build_call(struct fz_worker *w, struct fz_call *c);
+/* Statistics per service: calls and successes (NT_SUCCESS). */
+extern volatile uint32_t fz_service_calls[PAGODA_SERVICE_COUNT + 1];
+extern volatile uint32_t fz_service_successes[PAGODA_SERVICE_COUNT + 1];
+
+#endif

@@ -21,7 +21,7 @@ KERNEL_ASM := $(wildcard boot/*.asm)
 KERNEL_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD)/obj/%.o,$(KERNEL_ASM))
 
 # Pure C compiled for the host too, with sanitizers (tests/host).
-HOST_SHARED := kernel/format.c kernel/cmdline.c kernel/ktest_message.c mm/physmap.c \
+HOST_SHARED := kernel/format.c kernel/cmdline.c kernel/ktest_message.c mm/physmap.c mm/vad.c mm/protect.c \
                $(wildcard tests/common/*.c)
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 HOST_CFLAGS := -std=c11 -DPAGODA_HOST -O1 -g -Wall -Wextra -Werror -I. -fsanitize=address,undefined \

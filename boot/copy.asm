@@ -1,12 +1,12 @@
 ; boot/copy.asm: fault-safe memory copy. A page fault at a labelled instruction is recovered by the
 ; fault handler, which looks the address up in the .extable section (kernel/trap.c) and resumes at
-; the fixup, which returns STATUS_ACCESS_VIOLATION. System calls use it for every user buffer.
+; the fixup with EAX set to the fault's NTSTATUS (STATUS_ACCESS_VIOLATION, STATUS_IN_PAGE_ERROR,
+; STATUS_GUARD_PAGE_VIOLATION ...), which it returns. System calls use it for every user buffer.
 
 bits 32
 section .text
 global ke_copy_safe
 
-STATUS_ACCESS_VIOLATION equ 0xC0000005
 
 ; NTSTATUS ke_copy_safe(void *dst, const void *src, size_t n)
 ke_copy_safe:
@@ -32,8 +32,7 @@ ke_copy_safe:
     pop esi
     pop ebp
     ret
-.fault:
-    mov eax, STATUS_ACCESS_VIOLATION
+.fault:                         ; EAX: the status the trap layer put there
     jmp .out
 
 section .extable progbits alloc noexec nowrite align=4

@@ -1,5 +1,5 @@
 /* kernel/cmdline.c: parses the kernel command line (split=, test=, loglevel=, mem=, hz=, sysenter=,
- * ata=).
+ * ata=, trace=).
  * Never fails: what it cannot use becomes a warning that kmain prints once the console is up. */
 #include <stdarg.h>
 #include "kernel/cmdline.h"
@@ -142,6 +142,16 @@ static void option_ata(struct ke_config *c, const struct token *t)
         warn(c, "ata=%.*s is not pio or auto; using auto", (int)t->value_len, t->value);
 }
 
+static void option_trace(struct ke_config *c, const struct token *t)
+{
+    if (equals(t->value, t->value_len, "faults"))
+        c->trace_faults = true;
+    else if (equals(t->value, t->value_len, "none"))
+        c->trace_faults = false;
+    else
+        warn(c, "trace=%.*s is not faults or none; ignored", (int)t->value_len, t->value);
+}
+
 static void option_test(struct ke_config *c, const struct token *t)
 {
     if (t->value_len == 0 || t->value_len >= KE_TEST_FILTER_MAX) {
@@ -158,8 +168,9 @@ static const struct {
     const char *name;
     void (*apply)(struct ke_config *c, const struct token *t);
 } options[] = {
-    {"split", option_split}, {"loglevel", option_loglevel}, {"mem", option_mem}, {"hz", option_hz},
-    {"test", option_test},   {"sysenter", option_sysenter}, {"ata", option_ata},
+    {"split", option_split}, {"loglevel", option_loglevel}, {"mem", option_mem},
+    {"hz", option_hz},       {"test", option_test},         {"sysenter", option_sysenter},
+    {"ata", option_ata},     {"trace", option_trace},
 };
 
 static void apply_token(struct ke_config *c, const struct token *t)

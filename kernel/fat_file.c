@@ -55,8 +55,27 @@ NTSTATUS fat_close(struct fat_file *f)
     return status;
 }
 
+/* How many whole sectors, from cluster (the file's cluster number index) on, lie in physically
+ * consecutive clusters, up to `wanted`: one device request can then move them all (a page of a file
+ * on a volume of 512-byte clusters is one request, not eight). */
+static uint32_t contiguous_sectors(struct fat_file *f, uint32_t index, uint32_t cluster,
+                                   uint32_t first, uint32_t wanted)
+{
+    struct fat_volume *vol = f->vol;
+    uint32_t per_cluster = vol->cluster_size >> vol->sector_shift;
+    uint32_t count = MIN(wanted, per_cluster - first);
+    while (count < wanted && count < FATP_MAX_RUN_SECTORS) {
+        uint32_t next;
+        if (!NT_SUCCESS(cluster_at(f, ++index, &next)) || next != cluster + 1)
+            break;
+        cluster = next;
+        count += MIN(wanted - count, per_cluster);
+    }
+    return MIN(count, FATP_MAX_RUN_SECTORS);
+}
+
 /* Copies between the file and buf (or zeros when writing with buf NULL) for [offset, offset+len)
- * inside the allocated clusters: whole sectors directly, partial ones through the cache. */
+ * inside the allocated clusters: runs of whole sectors directly, partial ones through the cache. */
 static NTSTATUS transfer(struct fat_file *f, uint32_t offset, uint8_t *rbuf, const uint8_t *wbuf,
                          bool write, uint32_t len)
 {
@@ -70,7 +89,8 @@ static NTSTATUS transfer(struct fat_file *f, uint32_t offset, uint8_t *rbuf, con
         uint32_t sector = fatp_cluster_sector(vol, cluster) + (in_cluster >> vol->sector_shift);
         uint32_t in_sector = offset & (bps - 1), n;
         if (in_sector == 0 && len >= bps && (!write || wbuf)) {
-            uint32_t count = MIN(len / bps, (vol->cluster_size - in_cluster) / bps);
+            uint32_t count = contiguous_sectors(f, offset / vol->cluster_size, cluster,
+                                                in_cluster >> vol->sector_shift, len / bps);
             n = count * bps;
             status = write ? fatp_data_write(vol, sector, count, wbuf)
                            : fatp_data_read(vol, sector, count, rbuf);

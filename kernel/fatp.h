@@ -19,6 +19,7 @@
 #define fatp_memcmp(a, b, n) __builtin_memcmp((a), (b), (n))
 
 #define FATP_EOC              0xFFFFFFFFu /* end of a chain, as returned by fatp_chain_next */
+#define FATP_MAX_RUN_SECTORS  256u /* whole sectors moved by one data request, at most */
 #define FATP_ENTRY_SIZE       32u
 #define FATP_ATTR_LFN         0x0Fu
 #define FATP_ATTR_VOLUME      0x08u

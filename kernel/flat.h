@@ -18,7 +18,7 @@ struct pagoda_flat_header {
     uint32_t entry; /* absolute address, inside the image */
     uint32_t file_size; /* bytes of the image file, header included */
     uint32_t memory_size; /* bytes in memory, .bss included (>= file_size) */
-    uint32_t stack_size; /* initial thread's stack; 0 = the default (64 KiB) */
+    uint32_t stack_size; /* initial thread's stack commit; 0 = the default (16 KiB) */
 };
 
 /* Checks an image of `size` bytes before anything trusts its header: the magic, header_size,

@@ -251,7 +251,9 @@ NTSTATUS io_create_file(const WCHAR *path, size_t chars, const struct io_open *o
  * filled up meanwhile), it stays and is no longer delete-pending. */
 static void delete_file(struct io_file *file)
 {
-    NTSTATUS status = file->ops->delete (file->fcb->fs_file);
+    NTSTATUS status = mm_file_deleting(&file->fcb->section_object_pointers.data_section);
+    if (NT_SUCCESS(status))
+        status = file->ops->delete (file->fcb->fs_file);
     if (!NT_SUCCESS(status)) {
         ke_warn("io: %c: deleting a file at its last close failed (%08x)\n", (char)file->letter,
                 (uint32_t)status);

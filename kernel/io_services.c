@@ -156,15 +156,20 @@ static NTSTATUS transfer(struct io_file *file, uint64_t offset, uint8_t *user_bu
     *moved = 0;
     while (NT_SUCCESS(status) && *moved < length) {
         uint32_t chunk = MIN(BOUNCE_SIZE, length - *moved), done = 0;
+        void **cache = &file->fcb->section_object_pointers.data_section;
         if (write) {
             status = ke_copy_from_user(bounce, user_buffer + *moved, chunk, 1);
             if (NT_SUCCESS(status))
                 status =
                     file->ops->write(file->fcb->fs_file, offset + *moved, bounce, chunk, &done);
+            if (NT_SUCCESS(status))
+                mm_file_cache_write(cache, offset + *moved, bounce, done);
         } else {
             status = file->ops->read(file->fcb->fs_file, offset + *moved, bounce, chunk, &done);
-            if (NT_SUCCESS(status))
+            if (NT_SUCCESS(status)) {
+                mm_file_cache_read(cache, offset + *moved, bounce, done);
                 status = ke_copy_to_user(user_buffer + *moved, bounce, done, 1);
+            }
         }
         if (NT_SUCCESS(status))
             *moved += done;
@@ -319,6 +324,8 @@ static NTSTATUS set_disposition(struct io_file *file, bool pending)
     NTSTATUS status = STATUS_SUCCESS;
     if (pending && file->ops->can_delete)
         status = file->ops->can_delete(fcb->fs_file);
+    if (pending && NT_SUCCESS(status) && mm_file_mapped(&fcb->section_object_pointers.data_section))
+        status = STATUS_CANNOT_DELETE; /* NT: a mapped file cannot be deleted */
     if (NT_SUCCESS(status))
         fcb->delete_pending = pending;
     return status;
@@ -344,8 +351,11 @@ static NTSTATUS apply_info(struct io_file *file, uint32_t class, const void *in)
         int64_t size = ((const FILE_END_OF_FILE_INFORMATION *)in)->EndOfFile;
         if (size < 0)
             return STATUS_INVALID_PARAMETER;
-        return file->fcb->directory ? STATUS_INVALID_PARAMETER
-                                    : file->ops->set_end_of_file(fs_file, (uint64_t)size);
+        if (file->fcb->directory)
+            return STATUS_INVALID_PARAMETER;
+        NTSTATUS status =
+            mm_file_truncating(&file->fcb->section_object_pointers.data_section, (uint64_t)size);
+        return NT_SUCCESS(status) ? file->ops->set_end_of_file(fs_file, (uint64_t)size) : status;
     }
     default:
         return set_disposition(file, ((const FILE_DISPOSITION_INFORMATION *)in)->DeleteFile != 0);
@@ -402,6 +412,8 @@ NTSTATUS NtFlushBuffersFile(HANDLE handle, IO_STATUS_BLOCK *user_iosb)
     if (!(granted & (FILE_WRITE_DATA | FILE_APPEND_DATA)))
         status = STATUS_ACCESS_DENIED;
     else
+        status = mm_file_flush(&file->fcb->section_object_pointers.data_section);
+    if (NT_SUCCESS(status))
         io_flush_all_volumes(); /* one volume in practice: FAT keeps no per-file buffers */
     ob_dereference_object(file);
     if (NT_SUCCESS(status))

@@ -19,9 +19,11 @@ static bool selected(const char *filter, const struct ktest *t)
         size_t len = end ? (size_t)(end - p) : strlen(p);
         /* "all" is every test but the benchmarks, which print figures and take their time, the
          * fault-injection tests, which need a disk that fails on purpose (tests/run's blkdebug),
-         * and the long fuzzer runs (tests/run's fuzz entry; the short one is user.fuzz). */
+         * the second boot of tests/run's diskcheck, which needs the disk its first boot wrote, and the
+         * long fuzzer runs (tests/run's fuzz entry; the short one is user.fuzz). */
         if ((len == 3 && !strncmp(p, "all", 3) && strcmp(t->subsystem, "bench") != 0 &&
-             strcmp(t->subsystem, "inject") != 0 && strcmp(t->subsystem, "fuzz") != 0) ||
+             strcmp(t->subsystem, "inject") != 0 && strcmp(t->subsystem, "diskcheck") != 0 &&
+             strcmp(t->subsystem, "fuzz") != 0) ||
             (len == strlen(t->subsystem) && !strncmp(p, t->subsystem, len)) ||
             (len == strlen(full) && !strncmp(p, full, len)))
             return true;

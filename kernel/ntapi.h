@@ -153,8 +153,9 @@ typedef struct _QUOTA_LIMITS {
 } QUOTA_LIMITS;
 
 /* ProcessVmCounters (VM_COUNTERS, or VM_COUNTERS_EX with PrivateUsage). Pagoda fills the pool
- * quota fields (QuotaPeakNonPagedPoolUsage, QuotaNonPagedPoolUsage); the rest read 0 until the
- * memory manager counts working sets and commit. */
+ * quota fields (QuotaPeakNonPagedPoolUsage, QuotaNonPagedPoolUsage) and the commit charge
+ * (PagefileUsage, PeakPagefileUsage, PrivateUsage); the rest read 0 until the memory manager
+ * counts working sets. */
 typedef struct _VM_COUNTERS_EX {
     uint32_t PeakVirtualSize;
     uint32_t VirtualSize;
@@ -230,7 +231,8 @@ typedef struct _PAGODA_TEB {
     void *ThreadLocalStoragePointer; /* 0x02C */
     void *ProcessEnvironmentBlock; /* 0x030 */
     uint32_t LastErrorValue; /* 0x034 */
-    uint8_t Reserved[0xE10 - 0x38];
+    uint8_t Reserved[0xE0C - 0x38];
+    void *DeallocationStack; /* 0xE0C: the base of the stack's reservation */
     void *TlsSlots[64]; /* 0xE10 */
 } PAGODA_TEB;
 
@@ -332,6 +334,7 @@ _Static_assert(offsetof(CONTEXT, Eip) == 0xB8, "CONTEXT.Eip at 0xB8");
 _Static_assert(offsetof(PAGODA_TEB, ProcessEnvironmentBlock) == 0x30,
                "TEB.ProcessEnvironmentBlock");
 _Static_assert(offsetof(PAGODA_TEB, TlsSlots) == 0xE10, "TEB.TlsSlots");
+_Static_assert(offsetof(PAGODA_TEB, DeallocationStack) == 0xE0C, "TEB.DeallocationStack");
 _Static_assert(offsetof(PAGODA_PEB, OSMajorVersion) == 0xA4, "PEB.OSMajorVersion");
 _Static_assert(offsetof(PAGODA_PROCESS_PARAMETERS, CommandLine) == 0x40, "CommandLine at 0x40");
 _Static_assert(offsetof(PAGODA_KUSER_SHARED_DATA, NtMajorVersion) == 0x26C, "KUSER NtMajorVersion");

@@ -3,6 +3,7 @@
 #include "kernel/arch.h"
 #include "kernel/io.h"
 #include "kernel/ke.h"
+#include "mm/mm.h"
 
 #define QEMU_DEBUG_EXIT_PORT 0xf4
 #define BOCHS_SHUTDOWN_PORT  0x8900
@@ -12,6 +13,7 @@
 NORETURN void ke_shutdown(enum ke_exit_code code)
 {
     cpu_sti(); /* the disk drivers wait for interrupts */
+    mm_flush_all_segments(); /* mapped files' modified pages, then the volumes under them */
     io_flush_all_volumes();
     ke_power_off(code);
 }

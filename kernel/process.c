@@ -5,6 +5,7 @@
 #include "kernel/embedded.h"
 #include "kernel/flat.h"
 #include "kernel/ke.h"
+#include "kernel/ntmm.h"
 #include "kernel/ob.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
@@ -31,62 +32,35 @@ struct ps_process *ps_system_process;
 static struct list_entry process_list = {&process_list, &process_list};
 static uint32_t process_count;
 static uint32_t next_process_id = 0x1000;
-static const struct mm_address_space *attached_from;
 extern pfn_t ke_shared_user_data_frame;
 extern uint8_t boot_stack_top[];
 
 uint32_t ps_process_count(void) { return process_count; }
 
-/* ---- slots for TEBs and stacks ---- */
-
-static int take_slot(uint32_t bits[4])
-{
-    for (int w = 0; w < 4; w++)
-        if (bits[w] != UINT32_MAX) {
-            int b = __builtin_ctz(~bits[w]);
-            bits[w] |= 1u << b;
-            return w * 32 + b;
-        }
-    return -1;
-}
-
-static void give_slot(uint32_t bits[4], unsigned slot) { bits[slot / 32] &= ~(1u << (slot % 32)); }
-
-vaddr_t ps_allocate_teb(struct ps_process *p)
-{
-    int slot = take_slot(p->teb_slots);
-    return slot < 0 ? 0 : PS_TEB_TOP - (vaddr_t)slot * PAGE_SIZE;
-}
-
-void ps_free_teb(struct ps_process *p, vaddr_t teb)
-{
-    give_slot(p->teb_slots, (PS_TEB_TOP - teb) / PAGE_SIZE);
-}
-
-vaddr_t ps_allocate_stack_slot(struct ps_process *p)
-{
-    int slot = take_slot(p->stack_slots);
-    return slot < 0 ? 0 : PS_STACK_REGION + (vaddr_t)slot * PS_STACK_SLOT_SIZE;
-}
-
-void ps_free_stack_slot(struct ps_process *p, vaddr_t va)
-{
-    give_slot(p->stack_slots, (va - PS_STACK_REGION) / PS_STACK_SLOT_SIZE);
-}
-
 /* ---- attaching ---- */
 
 void ps_attach_process(struct ps_process *p)
 {
-    ASSERT(!attached_from);
-    attached_from = &ps_current_process()->address_space;
+    struct ps_thread *t = ps_current_thread();
+    ASSERT(!t->attached);
+    if (p == t->process)
+        return;
+    t->attached = p;
     mm_switch_address_space(&p->address_space);
 }
 
 void ps_detach_process(void)
 {
-    mm_switch_address_space(attached_from);
-    attached_from = NULL;
+    struct ps_thread *t = ps_current_thread();
+    if (!t->attached)
+        return;
+    t->attached = NULL;
+    mm_switch_address_space(&t->process->address_space);
+}
+
+struct mm_address_space *ps_thread_address_space(struct ps_thread *t)
+{
+    return t->attached ? &t->attached->address_space : &t->process->address_space;
 }
 
 /* ---- creation ---- */
@@ -112,67 +86,76 @@ static struct ps_process *new_process_object(const char *name, NTSTATUS *status)
     return p;
 }
 
-/* Writes a UNICODE_STRING for an ASCII string at *cursor in the parameters page (current process). */
-static void put_unicode(UNICODE_STRING *u, const char *s, vaddr_t *cursor)
+/* Writes a UNICODE_STRING for an ASCII string into the PEB page being built in `page` (a kernel
+ * copy of the page at PS_PEB_ADDRESS), at *cursor, its offset in the page. */
+static void put_unicode(uint8_t *page, UNICODE_STRING *u, const char *s, uint32_t *cursor)
 {
-    WCHAR *w = (WCHAR *)(uintptr_t)*cursor;
     size_t n = strnlen(s, MAX_COMMAND_LINE);
+    WCHAR *w = (WCHAR *)(page + *cursor);
     for (size_t i = 0; i < n; i++)
         w[i] = (uint8_t)s[i];
     w[n] = 0;
-    u->Buffer = w;
+    u->Buffer = (WCHAR *)(uintptr_t)(PS_PEB_ADDRESS + *cursor);
     u->Length = (uint16_t)(n * 2);
     u->MaximumLength = (uint16_t)(n * 2 + 2);
     *cursor += ALIGN_UP(n * 2 + 2, 4);
 }
 
-/* The PEB page: the PEB, then the process parameters and their strings. Process must be current. */
+/* The PEB page: the PEB, then the process parameters and their strings, built in the kernel and
+ * copied in (a user thread of the process could free the page meanwhile: the copy is fault-safe). */
 static NTSTATUS build_peb(struct ps_process *p, const char *command_line)
 {
-    NTSTATUS status = mm_map_user_pages(PS_PEB_ADDRESS, 1, MM_USER_READWRITE);
+    vaddr_t peb_address = PS_PEB_ADDRESS;
+    NTSTATUS status = mm_create_resident_region(&peb_address, 1, MM_PLACE_EXACT);
     if (!NT_SUCCESS(status))
         return status;
-    PAGODA_PEB *peb = (PAGODA_PEB *)(uintptr_t)PS_PEB_ADDRESS;
-    PAGODA_PROCESS_PARAMETERS *params =
-        (PAGODA_PROCESS_PARAMETERS *)(uintptr_t)PS_PARAMETERS_ADDRESS;
-    peb->ProcessParameters = params;
+    uint8_t *page = mm_pool_alloc(PAGE_SIZE, PROCESS_TAG);
+    if (!page)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    memset(page, 0, PAGE_SIZE);
+    PAGODA_PEB *peb = (PAGODA_PEB *)page;
+    uint32_t offset = PS_PARAMETERS_ADDRESS - PS_PEB_ADDRESS;
+    PAGODA_PROCESS_PARAMETERS *params = (PAGODA_PROCESS_PARAMETERS *)(page + offset);
+    peb->ProcessParameters = (PAGODA_PROCESS_PARAMETERS *)(uintptr_t)PS_PARAMETERS_ADDRESS;
     peb->OSMajorVersion = 5;
     peb->OSMinorVersion = 1;
     peb->OSBuildNumber = 2600;
-    vaddr_t cursor = PARAMETERS_STRINGS;
+    uint32_t cursor = offset + sizeof *params;
     params->MaximumLength = params->Length = sizeof *params;
     params->Flags = PROCESS_PARAMETERS_NORMALIZED;
-    put_unicode(&params->ImagePathName, p->name, &cursor);
-    put_unicode(&params->CommandLine, command_line, &cursor);
+    put_unicode(page, &params->ImagePathName, p->name, &cursor);
+    put_unicode(page, &params->CommandLine, command_line, &cursor);
+    status = mm_write_user(PS_PEB_ADDRESS, page, PAGE_SIZE);
+    mm_pool_free(page, PROCESS_TAG);
     p->peb = PS_PEB_ADDRESS;
-    return STATUS_SUCCESS;
+    return status;
 }
 
-static NTSTATUS populate_process(struct ps_process *p, const char *command_line)
+static NTSTATUS populate_process(struct ps_process *p, const char *command_line,
+                                 enum mm_address_limit limit)
 {
-    NTSTATUS status = mm_create_address_space(&p->address_space);
+    NTSTATUS status = mm_create_address_space(&p->address_space, limit);
     if (!NT_SUCCESS(status))
         return status;
     p->handle_table = ob_create_handle_table(p);
     if (!p->handle_table)
         return STATUS_INSUFFICIENT_RESOURCES;
     ps_attach_process(p);
-    status = mm_map_user_frame(MM_SHARED_USER_DATA, ke_shared_user_data_frame, MM_USER_READONLY);
-    if (NT_SUCCESS(status)) {
-        mm_reference_frame(ke_shared_user_data_frame);
+    status = mm_map_shared_user_data(ke_shared_user_data_frame);
+    if (NT_SUCCESS(status))
         status = build_peb(p, command_line);
-    }
     ps_detach_process();
     return status;
 }
 
-NTSTATUS ps_create_process(const char *name, const char *command_line, struct ps_process **out)
+NTSTATUS ps_create_process(const char *name, const char *command_line, enum mm_address_limit limit,
+                           struct ps_process **out)
 {
     NTSTATUS status;
     struct ps_process *p = new_process_object(name, &status);
     if (!p)
         return status;
-    status = populate_process(p, command_line);
+    status = populate_process(p, command_line, limit);
     if (!NT_SUCCESS(status)) {
         ob_dereference_object(p); /* process_delete undoes what populate_process did */
         return status;
@@ -185,8 +168,8 @@ static NTSTATUS check_flat_header(const struct ke_embedded_image *image,
                                   const struct pagoda_flat_header *h)
 {
     const char *problem = ke_flat_check(image->data, image->size);
-    if (!problem && h->stack_size > PS_MAX_USER_STACK)
-        problem = "stack_size is larger than a thread's stack slot";
+    if (!problem && h->stack_size > PS_MAX_STACK_COMMIT)
+        problem = "stack_size is larger than a thread's stack";
     if (!problem)
         return STATUS_SUCCESS;
     ke_warn("ps: image '%s' is not a valid flat image: %s\n", image->name, problem);
@@ -197,18 +180,21 @@ static NTSTATUS load_flat_image(struct ps_process *p, const struct ke_embedded_i
                                 const struct pagoda_flat_header *h)
 {
     ps_attach_process(p);
-    NTSTATUS status = mm_map_user_pages(
-        PAGODA_FLAT_BASE, ALIGN_UP(h->memory_size, PAGE_SIZE) / PAGE_SIZE, MM_USER_READWRITE);
-    if (NT_SUCCESS(status)) {
-        memcpy((void *)(uintptr_t)PAGODA_FLAT_BASE, image->data, h->file_size);
-        ((PAGODA_PEB *)(uintptr_t)p->peb)->ImageBaseAddress = (void *)(uintptr_t)PAGODA_FLAT_BASE;
-    }
+    vaddr_t base = PAGODA_FLAT_BASE, image_base = PAGODA_FLAT_BASE;
+    uint32_t size = h->memory_size;
+    NTSTATUS status =
+        mm_allocate_virtual(&base, &size, 0, MEM_RESERVE | MEM_COMMIT, PAGE_EXECUTE_READWRITE);
+    if (NT_SUCCESS(status))
+        status = mm_write_user(PAGODA_FLAT_BASE, image->data, h->file_size);
+    if (NT_SUCCESS(status))
+        status = mm_write_user(p->peb + offsetof(PAGODA_PEB, ImageBaseAddress), &image_base,
+                               sizeof image_base);
     ps_detach_process();
     return status;
 }
 
 NTSTATUS ps_create_process_from_image(const char *image_name, const char *command_line,
-                                      struct ps_process **out)
+                                      enum mm_address_limit limit, struct ps_process **out)
 {
     const struct ke_embedded_image *image = ke_find_embedded_image(image_name);
     if (!image)
@@ -219,7 +205,7 @@ NTSTATUS ps_create_process_from_image(const char *image_name, const char *comman
     if (!NT_SUCCESS(status))
         return status;
     struct ps_process *p;
-    status = ps_create_process(image_name, command_line, &p);
+    status = ps_create_process(image_name, command_line, limit, &p);
     if (!NT_SUCCESS(status))
         return status;
     status = load_flat_image(p, image, &h);
@@ -274,8 +260,8 @@ void ps_process_exit(struct ps_process *p)
     p->terminating = true;
     ob_destroy_handle_table(p->handle_table, p);
     p->handle_table = NULL;
+    mm_clean_address_space(&p->address_space);
     mm_switch_address_space(&mm_system_address_space);
-    mm_delete_address_space(&p->address_space);
     ke_signal_object(&p->header);
 }
 
@@ -286,8 +272,16 @@ static void process_delete(void *object)
         ob_destroy_handle_table(p->handle_table, p);
         p->handle_table = NULL;
     }
-    if (p->address_space.directory != MM_PFN_NONE && p != ps_system_process)
+    if (p->address_space.directory != MM_PFN_NONE && p != ps_system_process) {
+        /* A process that never ran still has its PEB and shared page; one that ran is clean. The
+         * directory goes only now: a thread attached to the process kept a reference. */
+        if (p->address_space.vads.count) {
+            ps_attach_process(p);
+            mm_clean_address_space(&p->address_space);
+            ps_detach_process();
+        }
         mm_delete_address_space(&p->address_space);
+    }
     uint32_t irq = ke_disable_interrupts();
     list_remove(&p->link);
     process_count--;
@@ -306,7 +300,7 @@ void ps_init(void)
     if (!ps_system_process)
         ke_panic("ps: cannot create the System process: %08x", (uint32_t)status);
     ps_system_process->unique_id = 4;
-    ps_system_process->address_space.directory = mm_system_address_space.directory;
+    mm_init_kernel_address_space(&ps_system_process->address_space);
     ps_system_process->handle_table = ob_create_handle_table(NULL);
     struct ps_thread *boot, *idle;
     if (!ps_system_process->handle_table ||

@@ -49,8 +49,6 @@ struct ps_process {
     KPRIORITY base_priority;
     char name[16];
     struct list_entry link; /* on the list of all processes */
-    uint32_t teb_slots[4]; /* bit i: the TEB at PS_TEB_TOP - i pages is in use */
-    uint32_t stack_slots[4]; /* bit i: stack slot i is in use */
     struct ps_pool_quota pool_quota;
 };
 
@@ -90,8 +88,8 @@ struct ps_thread {
     /* user mode */
     vaddr_t teb; /* 0 once freed, as the thread ends */
     vaddr_t teb_address; /* what NtQueryInformationThread reports, even after */
-    vaddr_t user_stack_slot; /* 0 when the stack was not allocated by the kernel */
-    uint32_t user_stack_pages;
+    vaddr_t user_stack; /* the reservation of a stack the kernel made (0: the caller's stack) */
+    struct ps_process *attached; /* the process whose address space it runs on, when not its own */
     void (*kernel_routine)(void *);
     void *kernel_context;
     /* the FPU (kernel/fpu.c): fnsave's 108-byte image while another thread owns it */

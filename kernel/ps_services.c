@@ -361,6 +361,10 @@ static uint32_t query_process(struct ps_process *p, uint32_t info_class, uint32_
         uint32_t irq = ke_disable_interrupts(); /* peak and usage from the same moment */
         info->vm.QuotaPeakNonPagedPoolUsage = (uint32_t)p->pool_quota.peak;
         info->vm.QuotaNonPagedPoolUsage = (uint32_t)p->pool_quota.usage;
+        /* The commit charge (NT's PagefileUsage and PrivateUsage are both CommitCharge). */
+        info->vm.PagefileUsage = p->address_space.commit * PAGE_SIZE;
+        info->vm.PeakPagefileUsage = p->address_space.peak_commit * PAGE_SIZE;
+        info->vm.PrivateUsage = info->vm.PagefileUsage;
         ke_restore_interrupts(irq);
         return length == sizeof info->vm ? sizeof info->vm : VM_COUNTERS_SIZE;
     }

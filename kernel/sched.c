@@ -67,8 +67,9 @@ static void switch_to(struct ps_thread *next)
     next->state = PS_THREAD_RUNNING;
     next->quantum = KE_QUANTUM_TICKS;
     switch_count++;
-    if (next->process != prev->process)
-        mm_switch_address_space(&next->process->address_space);
+    struct mm_address_space *as = ps_thread_address_space(next);
+    if (as != mm_current_address_space())
+        mm_switch_address_space(as);
     ke_set_kernel_stack(ps_kernel_stack_top(next));
     if (next->teb)
         ke_set_teb_base(next->teb);

@@ -4,6 +4,7 @@
 #include "kernel/arch.h"
 #include "kernel/fpu.h"
 #include "kernel/ke.h"
+#include "kernel/ntmm.h"
 #include "kernel/ob.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
@@ -95,61 +96,63 @@ static void build_initial_frames(struct ps_thread *t, const struct ps_thread_sta
     t->kernel_esp = (uint32_t)(uintptr_t)sp;
 }
 
-/* Allocates the TEB and (unless given) the stack in the thread's process, which must be current. */
-static NTSTATUS setup_user_side(struct ps_thread *t, struct ps_thread_start *start)
+/* The TEB's fields, built in the kernel and copied in: a user thread of the process could free the
+ * page meanwhile, and the copy is fault-safe. */
+static NTSTATUS fill_teb(struct ps_thread *t, vaddr_t stack_base, vaddr_t stack_limit,
+                         vaddr_t deallocation)
 {
-    struct ps_process *p = t->process;
-    t->teb = t->teb_address = ps_allocate_teb(p);
-    if (!t->teb)
-        return STATUS_INSUFFICIENT_RESOURCES;
-    NTSTATUS status = mm_map_user_pages(t->teb, 1, MM_USER_READWRITE);
-    if (!NT_SUCCESS(status)) {
-        ps_free_teb(p, t->teb);
-        t->teb = 0;
-        return status;
-    }
-    vaddr_t stack_base = start->stack_base, stack_limit = start->stack_limit;
-    if (!start->use_given_stack) {
-        uint32_t size =
-            start->stack_size ? ALIGN_UP(start->stack_size, PAGE_SIZE) : PS_DEFAULT_USER_STACK;
-        t->user_stack_slot = ps_allocate_stack_slot(p);
-        if (!t->user_stack_slot)
-            return STATUS_INSUFFICIENT_RESOURCES;
-        stack_base = t->user_stack_slot + PS_STACK_SLOT_SIZE;
-        stack_limit = stack_base - size;
-        status = mm_map_user_pages(stack_limit, size / PAGE_SIZE, MM_USER_READWRITE);
-        if (!NT_SUCCESS(status)) {
-            ps_free_stack_slot(p, t->user_stack_slot);
-            t->user_stack_slot = 0;
-            return status;
-        }
-        t->user_stack_pages = size / PAGE_SIZE;
-        start->esp = stack_base;
-    }
-    PAGODA_TEB *teb = (PAGODA_TEB *)(uintptr_t)t->teb;
-    teb->NtTib.StackBase = (void *)(uintptr_t)stack_base;
-    teb->NtTib.StackLimit = (void *)(uintptr_t)stack_limit;
-    teb->NtTib.ExceptionList = (void *)(uintptr_t)0xFFFFFFFFu; /* the end of the SEH chain */
-    teb->NtTib.Self = &teb->NtTib;
-    teb->ClientId.UniqueProcess = (HANDLE)(uintptr_t)p->unique_id;
-    teb->ClientId.UniqueThread = (HANDLE)(uintptr_t)t->unique_id;
-    teb->ProcessEnvironmentBlock = (void *)(uintptr_t)p->peb;
-    return STATUS_SUCCESS;
+    PAGODA_TEB teb;
+    memset(&teb, 0, sizeof teb);
+    teb.NtTib.StackBase = (void *)(uintptr_t)stack_base;
+    teb.NtTib.StackLimit = (void *)(uintptr_t)stack_limit;
+    teb.NtTib.ExceptionList = (void *)(uintptr_t)0xFFFFFFFFu; /* the end of the SEH chain */
+    teb.NtTib.Self = (NT_TIB *)(uintptr_t)t->teb;
+    teb.ClientId.UniqueProcess = (HANDLE)(uintptr_t)t->process->unique_id;
+    teb.ClientId.UniqueThread = (HANDLE)(uintptr_t)t->unique_id;
+    teb.ProcessEnvironmentBlock = (void *)(uintptr_t)t->process->peb;
+    teb.DeallocationStack = (void *)(uintptr_t)deallocation;
+    return mm_write_user(t->teb, &teb, sizeof teb);
 }
 
-/* Undoes setup_user_side; the process must be current. */
+/* Makes the TEB (a page below the PEB, top down) and, unless given, the stack in the thread's
+ * process, which must be current. */
+static NTSTATUS setup_user_side(struct ps_thread *t, struct ps_thread_start *start)
+{
+    vaddr_t teb = PS_PEB_ADDRESS;
+    NTSTATUS status = mm_create_resident_region(&teb, 1, MM_PLACE_TOP_DOWN_BELOW);
+    if (!NT_SUCCESS(status))
+        return status;
+    t->teb = t->teb_address = teb;
+    vaddr_t stack_base = start->stack_base, stack_limit = start->stack_limit, deallocation = 0;
+    if (!start->use_given_stack) {
+        struct mm_user_stack stack;
+        status = mm_create_user_stack(
+            PS_STACK_RESERVE, start->stack_size ? start->stack_size : PS_DEFAULT_STACK_COMMIT,
+            &stack);
+        if (!NT_SUCCESS(status))
+            return status;
+        t->user_stack = deallocation = stack.allocation_base;
+        stack_base = stack.base;
+        stack_limit = stack.limit;
+        start->esp = stack_base;
+    }
+    return fill_teb(t, stack_base, stack_limit, deallocation);
+}
+
+/* Undoes setup_user_side; the process must be current. A program may have freed either region
+ * itself: then the free fails, harmlessly. */
 static void release_user_side(struct ps_thread *t)
 {
-    if (t->user_stack_slot) {
-        mm_unmap_user_pages(t->user_stack_slot + PS_STACK_SLOT_SIZE -
-                                t->user_stack_pages * PAGE_SIZE,
-                            t->user_stack_pages);
-        ps_free_stack_slot(t->process, t->user_stack_slot);
-        t->user_stack_slot = 0;
+    uint32_t size = 0;
+    if (t->user_stack) {
+        vaddr_t base = t->user_stack;
+        mm_free_virtual(&base, &size, MEM_RELEASE);
+        t->user_stack = 0;
     }
     if (t->teb) {
-        mm_unmap_user_pages(t->teb, 1);
-        ps_free_teb(t->process, t->teb);
+        vaddr_t base = t->teb;
+        size = 0;
+        mm_free_virtual(&base, &size, MEM_RELEASE);
         t->teb = 0;
     }
 }

@@ -4,8 +4,9 @@
 
 #include "kernel/ps.h"
 
-#define PS_DEFAULT_USER_STACK (64u << 10)
-#define PS_MAX_USER_STACK     (960u << 10)
+#define PS_STACK_RESERVE        (1u << 20) /* reserved for a thread's user stack */
+#define PS_DEFAULT_STACK_COMMIT (16u << 10) /* committed at its top when the caller gives no size */
+#define PS_MAX_STACK_COMMIT     (960u << 10)
 
 /* How a new thread starts: a kernel routine, or user mode with a register context. */
 struct ps_thread_start {
@@ -13,15 +14,17 @@ struct ps_thread_start {
     void *kernel_context;
     /* user threads */
     uint32_t eip, esp, eax, ebx, ecx, edx, esi, edi, ebp;
-    uint32_t stack_size; /* 0 with esp == 0: the default stack is allocated */
+    uint32_t
+        stack_size; /* bytes committed at first (0: the default) when the kernel makes the stack */
     bool use_given_stack; /* esp and [stack_limit, stack_base) were given by the caller */
     vaddr_t stack_base, stack_limit;
     uint8_t priority;
     bool suspended;
 };
 
-/* Creates a thread in process (which must not be terminating). On success *thread holds one
- * reference for the caller. STATUS_NO_MEMORY, STATUS_INSUFFICIENT_RESOURCES (out of thread slots),
+/* Creates a thread in process (which must not be terminating), with a TEB and (unless given) a stack
+ * of PS_STACK_RESERVE bytes that grows down through its guard page. On success *thread holds one
+ * reference for the caller. STATUS_NO_MEMORY, STATUS_COMMITMENT_LIMIT, STATUS_INSUFFICIENT_RESOURCES,
  * STATUS_PROCESS_IS_TERMINATING. */
 NTSTATUS ps_create_thread(struct ps_process *process, const struct ps_thread_start *start,
                           struct ps_thread **thread);
@@ -42,14 +45,16 @@ void ke_thread_startup(void);
 
 /* ---- processes (kernel/process.c) ---- */
 void ps_init(void);
-/* An empty process: address space, handle table, PEB with the command line, shared user data page.
- * One reference for the caller. */
-NTSTATUS ps_create_process(const char *name, const char *command_line, struct ps_process **process);
+/* An empty process: address space (3 GiB of user space only when limit says large-address-aware and
+ * the split is 3G), handle table, PEB with the command line, shared user data page. One reference for
+ * the caller. */
+NTSTATUS ps_create_process(const char *name, const char *command_line, enum mm_address_limit limit,
+                           struct ps_process **process);
 /* A process running the flat image (kernel/flat.h) embedded in the kernel as `image_name`, with its
  * first thread started. STATUS_OBJECT_NAME_NOT_FOUND if there is no such image,
  * STATUS_INVALID_IMAGE_FORMAT for a bad header. */
 NTSTATUS ps_create_process_from_image(const char *image_name, const char *command_line,
-                                      struct ps_process **process);
+                                      enum mm_address_limit limit, struct ps_process **process);
 /* Asks every thread of process to end; the process ends with status. */
 void ps_terminate_process(struct ps_process *process, NTSTATUS status);
 /* Asks every thread of process but the caller to end with status, and leaves the process running
@@ -57,14 +62,13 @@ void ps_terminate_process(struct ps_process *process, NTSTATUS status);
 void ps_terminate_other_threads(struct ps_process *process, NTSTATUS status);
 /* Called by the last thread of a process as it ends. */
 void ps_process_exit(struct ps_process *process);
-/* Temporarily runs on another process's address space (from kernel mode, without blocking). */
+/* Runs the current thread on another process's address space until ps_detach_process (NT's
+ * KeStackAttachProcess); it may wait meanwhile (the scheduler restores the attachment). Not nested.
+ * The caller holds a reference on process. */
 void ps_attach_process(struct ps_process *process);
 void ps_detach_process(void);
-/* User-space slots for TEBs and stacks (bitmaps in the process). */
-vaddr_t ps_allocate_teb(struct ps_process *process);
-void ps_free_teb(struct ps_process *process, vaddr_t teb);
-vaddr_t ps_allocate_stack_slot(struct ps_process *process);
-void ps_free_stack_slot(struct ps_process *process, vaddr_t slot);
+/* The address space the thread runs on: its process's, or the one it is attached to. */
+struct mm_address_space *ps_thread_address_space(struct ps_thread *thread);
 uint32_t ps_process_count(void);
 
 /* ---- pool quotas (kernel/quota.c) ---- */
@@ -81,12 +85,7 @@ NTSTATUS ps_charge_pool_quota(struct ps_process *process, size_t bytes);
 /* Gives back a charge; the process object must still exist (charged objects reference it). */
 void ps_return_pool_quota(struct ps_process *process, size_t bytes);
 
-#define PS_PEB_ADDRESS        0x7FFDF000u
+#define PS_PEB_ADDRESS        0x7FFDF000u /* TEBs go below it, top down, a page each */
 #define PS_PARAMETERS_ADDRESS 0x7FFDF400u
-#define PS_TEB_TOP            0x7FFDE000u /* slot i: PS_TEB_TOP - i * PAGE_SIZE */
-#define PS_STACK_REGION                                                                            \
-    0x10000000u /* slot i: a 1 MiB region, the stack at its top, unmapped below */
-#define PS_STACK_SLOT_SIZE 0x00100000u
-#define PS_MAX_THREADS     128
 
 #endif

@@ -110,18 +110,28 @@ static NTSTATUS user_exception_status(uint32_t vector)
     }
 }
 
-static void user_exception(struct ke_trap_frame *tf, uint32_t address)
+static NORETURN void end_process(struct ke_trap_frame *tf, uint32_t address, NTSTATUS status,
+                                 const char *what)
 {
     struct ps_thread *t = ps_current_thread();
-    NTSTATUS status = user_exception_status(tf->vector);
-    ke_warn("trap: %s in process %s (pid %u, tid %u) at EIP %08x, address %08x, error %x: "
+    char where[96];
+    mm_describe_address(address, where, sizeof where);
+    ke_warn("trap: %s in process %s (pid %u, tid %u) at EIP %08x, address %08x (%s), error %x: "
             "ending it with %08x\n",
-            ke_trap_name(tf->vector), t->process->name, t->process->unique_id, t->unique_id,
-            tf->eip, address, tf->error, (uint32_t)status);
+            what, t->process->name, t->process->unique_id, t->unique_id, tf->eip, address, where,
+            tf->error, (uint32_t)status);
     ps_terminate_process(t->process, status);
     ps_exit_current_thread(status);
 }
 
+static void user_exception(struct ke_trap_frame *tf, uint32_t address)
+{
+    end_process(tf, address, user_exception_status(tf->vector), ke_trap_name(tf->vector));
+}
+
+/* A page fault the memory manager could not resolve: in user mode it ends the process with the
+ * fault's status (SEH comes later); in a system call's fault-safe copy the copy returns it (the
+ * fixup returns EAX); anywhere else in the kernel it is a bug. */
 static void page_fault(struct ke_trap_frame *tf)
 {
     uint32_t address = read_cr2();
@@ -129,10 +139,11 @@ static void page_fault(struct ke_trap_frame *tf)
     if (status == MM_FAULT_RESOLVED)
         return;
     if (ke_trap_from_user(tf))
-        user_exception(tf, address);
+        end_process(tf, address, mm_fault_ntstatus(status), mm_fault_status_name(status));
     uint32_t fixup = ke_find_fixup(tf->eip);
     if (fixup) {
         tf->eip = fixup;
+        tf->eax = (uint32_t)mm_fault_ntstatus(status);
         return;
     }
     ke_panic_trap(tf, "page fault at %08x (%s %s, %s): %s", address,

@@ -94,6 +94,7 @@ static void init_boot_allocator(const struct mm_phys_range *usable, int count)
 bool mm_init(const struct mm_phys_range *usable, int count, uint64_t ram_bytes)
 {
     mm_compute_split(ke_config.split, &mm_split);
+    mm_trace_faults = ke_config.trace_faults;
     mi_global_bit = ke_cpu_has(CPU_FEATURE_PGE) ? PTE_GLOBAL : 0;
     mm_system_address_space.directory =
         ((vaddr_t)(uintptr_t)boot_page_directory - MM_KERNEL_IMAGE_BASE) >> PAGE_SHIFT;
@@ -115,5 +116,6 @@ bool mm_init(const struct mm_phys_range *usable, int count, uint64_t ram_bytes)
     finish_kernel_mappings();
     mi_init_system_va();
     mi_init_pool();
+    mi_init_commit();
     return true;
 }

@@ -5,8 +5,10 @@
 #define PAGODA_MM_H
 
 #include "kernel/cmdline.h"
+#include "kernel/lock.h"
 #include "kernel/ntstatus.h"
 #include "kernel/types.h"
+#include "mm/vad.h"
 
 struct ke_trap_frame;
 
@@ -33,28 +35,129 @@ extern struct mm_split_info mm_split;
 /* The limits of a split (NT's MmHighestUserAddress, MmUserProbeAddress, MmSystemRangeStart). */
 void mm_compute_split(enum ke_split split, struct mm_split_info *info);
 
-/* An address space: for now only its page directory and its place on the list of all of them, which
- * mi_ensure_page_table walks to keep kernel PDEs identical everywhere. VADs come with processes. */
+/* Faults resolved in one address space, by kind (readable by tests; docs/vm.md). */
+struct mm_fault_counters {
+    uint32_t demand_zero;
+    uint32_t copy_on_write;
+    uint32_t prototype_resident; /* a view's page already in memory */
+    uint32_t prototype_read; /* a view's page read from its file */
+    uint32_t collided; /* waited for another fault's read of the same page */
+    uint32_t guard;
+    uint32_t stack_growth;
+    uint32_t access_violations;
+    uint32_t in_page_errors;
+    uint32_t from_kernel; /* taken by a system call's copy of user memory */
+};
+
+#define MM_MAX_USER_PDES 768 /* user page tables with split=3G */
+
+/* An address space (docs/vm.md): the page directory, its place on the list of all of them (which
+ * mi_ensure_page_table walks to keep kernel PDEs identical everywhere), and for a process the VAD tree
+ * and the use counts of its user page tables, under `lock`, a sleeping lock. */
 struct mm_address_space {
     pfn_t directory;
     struct mm_address_space *next;
+    struct ke_lock lock;
+    struct mi_vad_tree vads;
+    vaddr_t highest_address; /* 0x7FFEFFFF, or 0xBFFEFFFF for a large-address-aware process */
+    uint32_t commit; /* pages charged to the system commit */
+    uint32_t peak_commit;
+    struct mm_fault_counters faults;
+    uint16_t table_use[MM_MAX_USER_PDES]; /* non-zero PTEs in each user page table */
 };
 extern struct mm_address_space mm_system_address_space;
 
 /* ---- process address spaces (mm/aspace.c) ---- */
-enum mm_user_protection { MM_USER_READONLY, MM_USER_READWRITE };
-/* A new directory sharing system space, on the list of address spaces. STATUS_NO_MEMORY. */
-NTSTATUS mm_create_address_space(struct mm_address_space *as);
-/* Releases every user page and page table, then the directory. Not for the current one. */
+enum mm_address_limit { MM_LIMIT_2GB, MM_LIMIT_LARGE_ADDRESS_AWARE };
+/* A new directory sharing system space, on the list of address spaces, with an empty VAD tree whose
+ * top is 2 GiB, or 3 GiB for a large-address-aware process when the split is 3G. STATUS_NO_MEMORY. */
+NTSTATUS mm_create_address_space(struct mm_address_space *as, enum mm_address_limit limit);
+/* Releases every VAD, user page and page table; the address space must be current. Then (from any
+ * address space but this one) mm_delete_address_space frees the directory. */
+void mm_clean_address_space(struct mm_address_space *as);
+/* The System process's view of the system address space: the kernel's directory, no user space. */
+void mm_init_kernel_address_space(struct mm_address_space *as);
 void mm_delete_address_space(struct mm_address_space *as);
-void mm_switch_address_space(const struct mm_address_space *as);
-/* In the CURRENT address space: maps fresh zeroed private pages at va (STATUS_INVALID_PARAMETER
- * outside user space or unaligned, STATUS_CONFLICTING_ADDRESSES if any is mapped, STATUS_NO_MEMORY;
- * nothing stays mapped on failure), maps an existing frame (taking no reference: the caller gives one),
- * and unmaps pages, releasing their frames. */
-NTSTATUS mm_map_user_pages(vaddr_t va, uint32_t pages, enum mm_user_protection protection);
-NTSTATUS mm_map_user_frame(vaddr_t va, pfn_t pfn, enum mm_user_protection protection);
-void mm_unmap_user_pages(vaddr_t va, uint32_t pages);
+/* Makes as current (CR3); the scheduler calls it on every switch with the thread's address space,
+ * which is its process's unless it is attached to another (ps_attach_process). */
+void mm_switch_address_space(struct mm_address_space *as);
+struct mm_address_space *mm_current_address_space(void);
+/* Maps the shared user data frame read-only at MM_SHARED_USER_DATA in the current address space, as
+ * a one-page private VAD that cannot be freed or reprotected. */
+NTSTATUS mm_map_shared_user_data(pfn_t frame);
+/* A private region of `pages` pages, committed read-write and made resident at once (the PEB and
+ * TEBs, which the kernel fills): at *va when mm_place is MM_PLACE_EXACT, else the highest free pages
+ * below *va (NT's top-down placement of TEBs). Sets *va. STATUS_CONFLICTING_ADDRESSES,
+ * STATUS_NO_MEMORY, STATUS_COMMITMENT_LIMIT. */
+enum mm_place { MM_PLACE_EXACT, MM_PLACE_TOP_DOWN_BELOW };
+NTSTATUS mm_create_resident_region(vaddr_t *va, uint32_t pages, enum mm_place place);
+
+/* ---- virtual memory in the current address space (mm/vm.c) ----
+ * The operations behind NtAllocateVirtualMemory, NtFreeVirtualMemory, NtProtectVirtualMemory and
+ * NtQueryVirtualMemory on already captured arguments (mm/virtual.c checks and captures). Each takes
+ * the address space's lock; *base and *size come back rounded as NT rounds them. */
+NTSTATUS mm_allocate_virtual(vaddr_t *base, uint32_t *size, uint32_t zero_bits, uint32_t type,
+                             uint32_t protection);
+NTSTATUS mm_free_virtual(vaddr_t *base, uint32_t *size, uint32_t free_type);
+NTSTATUS mm_protect_virtual(vaddr_t *base, uint32_t *size, uint32_t protection,
+                            uint32_t *old_protection);
+struct _MEMORY_BASIC_INFORMATION;
+NTSTATUS mm_query_virtual(vaddr_t address, struct _MEMORY_BASIC_INFORMATION *info);
+/* A thread's user stack the NT way: reserve `reserve` bytes, commit the top `commit` bytes and a guard
+ * page below them. Returns the reservation's base and the stack's base (top) and limit. */
+struct mm_user_stack {
+    vaddr_t allocation_base, base, limit;
+};
+NTSTATUS mm_create_user_stack(uint32_t reserve, uint32_t commit, struct mm_user_stack *stack);
+/* Copies into the current address space's user memory (faulting pages in): for the kernel's own
+ * writes into a process it is building. STATUS_ACCESS_VIOLATION etc. as a fault would give. */
+NTSTATUS mm_write_user(vaddr_t dst, const void *src, uint32_t length);
+
+/* ---- files under sections (mm/segment.c, mm/section.c) ----
+ * What the memory manager needs from the I/O manager to page a file (NT's IoPageRead and paging
+ * writes), given as functions so that mm/ depends on nothing above it. `file` is a file object;
+ * reads and writes take kernel buffers and never change the file's size. */
+struct mm_file_pager {
+    NTSTATUS (*read)(void *file, uint64_t offset, void *buf, uint32_t len, uint32_t *done);
+    NTSTATUS (*write)(void *file, uint64_t offset, const void *buf, uint32_t len, uint32_t *done);
+    NTSTATUS (*query_size)(void *file, uint64_t *size);
+    NTSTATUS (*set_size)(void *file, uint64_t size);
+    void (*reference)(void *file);
+    void (*dereference)(void *file);
+};
+/* The file cache (DESIGN section 8). `owner` is where a file's FCB points at its data segment
+ * (&fcb->section_object_pointers.data_section); while the file has one, its resident pages are the
+ * newest data. A read from the disk overlays them; a write to the disk updates them (after any read
+ * of them in flight). Nothing happens for a file without a segment. */
+void mm_file_cache_read(void **owner, uint64_t offset, void *buf, uint32_t len);
+void mm_file_cache_write(void **owner, uint64_t offset, const void *buf, uint32_t len);
+/* NtFlushBuffersFile: the modified pages of the file's segment go to the file. */
+NTSTATUS mm_file_flush(void **owner);
+/* Do views of the file exist? (A mapped file cannot be deleted.) */
+bool mm_file_mapped(void **owner);
+/* Before a file is deleted: STATUS_CANNOT_DELETE while views map it; otherwise its pages are
+ * dropped and its segment reads and writes the file no more. */
+NTSTATUS mm_file_deleting(void **owner);
+/* Before a file shrinks to size: STATUS_USER_MAPPED_FILE while views map it; else the pages past the
+ * new end are dropped. */
+NTSTATUS mm_file_truncating(void **owner, uint64_t size);
+/* The clean shutdown: every data segment's modified pages go to their files. */
+void mm_flush_all_segments(void);
+
+/* Views (mm/view.c), in the current address space: unmaps the view containing address
+ * (STATUS_NOT_MAPPED_VIEW), and writes a view's modified pages back (size 0: to the view's end;
+ * STATUS_NOT_MAPPED_DATA for private memory). */
+NTSTATUS mm_unmap_view(vaddr_t address);
+NTSTATUS mm_flush_view(vaddr_t *base, uint32_t *size);
+
+/* ---- commit (mm/commit.c) ---- */
+struct mm_commit_info {
+    uint32_t total, limit, peak; /* pages */
+};
+void mm_get_commit_info(struct mm_commit_info *info);
+/* A test hook: sets the commit limit (pages), returns the old one. */
+uint32_t mm_test_set_commit_limit(uint32_t limit);
+
 /* Frame references: a frame mapped in several places (the shared user data page) is freed when its
  * last reference is released. mm_alloc_frame gives a frame with one reference. */
 void mm_reference_frame(pfn_t pfn);
@@ -159,10 +262,18 @@ enum mm_fault_status {
     MM_FAULT_GUARD_PAGE,
     MM_FAULT_NO_MEMORY,
     MM_FAULT_IO_ERROR,
+    MM_FAULT_STACK_OVERFLOW,
 };
-/* Resolves a fault at address with the hardware error code (PF_*). Only the trap layer acts on a
- * failure (raises, ends the process or panics). */
+/* Resolves a fault at address with the hardware error code (PF_*), from user mode or from a system
+ * call's copy of user memory (tf says which; it may sleep then). Only the trap layer acts on a failure
+ * (raises, ends the process, fails the copy or panics). */
 enum mm_fault_status mm_access_fault(vaddr_t address, uint32_t error, struct ke_trap_frame *tf);
 const char *mm_fault_status_name(enum mm_fault_status status);
+/* The NTSTATUS a failed fault gives (STATUS_ACCESS_VIOLATION, STATUS_IN_PAGE_ERROR ...). */
+NTSTATUS mm_fault_ntstatus(enum mm_fault_status status);
+/* For a fault's log line: the VAD at address in the current address space and the page's state. */
+void mm_describe_address(vaddr_t address, char *buf, uint32_t size);
+/* trace=faults: one log line per fault. */
+extern bool mm_trace_faults;
 
 #endif

@@ -48,6 +48,7 @@ static void make_active(pfn_t pfn)
     e->share_count = 0;
     e->pte = NULL;
     e->original_pte = 0;
+    e->flags = 0;
     active_frames++;
 }
 

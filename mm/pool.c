@@ -185,11 +185,16 @@ static void *alloc_small(unsigned units, uint32_t tag, enum mm_pool_priority pri
     struct free_block *b = free_lists[n];
     free_list_remove(b);
     struct pool_header *h = &b->header;
-    if (n - units >= MIN_FREE_UNITS) { /* split: the tail stays free */
+    if (n > units) { /* split: the tail stays free */
         struct free_block *rest = (struct free_block *)((uint8_t *)h + units * UNIT);
         set_block(h, units, h->previous_size);
+        rest->header.allocated = 0;
         set_block(&rest->header, n - units, units);
-        free_list_insert(rest);
+        /* A one-unit tail has no room for list links: it waits, on no list, for a neighbour to
+         * be freed and absorb it. So every block is exactly the size asked for (accounting and
+         * quotas see mm_pool_block_bytes, whatever the page's history). */
+        if (n - units >= MIN_FREE_UNITS)
+            free_list_insert(rest);
     }
     h->allocated = 1;
     h->tag = tag;
@@ -206,12 +211,14 @@ static void free_small(struct pool_header *h, uint32_t tag)
     charge(tag, h->block_size * UNIT, -1);
     struct pool_header *next = next_block(h);
     if (next && !next->allocated) {
-        free_list_remove((struct free_block *)next);
+        if (next->block_size >= MIN_FREE_UNITS)
+            free_list_remove((struct free_block *)next);
         set_block(h, h->block_size + next->block_size, h->previous_size);
     }
     struct pool_header *prev = previous_block(h);
     if (prev && !prev->allocated) {
-        free_list_remove((struct free_block *)prev);
+        if (prev->block_size >= MIN_FREE_UNITS)
+            free_list_remove((struct free_block *)prev);
         set_block(prev, prev->block_size + h->block_size, prev->previous_size);
         h = prev;
     }

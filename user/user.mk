@@ -14,6 +14,7 @@ USER_OBJ   := $(USER_BUILD)/obj
 # The issue's flags, plus: dependency files, no unwind tables (nothing reads them), the generated
 # service numbers (build/user/include/pagoda/services.h).
 USER_CFLAGS  := -m32 -march=i486 -std=c11 -ffreestanding -fno-pie -fno-stack-protector -O2 \
+                -fstack-clash-protection \
                 -fno-omit-frame-pointer -nostdlib -Wall -Wextra -Werror -I. -Iuser/include \
                 -I$(USER_BUILD)/include -fno-asynchronous-unwind-tables -MMD -MP
 USER_LDFLAGS := -m32 -nostdlib -static -no-pie -T user/rt/flat.ld -Wl,--build-id=none \

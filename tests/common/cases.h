@@ -33,7 +33,14 @@ struct tc_case {
     X(physmap_odd_entries)                                                                         \
     X(physmap_mem_limit)                                                                           \
     X(flat_valid_images)                                                                           \
-    X(flat_bad_headers)
+    X(flat_bad_headers)                                                                            \
+    X(vad_insert_lookup_overlap)                                                                   \
+    X(vad_find_free_aligned)                                                                       \
+    X(vad_random_against_model)                                                                    \
+    X(vad_stays_balanced)                                                                          \
+    X(protect_from_win32)                                                                          \
+    X(protect_round_trips)                                                                         \
+    X(pte_states)
 
 #define TC_DECLARE(n) const char *tc_##n(void);
 TC_LIST(TC_DECLARE)

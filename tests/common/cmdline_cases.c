@@ -45,6 +45,13 @@ const char *tc_cmdline_all_options(void)
     KT_STR_EQ(config.warnings[0], "ata=dma is not pio or auto; using auto");
     KT_STR_EQ(config.warnings[1], "option 'ata' needs a value (ata=...); ignored");
     KT_EQ(config.ata_pio, false);
+    ke_parse_cmdline("trace=faults", &config);
+    KT_EQ(config.trace_faults, true);
+    KT_EQ(config.warning_count, 0);
+    ke_parse_cmdline("trace=faults trace=none trace=pages", &config);
+    KT_EQ(config.trace_faults, false);
+    KT_EQ(config.warning_count, 1);
+    KT_STR_EQ(config.warnings[0], "trace=pages is not faults or none; ignored");
     ke_parse_cmdline("SPLIT=3g split=2g loglevel=4 mem=640k", &config); /* last one wins */
     KT_EQ(config.warning_count, 0);
     KT_EQ(config.split, KE_SPLIT_2G);

@@ -8,23 +8,106 @@
 #include "kernel/ob.h"
 #include "kernel/thread.h"
 #include "mm/mm.h"
+#include "tests/common/bench_sections.h"
+
+static struct mm_fault_counters bench_faults; /* of the last benchmark program */
+
+static struct ps_process *start_bench(const char *image, const char *cmdline, const char **error)
+{
+    struct ps_process *p;
+    NTSTATUS status = ps_create_process_from_image(image, cmdline, MM_LIMIT_2GB, &p);
+    if (NT_SUCCESS(status))
+        return p;
+    *error = ktest_failf("starting %s failed with %08x", cmdline, (uint32_t)status);
+    return NULL;
+}
+
+static const char *finish_bench(struct ps_process *p, const char *cmdline)
+{
+    ke_wait_for_object(p, NULL);
+    NTSTATUS exit_status = p->exit_status;
+    bench_faults = p->address_space.faults;
+    ob_dereference_object(p);
+    if (exit_status != STATUS_SUCCESS)
+        return ktest_failf("%s exited with %08x", cmdline, (uint32_t)exit_status);
+    return NULL;
+}
 
 static const char *run_bench(const char *image)
 {
-    struct ps_process *p;
-    NTSTATUS status = ps_create_process_from_image(image, image, &p);
-    if (!NT_SUCCESS(status))
-        return ktest_failf("starting %s failed with %08x", image, (uint32_t)status);
-    ke_wait_for_object(p, NULL);
-    NTSTATUS exit_status = p->exit_status;
-    ob_dereference_object(p);
-    if (exit_status != STATUS_SUCCESS)
-        return ktest_failf("%s exited with %08x", image, (uint32_t)exit_status);
-    return NULL;
+    const char *error = NULL;
+    struct ps_process *p = start_bench(image, image, &error);
+    return p ? finish_bench(p, image) : error;
 }
 
 KTEST(bench, null_syscall) { return run_bench("bench_syscall"); }
 KTEST(bench, event_pair_switch) { return run_bench("bench_switch"); }
+/* The VM figures (tests/user/bench_vm.c). The demand-zero fault takes a zeroed frame when the idle
+ * thread has left some (NT's zero page thread): the zeroed list is filled before those samples,
+ * and emptied (its frames given back as free ones) before the samples of the fault that zeroes. */
+static void fill_zeroed_list(void) { mm_zero_free_frames(UINT32_MAX); }
+
+static void empty_zeroed_list(void)
+{
+    pfn_t head = MM_PFN_NONE, pfn;
+    struct mm_frame_stats s;
+    mm_get_frame_stats(&s);
+    for (uint32_t i = 0; i < s.zeroed && (pfn = mm_alloc_frame(MM_FRAME_ZEROED)); i++) {
+        pfn_t *link = mm_map_hyperspace(pfn);
+        *link = head;
+        mm_unmap_hyperspace(link);
+        head = pfn;
+    }
+    while ((pfn = head) != MM_PFN_NONE) {
+        pfn_t *link = mm_map_hyperspace(pfn);
+        head = *link;
+        mm_unmap_hyperspace(link);
+        mm_free_frame(pfn);
+    }
+}
+
+KTEST(bench, virtual_memory)
+{
+    const char *error = NULL;
+    fill_zeroed_list();
+    struct ps_process *p = start_bench("bench_vm", "bench_vm zeroed", &error);
+    KT_RUN(p ? finish_bench(p, "bench_vm zeroed") : error);
+    empty_zeroed_list();
+    p = start_bench("bench_vm", "bench_vm inline", &error);
+    return p ? finish_bench(p, "bench_vm inline") : error;
+}
+
+/* The demand-zero fault in a process with 10 more VADs and in one with 10,000, the two taking
+ * their samples in turn. */
+KTEST(bench, fault_with_vads)
+{
+    const char *error = NULL, *few_cmdline = "bench_vm vads 10 1",
+               *many_cmdline = "bench_vm vads 10000 0";
+    fill_zeroed_list();
+    struct ps_process *few = start_bench("bench_vm", few_cmdline, &error);
+    struct ps_process *many = few ? start_bench("bench_vm", many_cmdline, &error) : NULL;
+    const char *few_error = few ? finish_bench(few, few_cmdline) : NULL;
+    const char *many_error = many ? finish_bench(many, many_cmdline) : NULL;
+    return error ? error : few_error ? few_error : many_error;
+}
+
+/* tests/user/bench_sections.c: each timed touch must have taken exactly one fault of its kind. */
+KTEST(bench, section_faults)
+{
+    KT_RUN(run_bench("bench_sections"));
+    if (!ke_cpu_has(CPU_FEATURE_TSC))
+        return NULL;
+    const struct mm_fault_counters *f = &bench_faults;
+    uint32_t samples = BENCH_FAULT_SAMPLES + 1, disk_samples = BENCH_DISK_SAMPLES + 1;
+    KT_EQ(f->copy_on_write, samples * BENCH_BATCH_PAGES);
+    KT_EQ(f->prototype_read, BENCH_FILE_PAGES + disk_samples * BENCH_DISK_PAGES);
+    /* the keeper, the read-only and the copy-on-write views map resident pages; each disk page is
+     * mapped once read */
+    KT_EQ(f->prototype_resident,
+          BENCH_FILE_PAGES + 2 * samples * BENCH_BATCH_PAGES + disk_samples * BENCH_DISK_PAGES);
+    KT_EQ(f->collided, 0);
+    return NULL;
+}
 
 /* Disk reads: 16 MiB from the start of ata0.0 in 128 KiB requests, timed with the TSC, whose rate is
  * measured against the clock (20 ticks). Prints "bench disk_read_<mode>_mib_s N". */

@@ -118,7 +118,7 @@ static const char *run_fuzzer(const char *args, NTSTATUS expected)
     struct ps_process *p;
     int64_t timeout = HOUR;
     ke_snprintf(cmdline, sizeof cmdline, "fuzz %s", args);
-    NTSTATUS status = ps_create_process_from_image("fuzz", cmdline, &p);
+    NTSTATUS status = ps_create_process_from_image("fuzz", cmdline, MM_LIMIT_2GB, &p);
     if (!NT_SUCCESS(status))
         return ktest_failf("starting '%s' returned %08x", cmdline, (uint32_t)status);
     if (ke_wait_for_object(p, &timeout) == STATUS_TIMEOUT) {

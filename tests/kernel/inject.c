@@ -1,12 +1,15 @@
 /* tests/kernel/inject.c: test=inject, run only by tests/run's blkdebug entry, where QEMU's blkdebug
  * driver fails every read of sector INJECTED_SECTOR of the disk with EIO. The error must reach the
  * caller as STATUS_DEVICE_DATA_ERROR by PIO and by DMA (after the driver's retries), the sectors
- * around it must still read, and the disk must keep working afterwards. Not part of test=all: on an
- * ordinary disk the sector reads fine. */
+ * around it must still read, and the disk must keep working afterwards. The entry also fails the
+ * first sector of page 5 of \Tests\Sizes\size-3145728.bin: a mapped view's page-in of it must give
+ * STATUS_IN_PAGE_ERROR (tests/user/pagein.c). Not part of test=all: on an ordinary disk the sectors
+ * read fine. */
 #include "kernel/ata.h"
 #include "kernel/blockdev.h"
 #include "kernel/ktest.h"
 #include "mm/mm.h"
+#include "tests/kernel/pagein.h"
 
 #define INJECTED_SECTOR 130600u /* in the scratch area past the partition */
 
@@ -37,4 +40,14 @@ KTEST(inject, read_error_reaches_the_caller)
         error = ktest_failf("the partition no longer reads after the errors");
     mm_pool_free(buffer, MM_TAG('T', 'i', 'n', 'j'));
     return error;
+}
+
+KTEST(inject, mapped_page_read_error)
+{
+    struct mm_frame_stats before, after;
+    mm_get_frame_stats(&before);
+    KT_RUN(kt_check_in_page_errors('C'));
+    mm_get_frame_stats(&after);
+    KT_EQ(after.active - after.page_tables, before.active - before.page_tables);
+    return NULL;
 }

@@ -50,7 +50,7 @@ static const char *start_limits(const char *mode, struct ke_event *events[2], si
     HANDLE h[2] = {NULL, NULL};
     char cmdline[32];
     ke_snprintf(cmdline, sizeof cmdline, "limits %s 4 8", mode);
-    NTSTATUS status = ps_create_process_from_image("limits", cmdline, &p);
+    NTSTATUS status = ps_create_process_from_image("limits", cmdline, MM_LIMIT_2GB, &p);
     if (!NT_SUCCESS(status))
         return ktest_failf("starting '%s' failed with %08x", cmdline, (uint32_t)status);
     *out = p;
@@ -202,7 +202,7 @@ static const char *run_mutant_program(void)
     struct ps_process *p;
     NTSTATUS exit_status = -1;
     ke_snprintf(cmdline, sizeof cmdline, "limits mutant %d", MUTANT_DEPTH);
-    NTSTATUS status = ps_create_process_from_image("limits", cmdline, &p);
+    NTSTATUS status = ps_create_process_from_image("limits", cmdline, MM_LIMIT_2GB, &p);
     if (!NT_SUCCESS(status))
         return ktest_failf("starting '%s' failed with %08x", cmdline, (uint32_t)status);
     const char *error = finish(p, cmdline, &exit_status);

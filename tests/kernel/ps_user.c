@@ -14,7 +14,7 @@
 static struct ps_process *start(const char *image, const char *cmdline, const char **error)
 {
     struct ps_process *p;
-    NTSTATUS status = ps_create_process_from_image(image, cmdline, &p);
+    NTSTATUS status = ps_create_process_from_image(image, cmdline, MM_LIMIT_2GB, &p);
     if (!NT_SUCCESS(status)) {
         *error = ktest_failf("starting '%s' failed with %08x", cmdline, (uint32_t)status);
         return NULL;
@@ -161,20 +161,24 @@ KTEST(ps, thousand_process_lifetimes_leak_nothing)
     return NULL;
 }
 
-/* Regression: a thread whose creation failed part-way (here: the process has no TEB slot left) was
- * marked ended and then unlinked from a process list it was never on, and its kernel stack leaked.
- * Creating threads until the slots run out must fail cleanly, and ending the process must free
- * everything. */
+/* Regression: a thread whose creation failed part-way (its TEB made, then no commit left for its
+ * stack) was marked ended and then unlinked from a process list it was never on, and its kernel
+ * stack leaked. Creating threads until the commit runs out must fail cleanly, and ending the process
+ * must free everything. */
 KTEST(ps, thread_creation_failure_frees_everything)
 {
     struct usage before, after;
     struct ps_process *p;
     measure(&before);
-    KT_EQ(ps_create_process("slots", "slots", &p), STATUS_SUCCESS);
-    struct ps_thread_start start = {.eip = 0x00400000, .suspended = true};
+    KT_EQ(ps_create_process("commit", "commit", MM_LIMIT_2GB, &p), STATUS_SUCCESS);
+    struct mm_commit_info commit;
+    mm_get_commit_info(&commit);
+    /* Room for a few threads: a TEB page and 4 stack pages plus a guard page each. */
+    uint32_t old_limit = mm_test_set_commit_limit(commit.total + 5 * 6 + 3);
+    struct ps_thread_start start = {.eip = 0x00400000, .suspended = true, .stack_size = 16384};
     NTSTATUS status = STATUS_SUCCESS;
     uint32_t created = 0;
-    while (created <= PS_MAX_THREADS && NT_SUCCESS(status)) {
+    while (created <= 100 && NT_SUCCESS(status)) {
         struct ps_thread *t;
         status = ps_create_thread(p, &start, &t);
         if (NT_SUCCESS(status)) {
@@ -182,14 +186,15 @@ KTEST(ps, thread_creation_failure_frees_everything)
             created++;
         }
     }
+    mm_test_set_commit_limit(old_limit);
     uint32_t thread_objects = ps_thread_type.object_count;
     ps_terminate_process(p, 0x55);
     KT_EQ(ke_wait_for_object(p, NULL), STATUS_WAIT_0);
     ob_dereference_object(p);
     measure(&after);
-    KT_EQ(status, STATUS_INSUFFICIENT_RESOURCES);
-    KT_EQ(created, PS_MAX_THREADS);
-    KT_EQ(thread_objects, before.threads + PS_MAX_THREADS);
+    KT_EQ(status, STATUS_COMMITMENT_LIMIT);
+    KT_EQ(created, 5);
+    KT_EQ(thread_objects, before.threads + 5);
     KT_EQ(after.frames, before.frames);
     KT_EQ(after.threads, before.threads);
     KT_EQ(after.processes, before.processes);

@@ -72,7 +72,8 @@ static NTSTATUS record_thread(void *arg)
     s->stack_base = (uintptr_t)s->teb->NtTib.StackBase;
     s->stack_limit = (uintptr_t)s->teb->NtTib.StackLimit;
     s->arg = arg;
-    /* The default stack is 64 KiB: 48 KiB of it must be usable. */
+    /* 48 KiB of stack: more than is committed at first, so the stack grows through its guard page
+     * (the compiler probes each page in order: -fstack-clash-protection, as __chkstk does). */
     volatile uint8_t big[48 * 1024];
     for (size_t i = 0; i < sizeof big; i += 512)
         big[i] = (uint8_t)i;

@@ -9,6 +9,7 @@
 
 #include "kernel/ntapi.h"
 #include "kernel/ntfile.h"
+#include "kernel/ntmm.h"
 #include "kernel/ntstatus.h"
 
 #define NTAPI __attribute__((stdcall))
@@ -99,5 +100,33 @@ NTSTATUS NTAPI NtQueryDirectoryFile(HANDLE FileHandle, HANDLE Event, void *ApcRo
 NTSTATUS NTAPI NtQueryVolumeInformationFile(HANDLE FileHandle, IO_STATUS_BLOCK *IoStatusBlock,
                                             void *FsInformation, uint32_t Length,
                                             FS_INFORMATION_CLASS FsInformationClass);
+
+NTSTATUS NTAPI NtAllocateVirtualMemory(HANDLE ProcessHandle, void **BaseAddress, uint32_t ZeroBits,
+                                       size_t *RegionSize, uint32_t AllocationType,
+                                       uint32_t Protect);
+NTSTATUS NTAPI NtFreeVirtualMemory(HANDLE ProcessHandle, void **BaseAddress, size_t *RegionSize,
+                                   uint32_t FreeType);
+NTSTATUS NTAPI NtProtectVirtualMemory(HANDLE ProcessHandle, void **BaseAddress, size_t *RegionSize,
+                                      uint32_t NewProtect, uint32_t *OldProtect);
+NTSTATUS NTAPI NtQueryVirtualMemory(HANDLE ProcessHandle, const void *BaseAddress,
+                                    MEMORY_INFORMATION_CLASS MemoryInformationClass,
+                                    void *MemoryInformation, size_t MemoryInformationLength,
+                                    size_t *ReturnLength);
+
+NTSTATUS NTAPI NtCreateSection(HANDLE *SectionHandle, ACCESS_MASK DesiredAccess,
+                               const OBJECT_ATTRIBUTES *ObjectAttributes,
+                               const LARGE_INTEGER_QUAD *MaximumSize,
+                               uint32_t SectionPageProtection, uint32_t AllocationAttributes,
+                               HANDLE FileHandle);
+NTSTATUS NTAPI NtOpenSection(HANDLE *SectionHandle, ACCESS_MASK DesiredAccess,
+                             const OBJECT_ATTRIBUTES *ObjectAttributes);
+NTSTATUS NTAPI NtMapViewOfSection(HANDLE SectionHandle, HANDLE ProcessHandle, void **BaseAddress,
+                                  uint32_t ZeroBits, size_t CommitSize,
+                                  LARGE_INTEGER_QUAD *SectionOffset, size_t *ViewSize,
+                                  SECTION_INHERIT InheritDisposition, uint32_t AllocationType,
+                                  uint32_t Win32Protect);
+NTSTATUS NTAPI NtUnmapViewOfSection(HANDLE ProcessHandle, void *BaseAddress);
+NTSTATUS NTAPI NtFlushVirtualMemory(HANDLE ProcessHandle, void **BaseAddress, size_t *RegionSize,
+                                    IO_STATUS_BLOCK *IoStatus);
 
 #endif

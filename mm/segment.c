@@ -1,0 +1,437 @@
+/* mm/segment.c: segments, the pages behind sections (mm/mi.h): prototype PTEs in chunks, pages made
+ * resident by zero-fill or by a read from the file (one read however many faults collide on it),
+ * written back when modified, and freed with the segment's last reference. */
+#include "kernel/string.h"
+#include "mm/mi.h"
+
+#define SEGMENT_TAG MM_TAG('M', 'm', 'S', 'g')
+#define CHUNK_TAG   MM_TAG('M', 'm', 'P', 't')
+#define INPAGE_TAG  MM_TAG('M', 'm', 'I', 'p')
+
+static struct mi_segment *data_segments; /* every live data segment, for the shutdown flush */
+
+/* ---- prototype PTEs ---- */
+
+pte_t *mi_proto_pte(struct mi_segment *seg, uint32_t index, bool make)
+{
+    ASSERT(index < seg->pages);
+    pte_t **chunk = &seg->chunks[index / MI_PROTO_CHUNK];
+    if (!*chunk && make) {
+        pte_t *ptes = mm_pool_alloc(MI_PROTO_CHUNK * sizeof(pte_t), CHUNK_TAG);
+        if (!ptes)
+            return NULL;
+        for (uint32_t i = 0; i < MI_PROTO_CHUNK; i++)
+            ptes[i] = seg->initial;
+        *chunk = ptes;
+    }
+    return *chunk ? &(*chunk)[index % MI_PROTO_CHUNK] : NULL;
+}
+
+pte_t mi_read_proto_pte(struct mi_segment *seg, uint32_t index)
+{
+    pte_t *pte = mi_proto_pte(seg, index, false);
+    return pte ? *pte : seg->initial;
+}
+
+/* ---- making segments ---- */
+
+static NTSTATUS new_segment(enum mi_segment_kind kind, uint32_t pages, struct mi_segment **out)
+{
+    if (pages == 0 || pages > (0xFFFFFFFFu >> PAGE_SHIFT))
+        return STATUS_SECTION_TOO_BIG;
+    struct mi_segment *seg = mm_pool_alloc(sizeof *seg, SEGMENT_TAG);
+    uint32_t chunks = (pages + MI_PROTO_CHUNK - 1) / MI_PROTO_CHUNK;
+    pte_t **table = mm_pool_alloc(chunks * sizeof(pte_t *), SEGMENT_TAG);
+    if (!seg || !table) {
+        if (seg)
+            mm_pool_free(seg, SEGMENT_TAG);
+        if (table)
+            mm_pool_free(table, SEGMENT_TAG);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    memset(seg, 0, sizeof *seg);
+    memset(table, 0, chunks * sizeof(pte_t *));
+    seg->kind = kind;
+    seg->pages = pages;
+    seg->chunks = table;
+    seg->chunk_count = chunks;
+    seg->references = 1;
+    *out = seg;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS mi_create_pagefile_segment(uint32_t pages, uint32_t protection, bool commit,
+                                    struct mi_segment **out)
+{
+    NTSTATUS status = new_segment(MI_SEGMENT_PAGEFILE, pages, out);
+    if (!NT_SUCCESS(status))
+        return status;
+    struct mi_segment *seg = *out;
+    seg->protection = protection;
+    if (commit) {
+        status = mi_charge_commit(NULL, pages);
+        if (!NT_SUCCESS(status)) {
+            mi_dereference_segment(seg);
+            return status;
+        }
+        seg->commit = pages;
+        seg->initial = pte_make_demand_zero(protection);
+    }
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS mi_create_data_segment(const struct mm_file_pager *pager, void *file, void **owner,
+                                uint32_t pages, struct mi_segment **out)
+{
+    NTSTATUS status = new_segment(MI_SEGMENT_DATA, pages, out);
+    if (!NT_SUCCESS(status))
+        return status;
+    struct mi_segment *seg = *out;
+    seg->pager = pager;
+    seg->file = file;
+    seg->owner = owner;
+    pager->reference(file);
+    *owner = seg;
+    uint32_t irq = mi_lock_pfn();
+    seg->next = data_segments;
+    data_segments = seg;
+    mi_unlock_pfn(irq);
+    return STATUS_SUCCESS;
+}
+
+void mi_reference_segment(struct mi_segment *seg)
+{
+    uint32_t irq = mi_lock_pfn();
+    ASSERT(seg->references > 0 || seg->deleting); /* a new section revives a dying segment */
+    seg->references++;
+    mi_unlock_pfn(irq);
+}
+
+NTSTATUS mi_extend_segment(struct mi_segment *seg, uint32_t pages)
+{
+    uint32_t chunks = (pages + MI_PROTO_CHUNK - 1) / MI_PROTO_CHUNK;
+    if (pages <= seg->pages)
+        return STATUS_SUCCESS;
+    pte_t **table = seg->chunks;
+    if (chunks > seg->chunk_count) {
+        table = mm_pool_alloc(chunks * sizeof(pte_t *), SEGMENT_TAG);
+        if (!table)
+            return STATUS_INSUFFICIENT_RESOURCES;
+        memset(table, 0, chunks * sizeof(pte_t *));
+        memcpy(table, seg->chunks, seg->chunk_count * sizeof(pte_t *));
+    }
+    /* Chunks stay where they are (PFN entries point into them); only the table of them moves. */
+    uint32_t irq = mi_lock_pfn();
+    pte_t **old = seg->chunks;
+    seg->chunks = table;
+    seg->chunk_count = MAX(chunks, seg->chunk_count);
+    seg->pages = pages;
+    mi_unlock_pfn(irq);
+    if (old != table)
+        mm_pool_free(old, SEGMENT_TAG);
+    return STATUS_SUCCESS;
+}
+
+/* ---- the pages ---- */
+
+void mi_release_inpage(struct mi_inpage *inpage)
+{
+    uint32_t irq = mi_lock_pfn();
+    bool last = --inpage->references == 0;
+    mi_unlock_pfn(irq);
+    if (last)
+        mm_pool_free(inpage, INPAGE_TAG);
+}
+
+/* A fresh frame for a prototype PTE. PFN lock held. */
+static void bind_frame(pfn_t pfn, pte_t *proto)
+{
+    struct mi_pfn *e = mi_pfn_entry(pfn);
+    e->pte = proto;
+    e->flags |= MI_PFN_PROTOTYPE;
+    e->share_count = 0;
+}
+
+/* Reads page index of a data segment into frame: what the file has, zeros past its end. */
+static NTSTATUS read_page(struct mi_segment *seg, uint32_t index, pfn_t frame)
+{
+    uint8_t *page = mm_map_hyperspace(frame);
+    uint32_t done = 0;
+    NTSTATUS status = seg->file_gone ? STATUS_FILE_DELETED
+                                     : seg->pager->read(seg->file, (uint64_t)index * PAGE_SIZE,
+                                                        page, PAGE_SIZE, &done);
+    if (NT_SUCCESS(status) || status == STATUS_END_OF_FILE) {
+        memset(page + done, 0, PAGE_SIZE - done);
+        status = STATUS_SUCCESS;
+    }
+    mm_unmap_hyperspace(page);
+    return status;
+}
+
+/* The page-in: the prototype PTE goes into transition with a frame marked read-in-progress, the
+ * read runs with no lock held, then the PTE becomes valid (or returns to 0) and waiters wake. */
+static enum mm_fault_status page_in(struct mi_segment *seg, uint32_t index, pte_t *proto,
+                                    struct ke_lock *held, bool *waited)
+{
+    struct mi_inpage *inpage = mm_pool_alloc(sizeof *inpage, INPAGE_TAG);
+    pfn_t frame = inpage ? mm_alloc_frame(MM_FRAME_ANY) : MM_PFN_NONE;
+    if (frame == MM_PFN_NONE) {
+        if (inpage)
+            mm_pool_free(inpage, INPAGE_TAG);
+        return MM_FAULT_NO_MEMORY;
+    }
+    ke_init_dispatcher_header(&inpage->done.header, KE_NOTIFICATION_EVENT, 0);
+    inpage->references = 1;
+    uint32_t irq = mi_lock_pfn();
+    if (*proto != 0) { /* someone else started it while we allocated */
+        *waited = true;
+        mi_unlock_pfn(irq);
+        mm_free_frame(frame);
+        mm_pool_free(inpage, INPAGE_TAG);
+        return MM_FAULT_RETRY;
+    }
+    bind_frame(frame, proto);
+    struct mi_pfn *e = mi_pfn_entry(frame);
+    e->flags |= MI_PFN_READ_IN_PROGRESS;
+    e->inpage = inpage;
+    *proto = pte_make_transition(frame, 0);
+    seg->references++; /* the read's own, so the segment outlives it */
+    mi_unlock_pfn(irq);
+
+    ke_release_lock(held);
+    NTSTATUS status = read_page(seg, index, frame);
+    irq = mi_lock_pfn();
+    e->flags &= (uint8_t)~MI_PFN_READ_IN_PROGRESS;
+    e->inpage = NULL;
+    e->original_pte = 0;
+    inpage->status = status;
+    if (NT_SUCCESS(status)) {
+        *proto = pte_make_valid(frame, 0);
+        seg->pages_read++;
+    } else {
+        *proto = 0;
+    }
+    mi_unlock_pfn(irq);
+    if (!NT_SUCCESS(status))
+        mm_free_frame(frame);
+    ke_set_event(&inpage->done);
+    mi_release_inpage(inpage);
+    mi_dereference_segment(seg);
+    ke_acquire_lock(held);
+    return NT_SUCCESS(status) ? MM_FAULT_RETRY : MM_FAULT_IO_ERROR;
+}
+
+/* Another fault is reading the page: wait for it (NT's collided page fault). */
+static enum mm_fault_status wait_for_inpage(struct mi_inpage *inpage, struct ke_lock *held,
+                                            uint32_t irq)
+{
+    inpage->references++;
+    mi_unlock_pfn(irq);
+    ke_release_lock(held);
+    ke_wait_for_object(&inpage->done, NULL);
+    NTSTATUS status = inpage->status;
+    mi_release_inpage(inpage);
+    ke_acquire_lock(held);
+    return NT_SUCCESS(status) ? MM_FAULT_RETRY : MM_FAULT_IO_ERROR;
+}
+
+enum mm_fault_status mi_segment_page(struct mi_segment *seg, uint32_t index, struct ke_lock *held,
+                                     pfn_t *frame, bool *waited)
+{
+    *waited = false;
+    uint32_t irq = mi_lock_pfn();
+    pte_t *proto = mi_proto_pte(seg, index, true);
+    if (!proto) {
+        mi_unlock_pfn(irq);
+        return MM_FAULT_NO_MEMORY;
+    }
+    pte_t value = *proto;
+    switch (pte_state(value)) {
+    case PTE_STATE_VALID:
+        *frame = pte_frame(value);
+        mi_unlock_pfn(irq);
+        return MM_FAULT_RESOLVED;
+    case PTE_STATE_TRANSITION: {
+        struct mi_pfn *e = mi_pfn_entry(pte_frame(value));
+        ASSERT(e->flags & MI_PFN_READ_IN_PROGRESS);
+        *waited = true;
+        return wait_for_inpage(e->inpage, held, irq);
+    }
+    case PTE_STATE_DEMAND_ZERO: {
+        mi_unlock_pfn(irq);
+        pfn_t pfn = mm_alloc_frame(MM_FRAME_ZEROED);
+        if (pfn == MM_PFN_NONE)
+            return MM_FAULT_NO_MEMORY;
+        irq = mi_lock_pfn();
+        if (*proto != value) { /* resolved meanwhile (allocation does not wait, but be sure) */
+            mi_unlock_pfn(irq);
+            mm_free_frame(pfn);
+            return MM_FAULT_RETRY;
+        }
+        bind_frame(pfn, proto);
+        *proto = pte_make_valid(pfn, 0);
+        *frame = pfn;
+        mi_unlock_pfn(irq);
+        return MM_FAULT_RESOLVED;
+    }
+    default:
+        mi_unlock_pfn(irq);
+        if (seg->kind == MI_SEGMENT_PAGEFILE)
+            return MM_FAULT_ACCESS_VIOLATION; /* SEC_RESERVE: not committed */
+        return page_in(seg, index, proto, held, waited);
+    }
+}
+
+void mi_note_dirty(pfn_t frame)
+{
+    uint32_t irq = mi_lock_pfn();
+    mi_pfn_entry(frame)->flags |= MI_PFN_MODIFIED;
+    mi_unlock_pfn(irq);
+}
+
+NTSTATUS mi_commit_segment(struct mi_segment *seg, uint32_t first, uint32_t count,
+                           uint32_t protection)
+{
+    (void)protection; /* a segment's pages all have the section's protection */
+    uint32_t irq = mi_lock_pfn(), needed = 0;
+    for (uint32_t i = first; i < first + count; i++)
+        needed += mi_read_proto_pte(seg, i) == 0;
+    mi_unlock_pfn(irq);
+    NTSTATUS status = mi_charge_commit(NULL, needed);
+    if (!NT_SUCCESS(status))
+        return status;
+    irq = mi_lock_pfn();
+    seg->commit += needed;
+    for (uint32_t i = first; i < first + count; i++) {
+        pte_t *proto = mi_proto_pte(seg, i, true);
+        if (!proto) {
+            status = STATUS_INSUFFICIENT_RESOURCES;
+            break;
+        }
+        if (*proto == 0)
+            *proto = pte_make_demand_zero(seg->protection);
+    }
+    mi_unlock_pfn(irq);
+    return status;
+}
+
+/* ---- writing back ---- */
+
+/* Writes one modified page, up to the file's size (paging writes never extend a file). */
+static NTSTATUS write_page(struct mi_segment *seg, uint32_t index, pfn_t frame, uint64_t size)
+{
+    uint64_t offset = (uint64_t)index * PAGE_SIZE;
+    if (offset >= size || seg->file_gone)
+        return STATUS_SUCCESS;
+    uint32_t length = (uint32_t)MIN(size - offset, (uint64_t)PAGE_SIZE), done;
+    uint8_t *page = mm_map_hyperspace(frame);
+    NTSTATUS status = seg->pager->write(seg->file, offset, page, length, &done);
+    mm_unmap_hyperspace(page);
+    return status;
+}
+
+NTSTATUS mi_flush_segment(struct mi_segment *seg, uint32_t first, uint32_t count)
+{
+    if (seg->kind != MI_SEGMENT_DATA || seg->file_gone)
+        return STATUS_SUCCESS;
+    uint64_t size;
+    NTSTATUS status = seg->pager->query_size(seg->file, &size), result = STATUS_SUCCESS;
+    if (!NT_SUCCESS(status))
+        return status;
+    for (uint32_t i = first; i < first + count && i < seg->pages; i++) {
+        uint32_t irq = mi_lock_pfn();
+        pte_t proto = mi_read_proto_pte(seg, i);
+        struct mi_pfn *e = pte_valid(proto) ? mi_pfn_entry(pte_frame(proto)) : NULL;
+        bool modified = e && (e->flags & MI_PFN_MODIFIED);
+        if (modified) {
+            e->flags &= (uint8_t)~MI_PFN_MODIFIED;
+            e->ref_count++; /* the write's, while it waits for the disk */
+        }
+        mi_unlock_pfn(irq);
+        if (!modified)
+            continue;
+        status = write_page(seg, i, pte_frame(proto), size);
+        if (!NT_SUCCESS(status)) {
+            mi_note_dirty(pte_frame(proto));
+            result = STATUS_IN_PAGE_ERROR; /* NT's status for a failed flush */
+        }
+        mm_release_frame(pte_frame(proto));
+    }
+    return result;
+}
+
+/* ---- the end of a segment ---- */
+
+/* PFN lock held. */
+static void unlink_data_segment(struct mi_segment *seg)
+{
+    for (struct mi_segment **p = &data_segments; *p; p = &(*p)->next)
+        if (*p == seg) {
+            *p = seg->next;
+            break;
+        }
+}
+
+/* The last reference of a data segment writes its modified pages back first. The file's FCB still
+ * finds the segment meanwhile (NtReadFile must see the pages being written), so whoever takes a
+ * reference then revives it and deletes it later; otherwise the segment leaves the file now. */
+static bool data_segment_revived(struct mi_segment *seg)
+{
+    mi_flush_segment(seg, 0, seg->pages);
+    uint32_t irq = mi_lock_pfn();
+    seg->deleting = false;
+    bool revived = seg->references > 0;
+    if (!revived) {
+        unlink_data_segment(seg);
+        *seg->owner = NULL;
+    }
+    mi_unlock_pfn(irq);
+    return revived;
+}
+
+static void free_pages(struct mi_segment *seg)
+{
+    for (uint32_t c = 0; c < seg->chunk_count; c++) {
+        pte_t *chunk = seg->chunks[c];
+        if (!chunk)
+            continue;
+        for (uint32_t i = 0; i < MI_PROTO_CHUNK; i++) {
+            if (!pte_valid(chunk[i]))
+                continue;
+            struct mi_pfn *e = mi_pfn_entry(pte_frame(chunk[i]));
+            if (e->share_count)
+                ke_panic("mm: segment page %u still mapped %u times as the segment goes",
+                         c * MI_PROTO_CHUNK + i, e->share_count);
+            e->flags = 0;
+            mm_release_frame(pte_frame(chunk[i]));
+        }
+        mm_pool_free(chunk, CHUNK_TAG);
+    }
+}
+
+void mi_dereference_segment(struct mi_segment *seg)
+{
+    uint32_t irq = mi_lock_pfn();
+    ASSERT(seg->references > 0);
+    bool last = --seg->references == 0 && !seg->deleting; /* a dying one's deleter goes on */
+    seg->deleting |= last;
+    mi_unlock_pfn(irq);
+    if (!last)
+        return;
+    if (seg->kind == MI_SEGMENT_DATA) {
+        if (data_segment_revived(seg))
+            return;
+        seg->pager->dereference(seg->file);
+    }
+    free_pages(seg);
+    if (seg->commit)
+        mi_return_commit(NULL, seg->commit);
+    mm_pool_free(seg->chunks, SEGMENT_TAG);
+    mm_pool_free(seg, SEGMENT_TAG);
+}
+
+void mm_flush_all_segments(void)
+{
+    for (struct mi_segment *seg = data_segments; seg; seg = seg->next)
+        mi_flush_segment(seg, 0, seg->pages);
+}

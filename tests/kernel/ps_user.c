@@ -77,7 +77,7 @@ KTEST(ps, user_faults_end_only_that_process)
         {"faults read_kernel", STATUS_ACCESS_VIOLATION},
         {"faults null", STATUS_ACCESS_VIOLATION},
         {"faults write_shared", STATUS_ACCESS_VIOLATION},
-        {"faults gp", STATUS_ACCESS_VIOLATION},
+        {"faults gp", STATUS_PRIVILEGED_INSTRUCTION},
         {"faults divide", STATUS_INTEGER_DIVIDE_BY_ZERO},
         {"faults ud2", STATUS_ILLEGAL_INSTRUCTION},
         {"faults ok", STATUS_SUCCESS},
@@ -199,5 +199,34 @@ KTEST(ps, thread_creation_failure_frees_everything)
     KT_EQ(after.threads, before.threads);
     KT_EQ(after.processes, before.processes);
     KT_EQ(after.pool_bytes, before.pool_bytes);
+    return NULL;
+}
+
+/* ---- Issue 12: traps and EFLAGS at the user/kernel boundary (tests/user/eflags.c, faults.c) ---- */
+
+/* NT's exception statuses: privileged instructions (decoded from a #GP), breakpoints and into
+ * (gates user mode may use), and a #GP that is no privileged instruction. */
+KTEST(ps, user_exceptions_have_nt_statuses)
+{
+    static const struct {
+        const char *cmdline;
+        NTSTATUS status;
+    } cases[] = {
+        {"faults hlt", STATUS_PRIVILEGED_INSTRUCTION},
+        {"faults sti", STATUS_PRIVILEGED_INSTRUCTION},
+        {"faults in", STATUS_PRIVILEGED_INSTRUCTION},
+        {"faults out", STATUS_PRIVILEGED_INSTRUCTION},
+        {"faults mov_cr", STATUS_PRIVILEGED_INSTRUCTION},
+        {"faults wbinvd", STATUS_PRIVILEGED_INSTRUCTION},
+        {"faults lgdt", STATUS_PRIVILEGED_INSTRUCTION},
+        {"faults prefixed_hlt", STATUS_PRIVILEGED_INSTRUCTION},
+        {"faults int1", STATUS_ACCESS_VIOLATION},
+        {"faults bad_selector", STATUS_ACCESS_VIOLATION},
+        {"faults int3", STATUS_BREAKPOINT},
+        {"faults int3_long", STATUS_BREAKPOINT},
+        {"faults into", STATUS_INTEGER_OVERFLOW},
+    };
+    for (unsigned i = 0; i < ARRAY_SIZE(cases); i++)
+        KT_RUN(run("faults", cases[i].cmdline, cases[i].status));
     return NULL;
 }

@@ -1,0 +1,81 @@
+/* tests/kernel/ke_traps.c: the trap layer's rules seen from kernel mode: the #GP decoder tells
+ * privileged instructions from the rest. The user-mode side is tests/kernel/ps_user.c. */
+#include "kernel/ktest.h"
+#include "kernel/trap.h"
+
+struct decode_case {
+    const char *what;
+    uint8_t length;
+    uint8_t bytes[KE_MAX_INSTRUCTION_LENGTH + 1];
+};
+
+static const struct decode_case privileged[] = {
+    {"hlt", 1, {0xf4}},
+    {"cli", 1, {0xfa}},
+    {"sti", 1, {0xfb}},
+    {"in al, 0x60", 2, {0xe4, 0x60}},
+    {"in eax, dx", 1, {0xed}},
+    {"out dx, al", 1, {0xee}},
+    {"insb", 1, {0x6c}},
+    {"outsd", 1, {0x6f}},
+    {"rep outsb", 2, {0xf3, 0x6e}},
+    {"lgdt [disp32]", 7, {0x0f, 0x01, 0x15, 0, 0, 0, 0}},
+    {"lidt [eax]", 3, {0x0f, 0x01, 0x18}},
+    {"invlpg [eax]", 3, {0x0f, 0x01, 0x38}},
+    {"lmsw ax", 3, {0x0f, 0x01, 0xf0}},
+    {"lldt [eax]", 3, {0x0f, 0x00, 0x10}},
+    {"ltr ax", 3, {0x0f, 0x00, 0xd8}},
+    {"clts", 2, {0x0f, 0x06}},
+    {"invd", 2, {0x0f, 0x08}},
+    {"wbinvd", 2, {0x0f, 0x09}},
+    {"mov eax, cr0", 3, {0x0f, 0x20, 0xc0}},
+    {"mov dr7, eax", 3, {0x0f, 0x23, 0xf8}},
+    {"wrmsr", 2, {0x0f, 0x30}},
+    {"rdmsr", 2, {0x0f, 0x32}},
+    {"rdpmc", 2, {0x0f, 0x33}},
+    {"sysexit", 2, {0x0f, 0x35}},
+    {"cs: data16 rep hlt", 4, {0x2e, 0x66, 0xf3, 0xf4}},
+    {"lock invlpg [eax]", 4, {0xf0, 0x0f, 0x01, 0x38}},
+    {"14 prefixes, hlt",
+     15,
+     {0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0xf4}},
+};
+
+static const struct decode_case not_privileged[] = {
+    {"nothing", 0, {0}},
+    {"nop", 1, {0x90}},
+    {"int 1", 2, {0xcd, 0x01}},
+    {"mov ds, ax", 2, {0x8e, 0xd8}},
+    {"iret", 1, {0xcf}},
+    {"ud2", 2, {0x0f, 0x0b}},
+    {"rdtsc", 2, {0x0f, 0x31}},
+    {"sgdt [eax]", 3, {0x0f, 0x01, 0x00}},
+    {"smsw eax", 3, {0x0f, 0x01, 0xe0}},
+    {"xgetbv", 3, {0x0f, 0x01, 0xd0}},
+    {"rdtscp", 3, {0x0f, 0x01, 0xf9}},
+    {"sldt eax", 3, {0x0f, 0x00, 0xc0}},
+    {"verr [eax]", 3, {0x0f, 0x00, 0x20}},
+    {"prefixes only", 3, {0x2e, 0x66, 0xf3}},
+    {"0F cut short", 1, {0x0f}},
+    {"0F 01 without ModRM", 2, {0x0f, 0x01}},
+    {"15 prefixes, hlt (too long)",
+     16,
+     {0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+      0xf4}},
+};
+
+static const char *check_decoding(const struct decode_case *cases, size_t count, bool expected)
+{
+    for (size_t i = 0; i < count; i++)
+        if (ke_is_privileged_instruction(cases[i].bytes, cases[i].length) != expected)
+            return ktest_failf("%s: decoded as %sprivileged, expected %sprivileged", cases[i].what,
+                               expected ? "not " : "", expected ? "" : "not ");
+    return NULL;
+}
+
+KTEST(ke, privileged_instructions_decoded)
+{
+    KT_RUN(check_decoding(privileged, ARRAY_SIZE(privileged), true));
+    KT_RUN(check_decoding(not_privileged, ARRAY_SIZE(not_privileged), false));
+    return NULL;
+}

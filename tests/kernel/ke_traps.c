@@ -1,7 +1,52 @@
-/* tests/kernel/ke_traps.c: the trap layer's rules seen from kernel mode: the #GP decoder tells
+/* tests/kernel/ke_traps.c: the trap layer's rules seen from kernel mode: each thread keeps its own
+ * EFLAGS across context switches and a new thread starts with known ones; the #GP decoder tells
  * privileged instructions from the rest. The user-mode side is tests/kernel/ps_user.c. */
+#include "kernel/arch.h"
+#include "kernel/ke.h"
 #include "kernel/ktest.h"
+#include "kernel/ob.h"
+#include "kernel/sched.h"
+#include "kernel/thread.h"
 #include "kernel/trap.h"
+
+/* The flags that must not cross from one thread into another; the arithmetic ones are anyone's. */
+#define SYSTEM_FLAGS (EFLAGS_TF | EFLAGS_DF | EFLAGS_IOPL | EFLAGS_NT | EFLAGS_AC)
+
+static volatile uint32_t flags_at_start, flags_after_switch;
+
+static void keep_own_flags(void *context)
+{
+    (void)context;
+    flags_at_start = read_eflags();
+    write_eflags(read_eflags() | EFLAGS_AC);
+    ke_yield();
+    flags_after_switch = read_eflags();
+    write_eflags(read_eflags() & ~EFLAGS_AC);
+}
+
+/* Regression: ke_swap_context neither saved nor reset EFLAGS, so a thread's NT (once a user's, through
+ * sysenter) went on in the next thread, and a new thread's first iret was a task return. NT and AC
+ * change nothing for C code in ring 0 (DF would), so they can be set here. */
+KTEST(ke, context_switch_keeps_each_threads_eflags)
+{
+    struct ps_thread_start start = {.kernel_routine = keep_own_flags};
+    struct ps_thread *t = NULL;
+    KT_EQ(ps_create_thread(ps_system_process, &start, &t), STATUS_SUCCESS);
+    uint32_t mine = read_eflags();
+    write_eflags(mine | EFLAGS_NT | EFLAGS_AC);
+    bool first = ke_yield(); /* the new thread starts, sets AC and yields back */
+    uint32_t back = read_eflags();
+    write_eflags(mine);
+    bool second = ke_yield(); /* it resumes and ends */
+    NTSTATUS wait = ke_wait_for_object(t, NULL);
+    ob_dereference_object(t);
+    KT_TRUE(first && second);
+    KT_EQ(wait, STATUS_WAIT_0);
+    KT_EQ(flags_at_start & SYSTEM_FLAGS, 0);
+    KT_EQ(back & SYSTEM_FLAGS, EFLAGS_NT | EFLAGS_AC);
+    KT_EQ(flags_after_switch & SYSTEM_FLAGS, EFLAGS_AC);
+    return NULL;
+}
 
 struct decode_case {
     const char *what;

@@ -7,6 +7,7 @@
 #include "kernel/pic.h"
 #include "kernel/probe.h"
 #include "kernel/sched.h"
+#include "kernel/syscall.h"
 #include "kernel/thread.h"
 #include "kernel/trap.h"
 #include "mm/mm.h"
@@ -184,6 +185,8 @@ void ke_dispatch_trap(struct ke_trap_frame *tf)
     else if (tf->vector == TRAP_DEVICE_NOT_AVAILABLE && ke_trap_from_user(tf) &&
              ke_fpu_device_not_available())
         ; /* the FPU is this thread's now: retry the instruction */
+    else if (tf->vector == TRAP_DEBUG && ke_resume_single_stepped_fast_call(tf))
+        ; /* a sysenter with TF set: the call goes on, the caller's trap comes after it */
     else if (ke_trap_from_user(tf))
         user_exception(tf, 0);
     else

@@ -6,6 +6,7 @@
 #include "kernel/ktest.h"
 #include "kernel/ob.h"
 #include "kernel/string.h"
+#include "kernel/syscall.h"
 #include "kernel/thread.h"
 
 #define PROGRAM_TIMEOUT (-300000000ll) /* 30 s */
@@ -229,4 +230,58 @@ KTEST(ps, user_exceptions_have_nt_statuses)
     for (unsigned i = 0; i < ARRAY_SIZE(cases); i++)
         KT_RUN(run("faults", cases[i].cmdline, cases[i].status));
     return NULL;
+}
+
+/* The sysenter sub-tests need the fast path, which the 486, Pentium and Bochs entries (no SEP) and
+ * sysenter=off do not have: they are skipped there, and the log says so. */
+static bool sysenter_skipped(const char *test)
+{
+    if (ke_fast_system_calls())
+        return false;
+    ke_print("ktest: %s: skipped: system calls use int 0x2e here (no SEP, or sysenter=off)\n",
+             test);
+    return true;
+}
+
+KTEST(user, eflags_int2e) { return run("eflags", "eflags int2e_flags int2e_nt_switch", 0); }
+
+/* Regressions: sysenter returned the kernel's EFLAGS, and a caller's NT went on into the kernel and
+ * into the next thread, whose first iret became a task return (#TS, a panic); the entry also read
+ * kernel data through the caller's DS. */
+KTEST(user, eflags_sysenter)
+{
+    if (sysenter_skipped("user.eflags_sysenter"))
+        return NULL;
+    return run("eflags", "eflags sysenter_flags sysenter_nt_switch sysenter_null_ds", 0);
+}
+
+/* A call made with TF set must complete (the event is set) and the caller then takes its
+ * single-step trap, which without SEH ends the process with STATUS_SINGLE_STEP. */
+static const char *single_step_call(const char *cmdline)
+{
+    static const WCHAR name[] = u"\\BaseNamedObjects\\PagodaEflagsSingleStep"; /* eflags.c's */
+    struct ke_event *event;
+    NTSTATUS status = ob_create_object(&ke_event_type, sizeof *event, name, ARRAY_SIZE(name) - 1,
+                                       (void **)&event);
+    if (!NT_SUCCESS(status))
+        return ktest_failf("creating the event failed with %08x", (uint32_t)status);
+    ke_init_dispatcher_header(&event->header, KE_NOTIFICATION_EVENT, 0);
+    const char *error = run("eflags", cmdline, STATUS_SINGLE_STEP);
+    int32_t signaled = event->header.signal_state;
+    ob_dereference_object(event);
+    if (!error && signaled != 1)
+        error = ktest_failf("'%s': the call made with TF set did not run (event state %d)", cmdline,
+                            (int)signaled);
+    return error;
+}
+
+KTEST(user, single_step_into_int2e) { return single_step_call("eflags int2e_single_step"); }
+
+/* Regression: sysenter with TF set took its debug trap on the SYSENTER_ESP stack (the TSS) and
+ * panicked the kernel. */
+KTEST(user, single_step_into_sysenter)
+{
+    if (sysenter_skipped("user.single_step_into_sysenter"))
+        return NULL;
+    return single_step_call("eflags sysenter_single_step");
 }

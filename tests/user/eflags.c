@@ -20,6 +20,7 @@
 #define EFLAGS_TF  0x00000100u
 #define EFLAGS_IF  0x00000200u
 #define EFLAGS_NT  0x00004000u
+#define EFLAGS_ID  0x00200000u
 
 enum path { PATH_INT2E, PATH_SYSENTER };
 
@@ -90,8 +91,33 @@ __asm__(".text\n"
 
 static const uint32_t no_args[2];
 
-/* What popfd at CPL 3 (IOPL 0) can set and the call must give back: the arithmetic flags, DF, AC;
- * IF cannot be cleared, IOPL not raised; NT comes back cleared. */
+/* Can popfd set ID? Only on a CPU with CPUID. */
+static bool id_settable(void)
+{
+    uint32_t flags;
+    __asm__ volatile("pushfl\n\t"
+                     "pushl $0x00200202\n\t"
+                     "popfl\n\t"
+                     "pushfl\n\t"
+                     "popl %0\n\t"
+                     "popfl"
+                     : "=r"(flags)
+                     :
+                     : "cc");
+    return (flags & EFLAGS_ID) != 0;
+}
+
+static void check_one(enum path path, uint32_t in, uint32_t out)
+{
+    flags_after = 0;
+    CHECK_STATUS(flags_call(PAGODA_SERVICE_NtTestAlert, no_args, in, path), STATUS_SUCCESS);
+    if (flags_after != out)
+        FAIL("EFLAGS %08x in: %08x came back, expected %08x", in, flags_after, out);
+}
+
+/* What popfd at CPL 3 (IOPL 0) can set and the call must give back: the arithmetic flags, DF, AC, ID;
+ * IF cannot be cleared, IOPL not raised; NT comes back cleared. The sysenter exit takes one road when
+ * only arithmetic flags differ from the kernel's and another for DF and AC: both are covered. */
 static void check_flags(enum path path)
 {
     static const struct {
@@ -105,13 +131,12 @@ static void check_flags(enum path path)
         {0x00003ED7, 0x00000ED7}, /* IOPL 3: popfd at CPL 3 ignores it */
         {0x000000D7, 0x000002D7}, /* IF 0: popfd at IOPL 0 ignores it */
     };
-    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-        flags_after = 0;
-        NTSTATUS status = flags_call(PAGODA_SERVICE_NtTestAlert, no_args, cases[i].in, path);
-        CHECK_STATUS(status, STATUS_SUCCESS);
-        if (flags_after != cases[i].out)
-            FAIL("EFLAGS %08x in: %08x came back, expected %08x", cases[i].in, flags_after,
-                 cases[i].out);
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+        check_one(path, cases[i].in, cases[i].out);
+    if (id_settable()) {
+        check_one(path, EFLAGS_ID | 0x00000AD7, EFLAGS_ID | 0x00000AD7);
+        check_one(path, EFLAGS_ID | 0x00000ED7, EFLAGS_ID | 0x00000ED7);
+        check_one(path, EFLAGS_ID | EFLAGS_NT | 0x00000AD7, EFLAGS_ID | 0x00000AD7);
     }
 }
 

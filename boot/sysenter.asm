@@ -13,10 +13,10 @@
 ; them back before sysexit: when they differ from the kernel's only in the arithmetic flags (the
 ; usual case: compilers leave DF and AC clear), with sahf and an add that sets OF; otherwise with
 ; popfd. A full iret is used when the dispatcher changed the vector, or when the caller was
-; single-stepping (TF): its trap must come after the call, in user mode. (Under QEMU TCG a popfd ends
-; the translation block and costs about 100 cycles of a ~760-cycle null call; sahf costs almost
-; nothing.) Until the frame is built the caller's segment registers are still loaded, so kernel data
-; is read through SS only.
+; single-stepping (TF): its trap must come after the call, in user mode. (Under QEMU TCG, the
+; reference benchmark, a popfd ends the translation block and sends the emulator back to its main
+; loop; sahf does not.) Until the frame is built the caller's segment registers are still loaded, so
+; kernel data is read through SS only.
 
 bits 32
 section .text

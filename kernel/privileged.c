@@ -37,20 +37,33 @@ static bool privileged_group(uint8_t op, uint8_t modrm)
     return (reg == 2 || reg == 3 || reg == 7) && !MODRM_REGISTER(modrm); /* lgdt, lidt, invlpg */
 }
 
-bool ke_is_privileged_instruction(const uint8_t *code, size_t length)
+/* The bytes ran out: more may tell, unless there can be no more (an instruction is at most 15 bytes;
+ * a longer one is a #GP for its length, not its kind). */
+static enum ke_instruction_class ran_out(size_t length)
+{
+    return length < KE_MAX_INSTRUCTION_LENGTH ? KE_INSTRUCTION_NEED_MORE : KE_INSTRUCTION_OTHER;
+}
+
+enum ke_instruction_class ke_classify_instruction(const uint8_t *code, size_t length)
 {
     size_t i = 0;
     if (length > KE_MAX_INSTRUCTION_LENGTH)
-        length = KE_MAX_INSTRUCTION_LENGTH; /* a longer one faults for its length, not its kind */
+        length = KE_MAX_INSTRUCTION_LENGTH;
     while (i < length && in_set(code[i], prefixes, sizeof prefixes))
         i++;
     if (i >= length)
-        return false;
+        return ran_out(length);
     if (code[i] != 0x0f)
-        return in_set(code[i], one_byte, sizeof one_byte);
+        return in_set(code[i], one_byte, sizeof one_byte) ? KE_INSTRUCTION_PRIVILEGED
+                                                          : KE_INSTRUCTION_OTHER;
     if (++i >= length)
-        return false;
-    if (code[i] == 0x00 || code[i] == 0x01)
-        return i + 1 < length && privileged_group(code[i], code[i + 1]);
-    return in_set(code[i], two_byte, sizeof two_byte);
+        return ran_out(length);
+    if (code[i] == 0x00 || code[i] == 0x01) {
+        if (i + 1 >= length)
+            return ran_out(length);
+        return privileged_group(code[i], code[i + 1]) ? KE_INSTRUCTION_PRIVILEGED
+                                                      : KE_INSTRUCTION_OTHER;
+    }
+    return in_set(code[i], two_byte, sizeof two_byte) ? KE_INSTRUCTION_PRIVILEGED
+                                                      : KE_INSTRUCTION_OTHER;
 }

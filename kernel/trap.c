@@ -97,16 +97,20 @@ static void dispatch_irq(struct ke_trap_frame *tf)
     ke_pic_eoi(irq);
 }
 
-/* Reads the instruction a user-mode #GP stopped at, a byte at a time (it may end on the last readable
- * page), and asks whether it is a privileged one. */
+/* Reads the instruction a user-mode #GP stopped at, a byte at a time and only as far as decoding it
+ * needs (the bytes after it may be a guard page or not paged in), and asks whether it is a privileged
+ * one. Bytes that cannot be read make it an ordinary #GP. */
 static bool user_privileged_instruction(const struct ke_trap_frame *tf)
 {
+    ASSERT(ke_trap_from_user(tf));
+    cpu_sti(); /* user mode had them on, and reading the code may page it in */
     uint8_t code[KE_MAX_INSTRUCTION_LENGTH];
     size_t n = 0;
-    while (n < sizeof code &&
+    enum ke_instruction_class c = KE_INSTRUCTION_NEED_MORE;
+    while (c == KE_INSTRUCTION_NEED_MORE && n < sizeof code &&
            NT_SUCCESS(ke_copy_from_user(&code[n], (const void *)(uintptr_t)(tf->eip + n), 1, 1)))
-        n++;
-    return ke_is_privileged_instruction(code, n);
+        c = ke_classify_instruction(code, ++n);
+    return c == KE_INSTRUCTION_PRIVILEGED;
 }
 
 /* An exception in user mode ends only the process that caused it (SEH comes with a later issue). */

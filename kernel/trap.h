@@ -75,10 +75,16 @@ void ke_dispatch_trap(struct ke_trap_frame *tf);
 const char *ke_trap_name(uint32_t vector);
 
 /* Does code[0..length) start with an instruction that faults at CPL 3 only for being privileged
- * (hlt, cli, sti, in, out, lgdt, mov to CR0, ...)? Prefixes are skipped; an instruction cut short by
- * length is not one. kernel/privileged.c. */
+ * (hlt, cli, sti, in, out, lgdt, mov to CR0, ...)? Prefixes are skipped. NEED_MORE: the bytes end
+ * before the answer, so a caller can read an instruction a byte at a time and read no further than
+ * the decoding needs. kernel/privileged.c. */
 #define KE_MAX_INSTRUCTION_LENGTH 15
-bool ke_is_privileged_instruction(const uint8_t *code, size_t length);
+enum ke_instruction_class {
+    KE_INSTRUCTION_NEED_MORE,
+    KE_INSTRUCTION_PRIVILEGED,
+    KE_INSTRUCTION_OTHER,
+};
+enum ke_instruction_class ke_classify_instruction(const uint8_t *code, size_t length);
 
 /* Fault-safe copy (boot/copy.asm): returns STATUS_SUCCESS, or STATUS_ACCESS_VIOLATION when a page
  * fault hit either buffer; in that case part of dst may have been written. */

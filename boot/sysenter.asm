@@ -11,8 +11,8 @@
 ; and the stepping entry), DF is cleared by SAVE_FRAME_AND_DISPATCH's cld, and NT and AC by a popfd
 ; taken only when one of them is set. ke_system_service cleans the saved flags. The return gives
 ; them back before sysexit: when they differ from the kernel's only in the arithmetic flags (the
-; usual case: compilers leave DF and AC clear), with sahf and an add that sets OF; otherwise with
-; popfd. A full iret is used when the dispatcher changed the vector, or when the caller was
+; usual case: compilers leave DF, AC and NT clear), with sahf and an add that sets OF; otherwise with
+; popfd, which gives a caller's NT back only here, where no iret follows it. A full iret is used when the dispatcher changed the vector, or when the caller was
 ; single-stepping (TF): its trap must come after the call, in user mode. (Under QEMU TCG, the
 ; reference benchmark, a popfd ends the translation block and sends the emulator back to its main
 ; loop; sahf does not.) Until the frame is built the caller's segment registers are still loaded, so
@@ -63,7 +63,7 @@ ke_fast_system_call_entry:
     xor eax, [esp]
     add esp, 4
     test eax, ~(ARITH_FLAGS | EFLAGS_IF)
-    jnz .restore_with_popfd     ; DF, AC or ID differ from the kernel's
+    jnz .restore_with_popfd     ; DF, AC, ID or NT differ from the kernel's
     mov eax, [esp + FRAME_EFLAGS]
     mov ecx, eax
     shr ecx, 4

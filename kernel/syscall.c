@@ -8,10 +8,10 @@
 #include "kernel/trap.h"
 #include "mm/mm.h"
 
-/* What a system call does not give back of the caller's EFLAGS, on either path: NT (in user mode it
- * only turns the caller's own iret into a task return), IOPL (user mode never has any), RF and VM.
- * IF is always set. TF stays: a single-stepping caller takes its trap after the call. */
-#define USER_EFLAGS_DROPPED (EFLAGS_NT | EFLAGS_IOPL | EFLAGS_RF | EFLAGS_VM)
+/* What a system call does not give back of the caller's EFLAGS, on either path: IOPL (user mode never
+ * has any), RF and VM; IF is always set. NT comes back as NT gives it back (the kernel never runs with
+ * it); TF too: a single-stepping caller takes its trap after the call. */
+#define USER_EFLAGS_DROPPED (EFLAGS_IOPL | EFLAGS_RF | EFLAGS_VM)
 
 NTSTATUS ke_call_service(const void *handler, const uint32_t *args, uint32_t argc);
 

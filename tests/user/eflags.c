@@ -1,8 +1,8 @@
 /* tests/user/eflags.c: what a system call does to the caller's EFLAGS, through int 0x2E and through
  * sysenter, each entered directly (SharedUserData->SystemCall uses one of them). The flags come back as
- * the caller had them, but for NT (cleared) and IOPL (0); NT set on the way in neither reaches the
- * kernel nor follows into another thread; a caller that single-steps into a call gets its trap after
- * the call. docs/user-mode.md section 1 has the contract.
+ * the caller had them, NT included, as on NT; NT set on the way in neither stays on in the kernel nor
+ * follows into another thread; a caller that single-steps into a call gets its trap after the call.
+ * docs/user-mode.md section 1 has the contract.
  *
  * Sub-tests (argv[1]): int2e_flags int2e_nt_switch sysenter_flags sysenter_nt_switch sysenter_null_ds.
  * The sysenter ones need a kernel that set sysenter up (the kernel test asks for them only then).
@@ -116,7 +116,7 @@ static void check_one(enum path path, uint32_t in, uint32_t out)
 }
 
 /* What popfd at CPL 3 (IOPL 0) can set and the call must give back: the arithmetic flags, DF, AC, ID;
- * IF cannot be cleared, IOPL not raised; NT comes back cleared. The sysenter exit takes one road when
+ * IF cannot be cleared, IOPL not raised; NT comes back too. The sysenter exit takes one road when
  * only arithmetic flags differ from the kernel's and another for DF and AC: both are covered. */
 static void check_flags(enum path path)
 {
@@ -127,7 +127,8 @@ static void check_flags(enum path path)
         {0x00000202, 0x00000202}, /* none: the kernel's own flags must not show */
         {0x00000AD7, 0x00000AD7}, /* DF clear */
         {0x00040602, 0x00040602}, /* AC DF */
-        {0x00004ED7, 0x00000ED7}, /* NT is cleared */
+        {0x00004ED7, 0x00004ED7}, /* NT */
+        {0x00004202, 0x00004202}, /* NT alone */
         {0x00003ED7, 0x00000ED7}, /* IOPL 3: popfd at CPL 3 ignores it */
         {0x000000D7, 0x000002D7}, /* IF 0: popfd at IOPL 0 ignores it */
     };
@@ -136,7 +137,7 @@ static void check_flags(enum path path)
     if (id_settable()) {
         check_one(path, EFLAGS_ID | 0x00000AD7, EFLAGS_ID | 0x00000AD7);
         check_one(path, EFLAGS_ID | 0x00000ED7, EFLAGS_ID | 0x00000ED7);
-        check_one(path, EFLAGS_ID | EFLAGS_NT | 0x00000AD7, EFLAGS_ID | 0x00000AD7);
+        check_one(path, EFLAGS_ID | EFLAGS_NT | 0x00000AD7, EFLAGS_ID | EFLAGS_NT | 0x00000AD7);
     }
 }
 
@@ -165,7 +166,7 @@ static void nt_switch(enum path path)
     NTSTATUS status = flags_call(PAGODA_SERVICE_NtYieldExecution, no_args,
                                  EFLAGS_NT | EFLAGS_IF | EFLAGS_ONE | EFLAGS_CF, path);
     CHECK_STATUS(status, STATUS_SUCCESS); /* it switched */
-    CHECK_EQ(flags_after, EFLAGS_IF | EFLAGS_ONE | EFLAGS_CF);
+    CHECK_EQ(flags_after, EFLAGS_NT | EFLAGS_IF | EFLAGS_ONE | EFLAGS_CF);
     CHECK_EQ(switched_in, 1);
     CHECK_STATUS(rt_join(thread), 0x1234);
 }

@@ -5,8 +5,16 @@
 
 #include "kernel/types.h"
 
-#define EFLAGS_IF 0x00000200u
-#define EFLAGS_ID 0x00200000u
+#define EFLAGS_ALWAYS_ONE 0x00000002u
+#define EFLAGS_TF         0x00000100u
+#define EFLAGS_IF         0x00000200u
+#define EFLAGS_DF         0x00000400u
+#define EFLAGS_IOPL       0x00003000u
+#define EFLAGS_NT         0x00004000u
+#define EFLAGS_RF         0x00010000u
+#define EFLAGS_VM         0x00020000u
+#define EFLAGS_AC         0x00040000u
+#define EFLAGS_ID         0x00200000u
 
 #define CR0_WP  0x00010000u
 #define CR0_PG  0x80000000u

@@ -16,6 +16,7 @@ struct tss {
     uint16_t es, es_hi, cs, cs_hi, ss, ss_hi, ds, ds_hi, fs, fs_hi, gs, gs_hi, ldt, ldt_hi;
     uint16_t trap, iomap_base;
 } __attribute__((packed));
+_Static_assert(offsetof(struct tss, esp0) == 4, "TSS_ESP0 in boot/sysenter.asm");
 
 struct descriptor_pointer {
     uint16_t limit;
@@ -36,7 +37,7 @@ struct descriptor_pointer {
 #define DF_STACK_SIZE 8192
 
 static uint64_t gdt[KGDT_ENTRIES];
-static struct tss ke_tss;
+struct tss ke_tss; /* boot/sysenter.asm loads the kernel stack from its esp0 */
 static struct tss ke_df_tss;
 static uint8_t ke_df_stack[DF_STACK_SIZE] __attribute__((aligned(16)));
 /* The processor control region that FS points at in kernel mode; it grows with the scheduler. */
@@ -105,9 +106,6 @@ void ke_gdt_init(void)
 }
 
 void ke_set_kernel_stack(uint32_t esp0) { ke_tss.esp0 = esp0; }
-
-/* SYSENTER_ESP points here: boot/sysenter.asm loads the kernel stack from esp0 at offset 4. */
-uint32_t ke_tss_address(void) { return (uint32_t)(uintptr_t)&ke_tss; }
 
 /* Points the user-mode FS selector at a thread's TEB; takes effect when FS is next loaded (on the
  * return to user mode). */

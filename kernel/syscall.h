@@ -23,6 +23,10 @@ extern const uint32_t ke_service_count;
  * the shared user data page then use it, else int 0x2E. */
 void ke_init_system_calls(bool allow_sysenter);
 bool ke_fast_system_calls(void);
+/* The debug trap of a sysenter made with TF set: resumes the call (true), or false when tf is another
+ * debug trap. */
+struct ke_trap_frame;
+bool ke_resume_single_stepped_fast_call(struct ke_trap_frame *tf);
 struct _PAGODA_KUSER_SHARED_DATA;
 void ke_fill_system_call_stubs(struct _PAGODA_KUSER_SHARED_DATA *shared);
 

@@ -11,7 +11,10 @@
 #include "kernel/thread.h"
 
 #define THREAD_TAG  MM_TAG('T', 'h', 'r', 'd')
-#define USER_EFLAGS 0x202u /* IF and the always-one bit */
+#define USER_EFLAGS (EFLAGS_IF | EFLAGS_ALWAYS_ONE)
+/* A new thread's first kernel flags (ke_swap_context pops them): interrupts off, as ke_schedule
+ * runs, and nothing else. */
+#define SWITCH_EFLAGS EFLAGS_ALWAYS_ONE
 
 static void thread_delete(void *object);
 
@@ -62,8 +65,9 @@ static void free_kernel_stack(struct ps_thread *t)
     t->kernel_stack = 0;
 }
 
-/* The frames a new thread's first ke_swap_context returns through: callee-saved registers, then
- * ke_thread_trampoline; above them, for a user thread, the trap frame it "returns" to user mode with. */
+/* The frames a new thread's first ke_swap_context returns through: EFLAGS and the callee-saved
+ * registers, then ke_thread_trampoline; above them, for a user thread, the trap frame it "returns" to
+ * user mode with. */
 static void build_initial_frames(struct ps_thread *t, const struct ps_thread_start *start)
 {
     uint32_t *sp = (uint32_t *)(uintptr_t)ps_kernel_stack_top(t);
@@ -93,6 +97,7 @@ static void build_initial_frames(struct ps_thread *t, const struct ps_thread_sta
     *--sp = (uint32_t)(uintptr_t)ke_thread_trampoline;
     for (int i = 0; i < 4; i++)
         *--sp = 0; /* ebp, ebx, esi, edi */
+    *--sp = SWITCH_EFLAGS;
     t->kernel_esp = (uint32_t)(uintptr_t)sp;
 }
 

@@ -1,10 +1,13 @@
 /* kernel/trap.c: the C side of every interrupt and exception. IRQs go to registered handlers; a page
- * fault goes to the memory manager; anything the kernel cannot resolve in kernel mode is a panic. */
+ * fault goes to the memory manager; an exception in user mode ends the process with NT's status for
+ * it; anything the kernel cannot resolve in kernel mode is a panic. */
 #include "kernel/arch.h"
 #include "kernel/fpu.h"
 #include "kernel/ke.h"
 #include "kernel/pic.h"
+#include "kernel/probe.h"
 #include "kernel/sched.h"
+#include "kernel/syscall.h"
 #include "kernel/thread.h"
 #include "kernel/trap.h"
 #include "mm/mm.h"
@@ -94,19 +97,38 @@ static void dispatch_irq(struct ke_trap_frame *tf)
     ke_pic_eoi(irq);
 }
 
-/* An exception in user mode ends only the process that caused it (SEH comes with a later issue). */
-static NTSTATUS user_exception_status(uint32_t vector)
+/* Reads the instruction a user-mode #GP stopped at, a byte at a time and only as far as decoding it
+ * needs (the bytes after it may be a guard page or not paged in), and asks whether it is a privileged
+ * one. Bytes that cannot be read make it an ordinary #GP. */
+static bool user_privileged_instruction(const struct ke_trap_frame *tf)
 {
-    switch (vector) {
+    ASSERT(ke_trap_from_user(tf));
+    cpu_sti(); /* user mode had them on, and reading the code may page it in */
+    uint8_t code[KE_MAX_INSTRUCTION_LENGTH];
+    size_t n = 0;
+    enum ke_instruction_class c = KE_INSTRUCTION_NEED_MORE;
+    while (c == KE_INSTRUCTION_NEED_MORE && n < sizeof code &&
+           NT_SUCCESS(ke_copy_from_user(&code[n], (const void *)(uintptr_t)(tf->eip + n), 1, 1)))
+        c = ke_classify_instruction(code, ++n);
+    return c == KE_INSTRUCTION_PRIVILEGED;
+}
+
+/* An exception in user mode ends only the process that caused it (SEH comes with a later issue). */
+static NTSTATUS user_exception_status(const struct ke_trap_frame *tf)
+{
+    switch (tf->vector) {
     case TRAP_DIVIDE_ERROR: return STATUS_INTEGER_DIVIDE_BY_ZERO;
+    case TRAP_DEBUG: return STATUS_SINGLE_STEP;
+    case TRAP_BREAKPOINT: return STATUS_BREAKPOINT;
+    case TRAP_OVERFLOW: return STATUS_INTEGER_OVERFLOW;
+    case 5: return STATUS_ARRAY_BOUNDS_EXCEEDED;
     case TRAP_INVALID_OPCODE: return STATUS_ILLEGAL_INSTRUCTION;
     case TRAP_DEVICE_NOT_AVAILABLE: return STATUS_ILLEGAL_INSTRUCTION; /* no FPU at all */
-    case TRAP_BREAKPOINT: return STATUS_BREAKPOINT;
-    case 1: return STATUS_SINGLE_STEP;
-    case 4: return STATUS_INTEGER_OVERFLOW;
-    case 5: return STATUS_ARRAY_BOUNDS_EXCEEDED;
+    case TRAP_GENERAL_PROTECTION:
+        return user_privileged_instruction(tf) ? STATUS_PRIVILEGED_INSTRUCTION
+                                               : STATUS_ACCESS_VIOLATION;
     case 16: return STATUS_FLOAT_DIVIDE_BY_ZERO;
-    default: return STATUS_ACCESS_VIOLATION; /* #GP, #PF, #SS, #NP, #AC ... */
+    default: return STATUS_ACCESS_VIOLATION; /* #PF, #SS, #NP, #AC ... */
     }
 }
 
@@ -126,7 +148,7 @@ static NORETURN void end_process(struct ke_trap_frame *tf, uint32_t address, NTS
 
 static void user_exception(struct ke_trap_frame *tf, uint32_t address)
 {
-    end_process(tf, address, user_exception_status(tf->vector), ke_trap_name(tf->vector));
+    end_process(tf, address, user_exception_status(tf), ke_trap_name(tf->vector));
 }
 
 /* A page fault the memory manager could not resolve: in user mode it ends the process with the
@@ -167,6 +189,8 @@ void ke_dispatch_trap(struct ke_trap_frame *tf)
     else if (tf->vector == TRAP_DEVICE_NOT_AVAILABLE && ke_trap_from_user(tf) &&
              ke_fpu_device_not_available())
         ; /* the FPU is this thread's now: retry the instruction */
+    else if (tf->vector == TRAP_DEBUG && ke_resume_single_stepped_fast_call(tf))
+        ; /* a sysenter with TF set: the call goes on, the caller's trap comes after it */
     else if (ke_trap_from_user(tf))
         user_exception(tf, 0);
     else

@@ -17,8 +17,10 @@
 #define RPL_USER     3
 
 #define TRAP_DIVIDE_ERROR         0
+#define TRAP_DEBUG                1
 #define TRAP_NMI                  2
 #define TRAP_BREAKPOINT           3
+#define TRAP_OVERFLOW             4
 #define TRAP_DEVICE_NOT_AVAILABLE 7
 #define TRAP_INVALID_OPCODE       6
 #define TRAP_DOUBLE_FAULT         8
@@ -66,12 +68,23 @@ void ke_gdt_init(void);
 void ke_idt_init(void);
 void ke_set_kernel_stack(uint32_t esp0);
 void ke_set_teb_base(uint32_t teb);
-uint32_t ke_tss_address(void);
 /* Fills tf with the state a double fault interrupted (saved by the task switch into the main TSS). */
 void ke_get_double_fault_state(struct ke_trap_frame *tf);
 void ke_register_irq(unsigned irq, ke_irq_handler handler);
 void ke_dispatch_trap(struct ke_trap_frame *tf);
 const char *ke_trap_name(uint32_t vector);
+
+/* Does code[0..length) start with an instruction that faults at CPL 3 only for being privileged
+ * (hlt, cli, sti, in, out, lgdt, mov to CR0, ...)? Prefixes are skipped. NEED_MORE: the bytes end
+ * before the answer, so a caller can read an instruction a byte at a time and read no further than
+ * the decoding needs. kernel/privileged.c. */
+#define KE_MAX_INSTRUCTION_LENGTH 15
+enum ke_instruction_class {
+    KE_INSTRUCTION_NEED_MORE,
+    KE_INSTRUCTION_PRIVILEGED,
+    KE_INSTRUCTION_OTHER,
+};
+enum ke_instruction_class ke_classify_instruction(const uint8_t *code, size_t length);
 
 /* Fault-safe copy (boot/copy.asm): returns STATUS_SUCCESS, or STATUS_ACCESS_VIOLATION when a page
  * fault hit either buffer; in that case part of dst may have been written. */

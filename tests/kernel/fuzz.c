@@ -13,10 +13,9 @@
 #include "kernel/wait.h"
 #include "mm/mm.h"
 
-/* The mode every run uses. It avoids two defects being fixed elsewhere: sysenter with TF or NT set
- * (and the fast path's EFLAGS), and two opens of one FAT file. Once both are fixed: "flags=all
- * files=on". */
-#define FUZZ_MODE "flags=safe files=on"
+/* The mode every run uses: NT and TF on every entry path with EFLAGS checked on every path
+ * (flags=all), and files opened more than once (files=on). */
+#define FUZZ_MODE "flags=all files=on"
 
 #define MAX_TAGS  128
 #define MAX_TYPES 32

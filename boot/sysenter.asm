@@ -1,7 +1,7 @@
 ; boot/sysenter.asm: the fast system-call entry (NT's KiFastCallEntry). User mode enters through
 ; SharedUserData->SystemCall = KiFastSystemCall ("mov edx, esp; sysenter") with EAX = service number and
 ; EDX = the user stack, whose arguments start at EDX + 8. The entry switches at once to the current
-; thread's kernel stack (the TSS's esp0); SYSENTER_ESP is a small stack of its own (kernel/syscall.c)
+; thread's kernel stack (the TSS's esp0); SYSENTER_ESP is a small stack of its own (kernel/ke/syscall.c)
 ; that only a debug trap on the first instruction uses. The frame built here is the same struct
 ; ke_trap_frame as int 0x2E builds, with vector TRAP_FAST_SYSTEM_CALL, so everything after the entry
 ; is shared.

@@ -1,13 +1,13 @@
 /* tests/kernel/ke_traps.c: the trap layer's rules seen from kernel mode: each thread keeps its own
  * EFLAGS across context switches and a new thread starts with known ones; the #GP decoder tells
  * privileged instructions from the rest. The user-mode side is tests/kernel/ps_user.c. */
-#include "kernel/arch.h"
-#include "kernel/ke.h"
-#include "kernel/ktest.h"
-#include "kernel/ob.h"
-#include "kernel/sched.h"
-#include "kernel/thread.h"
-#include "kernel/trap.h"
+#include "kernel/ke/arch.h"
+#include "kernel/ke/ke.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/ob/ob.h"
+#include "kernel/ke/sched.h"
+#include "kernel/ps/thread.h"
+#include "kernel/ke/trap.h"
 
 /* The flags that must not cross from one thread into another; the arithmetic ones are anyone's. */
 #define SYSTEM_FLAGS (EFLAGS_TF | EFLAGS_DF | EFLAGS_IOPL | EFLAGS_NT | EFLAGS_AC)

@@ -2,12 +2,12 @@
  * as processes and must exit with 0; faults in user mode end only the faulting process with the right
  * status; processes cannot see each other's memory; a spinning process does not starve others; and
  * 1,000 process lifetimes leak no frame, pool byte or handle. */
-#include "kernel/ke.h"
-#include "kernel/ktest.h"
-#include "kernel/ob.h"
-#include "kernel/string.h"
-#include "kernel/syscall.h"
-#include "kernel/thread.h"
+#include "kernel/ke/ke.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/ob/ob.h"
+#include "kernel/rtl/string.h"
+#include "kernel/ke/syscall.h"
+#include "kernel/ps/thread.h"
 
 #define PROGRAM_TIMEOUT (-300000000ll) /* 30 s */
 

@@ -3,7 +3,7 @@
  * sysenter), random EBX/ESI/EDI/EBP/ESP and EFLAGS, an argument pointer that is sometimes
  * unreadable, make the call and check what the kernel preserved. Also the threads the fuzzer's
  * NtCreateThread calls start. */
-#include "kernel/format.h"
+#include "kernel/rtl/format.h"
 #include "tests/user/fuzz/fuzz.h"
 
 #define EFLAGS_CF    0x1u

@@ -1,24 +1,76 @@
-/* kernel/ke/lock.h: the sleeping lock (NT's guarded mutex): one owner, held across waits (a disk read, a
- * page-in), never taken recursively, never from an interrupt handler. Kernel code is not preempted, so
- * an uncontended acquire is a test and a store; a contended one waits on an event. The other kind of
- * lock in Pagoda is "interrupts off", which must never be held across a sleep. */
+/* kernel/ke/lock.h: the kernel's two kinds of lock and the state the processor is in, so that each
+ * rule of docs/decisions.md ("Locks") is an ASSERT rather than a convention.
+ *
+ *   kind           holds off           may be held across a wait   taken in an interrupt handler
+ *   ke_spin_lock   interrupts          never (ke_schedule asserts) yes
+ *   ke_lock        other threads       yes (a disk read, a page-in) never
+ *
+ * Both have one owner, refuse recursion (a panic names the lock) and refuse a release by anyone but
+ * the owner. A uniprocessor kernel that is never preempted in kernel mode needs no spinning: a spin
+ * lock is interrupts off plus the bookkeeping that catches its misuse. The dispatcher's own
+ * interrupts-off (ke_lock_dispatcher) is the one lock a thread holds into ke_schedule. */
 #ifndef PAGODA_LOCK_H
 #define PAGODA_LOCK_H
 
+#include "kernel/ke/arch.h"
 #include "kernel/ke/wait.h"
 
+/* ---- where the processor is (NT's IRQL, reduced to what this kernel needs) ---- */
+extern uint32_t ke_interrupt_depth; /* interrupt handlers running (kernel/ke/trap.c) */
+extern uint32_t ke_spin_locks_held; /* spin locks held on this processor */
+
+static inline bool ke_in_interrupt(void) { return ke_interrupt_depth != 0; }
+/* May the caller wait (NT's PASSIVE_LEVEL)? Interrupts on, not in an interrupt handler and no spin
+ * lock held. Everything that can wait asserts it: waits, sleeping locks, copies of user memory (a
+ * page-in waits for the disk). */
+static inline bool ke_can_wait(void)
+{
+    return (read_eflags() & EFLAGS_IF) && ke_interrupt_depth == 0 && ke_spin_locks_held == 0;
+}
+
+/* ---- spin locks: interrupts off, never held across a wait ---- */
+struct ke_spin_lock {
+    const char *name;
+    struct ps_thread *owner; /* for the messages and the release check */
+    bool held;
+};
+#define KE_SPIN_LOCK_INIT(lock_name)                                                               \
+    {                                                                                              \
+        .name = (lock_name), .owner = NULL, .held = false                                          \
+    }
+
+/* Turns interrupts off and takes the lock; returns whether interrupts were on, for the release.
+ * Nests with other spin locks (released in the reverse order); taking one twice is a panic. */
+uint32_t ke_acquire_spin_lock(struct ke_spin_lock *lock);
+/* Only the owner releases; interrupts come back on only with the outermost lock. */
+void ke_release_spin_lock(struct ke_spin_lock *lock, uint32_t irq);
+static inline bool ke_spin_lock_held(const struct ke_spin_lock *lock) { return lock->held; }
+
+/* ---- the dispatcher lock: the scheduler's and the waits' state, shared with interrupt handlers
+ * (the clock readies threads, a disk's IRQ sets an event). Interrupts off, not counted: a waiting
+ * thread holds it into ke_schedule, as NT's dispatcher lock is held across KiSwapThread. ---- */
+static inline uint32_t ke_lock_dispatcher(void) { return ke_disable_interrupts(); }
+static inline void ke_unlock_dispatcher(uint32_t irq) { ke_restore_interrupts(irq); }
+
+/* ---- sleeping locks (NT's guarded mutex): one owner, held across waits, never recursive, never
+ * from an interrupt handler; an uncontended acquire is a test and a store, a contended one waits on
+ * an event. No thread may hold one when it ends or returns to user mode. ---- */
 struct ke_lock {
     struct ps_thread *owner;
     uint32_t waiters;
     struct ke_event released; /* synchronization event: set on release when someone waits */
+    struct list_entry held_link; /* on the list of held sleeping locks while owned */
     const char *name;
 };
 
 void ke_init_lock(struct ke_lock *lock, const char *name);
-/* Interrupts on, not in an interrupt handler, not already owned by the caller. */
+/* ke_can_wait(), and not already owned by the caller. */
 void ke_acquire_lock(struct ke_lock *lock);
 /* Only the owner releases. */
 void ke_release_lock(struct ke_lock *lock);
 bool ke_lock_held_by_current(const struct ke_lock *lock);
+/* The first sleeping lock thread holds, or NULL (the checks at a thread's end and at every return to
+ * user mode; a walk of the held locks, which are few). */
+const struct ke_lock *ke_first_lock_held_by(const struct ps_thread *thread);
 
 #endif

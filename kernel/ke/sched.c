@@ -4,6 +4,7 @@
 #include "kernel/ke/arch.h"
 #include "kernel/ke/fpu.h"
 #include "kernel/ke/ke.h"
+#include "kernel/ke/lock.h"
 #include "kernel/ke/sched.h"
 #include "kernel/ps/thread.h"
 
@@ -83,6 +84,8 @@ static void switch_to(struct ps_thread *next)
 void ke_schedule(void)
 {
     ASSERT(!(read_eflags() & EFLAGS_IF));
+    /* A spin lock held into a switch would be "held" by a thread that is not running. */
+    ASSERT(ke_spin_locks_held == 0 && !ke_in_interrupt());
     need_resched = false;
     struct ps_thread *next = take_next();
     if (next == current) {
@@ -94,14 +97,14 @@ void ke_schedule(void)
 
 bool ke_yield(void)
 {
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_lock_dispatcher();
     bool yielded = (ready_summary >> current->priority) != 0; /* someone at least as urgent */
     if (yielded) {
         if (current != idle_thread)
             ke_ready_thread(current);
         ke_schedule();
     }
-    ke_restore_interrupts(irq);
+    ke_unlock_dispatcher(irq);
     return yielded;
 }
 
@@ -122,6 +125,7 @@ void ke_clock_tick(uint64_t now)
 void ke_exit_to_user(struct ke_trap_frame *tf)
 {
     (void)tf;
+    ASSERT(ke_spin_locks_held == 0 && !ke_first_lock_held_by(current));
     for (;;) {
         cpu_cli();
         if (current->terminating || current->process->terminating)

@@ -4,6 +4,7 @@
 #include "kernel/ke/arch.h"
 #include "kernel/ke/fpu.h"
 #include "kernel/ke/ke.h"
+#include "kernel/ke/lock.h"
 #include "kernel/ndk/ntmm.h"
 #include "kernel/ob/ob.h"
 #include "kernel/ke/sched.h"
@@ -174,10 +175,10 @@ static void init_thread_object(struct ps_thread *t, struct ps_process *process, 
     ob_reference_object(process);
     t->exit_status = STATUS_PENDING;
     t->priority = t->base_priority = priority;
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&ps_list_lock);
     t->unique_id = next_unique_id;
     next_unique_id += 4;
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&ps_list_lock, irq);
 }
 
 static NTSTATUS init_thread(struct ps_thread *t, struct ps_process *process,
@@ -220,13 +221,13 @@ NTSTATUS ps_create_thread(struct ps_process *process, const struct ps_thread_sta
         return status;
     }
     ob_reference_object(t); /* the scheduler's, dropped by ps_reap_thread */
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&ps_list_lock);
     list_insert_tail(&process->threads, &t->process_link);
     process->thread_count++;
     t->state = PS_THREAD_INITIALIZED;
     if (t->suspend_count == 0)
         ke_ready_thread(t);
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&ps_list_lock, irq);
     *out = t;
     return STATUS_SUCCESS;
 }
@@ -262,13 +263,17 @@ NORETURN void ps_exit_current_thread(NTSTATUS status)
 {
     struct ps_thread *t = ps_current_thread();
     struct ps_process *p = t->process;
+    ASSERT(ke_spin_locks_held == 0 && !ke_in_interrupt());
+    if (ke_first_lock_held_by(t))
+        ke_panic("ps: thread %u ends holding the lock %s", t->unique_id,
+                 ke_first_lock_held_by(t)->name);
     cpu_sti();
     ke_abandon_mutants(t);
     release_user_side(t);
     t->exit_status = status;
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&ps_list_lock);
     bool last = --p->thread_count == 0;
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&ps_list_lock, irq);
     if (last) {
         if (p->exit_status == STATUS_PENDING)
             p->exit_status = status;
@@ -291,7 +296,7 @@ void ps_reap_thread(struct ps_thread *t)
 
 void ps_terminate_thread(struct ps_thread *t, NTSTATUS status)
 {
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_lock_dispatcher();
     if (!t->terminating && t->state != PS_THREAD_TERMINATED) {
         t->terminating = true;
         t->exit_status = status;
@@ -301,16 +306,16 @@ void ps_terminate_thread(struct ps_thread *t, NTSTATUS status)
         else if (t->state == PS_THREAD_INITIALIZED)
             ke_ready_thread(t);
     }
-    ke_restore_interrupts(irq);
+    ke_unlock_dispatcher(irq);
 }
 
 NTSTATUS ps_resume_thread(struct ps_thread *t, uint32_t *previous)
 {
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_lock_dispatcher();
     *previous = t->suspend_count;
     if (t->suspend_count && --t->suspend_count == 0 && t->state == PS_THREAD_INITIALIZED)
         ke_ready_thread(t);
-    ke_restore_interrupts(irq);
+    ke_unlock_dispatcher(irq);
     return STATUS_SUCCESS;
 }
 
@@ -318,14 +323,13 @@ static void thread_delete(void *object)
 {
     struct ps_thread *t = object;
     if (t->process) {
-        uint32_t irq = ke_disable_interrupts();
-        if (t->state != PS_THREAD_TERMINATED) { /* never started: creation failed */
-            ke_restore_interrupts(irq);
-            free_kernel_stack(t);
-        } else {
+        uint32_t irq = ke_acquire_spin_lock(&ps_list_lock);
+        bool started = t->state == PS_THREAD_TERMINATED; /* else its creation failed */
+        if (started)
             list_remove(&t->process_link);
-            ke_restore_interrupts(irq);
-        }
+        ke_release_spin_lock(&ps_list_lock, irq);
+        if (!started)
+            free_kernel_stack(t);
         ob_dereference_object(t->process);
     }
 }

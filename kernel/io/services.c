@@ -53,7 +53,6 @@ NTSTATUS NtCreateFile(HANDLE *user_handle, ACCESS_MASK access, const OBJECT_ATTR
     struct ke_captured_name name;
     uint32_t attribute_bits, action = 0;
     struct io_file *file;
-    HANDLE h;
     NTSTATUS status =
         check_create_parameters(access, share_access, disposition, options, ea, ea_length);
     if (NT_SUCCESS(status))
@@ -72,16 +71,9 @@ NTSTATUS NtCreateFile(HANDLE *user_handle, ACCESS_MASK access, const OBJECT_ATTR
     ke_release_captured_name(&name);
     if (!NT_SUCCESS(status))
         return status;
-    status = ob_insert_handle(current(), file, open.access, attribute_bits & OBJ_INHERIT, &h);
-    ob_dereference_object(file);
-    if (!NT_SUCCESS(status))
-        return status;
-    status = ke_copy_to_user(user_handle, &h, sizeof h, 1);
-    if (NT_SUCCESS(status))
-        status = io_write_status_block(user_iosb, STATUS_SUCCESS, action);
-    if (!NT_SUCCESS(status))
-        ob_close_handle(current(), h);
-    return status;
+    status = ob_insert_object(file, open.access, attribute_bits, user_handle, NULL);
+    /* As in NT, a handle already written stays if the status block then cannot be. */
+    return NT_SUCCESS(status) ? io_write_status_block(user_iosb, STATUS_SUCCESS, action) : status;
 }
 
 NTSTATUS NtOpenFile(HANDLE *user_handle, ACCESS_MASK access, const OBJECT_ATTRIBUTES *attributes,

@@ -263,9 +263,12 @@ static const char *single_step_call(const char *cmdline)
     struct ke_event *event;
     NTSTATUS status = ob_create_object(&ke_event_type, sizeof *event, name, ARRAY_SIZE(name) - 1,
                                        (void **)&event);
+    if (NT_SUCCESS(status)) {
+        ke_init_dispatcher_header(&event->header, KE_NOTIFICATION_EVENT, 0);
+        status = ob_insert_object(event, 0, 0, NULL, (void **)&event);
+    }
     if (!NT_SUCCESS(status))
         return ktest_failf("creating the event failed with %08x", (uint32_t)status);
-    ke_init_dispatcher_header(&event->header, KE_NOTIFICATION_EVENT, 0);
     const char *error = run("eflags", cmdline, STATUS_SINGLE_STEP);
     int32_t signaled = event->header.signal_state;
     ob_dereference_object(event);

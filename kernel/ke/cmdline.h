@@ -21,6 +21,7 @@ struct ke_config {
     bool sysenter; /* use sysenter for system calls where the CPU can */
     bool ata_pio; /* ata=pio: disks use PIO even where there is a bus master */
     bool trace_faults; /* trace=faults: a log line per page fault */
+    bool copy_yield; /* copyyield=1: every copy of user memory yields the processor first */
     char
         test_filter[KE_TEST_FILTER_MAX]; /* "all", "none", "panic" or subsystems, comma-separated */
     int warning_count;

@@ -1,11 +1,34 @@
 /* kernel/ke/probe.c: what stands between system services and user-mode pointers: NT's ProbeForRead and
  * ProbeForWrite, fault-safe copies in both directions, and the capture of OBJECT_ATTRIBUTES. */
 #include "kernel/ke/ke.h"
+#include "kernel/ke/lock.h"
 #include "kernel/ke/probe.h"
+#include "kernel/ke/sched.h"
 #include "kernel/ke/trap.h"
 #include "mm/mm.h"
 
 #define KE_NAME_TAG MM_TAG('O', 'b', 'N', 'm')
+
+/* Every copy that may touch user memory comes here first. It may wait: a fault on a user page can
+ * read it from the disk (docs/vm.md), so the caller must be able to wait (no spin lock, not in an
+ * interrupt handler, interrupts on). With copyyield=1 the copy gives the processor away first, as a
+ * page-in would: tests/run's yieldcopy entry runs the whole suite that way, to show that no caller
+ * relies on not sleeping across a copy (docs/decisions.md, "Locks"). */
+static void before_user_copy(void)
+{
+    ASSERT(ke_can_wait());
+    if (ke_config.copy_yield)
+        ke_yield();
+}
+
+/* A copy whose source or destination starts below system space may touch user memory. */
+NTSTATUS ke_copy_safe(void *dst, const void *src, size_t n)
+{
+    uintptr_t system = mm_split.system_range_start;
+    if ((uintptr_t)dst < system || (uintptr_t)src < system)
+        before_user_copy();
+    return ke_copy_safe_raw(dst, src, n);
+}
 
 /* See probe.h. The bound is overflow-safe: p + length is never computed. */
 NTSTATUS ke_probe_user(const void *p, size_t length, size_t alignment)
@@ -47,6 +70,7 @@ NTSTATUS ke_probe_user_write(void *p, size_t length, size_t alignment)
 /* Probes user_src, then copies; a fault on the way gives STATUS_ACCESS_VIOLATION. */
 NTSTATUS ke_copy_from_user(void *dst, const void *user_src, size_t length, size_t alignment)
 {
+    ASSERT(ke_can_wait()); /* whether or not this call copies: the next one will */
     NTSTATUS status = ke_probe_user(user_src, length, alignment);
     if (NT_SUCCESS(status) && length)
         status = ke_copy_safe(dst, user_src, length);
@@ -56,6 +80,7 @@ NTSTATUS ke_copy_from_user(void *dst, const void *user_src, size_t length, size_
 /* Probes user_dst too: ke_copy_safe alone would happily write kernel memory. */
 NTSTATUS ke_copy_to_user(void *user_dst, const void *src, size_t length, size_t alignment)
 {
+    ASSERT(ke_can_wait());
     NTSTATUS status = ke_probe_user(user_dst, length, alignment);
     if (NT_SUCCESS(status) && length)
         status = ke_copy_safe(user_dst, src, length);

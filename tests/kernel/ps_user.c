@@ -60,6 +60,18 @@ KTEST(user, sync) { return run("sync", "sync", 0); }
 KTEST(user, threads) { return run("threads", "threads", 0); }
 KTEST(user, fpu) { return run("fpu", "fpu", 0); }
 
+/* Regression: NtQueryObject (ObjectNameInformation) and NtCreateThread kept the caller's data in
+ * static buffers across copies of user memory, so two threads whose copies waited got each other's
+ * answers. The copies yield here (copyyield=1 for the length of the test), as a page-in would wait. */
+KTEST(user, racing_services)
+{
+    bool copy_yield = ke_config.copy_yield;
+    ke_config.copy_yield = true;
+    const char *error = run("racing", "racing", 0);
+    ke_config.copy_yield = copy_yield;
+    return error;
+}
+
 /* Regression: NtTerminateProcess(NULL, status) also ended its caller, so ExitProcess could never
  * run its second step; the program ends with 0x0E1D0E1D only if its own checks pass. */
 KTEST(ps, terminate_process_null_spares_the_caller)

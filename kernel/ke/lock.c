@@ -7,41 +7,26 @@
 
 uint32_t ke_interrupt_depth;
 uint32_t ke_spin_locks_held;
+uint32_t ke_sleeping_locks_held;
 
 static struct list_entry held_locks = {&held_locks, &held_locks}; /* sleeping locks with an owner */
 
 static uint32_t thread_id(const struct ps_thread *t) { return t ? t->unique_id : 0; }
 
-/* ---- spin locks ---- */
+/* ---- spin locks: the panics of kernel/ke/lock.h's inline functions ---- */
 
-uint32_t ke_acquire_spin_lock(struct ke_spin_lock *lock)
+void ke_spin_lock_taken_again(const struct ke_spin_lock *lock)
 {
-    uint32_t irq = ke_disable_interrupts();
-    if (lock->held)
-        ke_panic("lock: spin lock %s taken again (held by tid %u; a wait while holding it, or "
-                 "recursion)",
-                 lock->name, thread_id(lock->owner));
-    lock->held = true;
-    lock->owner = ps_current_thread();
-    ke_spin_locks_held++;
-    return irq;
+    ke_panic("lock: spin lock %s taken again while held (recursion, or a wait while holding it)",
+             lock->name);
 }
 
-void ke_release_spin_lock(struct ke_spin_lock *lock, uint32_t irq)
+void ke_spin_lock_bad_release(const struct ke_spin_lock *lock, uint32_t irq)
 {
-    struct ps_thread *self = ps_current_thread();
-    if (!lock->held || lock->owner != self)
-        ke_panic("lock: spin lock %s released by tid %u, which does not hold it (owner tid %u)",
-                 lock->name, thread_id(self), lock->held ? thread_id(lock->owner) : 0);
-    ASSERT(ke_spin_locks_held > 0 && !(read_eflags() & EFLAGS_IF));
-    lock->held = false;
-    lock->owner = NULL;
-    /* Interrupts were on only before the outermost lock: releasing it early would turn them on
-     * under the others. */
-    if (--ke_spin_locks_held != 0 && irq)
-        ke_panic("lock: spin lock %s released before %u lock(s) taken after it", lock->name,
-                 ke_spin_locks_held);
-    ke_restore_interrupts(irq);
+    if (!lock->held)
+        ke_panic("lock: spin lock %s released while not held", lock->name);
+    ke_panic("lock: spin lock %s released before %u spin lock(s) taken after it (interrupts %s)",
+             lock->name, ke_spin_locks_held - 1, irq ? "would come on" : "stay off");
 }
 
 /* ---- sleeping locks ---- */
@@ -68,6 +53,7 @@ void ke_acquire_lock(struct ke_lock *lock)
     }
     lock->owner = self;
     list_insert_tail(&held_locks, &lock->held_link);
+    ke_sleeping_locks_held++;
 }
 
 void ke_release_lock(struct ke_lock *lock)
@@ -77,8 +63,8 @@ void ke_release_lock(struct ke_lock *lock)
                  thread_id(ps_current_thread()), thread_id(lock->owner));
     ASSERT(!ke_in_interrupt());
     lock->owner = NULL;
-    list_remove(&lock->held_link);
-    list_init(&lock->held_link);
+    list_remove(&lock->held_link); /* leaves the link pointing at itself */
+    ke_sleeping_locks_held--;
     if (lock->waiters)
         ke_set_event(&lock->released);
 }
@@ -88,7 +74,7 @@ bool ke_lock_held_by_current(const struct ke_lock *lock)
     return lock->owner == ps_current_thread();
 }
 
-const struct ke_lock *ke_first_lock_held_by(const struct ps_thread *thread)
+const struct ke_lock *ke_find_lock_held_by(const struct ps_thread *thread)
 {
     LIST_FOR_EACH(e, &held_locks)
     {

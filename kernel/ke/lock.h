@@ -5,8 +5,8 @@
  *   ke_spin_lock   interrupts          never (ke_schedule asserts) yes
  *   ke_lock        other threads       yes (a disk read, a page-in) never
  *
- * Both have one owner, refuse recursion (a panic names the lock) and refuse a release by anyone but
- * the owner. A uniprocessor kernel that is never preempted in kernel mode needs no spinning: a spin
+ * Both refuse recursion (a panic names the lock) and a release by anyone but the holder. A
+ * uniprocessor kernel that is never preempted in kernel mode needs no spinning: a spin
  * lock is interrupts off plus the bookkeeping that catches its misuse. The dispatcher's own
  * interrupts-off (ke_lock_dispatcher) is the one lock a thread holds into ke_schedule. */
 #ifndef PAGODA_LOCK_H
@@ -28,22 +28,44 @@ static inline bool ke_can_wait(void)
     return (read_eflags() & EFLAGS_IF) && ke_interrupt_depth == 0 && ke_spin_locks_held == 0;
 }
 
-/* ---- spin locks: interrupts off, never held across a wait ---- */
+/* ---- spin locks: interrupts off, never held across a wait ----
+ * Inline: they are on every pool, PFN and object-reference path. No owner is recorded: a spin
+ * lock cannot be released by another thread than the one that took it, since that thread would
+ * have had to switch while holding it, which ke_schedule refuses. */
 struct ke_spin_lock {
     const char *name;
-    struct ps_thread *owner; /* for the messages and the release check */
     bool held;
 };
 #define KE_SPIN_LOCK_INIT(lock_name)                                                               \
     {                                                                                              \
-        .name = (lock_name), .owner = NULL, .held = false                                          \
+        .name = (lock_name), .held = false                                                         \
     }
+
+NORETURN void ke_spin_lock_taken_again(const struct ke_spin_lock *lock);
+NORETURN void ke_spin_lock_bad_release(const struct ke_spin_lock *lock, uint32_t irq);
 
 /* Turns interrupts off and takes the lock; returns whether interrupts were on, for the release.
  * Nests with other spin locks (released in the reverse order); taking one twice is a panic. */
-uint32_t ke_acquire_spin_lock(struct ke_spin_lock *lock);
-/* Only the owner releases; interrupts come back on only with the outermost lock. */
-void ke_release_spin_lock(struct ke_spin_lock *lock, uint32_t irq);
+static inline uint32_t ke_acquire_spin_lock(struct ke_spin_lock *lock)
+{
+    uint32_t irq = ke_disable_interrupts();
+    if (lock->held)
+        ke_spin_lock_taken_again(lock);
+    lock->held = true;
+    ke_spin_locks_held++;
+    return irq;
+}
+
+/* Releases a held lock; interrupts come back on only with the outermost lock (irq says they were
+ * on when it was taken): releasing that one before the others is a panic. */
+static inline void ke_release_spin_lock(struct ke_spin_lock *lock, uint32_t irq)
+{
+    if (!lock->held || (irq && ke_spin_locks_held != 1))
+        ke_spin_lock_bad_release(lock, irq);
+    lock->held = false;
+    ke_spin_locks_held--;
+    ke_restore_interrupts(irq);
+}
 static inline bool ke_spin_lock_held(const struct ke_spin_lock *lock) { return lock->held; }
 
 /* ---- the dispatcher lock: the scheduler's and the waits' state, shared with interrupt handlers
@@ -69,8 +91,13 @@ void ke_acquire_lock(struct ke_lock *lock);
 /* Only the owner releases. */
 void ke_release_lock(struct ke_lock *lock);
 bool ke_lock_held_by_current(const struct ke_lock *lock);
-/* The first sleeping lock thread holds, or NULL (the checks at a thread's end and at every return to
- * user mode; a walk of the held locks, which are few). */
-const struct ke_lock *ke_first_lock_held_by(const struct ps_thread *thread);
+/* The first sleeping lock thread holds, or NULL: the checks at a thread's end and at every return
+ * to user mode, where usually no thread holds one (a load), else a walk of the few held ones. */
+extern uint32_t ke_sleeping_locks_held; /* by all threads */
+const struct ke_lock *ke_find_lock_held_by(const struct ps_thread *thread);
+static inline const struct ke_lock *ke_first_lock_held_by(const struct ps_thread *thread)
+{
+    return ke_sleeping_locks_held ? ke_find_lock_held_by(thread) : NULL;
+}
 
 #endif

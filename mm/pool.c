@@ -167,7 +167,8 @@ static bool grow_pool(void)
 }
 
 /* Whether a request of this priority may take `pages` more frames and pages of system VA. Called
- * with interrupts off, so nothing else takes them between this check and the allocation. */
+ * with the pool's lock held (interrupts off), so nothing else takes them between this check and the
+ * allocation. */
 static bool may_take_pages(enum mm_pool_priority priority, uint32_t pages)
 {
     if (priority == MM_POOL_HIGH_PRIORITY)

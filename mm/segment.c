@@ -166,6 +166,7 @@ void mi_release_inpage(struct mi_inpage *inpage)
 /* A fresh frame for a prototype PTE. PFN lock held. */
 static void bind_frame(pfn_t pfn, pte_t *proto)
 {
+    ASSERT(ke_spin_lock_held(&mi_pfn_lock));
     struct mi_pfn *e = mi_pfn_entry(pfn);
     e->pte = proto;
     e->flags |= MI_PFN_PROTOTYPE;
@@ -385,6 +386,7 @@ NTSTATUS mi_flush_segment(struct mi_segment *seg, uint32_t first, uint32_t count
 /* PFN lock held. */
 static void unlink_data_segment(struct mi_segment *seg)
 {
+    ASSERT(ke_spin_lock_held(&mi_pfn_lock));
     for (struct mi_segment **p = &data_segments; *p; p = &(*p)->next)
         if (*p == seg) {
             *p = seg->next;

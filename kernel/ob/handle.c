@@ -188,11 +188,6 @@ NTSTATUS obp_insert_handle_to_user(struct ps_process *process, void *object, ACC
     return status;
 }
 
-static bool pseudo_handle(HANDLE handle)
-{
-    return handle == NtCurrentProcess() || handle == NtCurrentThread();
-}
-
 /* The object a pseudo-handle stands for, with all rights; NULL for other handles. */
 static void *pseudo_handle_object(HANDLE handle, ACCESS_MASK *access)
 {
@@ -247,7 +242,7 @@ NTSTATUS obp_reference_by_handle(struct ps_process *process, HANDLE handle, ACCE
     if (granted)
         *granted = NT_SUCCESS(status) ? entry.access : 0;
     if (attributes)
-        *attributes = NT_SUCCESS(status) && !pseudo_handle(handle) ? entry.attributes : 0;
+        *attributes = NT_SUCCESS(status) ? entry.attributes : 0;
     return status;
 }
 

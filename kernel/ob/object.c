@@ -239,7 +239,7 @@ static void delete_object(struct ob_header *header)
 }
 
 /* Drops a pointer reference; the last one takes the object out of the namespace (if it never had a
- * handle) and deletes it. Runs the delete procedure with interrupts as the caller had them. */
+ * handle) and deletes it. Runs the delete procedure without obp_lock, as the caller runs. */
 void ob_dereference_object(void *object)
 {
     struct ob_header *header = header_of(object);

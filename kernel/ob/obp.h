@@ -58,7 +58,7 @@ extern struct ke_spin_lock obp_lock;
 /* ob_reference_object with obp_lock already held. */
 void obp_reference_locked(struct ob_header *header);
 /* A handle was made (or closed) for object: counts for the object and its type. Closing the last
- * handle of a non-permanent object removes its name. Take the interrupts-off lock themselves. */
+ * handle of a non-permanent object removes its name. They take obp_lock themselves. */
 void obp_handle_opened(void *object);
 void obp_handle_closed(void *object);
 

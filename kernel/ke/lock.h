@@ -21,8 +21,8 @@ extern uint32_t ke_spin_locks_held; /* spin locks held on this processor */
 
 static inline bool ke_in_interrupt(void) { return ke_interrupt_depth != 0; }
 /* May the caller wait (NT's PASSIVE_LEVEL)? Interrupts on, not in an interrupt handler and no spin
- * lock held. Everything that can wait asserts it: waits, sleeping locks, copies of user memory (a
- * page-in waits for the disk). */
+ * lock held. Waits and sleeping locks assert it; copies of user memory (a page-in waits for the
+ * disk) assert its cheap part, kernel/ke/probe.c. */
 static inline bool ke_can_wait(void)
 {
     return (read_eflags() & EFLAGS_IF) && ke_interrupt_depth == 0 && ke_spin_locks_held == 0;
@@ -60,10 +60,11 @@ static inline uint32_t ke_acquire_spin_lock(struct ke_spin_lock *lock)
  * on when it was taken): releasing that one before the others is a panic. */
 static inline void ke_release_spin_lock(struct ke_spin_lock *lock, uint32_t irq)
 {
-    if (!lock->held || (irq && ke_spin_locks_held != 1))
+    uint32_t held = ke_spin_locks_held; /* read once: lock->held's store might alias it */
+    if (!lock->held || (irq && held != 1))
         ke_spin_lock_bad_release(lock, irq);
     lock->held = false;
-    ke_spin_locks_held--;
+    ke_spin_locks_held = held - 1;
     ke_restore_interrupts(irq);
 }
 static inline bool ke_spin_lock_held(const struct ke_spin_lock *lock) { return lock->held; }

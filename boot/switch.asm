@@ -1,7 +1,7 @@
 ; boot/switch.asm: the context switch and a new thread's first instructions.
 ; ke_swap_context saves the callee-saved registers and EFLAGS on the old thread's kernel stack, stores
 ; its ESP, loads the new thread's ESP and returns on the new stack: into the new thread's last
-; ke_swap_context call, or, for a thread that never ran, into ke_thread_trampoline (kernel/ps/thread.c
+; ke_swap_context call, or, for a thread that never ran, into ke_thread_trampoline (kernel/ke/thread.c
 ; builds that frame, with EFLAGS 0x2).
 
 bits 32

@@ -227,7 +227,7 @@ static void init_mutant(void *object, const int32_t *args)
     ke_init_dispatcher_header(&m->header, KE_MUTANT, 1);
     list_init(&m->owner_link);
     if (args[0]) {
-        struct ps_thread *t = ps_current_thread();
+        struct ke_thread *t = ke_current_thread();
         m->owner = t;
         m->header.signal_state = 0;
         uint32_t irq = ke_disable_interrupts();

@@ -8,7 +8,7 @@
 #include "kernel/ke/probe.h"
 #include "kernel/ke/sched.h"
 #include "kernel/ke/syscall.h"
-#include "kernel/ps/thread.h"
+#include "kernel/ke/thread.h"
 #include "kernel/ke/trap.h"
 #include "mm/mm.h"
 
@@ -135,15 +135,12 @@ static NTSTATUS user_exception_status(const struct ke_trap_frame *tf)
 static NORETURN void end_process(struct ke_trap_frame *tf, uint32_t address, NTSTATUS status,
                                  const char *what)
 {
-    struct ps_thread *t = ps_current_thread();
-    char where[96];
+    char who[64], where[96];
+    ke_describe_thread(ke_current_thread(), who, sizeof who);
     mm_describe_address(address, where, sizeof where);
-    ke_warn("trap: %s in process %s (pid %u, tid %u) at EIP %08x, address %08x (%s), error %x: "
-            "ending it with %08x\n",
-            what, t->process->name, t->process->unique_id, t->unique_id, tf->eip, address, where,
-            tf->error, (uint32_t)status);
-    ps_terminate_process(t->process, status);
-    ps_exit_current_thread(status);
+    ke_warn("trap: %s in %s at EIP %08x, address %08x (%s), error %x: ending it with %08x\n", what,
+            who, tf->eip, address, where, tf->error, (uint32_t)status);
+    ke_thread_callouts->exit_process(status);
 }
 
 static void user_exception(struct ke_trap_frame *tf, uint32_t address)

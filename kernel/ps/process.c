@@ -39,28 +39,26 @@ uint32_t ps_process_count(void) { return process_count; }
 
 /* ---- attaching ---- */
 
+/* The scheduler switches to the thread's tcb.address_space whenever it runs it again. */
 void ps_attach_process(struct ps_process *p)
 {
     struct ps_thread *t = ps_current_thread();
-    ASSERT(!t->attached);
+    ASSERT(!t->tcb.attached);
     if (p == t->process)
         return;
-    t->attached = p;
+    t->tcb.attached = true;
+    t->tcb.address_space = &p->address_space;
     mm_switch_address_space(&p->address_space);
 }
 
 void ps_detach_process(void)
 {
     struct ps_thread *t = ps_current_thread();
-    if (!t->attached)
+    if (!t->tcb.attached)
         return;
-    t->attached = NULL;
+    t->tcb.attached = false;
+    t->tcb.address_space = &t->process->address_space;
     mm_switch_address_space(&t->process->address_space);
-}
-
-struct mm_address_space *ps_thread_address_space(struct ps_thread *t)
-{
-    return t->attached ? &t->attached->address_space : &t->process->address_space;
 }
 
 /* ---- creation ---- */
@@ -290,11 +288,10 @@ static void process_delete(void *object)
 
 /* ---- the System process ---- */
 
-void ke_idle_loop(void);
-
 void ps_init(void)
 {
     NTSTATUS status;
+    ke_set_thread_callouts(&ps_thread_callouts);
     ps_init_quota();
     ps_system_process = new_process_object("System", &status);
     if (!ps_system_process)
@@ -313,7 +310,7 @@ void ps_init(void)
     status = ps_create_thread(ps_system_process, &start, &idle);
     if (!NT_SUCCESS(status))
         ke_panic("ps: cannot create the idle thread: %08x", (uint32_t)status);
-    idle->priority = PS_PRIORITY_IDLE;
-    ke_sched_init(boot, idle);
-    ke_set_kernel_stack(ps_kernel_stack_top(boot));
+    idle->tcb.priority = PS_PRIORITY_IDLE;
+    ke_sched_init(&boot->tcb, &idle->tcb);
+    ke_set_kernel_stack(ke_kernel_stack_top(&boot->tcb));
 }

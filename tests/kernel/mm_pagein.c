@@ -53,7 +53,8 @@ static bool all_threads_wait(struct ps_process *p)
         LIST_FOR_EACH(e, &p->threads)
         {
             struct ps_thread *t = CONTAINING_RECORD(e, struct ps_thread, process_link);
-            all = all && (t->state == PS_THREAD_WAITING || t->state == PS_THREAD_TERMINATED);
+            all =
+                all && (t->tcb.state == KE_THREAD_WAITING || t->tcb.state == KE_THREAD_TERMINATED);
         }
         ke_restore_interrupts(irq);
         if (all)

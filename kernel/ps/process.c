@@ -286,12 +286,28 @@ static void process_delete(void *object)
     ke_restore_interrupts(irq);
 }
 
+/* ---- what the object manager asks of ps (kernel/ob/ob.h) ---- */
+
+static struct ob_handle_table *handle_table_of(struct ps_process *p) { return p->handle_table; }
+static void *current_process_object(void) { return ps_current_process(); }
+static void *current_thread_object(void) { return ps_current_thread(); }
+
+static const struct ob_process_callouts ob_callouts = {
+    .handle_table = handle_table_of,
+    .current_process = current_process_object,
+    .current_thread = current_thread_object,
+    .quota_process = ps_quota_process,
+    .charge_pool_quota = ps_charge_pool_quota,
+    .return_pool_quota = ps_return_pool_quota,
+};
+
 /* ---- the System process ---- */
 
 void ps_init(void)
 {
     NTSTATUS status;
     ke_set_thread_callouts(&ps_thread_callouts);
+    ob_set_process_callouts(&ob_callouts);
     ps_init_quota();
     ps_system_process = new_process_object("System", &status);
     if (!ps_system_process)

@@ -11,6 +11,7 @@
 #include "kernel/rtl/list.h"
 #include "kernel/ndk/ntapi.h"
 #include "kernel/ke/thread.h"
+#include "kernel/ob/ob.h"
 #include "mm/mm.h"
 
 #define PS_PRIORITY_IDLE   0
@@ -68,5 +69,6 @@ static inline struct ps_thread *ps_current_thread(void)
 }
 static inline struct ps_process *ps_current_process(void) { return ps_current_thread()->process; }
 extern struct ps_process *ps_system_process;
+extern struct ob_type ps_process_type, ps_thread_type;
 
 #endif

@@ -5,6 +5,7 @@
 #include "kernel/rtl/format.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"
+#include "kernel/ex/sync.h"
 #include "kernel/ob/ob.h"
 #include "kernel/ps/thread.h"
 #include "mm/mi.h"

@@ -1,6 +1,7 @@
 /* tests/kernel/ke_core.c: the kernel core: the split's limits, the clock, symbols, the fault-safe
  * copy, CPU identification. */
 #include "kernel/ke/arch.h"
+#include "kernel/ke/cmdline.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"
 #include "kernel/rtl/string.h"

@@ -1,6 +1,7 @@
 /* mm/init.c: bringing the memory manager up: the split, the boot-time frame allocator (frames taken
  * from the top of the usable ranges before the PFN database exists), the database itself, and the
  * kernel image's final mappings (code read-only, the boot window and the stack guard unmapped). */
+#include "kernel/ke/boot.h"
 #include "kernel/ke/cmdline.h"
 #include "kernel/rtl/string.h"
 #include "mm/mi.h"
@@ -8,9 +9,6 @@
 
 #define MM_MIN_USABLE_BYTES (2u << 20)
 #define BOOT_WINDOW_END     0xC0800000u /* boot/start.asm maps physical 0-8 MiB here */
-
-extern uint8_t __kernel_start[], __rodata_end[], __kernel_end[], boot_stack_guard[];
-extern pte_t boot_page_directory[];
 
 struct mm_split_info mm_split;
 

@@ -33,8 +33,6 @@ struct ob_type mm_section_type = {
     .delete_procedure = section_delete,
 };
 
-extern const struct mm_file_pager io_file_pager;
-
 /* ---- creation ---- */
 
 #define SECTION_ATTRIBUTES (SEC_COMMIT | SEC_RESERVE | SEC_IMAGE | SEC_NOCACHE | SEC_FILE)

@@ -81,6 +81,10 @@ struct io_fs_ops {
 NTSTATUS io_mount_volume(WCHAR letter, const struct io_fs_ops *ops, void *fs);
 /* Unmounts (flushing) a letter; STATUS_OBJECT_NAME_NOT_FOUND if none. Open files must be closed. */
 NTSTATUS io_unmount_volume(WCHAR letter);
+/* How the memory manager reads and writes a file object's data (kernel/io/pager.c). */
+struct mm_file_pager;
+extern const struct mm_file_pager io_file_pager;
+
 /* Flushes every mounted volume, then every block device's write cache (and at shutdown: io_init
  * registers it as a shutdown callout). */
 void io_flush_all_volumes(void);

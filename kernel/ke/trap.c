@@ -1,6 +1,7 @@
 /* kernel/ke/trap.c: the C side of every interrupt and exception. IRQs go to registered handlers; a page
  * fault goes to the memory manager; an exception in user mode ends the process with NT's status for
  * it; anything the kernel cannot resolve in kernel mode is a panic. */
+#include "kernel/ke/boot.h"
 #include "kernel/ke/arch.h"
 #include "kernel/ke/fpu.h"
 #include "kernel/ke/ke.h"
@@ -13,13 +14,6 @@
 #include "mm/mm.h"
 
 #define IRQ_COUNT 16
-
-struct ke_extable_entry {
-    uint32_t fault_eip;
-    uint32_t fixup_eip;
-};
-
-extern const struct ke_extable_entry __extable_start[], __extable_end[];
 
 static ke_irq_handler irq_handlers[IRQ_COUNT];
 static uint32_t spurious_irqs;
@@ -170,8 +164,6 @@ static void page_fault(struct ke_trap_frame *tf)
                   tf->error & PF_PRESENT ? "protection" : "not present",
                   mm_fault_status_name(status));
 }
-
-void ke_system_service(struct ke_trap_frame *tf, uint32_t arguments);
 
 void ke_dispatch_trap(struct ke_trap_frame *tf)
 {

@@ -101,5 +101,7 @@ int64_t ke_query_system_time(void);
 uint64_t ke_timeout_to_deadline(const int64_t *timeout);
 /* Writes the clock into KUSER_SHARED_DATA (the clock interrupt calls it). */
 void ke_update_shared_user_data(uint64_t ticks);
+/* The frame of KUSER_SHARED_DATA, which every process maps read-only (ke_time_init fills it). */
+extern pfn_t ke_shared_user_data_frame;
 
 #endif

@@ -1,6 +1,7 @@
 /* kernel/ps/process.c: processes: the process object type, the System process (the boot thread and the
  * idle thread live in it), creating a process with its PEB, parameters and shared user data page,
  * loading a flat image into it, ending it (last thread) and deleting it (last reference). */
+#include "kernel/ke/boot.h"
 #include "kernel/ke/arch.h"
 #include "kernel/ps/embedded.h"
 #include "kernel/ps/flat.h"
@@ -32,8 +33,6 @@ struct ps_process *ps_system_process;
 static struct list_entry process_list = {&process_list, &process_list};
 static uint32_t process_count;
 static uint32_t next_process_id = 0x1000;
-extern pfn_t ke_shared_user_data_frame;
-extern uint8_t boot_stack_top[];
 
 uint32_t ps_process_count(void) { return process_count; }
 

@@ -10,7 +10,7 @@ CMDLINE ?=
 
 # The issue's flags, plus: i486 code only, frame pointers for backtraces, no FPU/SSE in the kernel.
 CFLAGS  := -m32 -march=i486 -std=c11 -ffreestanding -fno-pie -fno-stack-protector -O2 -g \
-           -Wall -Wextra -Werror -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+           -Wall -Wextra -Wmissing-prototypes -Werror -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
            -fno-strict-aliasing -mgeneral-regs-only -I. -MMD -MP
 LDFLAGS := -m32 -nostdlib -static -no-pie -T linker.ld -Wl,--build-id=none -Wl,-z,noexecstack \
            -Wl,-z,max-page-size=0x1000

@@ -2,6 +2,7 @@
  * or SEC_RESERVE, or a data file, whose one segment every section and view of the file shares),
  * NtOpenSection, NtMapViewOfSection, NtUnmapViewOfSection and NtFlushVirtualMemory. Named sections
  * live in \BaseNamedObjects like every named object. */
+#include "mm/services.h"
 #include "kernel/io/io.h"
 #include "kernel/ndk/ntmm.h"
 #include "kernel/ob/ob.h"

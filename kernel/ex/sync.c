@@ -1,6 +1,7 @@
 /* kernel/ex/sync.c: the event, semaphore and mutant object types and their system services
  * (NtCreate/Open/Set/Reset/Release...). Creation with a name goes through the namespace; OBJ_OPENIF
  * opens an existing object of the same type and returns STATUS_OBJECT_NAME_EXISTS. */
+#include "kernel/ex/services.h"
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ob/ob.h"

@@ -2,6 +2,7 @@
  * NtTerminate*, NtQueryInformation* (basic; and quota limits and VM counters of processes),
  * NtWaitFor*, NtDelayExecution, NtYieldExecution, NtDisplayString, NtQuerySystemTime,
  * NtGetTickCount, NtTestAlert. Every pointer argument is a user pointer. */
+#include "kernel/ps/services.h"
 #include "kernel/ke/arch.h"
 #include "kernel/hal/console.h"
 #include "kernel/ke/ke.h"

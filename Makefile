@@ -31,7 +31,8 @@ HOST_CFLAGS := -std=c11 -DPAGODA_HOST -O1 -g -Wall -Wextra -Werror -I. -fsanitiz
 # Tests register themselves in .ktests; keep them in the order the files declare them.
 $(BUILD)/obj/tests/%.o: CFLAGS += -fno-toplevel-reorder
 
-.PHONY: all kernel iso disk run run-gui debug test bench bench-linux host-tests deps lint clean
+.PHONY: all kernel iso disk run run-gui debug test bench bench-linux host-tests deps check-deps lint \
+        clean
 .DELETE_ON_ERROR:
 
 all: kernel iso disk
@@ -113,6 +114,7 @@ $(BUILD)/host/test_fat: tests/host/test_fat.c $(HOST_SHARED) $(HOST_FAT) $(wildc
 host-tests: $(HOST_TESTS)
 	@for t in $(HOST_TESTS); do $$t || echo "FAIL $$(basename $$t): exited with status $$?"; done
 	@tests/host/test_bench_table.sh
+	@tests/host/test_checkdeps.sh
 
 run: all
 	CMDLINE="$(CMDLINE)" tools/run.sh
@@ -135,6 +137,10 @@ bench-linux: all
 
 deps:
 	tools/deps.sh
+
+# The include order between the kernel's folders (docs/decisions.md); host-tests runs it too.
+check-deps:
+	@tools/checkdeps.sh
 
 lint: $(BUILD)/kernel.elf
 	clang-format --dry-run --Werror $(KERNEL_C) $(KERNEL_H) $(wildcard tests/host/*.c) \

@@ -107,6 +107,14 @@ NTSTATUS mm_file_flush(void **owner)
     return status;
 }
 
+bool mm_file_has_segment(void **owner)
+{
+    uint32_t irq = mi_lock_pfn();
+    bool has = *owner != NULL;
+    mi_unlock_pfn(irq);
+    return has;
+}
+
 bool mm_file_mapped(void **owner)
 {
     uint32_t irq = mi_lock_pfn();

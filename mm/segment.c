@@ -35,7 +35,8 @@ pte_t mi_read_proto_pte(struct mi_segment *seg, uint32_t index)
 
 /* ---- making segments ---- */
 
-static NTSTATUS new_segment(enum mi_segment_kind kind, uint32_t pages, struct mi_segment **out)
+static NTSTATUS new_segment(const struct mi_segment_ops *ops, uint32_t pages,
+                            struct mi_segment **out)
 {
     if (pages == 0 || pages > (0xFFFFFFFFu >> PAGE_SHIFT))
         return STATUS_SECTION_TOO_BIG;
@@ -51,7 +52,7 @@ static NTSTATUS new_segment(enum mi_segment_kind kind, uint32_t pages, struct mi
     }
     memset(seg, 0, sizeof *seg);
     memset(table, 0, chunks * sizeof(pte_t *));
-    seg->kind = kind;
+    seg->ops = ops;
     seg->pages = pages;
     seg->chunks = table;
     seg->chunk_count = chunks;
@@ -63,7 +64,7 @@ static NTSTATUS new_segment(enum mi_segment_kind kind, uint32_t pages, struct mi
 NTSTATUS mi_create_pagefile_segment(uint32_t pages, uint32_t protection, bool commit,
                                     struct mi_segment **out)
 {
-    NTSTATUS status = new_segment(MI_SEGMENT_PAGEFILE, pages, out);
+    NTSTATUS status = new_segment(&mi_pagefile_segment_ops, pages, out);
     if (!NT_SUCCESS(status))
         return status;
     struct mi_segment *seg = *out;
@@ -83,7 +84,20 @@ NTSTATUS mi_create_pagefile_segment(uint32_t pages, uint32_t protection, bool co
 NTSTATUS mi_create_data_segment(const struct mm_file_pager *pager, void *file, void **owner,
                                 uint32_t pages, struct mi_segment **out)
 {
-    NTSTATUS status = new_segment(MI_SEGMENT_DATA, pages, out);
+    NTSTATUS status = mi_create_file_segment(&mi_data_segment_ops, pager, file, owner, pages, out);
+    if (!NT_SUCCESS(status))
+        return status;
+    uint32_t irq = mi_lock_pfn();
+    (*out)->next = data_segments;
+    data_segments = *out;
+    mi_unlock_pfn(irq);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS mi_create_file_segment(const struct mi_segment_ops *ops, const struct mm_file_pager *pager,
+                                void *file, void **owner, uint32_t pages, struct mi_segment **out)
+{
+    NTSTATUS status = new_segment(ops, pages, out);
     if (!NT_SUCCESS(status))
         return status;
     struct mi_segment *seg = *out;
@@ -92,10 +106,6 @@ NTSTATUS mi_create_data_segment(const struct mm_file_pager *pager, void *file, v
     seg->owner = owner;
     pager->reference(file);
     *owner = seg;
-    uint32_t irq = mi_lock_pfn();
-    seg->next = data_segments;
-    data_segments = seg;
-    mi_unlock_pfn(irq);
     return STATUS_SUCCESS;
 }
 
@@ -152,10 +162,9 @@ static void bind_frame(pfn_t pfn, pte_t *proto)
     e->share_count = 0;
 }
 
-/* Reads page index of a data segment into frame: what the file has, zeros past its end. */
-static NTSTATUS read_page(struct mi_segment *seg, uint32_t index, pfn_t frame)
+/* A data file's page: what the file has, zeros past its end. */
+static NTSTATUS data_fill(struct mi_segment *seg, uint32_t index, uint8_t *page)
 {
-    uint8_t *page = mm_map_hyperspace(frame);
     uint32_t done = 0;
     NTSTATUS status = seg->file_gone ? STATUS_FILE_DELETED
                                      : seg->pager->read(seg->file, (uint64_t)index * PAGE_SIZE,
@@ -164,6 +173,13 @@ static NTSTATUS read_page(struct mi_segment *seg, uint32_t index, pfn_t frame)
         memset(page + done, 0, PAGE_SIZE - done);
         status = STATUS_SUCCESS;
     }
+    return status;
+}
+
+static NTSTATUS read_page(struct mi_segment *seg, uint32_t index, pfn_t frame)
+{
+    uint8_t *page = mm_map_hyperspace(frame);
+    NTSTATUS status = seg->ops->fill(seg, index, page);
     mm_unmap_hyperspace(page);
     return status;
 }
@@ -276,7 +292,7 @@ enum mm_fault_status mi_segment_page(struct mi_segment *seg, uint32_t index, str
     }
     default:
         mi_unlock_pfn(irq);
-        if (seg->kind == MI_SEGMENT_PAGEFILE)
+        if (!seg->ops->fill)
             return MM_FAULT_ACCESS_VIOLATION; /* SEC_RESERVE: not committed */
         return page_in(seg, index, proto, held, waited);
     }
@@ -332,7 +348,24 @@ static NTSTATUS write_page(struct mi_segment *seg, uint32_t index, pfn_t frame, 
 
 NTSTATUS mi_flush_segment(struct mi_segment *seg, uint32_t first, uint32_t count)
 {
-    if (seg->kind != MI_SEGMENT_DATA || seg->file_gone)
+    return seg->ops->flush ? seg->ops->flush(seg, first, count) : STATUS_SUCCESS;
+}
+
+uint32_t mi_segment_page_protection(const struct mi_segment *seg, uint32_t index,
+                                    uint32_t view_protection)
+{
+    return seg->ops->page_protection ? seg->ops->page_protection(seg, index, view_protection)
+                                     : view_protection;
+}
+
+bool mi_segment_committed(const struct mi_segment *seg, pte_t proto)
+{
+    return proto != 0 || seg->ops->fill != NULL;
+}
+
+static NTSTATUS data_flush(struct mi_segment *seg, uint32_t first, uint32_t count)
+{
+    if (seg->file_gone)
         return STATUS_SUCCESS;
     uint64_t size;
     NTSTATUS status = seg->pager->query_size(seg->file, &size), result = STATUS_SUCCESS;
@@ -418,17 +451,31 @@ void mi_dereference_segment(struct mi_segment *seg)
     mi_unlock_pfn(irq);
     if (!last)
         return;
-    if (seg->kind == MI_SEGMENT_DATA) {
-        if (data_segment_revived(seg))
-            return;
-        seg->pager->dereference(seg->file);
-    }
+    if (seg->ops->release && seg->ops->release(seg))
+        return;
     free_pages(seg);
     if (seg->commit)
         mi_return_commit(NULL, seg->commit);
     mm_pool_free(seg->chunks, SEGMENT_TAG);
     mm_pool_free(seg, SEGMENT_TAG);
 }
+
+static bool data_release(struct mi_segment *seg)
+{
+    if (data_segment_revived(seg))
+        return true;
+    seg->pager->dereference(seg->file);
+    return false;
+}
+
+const struct mi_segment_ops mi_pagefile_segment_ops = {.name = "pagefile-backed"};
+
+const struct mi_segment_ops mi_data_segment_ops = {
+    .name = "data file",
+    .fill = data_fill,
+    .flush = data_flush,
+    .release = data_release,
+};
 
 void mm_flush_all_segments(void)
 {

@@ -16,12 +16,13 @@ LDFLAGS := -m32 -nostdlib -static -no-pie -T linker.ld -Wl,--build-id=none -Wl,-
            -Wl,-z,max-page-size=0x1000
 NASMFLAGS := -f elf32 -w+all -I./
 
-KERNEL_C   := $(wildcard kernel/*.c mm/*.c ldr/*.c tests/kernel/*.c tests/common/*.c)
+KERNEL_H   := $(sort $(shell find kernel -name '*.h')) $(wildcard mm/*.h ldr/*.h)
+KERNEL_C   := $(sort $(shell find kernel -name '*.c')) $(wildcard mm/*.c ldr/*.c tests/kernel/*.c tests/common/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm)
 KERNEL_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD)/obj/%.o,$(KERNEL_ASM))
 
 # Pure C compiled for the host too, with sanitizers (tests/host).
-HOST_SHARED := kernel/format.c kernel/cmdline.c kernel/ktest_message.c mm/physmap.c mm/vad.c mm/protect.c \
+HOST_SHARED := kernel/rtl/format.c kernel/ke/cmdline.c kernel/ke/ktest_message.c mm/physmap.c mm/vad.c mm/protect.c \
                $(wildcard tests/common/*.c)
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 HOST_CFLAGS := -std=c11 -DPAGODA_HOST -O1 -g -Wall -Wextra -Werror -I. -fsanitize=address,undefined \
@@ -94,15 +95,17 @@ $(BUILD)/disk.img: tools/mkdisk.sh $(wildcard tests/disk/*) $(if $(EXTRA),$(shel
 	@echo "  DISK    $@"
 	@EXTRA="$(EXTRA)" tools/mkdisk.sh $@
 
-$(BUILD)/host/%: tests/host/%.c $(HOST_SHARED) $(wildcard tests/common/*.h kernel/*.h mm/*.h)
+$(BUILD)/host/%: tests/host/%.c $(HOST_SHARED) $(wildcard tests/common/*.h) $(KERNEL_H)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
 	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_SHARED)
 
-# The FAT library (all of kernel/fat_*.c but the kernel glue) is pure too, but only test_fat needs it.
-HOST_FAT := $(filter-out kernel/fat_kernel.c,$(wildcard kernel/fat_*.c)) kernel/calendar.c
+# The FAT library (kernel/fs/fat/ but the kernel glue and the I/O-manager binding) is pure too, but
+# only test_fat needs it.
+HOST_FAT := $(filter-out kernel/fs/fat/kernel_glue.c kernel/fs/fat/fsd.c,$(wildcard kernel/fs/fat/*.c)) \
+            kernel/rtl/calendar.c
 $(BUILD)/host/test_fat: tests/host/test_fat.c $(HOST_SHARED) $(HOST_FAT) $(wildcard tests/host/fat_*) \
-                       $(wildcard kernel/*.h)
+                       $(KERNEL_H)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
 	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_SHARED) $(HOST_FAT) $(wildcard tests/host/fat_*.c)
@@ -134,7 +137,7 @@ deps:
 	tools/deps.sh
 
 lint: $(BUILD)/kernel.elf
-	clang-format --dry-run --Werror $(KERNEL_C) $(wildcard kernel/*.h mm/*.h ldr/*.h tests/host/*.c) \
+	clang-format --dry-run --Werror $(KERNEL_C) $(KERNEL_H) $(wildcard tests/host/*.c) \
 	    tools/pedump.c
 
 clean:

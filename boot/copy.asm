@@ -1,5 +1,5 @@
 ; boot/copy.asm: fault-safe memory copy. A page fault at a labelled instruction is recovered by the
-; fault handler, which looks the address up in the .extable section (kernel/trap.c) and resumes at
+; fault handler, which looks the address up in the .extable section (kernel/ke/trap.c) and resumes at
 ; the fixup with EAX set to the fault's NTSTATUS (STATUS_ACCESS_VIOLATION, STATUS_IN_PAGE_ERROR,
 ; STATUS_GUARD_PAGE_VIOLATION ...), which it returns. System calls use it for every user buffer.
 

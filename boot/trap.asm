@@ -1,5 +1,5 @@
 ; boot/trap.asm: entry stubs for the 32 exceptions and 16 IRQs, the common path that builds the
-; struct ke_trap_frame (kernel/trap.h) and calls ke_dispatch_trap, and the double-fault task entry.
+; struct ke_trap_frame (kernel/ke/trap.h) and calls ke_dispatch_trap, and the double-fault task entry.
 
 bits 32
 section .text
@@ -23,7 +23,7 @@ global ke_trap_stubs, ke_trap_return, ke_double_fault_entry, ke_load_gdt, ke_sys
 %endmacro
 
 ; 64 stubs, 16 bytes each, so the IDT builder computes stub i as ke_trap_stubs + 16 * i; the IDT
-; uses 0-31 (exceptions) and 0x30-0x3F (IRQs, kernel/pic.c).
+; uses 0-31 (exceptions) and 0x30-0x3F (IRQs, kernel/hal/pic.c).
 align 16
 ke_trap_stubs:
 %assign i 0

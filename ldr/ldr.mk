@@ -13,7 +13,7 @@ FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 600
 
 LDR_C    := $(wildcard ldr/*.c)
-LDR_DEPS := $(LDR_C) $(wildcard ldr/*.h) kernel/types.h kernel/ntstatus.h
+LDR_DEPS := $(LDR_C) $(wildcard ldr/*.h) kernel/ndk/types.h kernel/ndk/ntstatus.h
 PE_BUILD := $(BUILD)/pe
 PE_CORPUS := $(patsubst tests/pe/%.asm,$(PE_BUILD)/%.bin,$(wildcard tests/pe/*.asm))
 PE_GOOD  := $(addprefix $(PE_BUILD)/,good_dll.dll good_exe.exe good_delay.exe good_low.dll \

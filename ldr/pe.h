@@ -18,8 +18,8 @@
 #ifndef PAGODA_LDR_PE_H
 #define PAGODA_LDR_PE_H
 
-#include "kernel/ntstatus.h"
-#include "kernel/types.h"
+#include "kernel/ndk/ntstatus.h"
+#include "kernel/ndk/types.h"
 
 #define LDR_PE_MACHINE_I386   0x014Cu
 #define LDR_PE_MAX_SECTIONS   96u /* NT's limit for i386 images (Server 2003) */

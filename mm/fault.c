@@ -1,11 +1,11 @@
 /* mm/fault.c: the memory manager's half of a page fault (STYLE rule 4, docs/vm.md): find the VAD
  * under the address space's lock, then dispatch on the PTE state to one resolver per case. Only the
  * trap layer acts on a failure. */
-#include "kernel/ntmm.h"
-#include "kernel/probe.h"
-#include "kernel/ps.h"
-#include "kernel/string.h"
-#include "kernel/trap.h"
+#include "kernel/ndk/ntmm.h"
+#include "kernel/ke/probe.h"
+#include "kernel/ps/ps.h"
+#include "kernel/rtl/string.h"
+#include "kernel/ke/trap.h"
 #include "mm/mi.h"
 
 bool mm_trace_faults;

@@ -2,7 +2,7 @@
  * mapping any frame briefly: to zero it, copy it, or read a structure the firmware left in RAM.
  * Usable from the first instruction of kmain. NT's hyperspace is per process; ours is shared by all
  * address spaces, which a uniprocessor kernel allows (docs/decisions.md). */
-#include "kernel/string.h"
+#include "kernel/rtl/string.h"
 #include "mm/mi.h"
 
 extern pte_t boot_hyperspace_table[PTES_PER_TABLE];

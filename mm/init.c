@@ -1,7 +1,7 @@
 /* mm/init.c: bringing the memory manager up: the split, the boot-time frame allocator (frames taken
  * from the top of the usable ranges before the PFN database exists), the database itself, and the
  * kernel image's final mappings (code read-only, the boot window and the stack guard unmapped). */
-#include "kernel/string.h"
+#include "kernel/rtl/string.h"
 #include "mm/mi.h"
 #include "mm/physmap.h"
 

@@ -1,7 +1,7 @@
 /* mm/kmap.c: kernel page tables, reached through the self-map. Kernel page tables are shared: a PDE
  * created for system space is written into every address space's directory at once (eagerly, so a
  * kernel stack or pool page is never missing from the directory a thread runs on). */
-#include "kernel/string.h"
+#include "kernel/rtl/string.h"
 #include "mm/mi.h"
 
 pte_t mi_global_bit;

@@ -3,8 +3,8 @@
 #ifndef PAGODA_MM_MI_H
 #define PAGODA_MM_MI_H
 
-#include "kernel/arch.h"
-#include "kernel/ke.h"
+#include "kernel/ke/arch.h"
+#include "kernel/ke/ke.h"
 #include "mm/mm.h"
 #include "mm/physmap.h"
 #include "mm/protect.h"

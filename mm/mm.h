@@ -4,10 +4,10 @@
 #ifndef PAGODA_MM_H
 #define PAGODA_MM_H
 
-#include "kernel/cmdline.h"
-#include "kernel/lock.h"
-#include "kernel/ntstatus.h"
-#include "kernel/types.h"
+#include "kernel/ke/cmdline.h"
+#include "kernel/ke/lock.h"
+#include "kernel/ndk/ntstatus.h"
+#include "kernel/ndk/types.h"
 #include "mm/vad.h"
 
 struct ke_trap_frame;

@@ -1,7 +1,7 @@
 /* mm/pfn.c: the PFN database: one struct mi_pfn per frame, the free and zeroed lists, frame
  * allocation and release, and the zeroing the idle thread does. Lists are doubly linked by frame
  * number so that a frame can leave any list in O(1). */
-#include "kernel/string.h"
+#include "kernel/rtl/string.h"
 #include "mm/mi.h"
 
 struct pfn_list {

@@ -3,7 +3,7 @@
 #ifndef PAGODA_MM_PHYSMAP_H
 #define PAGODA_MM_PHYSMAP_H
 
-#include "kernel/types.h"
+#include "kernel/ndk/types.h"
 
 #define MM_PHYS_TYPE_USABLE    1 /* Multiboot/E820 type 1; every other type is left alone */
 #define MM_PHYSMAP_MAX_ENTRIES 64

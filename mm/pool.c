@@ -8,7 +8,7 @@
  *   pool page:  [hdr|block.....][hdr|free......][hdr|block..]...   (blocks tile the page exactly)
  *   hdr:        previous_size (units) | block_size (units) + allocated bit | tag
  */
-#include "kernel/string.h"
+#include "kernel/rtl/string.h"
 #include "mm/mi.h"
 
 #define UNIT            8u

@@ -11,7 +11,7 @@
 #ifndef PAGODA_MM_PROTECT_H
 #define PAGODA_MM_PROTECT_H
 
-#include "kernel/types.h"
+#include "kernel/ndk/types.h"
 
 #define MM_ZERO_ACCESS        0u
 #define MM_READONLY           1u

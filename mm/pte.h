@@ -43,7 +43,7 @@
 #ifndef PAGODA_MM_PTE_H
 #define PAGODA_MM_PTE_H
 
-#include "kernel/types.h"
+#include "kernel/ndk/types.h"
 
 #define PTE_PRESENT          0x001u
 #define PTE_WRITE            0x002u

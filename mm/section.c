@@ -2,12 +2,12 @@
  * or SEC_RESERVE, or a data file, whose one segment every section and view of the file shares),
  * NtOpenSection, NtMapViewOfSection, NtUnmapViewOfSection and NtFlushVirtualMemory. Named sections
  * live in \BaseNamedObjects like every named object. */
-#include "kernel/io.h"
-#include "kernel/ntmm.h"
-#include "kernel/ob.h"
-#include "kernel/probe.h"
-#include "kernel/ps.h"
-#include "kernel/thread.h"
+#include "kernel/io/io.h"
+#include "kernel/ndk/ntmm.h"
+#include "kernel/ob/ob.h"
+#include "kernel/ke/probe.h"
+#include "kernel/ps/ps.h"
+#include "kernel/ps/thread.h"
 #include "mm/mi.h"
 
 struct mm_section {

@@ -1,7 +1,7 @@
 /* mm/segment.c: segments, the pages behind sections (mm/mi.h): prototype PTEs in chunks, pages made
  * resident by zero-fill or by a read from the file (one read however many faults collide on it),
  * written back when modified, and freed with the segment's last reference. */
-#include "kernel/string.h"
+#include "kernel/rtl/string.h"
 #include "mm/mi.h"
 
 #define SEGMENT_TAG MM_TAG('M', 'm', 'S', 'g')

@@ -15,7 +15,7 @@
 #ifndef PAGODA_MM_VAD_H
 #define PAGODA_MM_VAD_H
 
-#include "kernel/types.h"
+#include "kernel/ndk/types.h"
 
 #define MI_VAD_GRANULARITY_PAGES 16u /* 64 KiB, NT's allocation granularity */
 

@@ -1,8 +1,8 @@
 /* mm/view.c: views of sections (MEM_MAPPED VADs, STYLE rule 5's section backend): a fault maps the
  * segment's page (shared, counted in its share count) or, for a write to a copy-on-write view, a
  * private copy; dirty bits go to the segment when PTEs go; mapping, unmapping and flushing. */
-#include "kernel/ntmm.h"
-#include "kernel/string.h"
+#include "kernel/ndk/ntmm.h"
+#include "kernel/rtl/string.h"
 #include "mm/mi.h"
 
 #define GRANULARITY 0x10000u

@@ -2,11 +2,11 @@
  * NtProtectVirtualMemory and NtQueryVirtualMemory. Arguments are checked in NT's order with NT's
  * statuses (docs/vm.md has the table), captured, then the work (mm/vm.c) runs attached to the target
  * process. User memory is never touched while attached or while the address space is locked. */
-#include "kernel/ntmm.h"
-#include "kernel/ob.h"
-#include "kernel/probe.h"
-#include "kernel/ps.h"
-#include "kernel/thread.h"
+#include "kernel/ndk/ntmm.h"
+#include "kernel/ob/ob.h"
+#include "kernel/ke/probe.h"
+#include "kernel/ps/ps.h"
+#include "kernel/ps/thread.h"
 #include "mm/mi.h"
 
 #define MAXIMUM_ZERO_BITS 21

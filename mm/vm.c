@@ -1,11 +1,11 @@
 /* mm/vm.c: reserving, committing, decommitting, releasing, protecting and querying virtual memory in
  * the current address space: the work behind the Nt*VirtualMemory services (mm/virtual.c checks and
  * captures their arguments), thread stacks, and the PEB and TEB regions the kernel builds. */
-#include "kernel/ntmm.h"
-#include "kernel/format.h"
-#include "kernel/probe.h"
-#include "kernel/trap.h"
-#include "kernel/string.h"
+#include "kernel/ndk/ntmm.h"
+#include "kernel/rtl/format.h"
+#include "kernel/ke/probe.h"
+#include "kernel/ke/trap.h"
+#include "kernel/rtl/string.h"
 #include "mm/mi.h"
 
 #define VAD_TAG                 MM_TAG('V', 'a', 'd', ' ')

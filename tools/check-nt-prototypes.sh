@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tools/check-nt-prototypes.sh: proves that user/include/pagoda/nt.h declares every service of
-# kernel/services.list with the list's number of 32-bit arguments, and nothing else. It compiles a file
+# kernel/ke/services.list with the list's number of 32-bit arguments, and nothing else. It compiles a file
 # that takes the address of each service with mingw-w64, whose stdcall decoration _NtX@N gives the
 # bytes of arguments the prototype pops, and compares N with 4 * ARGC.
 # Usage: check-nt-prototypes.sh SERVICES.LIST NT.H   (run from the top of the tree; MINGW_CC overrides

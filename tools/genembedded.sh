@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tools/genembedded.sh: generates build/user_images.asm, which links the flat user programs into the
-# kernel image (kernel/embedded.h): each build/user/NAME.bin is incbin'd into .rodata and described
+# kernel image (kernel/ps/embedded.h): each build/user/NAME.bin is incbin'd into .rodata and described
 # by a struct ke_embedded_image { name, data, size } in ke_embedded_images[ke_embedded_image_count],
 # sorted by name. Usage: genembedded.sh build/user/NAME.bin ... > build/user_images.asm
 set -euo pipefail

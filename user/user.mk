@@ -1,8 +1,8 @@
 # user/user.mk: the user-mode side of the build, included from the top Makefile.
 #   - the flat runtime (user/rt) and every tests/user/NAME.c linked into build/user/NAME.bin
 #     (checked by tools/flatcheck with the loader's own ke_flat_check)
-#   - build/user_images.asm: every .bin incbin'd into the kernel (kernel/embedded.h)
-#   - build/service_table.c: the kernel's dispatch table from kernel/services.list
+#   - build/user_images.asm: every .bin incbin'd into the kernel (kernel/ps/embedded.h)
+#   - build/service_table.c: the kernel's dispatch table from kernel/ke/services.list
 #   - the checks that user/include/pagoda/nt.h matches the list (mingw-w64) and that the PE stubs
 #     assemble; `make user` builds all of it without the kernel.
 
@@ -22,7 +22,7 @@ USER_LDFLAGS := -m32 -nostdlib -static -no-pie -T user/rt/flat.ld -Wl,--build-id
 
 # The runtime: user/rt, the generated stubs, and the kernel's pure printf engine and string
 # functions compiled again for user mode.
-USER_RT_C    := $(wildcard user/rt/*.c) kernel/format.c kernel/string.c
+USER_RT_C    := $(wildcard user/rt/*.c) kernel/rtl/format.c kernel/rtl/string.c
 USER_RT_OBJS := $(USER_OBJ)/user/rt/crt0.o $(USER_OBJ)/syscalls.o \
                 $(patsubst %.c,$(USER_OBJ)/%.o,$(USER_RT_C))
 
@@ -41,8 +41,8 @@ FLATCHECK     := $(BUILD)/tools/flatcheck
 
 user: $(USER_BINS) $(USER_BUILD)/nt-prototypes.ok $(USER_BUILD)/syscalls-pe.o
 
-# ---- generated from kernel/services.list ----
-$(BUILD)/service_table.c: kernel/services.list tools/gensyscalls.sh
+# ---- generated from kernel/ke/services.list ----
+$(BUILD)/service_table.c: kernel/ke/services.list tools/gensyscalls.sh
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
 	@tools/gensyscalls.sh table $< > $@
@@ -52,17 +52,17 @@ $(BUILD)/obj/service_table.o: $(BUILD)/service_table.c
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c $< -o $@
 
-$(USER_BUILD)/syscalls.asm: kernel/services.list tools/gensyscalls.sh
+$(USER_BUILD)/syscalls.asm: kernel/ke/services.list tools/gensyscalls.sh
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
 	@tools/gensyscalls.sh stubs-elf $< > $@
 
-$(USER_BUILD)/syscalls-pe.asm: kernel/services.list tools/gensyscalls.sh
+$(USER_BUILD)/syscalls-pe.asm: kernel/ke/services.list tools/gensyscalls.sh
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
 	@tools/gensyscalls.sh stubs-pe $< > $@
 
-$(USER_SERVICES_H): kernel/services.list tools/gensyscalls.sh
+$(USER_SERVICES_H): kernel/ke/services.list tools/gensyscalls.sh
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
 	@tools/gensyscalls.sh header $< > $@
@@ -77,11 +77,11 @@ $(USER_BUILD)/syscalls-pe.o: $(USER_BUILD)/syscalls-pe.asm
 	@echo "  NASM    $<"
 	@$(NASM) -f win32 -w+all $< -o $@
 
-$(USER_BUILD)/nt-prototypes.ok: kernel/services.list user/include/pagoda/nt.h kernel/ntapi.h \
-                                kernel/ntstatus.h tools/check-nt-prototypes.sh tools/gensyscalls.sh
+$(USER_BUILD)/nt-prototypes.ok: kernel/ke/services.list user/include/pagoda/nt.h kernel/ndk/ntapi.h \
+                                kernel/ndk/ntstatus.h tools/check-nt-prototypes.sh tools/gensyscalls.sh
 	@mkdir -p $(dir $@)
-	@echo "  CHECK   user/include/pagoda/nt.h against kernel/services.list"
-	@MINGW_CC=$(MINGW_CC) tools/check-nt-prototypes.sh kernel/services.list user/include/pagoda/nt.h
+	@echo "  CHECK   user/include/pagoda/nt.h against kernel/ke/services.list"
+	@MINGW_CC=$(MINGW_CC) tools/check-nt-prototypes.sh kernel/ke/services.list user/include/pagoda/nt.h
 	@touch $@
 
 # ---- the runtime and the programs ----
@@ -107,10 +107,10 @@ $(USER_BUILD)/%.elf: $(USER_OBJ)/tests/user/%.o $(USER_RT_OBJS) user/rt/flat.ld
 
 $(USER_BUILD)/fuzz.elf: $(FUZZ_OBJS)
 
-$(FLATCHECK): tools/flatcheck.c kernel/flat.c kernel/flat.h
+$(FLATCHECK): tools/flatcheck.c kernel/ps/flat.c kernel/ps/flat.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
-	@$(HOSTCC) -std=c11 -DPAGODA_HOST -O1 -Wall -Wextra -Werror -I. -o $@ tools/flatcheck.c kernel/flat.c
+	@$(HOSTCC) -std=c11 -DPAGODA_HOST -O1 -Wall -Wextra -Werror -I. -o $@ tools/flatcheck.c kernel/ps/flat.c
 
 # Every program waits for the prototype check, so `make kernel` cannot embed programs built
 # against a header that disagrees with the list.
@@ -147,7 +147,7 @@ user-lint:
 	    tests/user/*.c tests/user/*/*.c tests/user/*/*.h tests/host/test_user_rt.c tools/flatcheck.c)
 
 # ---- host tests ----
-HOST_SHARED += kernel/flat.c user/rt/cmdline.c
+HOST_SHARED += kernel/ps/flat.c user/rt/cmdline.c
 
 host-tests: user-host-tests
 

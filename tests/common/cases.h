@@ -4,11 +4,11 @@
 #ifndef PAGODA_TESTS_CASES_H
 #define PAGODA_TESTS_CASES_H
 
-#include "kernel/ktest.h"
+#include "kernel/ke/ktest.h"
 #ifdef PAGODA_HOST
 #include <string.h>
 #else
-#include "kernel/string.h"
+#include "kernel/rtl/string.h"
 #endif
 
 struct tc_case {

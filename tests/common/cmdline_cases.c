@@ -1,5 +1,5 @@
 /* tests/common/cmdline_cases.c: the command-line parser with good, unknown and bad options. */
-#include "kernel/cmdline.h"
+#include "kernel/ke/cmdline.h"
 #include "tests/common/cases.h"
 
 static struct ke_config config;

@@ -1,6 +1,6 @@
-/* tests/common/flat_cases.c: ke_flat_check (kernel/flat.c) accepts the images the build makes and
+/* tests/common/flat_cases.c: ke_flat_check (kernel/ps/flat.c) accepts the images the build makes and
  * refuses every header field that would let a loader copy or jump outside the image. */
-#include "kernel/flat.h"
+#include "kernel/ps/flat.h"
 #include "tests/common/cases.h"
 
 /* A valid image: header, 40 bytes of "code", 4 KiB more of .bss. */

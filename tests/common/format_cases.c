@@ -1,5 +1,5 @@
 /* tests/common/format_cases.c: ke_snprintf against what C's printf would print. */
-#include "kernel/format.h"
+#include "kernel/rtl/format.h"
 #include "tests/common/cases.h"
 
 #define EXPECT_FORMAT(expected, ...)                                                               \

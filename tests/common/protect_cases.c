@@ -1,7 +1,7 @@
 /* tests/common/protect_cases.c: page-protection conversions (mm/protect.c): every Win32 value NT
  * accepts or refuses, the round trip MM -> PAGE_* -> MM, and MM -> PTE bits -> MM for every
  * protection a valid PTE can have. Runs in the kernel and on the host. */
-#include "kernel/ntmm.h"
+#include "kernel/ndk/ntmm.h"
 #include "mm/protect.h"
 #include "mm/pte.h"
 #include "tests/common/cases.h"

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "kernel/fat.h"
+#include "kernel/fs/fat/fat.h"
 
 #define FIXED_TIME 133500000000000000LL /* 2024-01-17 21:20:00 UTC */
 

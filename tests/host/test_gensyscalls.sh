@@ -43,12 +43,12 @@ numbered() {
 }
 
 stubs_assemble() {
-    $gen stubs-elf kernel/services.list >"$work/e.asm" && nasm -f elf32 -w+all "$work/e.asm" -o "$work/e.o" &&
-        $gen stubs-pe kernel/services.list >"$work/p.asm" && nasm -f win32 -w+all "$work/p.asm" -o "$work/p.o"
+    $gen stubs-elf kernel/ke/services.list >"$work/e.asm" && nasm -f elf32 -w+all "$work/e.asm" -o "$work/e.o" &&
+        $gen stubs-pe kernel/ke/services.list >"$work/p.asm" && nasm -f win32 -w+all "$work/p.asm" -o "$work/p.o"
 }
 
 check numbering "services are numbered in list order, comments and blank lines skipped" numbered
-check stubs_assemble "the stubs for kernel/services.list do not assemble" stubs_assemble
+check stubs_assemble "the stubs for kernel/ke/services.list do not assemble" stubs_assemble
 check rejects_too_many_args "argc 17 accepted" rejects 'NtA 17\n' 'most a service can take is 16'
 check rejects_duplicates "a duplicate name accepted" rejects 'NtA 1\nNtB 2\nNtA 3\n' ':3: duplicate service NtA (first at line 1)'
 check rejects_bad_names "a bad name accepted" rejects 'ntA 1\n' 'bad service name'

@@ -1,12 +1,12 @@
 /* tests/kernel/bench.c: benchmarks (test=bench, run by `make bench`, never by test=all). Most run a
  * user program that measures with rdtsc and prints "bench NAME CYCLES" lines, read by tools/bench.sh;
  * the disk benchmarks print "bench NAME MIB_PER_S". */
-#include "kernel/ata.h"
-#include "kernel/blockdev.h"
-#include "kernel/ke.h"
-#include "kernel/ktest.h"
-#include "kernel/ob.h"
-#include "kernel/thread.h"
+#include "kernel/drivers/ata/ata.h"
+#include "kernel/io/blockdev.h"
+#include "kernel/ke/ke.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/ob/ob.h"
+#include "kernel/ps/thread.h"
 #include "mm/mm.h"
 #include "tests/common/bench_sections.h"
 

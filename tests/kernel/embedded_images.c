@@ -1,9 +1,9 @@
-/* tests/kernel/embedded_images.c: the user programs linked into the kernel (kernel/embedded.h) are
+/* tests/kernel/embedded_images.c: the user programs linked into the kernel (kernel/ps/embedded.h) are
  * there, sorted and unique by name, each a flat image the loader's check accepts. */
-#include "kernel/embedded.h"
-#include "kernel/flat.h"
-#include "kernel/ktest.h"
-#include "kernel/string.h"
+#include "kernel/ps/embedded.h"
+#include "kernel/ps/flat.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/rtl/string.h"
 
 KTEST(ke, embedded_images_valid)
 {

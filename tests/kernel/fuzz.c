@@ -3,20 +3,19 @@
  * handles per type, frames in use, the system process's handles. user.fuzz is the short run of every
  * suite boot; fuzz.disk (about 30 s, tests/run's fuzz entry, which then runs fsck.fat on the disk)
  * and fuzz.long (millions of calls, by hand: docs/fuzzing.md) are not part of test=all. */
-#include "kernel/format.h"
-#include "kernel/ke.h"
-#include "kernel/ktest.h"
-#include "kernel/ob.h"
-#include "kernel/string.h"
-#include "kernel/syscall.h"
-#include "kernel/thread.h"
-#include "kernel/wait.h"
+#include "kernel/rtl/format.h"
+#include "kernel/ke/ke.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/ob/ob.h"
+#include "kernel/rtl/string.h"
+#include "kernel/ke/syscall.h"
+#include "kernel/ps/thread.h"
+#include "kernel/ke/wait.h"
 #include "mm/mm.h"
 
-/* The mode every run uses. It avoids two defects being fixed elsewhere: sysenter with TF or NT set
- * (and the fast path's EFLAGS), and two opens of one FAT file. Once both are fixed: "flags=all
- * files=on". */
-#define FUZZ_MODE "flags=safe files=on"
+/* The mode every run uses: NT and TF on every entry path with EFLAGS checked on every path
+ * (flags=all), and files opened more than once (files=on). */
+#define FUZZ_MODE "flags=all files=on"
 
 #define MAX_TAGS  128
 #define MAX_TYPES 32

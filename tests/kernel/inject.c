@@ -5,9 +5,9 @@
  * first sector of page 5 of \Tests\Sizes\size-3145728.bin: a mapped view's page-in of it must give
  * STATUS_IN_PAGE_ERROR (tests/user/pagein.c). Not part of test=all: on an ordinary disk the sectors
  * read fine. */
-#include "kernel/ata.h"
-#include "kernel/blockdev.h"
-#include "kernel/ktest.h"
+#include "kernel/drivers/ata/ata.h"
+#include "kernel/io/blockdev.h"
+#include "kernel/ke/ktest.h"
 #include "mm/mm.h"
 #include "tests/kernel/pagein.h"
 

@@ -1,13 +1,13 @@
 /* tests/kernel/io_ata.c: PCI, the ATA driver, partitions and the block-device registry against the
  * harness's disk (tools/mkdisk.sh: 130 x 516096 bytes, FAT32 from sector 2048, 512 scratch sectors at
  * the end). Every read is done by PIO and by DMA and compared; writes go to the scratch sectors only. */
-#include "kernel/ata.h"
-#include "kernel/blockdev.h"
-#include "kernel/ke.h"
-#include "kernel/ktest.h"
-#include "kernel/partition.h"
-#include "kernel/pci.h"
-#include "kernel/string.h"
+#include "kernel/drivers/ata/ata.h"
+#include "kernel/io/blockdev.h"
+#include "kernel/ke/ke.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/io/partition.h"
+#include "kernel/drivers/pci/pci.h"
+#include "kernel/rtl/string.h"
 #include "mm/mm.h"
 
 #define DISK_SECTORS      (130u * 516096u / 512u)

@@ -1,12 +1,12 @@
 /* tests/kernel/io_ramfs.c: a small file system in kernel memory that implements struct io_fs_ops, so
  * the I/O manager and the NT file services can be tested apart from any disk (test=io). Flat: files
  * in the root only, names compared case-insensitively. user.files runs tests/user/files.c on it. */
-#include "kernel/io.h"
-#include "kernel/ke.h"
-#include "kernel/ktest.h"
-#include "kernel/ob.h"
-#include "kernel/string.h"
-#include "kernel/thread.h"
+#include "kernel/io/io.h"
+#include "kernel/ke/ke.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/ob/ob.h"
+#include "kernel/rtl/string.h"
+#include "kernel/ps/thread.h"
 #include "mm/mm.h"
 #include "tests/kernel/ramfs.h"
 

@@ -1,12 +1,12 @@
 /* tests/kernel/ke_core.c: the kernel core: the split's limits, the clock, symbols, the fault-safe
  * copy, CPU identification. */
-#include "kernel/arch.h"
-#include "kernel/ke.h"
-#include "kernel/ktest.h"
-#include "kernel/string.h"
-#include "kernel/trap.h"
-#include "kernel/ntapi.h"
-#include "kernel/syscall.h"
+#include "kernel/ke/arch.h"
+#include "kernel/ke/ke.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/rtl/string.h"
+#include "kernel/ke/trap.h"
+#include "kernel/ndk/ntapi.h"
+#include "kernel/ke/syscall.h"
 #include "mm/mm.h"
 
 extern uint8_t __kernel_end[];

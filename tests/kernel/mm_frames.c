@@ -1,7 +1,7 @@
 /* tests/kernel/mm_frames.c: the PFN database: the counts add up, allocation and release balance,
  * zeroed frames are zero, exhaustion fails cleanly and recovers. */
-#include "kernel/ktest.h"
-#include "kernel/string.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/rtl/string.h"
 #include "mm/mi.h"
 
 #define BATCH    100

@@ -2,11 +2,11 @@
  * several threads fault on a page being read and one read serves them all, on the test ramfs (whose
  * gate holds the read until every thread waits) and on C:; and a process ended while its threads
  * wait for a page-in, which must end once the read completes, leaving nothing behind. */
-#include "kernel/format.h"
-#include "kernel/ke.h"
-#include "kernel/ktest.h"
-#include "kernel/ob.h"
-#include "kernel/thread.h"
+#include "kernel/rtl/format.h"
+#include "kernel/ke/ke.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/ob/ob.h"
+#include "kernel/ps/thread.h"
 #include "mm/mi.h"
 #include "tests/kernel/pagein.h"
 #include "tests/kernel/ramfs.h"

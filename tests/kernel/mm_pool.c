@@ -1,8 +1,8 @@
 /* tests/kernel/mm_pool.c: the non-paged pool: 10,000 mixed allocations and frees with overlap
  * checks, tag accounting, big blocks, alignment, bad sizes, pages going back when empty, what a
  * block costs, and the reserve that only the kernel's own requests reach. */
-#include "kernel/ktest.h"
-#include "kernel/string.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/rtl/string.h"
 #include "mm/mm.h"
 
 #define TAG_A        MM_TAG('T', 'p', 'l', 'A')

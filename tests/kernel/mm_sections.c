@@ -2,10 +2,10 @@
  * tests/user/sections.c on C: (pagefile-backed and data-file sections, aliasing, copy-on-write,
  * coherence with NtReadFile/NtWriteFile, statuses), a named section shared by two processes, and
  * no frame or pool byte left behind by either. */
-#include "kernel/ke.h"
-#include "kernel/ktest.h"
-#include "kernel/ob.h"
-#include "kernel/thread.h"
+#include "kernel/ke/ke.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/ob/ob.h"
+#include "kernel/ps/thread.h"
 #include "mm/mi.h"
 
 #define SEGMENT_TAG MM_TAG('M', 'm', 'S', 'g')

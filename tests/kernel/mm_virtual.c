@@ -4,13 +4,13 @@
  * handles with limited access, and what user mode cannot see: frames used by a sparse 512 MiB
  * reservation, 10,000 VADs, the commit limit, running out of frames, the split with and without
  * large-address awareness, and 1,000 allocate/free cycles that leak nothing. */
-#include "kernel/format.h"
-#include "kernel/ke.h"
-#include "kernel/ktest.h"
-#include "kernel/ntmm.h"
-#include "kernel/ob.h"
-#include "kernel/string.h"
-#include "kernel/thread.h"
+#include "kernel/rtl/format.h"
+#include "kernel/ke/ke.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/ndk/ntmm.h"
+#include "kernel/ob/ob.h"
+#include "kernel/rtl/string.h"
+#include "kernel/ps/thread.h"
 #include "mm/mm.h"
 
 #define PROGRAM_TIMEOUT (-300000000ll) /* 30 s */

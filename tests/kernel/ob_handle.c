@@ -1,14 +1,14 @@
 /* tests/kernel/ob_handle.c: handle tables: insert, look up, close, reuse of closed entries, forged
  * handles, type and access checks, pseudo-handles, close procedures, and growth to thousands of
  * handles with destruction closing them all and giving every byte back. */
-#include "kernel/ktest.h"
-#include "kernel/obp.h"
-#include "kernel/ps.h"
-#include "kernel/string.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/ob/obp.h"
+#include "kernel/ps/ps.h"
+#include "kernel/rtl/string.h"
 #include "mm/mm.h"
 
 #define TAG             MM_TAG('T', 'o', 'b', 'H')
-#define TABLE_TAG       MM_TAG('O', 'b', 'H', 't') /* kernel/handle.c's */
+#define TABLE_TAG       MM_TAG('O', 'b', 'H', 't') /* kernel/ob/handle.c's */
 #define TEST_READ       0x0001u
 #define TEST_WRITE      0x0002u
 #define TEST_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3u)

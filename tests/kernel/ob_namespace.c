@@ -1,10 +1,10 @@
 /* tests/kernel/ob_namespace.c: named objects: the standard directories, creation and lookup without
  * regard to case, collisions, bad paths and names, subdirectories, and a name leaving the namespace
  * with the last handle while the object may live on. */
-#include "kernel/ktest.h"
-#include "kernel/obp.h"
-#include "kernel/ps.h"
-#include "kernel/string.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/ob/obp.h"
+#include "kernel/ps/ps.h"
+#include "kernel/rtl/string.h"
 #include "mm/mm.h"
 
 #define TAG     MM_TAG('T', 'o', 'b', 'N')

@@ -1,8 +1,8 @@
 /* tests/kernel/ob_object.c: objects without names or handles: creation, pointer references, the
  * delete procedure running exactly once before the memory goes back, and generic access mapping. */
-#include "kernel/ktest.h"
-#include "kernel/ob.h"
-#include "kernel/string.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/ob/ob.h"
+#include "kernel/rtl/string.h"
 #include "mm/mm.h"
 
 #define TAG             MM_TAG('T', 'o', 'b', 'O')

@@ -1,12 +1,12 @@
 /* tests/kernel/ob_probe.c: probing and copying user buffers, and the failure paths of capturing
  * OBJECT_ATTRIBUTES. There is no user memory yet, so every copy here fails; the success paths are
  * exercised by the user-mode tests once processes exist. */
-#include "kernel/ktest.h"
-#include "kernel/probe.h"
-#include "kernel/string.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/ke/probe.h"
+#include "kernel/rtl/string.h"
 #include "mm/mm.h"
 
-#define NAME_TAG  MM_TAG('O', 'b', 'N', 'm') /* kernel/probe.c's */
+#define NAME_TAG  MM_TAG('O', 'b', 'N', 'm') /* kernel/ke/probe.c's */
 #define UNMAPPED  ((void *)0x00001000) /* below the lowest user address: never mapped */
 #define UNMAPPED2 ((void *)0x00400000) /* no user address space is mapped yet */
 

@@ -1,10 +1,10 @@
 /* tests/kernel/ob_services.c: NtClose, NtDuplicateObject and NtQueryObject called from the kernel
  * on handles of the current process. Their user-buffer outputs need user memory, so here they are
  * NULL (optional) or bad pointers; the user-mode tests cover the rest. */
-#include "kernel/ktest.h"
-#include "kernel/ob_services.h"
-#include "kernel/obp.h"
-#include "kernel/ps.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/ob/services.h"
+#include "kernel/ob/obp.h"
+#include "kernel/ps/ps.h"
 #include "mm/mm.h"
 
 #define TAG             MM_TAG('T', 'o', 'b', 'S')

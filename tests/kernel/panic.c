@@ -1,9 +1,9 @@
 /* tests/kernel/panic.c: test=panic and test=panic_stack. Each crashes on purpose in a function with a
  * known name, so that the harness can check the panic report: the cause, registers, CR2 and that
  * function in the backtrace. */
-#include "kernel/ke.h"
-#include "kernel/ktest.h"
-#include "kernel/string.h"
+#include "kernel/ke/ke.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/rtl/string.h"
 
 #define UNMAPPED_ADDRESS 0x00000ff0u /* user space: nothing is mapped there in the System process */
 

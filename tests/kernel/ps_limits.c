@@ -3,12 +3,12 @@
  * byte and frame comes back when they end; the default quota leaves most of memory to the others.
  * Mutants: with the recursion limit lowered (a test hook) the next acquisition is refused with
  * STATUS_MUTANT_LIMIT_EXCEEDED, from kernel mode and from user mode (tests/user/limits.c). */
-#include "kernel/format.h"
-#include "kernel/ke.h"
-#include "kernel/ktest.h"
-#include "kernel/ob.h"
-#include "kernel/sync.h"
-#include "kernel/thread.h"
+#include "kernel/rtl/format.h"
+#include "kernel/ke/ke.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/ob/ob.h"
+#include "kernel/ex/sync.h"
+#include "kernel/ps/thread.h"
 
 #define PROGRAM_TIMEOUT   (-300000000ll) /* 30 s */
 #define FLOOD_LIMIT       (256u << 10) /* the flooder's quota where the default is larger, */

@@ -1,14 +1,14 @@
 /* tests/kernel/ps_threads.c: kernel threads, the scheduler and waits, seen from kernel mode: threads
  * run and end with their status, waits on events, semaphores and mutants behave as NT's do, timeouts
  * are met within one tick, abandoned mutants are reported, and 1,000 thread lifetimes leak nothing. */
-#include "kernel/arch.h"
-#include "kernel/ke.h"
-#include "kernel/ktest.h"
-#include "kernel/ob.h"
-#include "kernel/sched.h"
-#include "kernel/string.h"
-#include "kernel/sync.h"
-#include "kernel/thread.h"
+#include "kernel/ke/arch.h"
+#include "kernel/ke/ke.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/ob/ob.h"
+#include "kernel/ke/sched.h"
+#include "kernel/rtl/string.h"
+#include "kernel/ex/sync.h"
+#include "kernel/ps/thread.h"
 
 struct shared {
     struct ke_event go;

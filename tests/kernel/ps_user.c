@@ -2,11 +2,12 @@
  * as processes and must exit with 0; faults in user mode end only the faulting process with the right
  * status; processes cannot see each other's memory; a spinning process does not starve others; and
  * 1,000 process lifetimes leak no frame, pool byte or handle. */
-#include "kernel/ke.h"
-#include "kernel/ktest.h"
-#include "kernel/ob.h"
-#include "kernel/string.h"
-#include "kernel/thread.h"
+#include "kernel/ke/ke.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/ob/ob.h"
+#include "kernel/rtl/string.h"
+#include "kernel/ke/syscall.h"
+#include "kernel/ps/thread.h"
 
 #define PROGRAM_TIMEOUT (-300000000ll) /* 30 s */
 
@@ -77,7 +78,7 @@ KTEST(ps, user_faults_end_only_that_process)
         {"faults read_kernel", STATUS_ACCESS_VIOLATION},
         {"faults null", STATUS_ACCESS_VIOLATION},
         {"faults write_shared", STATUS_ACCESS_VIOLATION},
-        {"faults gp", STATUS_ACCESS_VIOLATION},
+        {"faults gp", STATUS_PRIVILEGED_INSTRUCTION},
         {"faults divide", STATUS_INTEGER_DIVIDE_BY_ZERO},
         {"faults ud2", STATUS_ILLEGAL_INSTRUCTION},
         {"faults ok", STATUS_SUCCESS},
@@ -200,4 +201,87 @@ KTEST(ps, thread_creation_failure_frees_everything)
     KT_EQ(after.processes, before.processes);
     KT_EQ(after.pool_bytes, before.pool_bytes);
     return NULL;
+}
+
+/* ---- Issue 12: traps and EFLAGS at the user/kernel boundary (tests/user/eflags.c, faults.c) ---- */
+
+/* NT's exception statuses: privileged instructions (decoded from a #GP), breakpoints and into
+ * (gates user mode may use), and a #GP that is no privileged instruction. */
+KTEST(ps, user_exceptions_have_nt_statuses)
+{
+    static const struct {
+        const char *cmdline;
+        NTSTATUS status;
+    } cases[] = {
+        {"faults hlt", STATUS_PRIVILEGED_INSTRUCTION},
+        {"faults sti", STATUS_PRIVILEGED_INSTRUCTION},
+        {"faults in", STATUS_PRIVILEGED_INSTRUCTION},
+        {"faults out", STATUS_PRIVILEGED_INSTRUCTION},
+        {"faults mov_cr", STATUS_PRIVILEGED_INSTRUCTION},
+        {"faults wbinvd", STATUS_PRIVILEGED_INSTRUCTION},
+        {"faults lgdt", STATUS_PRIVILEGED_INSTRUCTION},
+        {"faults prefixed_hlt", STATUS_PRIVILEGED_INSTRUCTION},
+        {"faults int1", STATUS_ACCESS_VIOLATION},
+        {"faults bad_selector", STATUS_ACCESS_VIOLATION},
+        {"faults int3", STATUS_BREAKPOINT},
+        {"faults int3_long", STATUS_BREAKPOINT},
+        {"faults into", STATUS_INTEGER_OVERFLOW},
+    };
+    for (unsigned i = 0; i < ARRAY_SIZE(cases); i++)
+        KT_RUN(run("faults", cases[i].cmdline, cases[i].status));
+    return NULL;
+}
+
+/* The sysenter sub-tests need the fast path, which the 486, Pentium and Bochs entries (no SEP) and
+ * sysenter=off do not have: they are skipped there, and the log says so. */
+static bool sysenter_skipped(const char *test)
+{
+    if (ke_fast_system_calls())
+        return false;
+    ke_print("ktest: %s: skipped: system calls use int 0x2e here (no SEP, or sysenter=off)\n",
+             test);
+    return true;
+}
+
+KTEST(user, eflags_int2e) { return run("eflags", "eflags int2e_flags int2e_nt_switch", 0); }
+
+/* Regressions: sysenter returned the kernel's EFLAGS, and a caller's NT went on into the kernel and
+ * into the next thread, whose first iret became a task return (#TS, a panic); the entry also read
+ * kernel data through the caller's DS. */
+KTEST(user, eflags_sysenter)
+{
+    if (sysenter_skipped("user.eflags_sysenter"))
+        return NULL;
+    return run("eflags", "eflags sysenter_flags sysenter_nt_switch sysenter_null_ds", 0);
+}
+
+/* A call made with TF set must complete (the event is set) and the caller then takes its
+ * single-step trap, which without SEH ends the process with STATUS_SINGLE_STEP. */
+static const char *single_step_call(const char *cmdline)
+{
+    static const WCHAR name[] = u"\\BaseNamedObjects\\PagodaEflagsSingleStep"; /* eflags.c's */
+    struct ke_event *event;
+    NTSTATUS status = ob_create_object(&ke_event_type, sizeof *event, name, ARRAY_SIZE(name) - 1,
+                                       (void **)&event);
+    if (!NT_SUCCESS(status))
+        return ktest_failf("creating the event failed with %08x", (uint32_t)status);
+    ke_init_dispatcher_header(&event->header, KE_NOTIFICATION_EVENT, 0);
+    const char *error = run("eflags", cmdline, STATUS_SINGLE_STEP);
+    int32_t signaled = event->header.signal_state;
+    ob_dereference_object(event);
+    if (!error && signaled != 1)
+        error = ktest_failf("'%s': the call made with TF set did not run (event state %d)", cmdline,
+                            (int)signaled);
+    return error;
+}
+
+KTEST(user, single_step_into_int2e) { return single_step_call("eflags int2e_single_step"); }
+
+/* Regression: sysenter with TF set took its debug trap on the SYSENTER_ESP stack (the TSS) and
+ * panicked the kernel. */
+KTEST(user, single_step_into_sysenter)
+{
+    if (sysenter_skipped("user.single_step_into_sysenter"))
+        return NULL;
+    return single_step_call("eflags sysenter_single_step");
 }

@@ -1,6 +1,6 @@
 /* tests/kernel/pure.c: the shared pure-code cases (tests/common) as kernel tests, so the code is
  * checked as the kernel's compiler built it, not only as the host's did. */
-#include "kernel/ktest.h"
+#include "kernel/ke/ktest.h"
 #include "tests/common/cases.h"
 
 #define TC_KTEST(n)                                                                                \

@@ -4,7 +4,7 @@
 #ifndef PAGODA_TESTS_KERNEL_RAMFS_H
 #define PAGODA_TESTS_KERNEL_RAMFS_H
 
-#include "kernel/wait.h"
+#include "kernel/ke/wait.h"
 
 /* While kt_ramfs_gate points at one, every read (or write, when `write`) at exactly `offset` counts
  * itself in `hits`, signals `reached`, waits until `open` is signaled and then fails with `status`

@@ -15,7 +15,7 @@
  *                          named events, so that both see the same emulator state
  * Each figure is followed by a line with its spread. Without a time-stamp counter it prints a
  * diagnostic instead. Exit status: failed checks. */
-#include "kernel/format.h"
+#include "kernel/rtl/format.h"
 #include "user/rt/rt.h"
 
 #define PAGE          0x1000u

@@ -13,7 +13,13 @@
  *   ud2           an undefined opcode                      -> STATUS_ILLEGAL_INSTRUCTION
  *   gp            cli at CPL 3 (a privileged instruction)  -> STATUS_PRIVILEGED_INSTRUCTION
  *   hlt           hlt at CPL 3                             -> STATUS_PRIVILEGED_INSTRUCTION
- *   int3          a breakpoint, with no debugger           -> STATUS_BREAKPOINT */
+ *   sti in out mov_cr wbinvd lgdt                          -> STATUS_PRIVILEGED_INSTRUCTION
+ *   prefixed_hlt  hlt behind segment, size and rep prefixes -> STATUS_PRIVILEGED_INSTRUCTION
+ *   int1          int 1 (a gate user mode may not use: #GP) -> STATUS_ACCESS_VIOLATION
+ *   bad_selector  load the TSS selector into DS (#GP)      -> STATUS_ACCESS_VIOLATION
+ *   int3          a breakpoint, with no debugger           -> STATUS_BREAKPOINT
+ *   int3_long     the two-byte int 3 (CD 03)               -> STATUS_BREAKPOINT
+ *   into          into with OF set                         -> STATUS_INTEGER_OVERFLOW */
 #include "user/rt/rt.h"
 
 #define FAULTS_SURVIVED 0x5EA1
@@ -39,6 +45,25 @@ static void divide_by_zero(void)
 {
     uint32_t eax = 1, edx = 0, zero = 0;
     __asm__ volatile("divl %2" : "+a"(eax), "+d"(edx) : "r"(zero) : "cc");
+}
+
+static void lgdt(void)
+{
+    static struct __attribute__((packed)) {
+        uint16_t limit;
+        uint32_t base;
+    } gdtr;
+    __asm__ volatile("lgdt %0" : : "m"(gdtr));
+}
+
+static void into_with_overflow(void)
+{
+    __asm__ volatile("movb $0x7f, %%al\n\taddb $1, %%al\n\tinto" : : : "eax", "cc");
+}
+
+static void bad_selector(void)
+{
+    __asm__ volatile("movw $0x28, %%ax\n\tmovw %%ax, %%ds" : : : "eax", "memory");
 }
 
 static void jump_to(uintptr_t address)
@@ -74,6 +99,28 @@ int main(int argc, char **argv)
         __asm__ volatile("hlt");
     else if (strcmp(mode, "int3") == 0)
         __asm__ volatile("int3");
+    else if (strcmp(mode, "sti") == 0)
+        __asm__ volatile("sti");
+    else if (strcmp(mode, "in") == 0)
+        __asm__ volatile("inb %%dx, %%al" : : "d"(0x80) : "eax");
+    else if (strcmp(mode, "out") == 0)
+        __asm__ volatile("outb %%al, $0x80" : : "a"(0));
+    else if (strcmp(mode, "mov_cr") == 0)
+        __asm__ volatile("movl %%cr0, %%eax" : : : "eax");
+    else if (strcmp(mode, "wbinvd") == 0)
+        __asm__ volatile("wbinvd");
+    else if (strcmp(mode, "prefixed_hlt") == 0)
+        __asm__ volatile(".byte 0x2e, 0x66, 0xf3, 0xf4"); /* cs: data16 rep hlt */
+    else if (strcmp(mode, "int1") == 0)
+        __asm__ volatile("int $1");
+    else if (strcmp(mode, "int3_long") == 0)
+        __asm__ volatile(".byte 0xcd, 0x03"); /* int 3 in its two-byte form */
+    else if (strcmp(mode, "lgdt") == 0)
+        lgdt();
+    else if (strcmp(mode, "bad_selector") == 0)
+        bad_selector();
+    else if (strcmp(mode, "into") == 0)
+        into_with_overflow();
     else {
         rt_print("  faults: unknown mode \"%s\"\n", mode);
         return FAULTS_SURVIVED;

@@ -7,7 +7,7 @@
  *
  * Sub-tests (argv[2]): create rw info delete rename listing hostile sharing pending two_opens
  * rename_open disk_full. */
-#include "kernel/format.h"
+#include "kernel/rtl/format.h"
 #include "user/rt/rt.h"
 
 static char drive = 'R';

@@ -10,7 +10,7 @@
  *
  * Exit status: the number of failures (0: clean); 2 for a bad command line; an ending other than
  * exit ends the process on purpose (STATUS_SINGLE_STEP, STATUS_ACCESS_VIOLATION). */
-#include "kernel/format.h"
+#include "kernel/rtl/format.h"
 #include "tests/user/fuzz/fuzz.h"
 
 #define MAX_REPORTS      40

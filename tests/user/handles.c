@@ -5,7 +5,7 @@
  * without the right access (STATUS_ACCESS_DENIED).
  * Sub-tests (argv[1]): close forged duplicate query names types access.
  * Exit status: the number of failed checks. */
-#include "kernel/format.h"
+#include "kernel/rtl/format.h"
 #include "user/rt/rt.h"
 
 #define BNO "\\BaseNamedObjects\\"

@@ -5,7 +5,7 @@
  * it. Arguments: the drive, then the sub-tests. The kernel side may give two named events: the
  * program signals PagodaPageinReady when its checks are done and waits for PagodaPageinGo before it
  * unmaps, so the kernel can read the segment's counters while the view exists. */
-#include "kernel/format.h"
+#include "kernel/rtl/format.h"
 #include "user/rt/rt.h"
 
 #define VIEW_BASE  0x30000000u /* fixed, so the kernel test finds the view */

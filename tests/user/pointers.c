@@ -15,7 +15,7 @@
  *     would succeed.)
  * Sub-tests (argv[1]): dispatch display handles waits events semaphores mutants threads info
  * time. */
-#include "kernel/format.h"
+#include "kernel/rtl/format.h"
 #include "pagoda/services.h"
 #include "user/rt/rt.h"
 

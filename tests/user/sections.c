@@ -3,7 +3,7 @@
  * shared with another process, data-file sections whose views and NtReadFile/NtWriteFile see each
  * other at once, flushing, and the statuses of bad requests. Argument: the drive of the file tests,
  * then the sub-tests to run (all by default). */
-#include "kernel/format.h"
+#include "kernel/rtl/format.h"
 #include "user/rt/rt.h"
 
 static char drive = 'C';

@@ -2,7 +2,7 @@
  * the disk image: \Tests\Sizes\size-N.bin for N = 0, 1, 511, 512, 513, 4096 and 3 MiB (byte i is
  * (i * 31 + N) & 255), a long name with spaces opened in another case, and a file three directories
  * down. Exit status: failed checks. */
-#include "kernel/format.h"
+#include "kernel/rtl/format.h"
 #include "user/rt/rt.h"
 
 static IO_STATUS_BLOCK iosb;

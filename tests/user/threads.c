@@ -7,7 +7,7 @@
  * Sub-tests (argv[1]): create exit_status suspended terminate process_info thread_info
  * create_hostile context many cycles last_thread. last_thread ends the main thread, so it runs
  * last; the process's exit status is then the last thread's: the number of failed checks. */
-#include "kernel/flat.h"
+#include "kernel/ps/flat.h"
 #include "user/rt/rt.h"
 
 static const LARGE_INTEGER_QUAD zero_timeout = 0;

@@ -15,7 +15,7 @@
  *   laa 1, laa 0                the split, run with and without large-address awareness -> 0
  * Sub-tests: rounding commit overlap partial_commit release decommit protect protections reset
  * zero_bits top_down arguments query_arguments handles guard_syscall stack_syscall walk other. */
-#include "kernel/format.h"
+#include "kernel/rtl/format.h"
 #include "user/rt/rt.h"
 
 #define PAGE     0x1000u

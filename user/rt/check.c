@@ -3,7 +3,7 @@
  * indented so that the kernel's harness, which counts lines that start with "ok " and "FAIL ",
  * never mistakes it for a result; the kernel test judges the exit status, which is the number of
  * failed checks. */
-#include "kernel/format.h"
+#include "kernel/rtl/format.h"
 #include "user/rt/rt.h"
 
 volatile uint32_t rt_failures;

@@ -1,6 +1,6 @@
-/* user/rt/print.c: console output for flat programs: kernel/format.c formats, the text is widened
+/* user/rt/print.c: console output for flat programs: kernel/rtl/format.c formats, the text is widened
  * to UTF-16 and NtDisplayString prints it on the kernel console (serial and VGA). */
-#include "kernel/format.h"
+#include "kernel/rtl/format.h"
 #include "user/rt/rt.h"
 
 void rt_vprint(const char *fmt, va_list ap)

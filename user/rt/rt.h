@@ -1,13 +1,13 @@
 /* user/rt/rt.h: the runtime of flat user programs (tests/user): start-up and exit, console output,
  * threads, object names, time, and the checks the test programs report with. Programs link with
- * the objects of user/rt, the generated system-call stubs, and kernel/format.c and kernel/string.c
+ * the objects of user/rt, the generated system-call stubs, and kernel/rtl/format.c and kernel/rtl/string.c
  * compiled for user mode; there is no other C library. docs/user-mode.md describes the ABI. */
 #ifndef PAGODA_USER_RT_H
 #define PAGODA_USER_RT_H
 
 #include <stdarg.h>
-#include "kernel/string.h"
-#include "kernel/types.h"
+#include "kernel/rtl/string.h"
+#include "kernel/ndk/types.h"
 #include "pagoda/nt.h"
 #include "user/rt/cmdline.h"
 
@@ -25,7 +25,7 @@ extern const char *rt_name; /* argv[0] without any path: the prefix of diagnosti
 NORETURN void rt_exit(NTSTATUS status);
 
 /* ---- console (user/rt/print.c) ---- */
-/* printf-style output (kernel/format.c) to the kernel console through NtDisplayString. A call
+/* printf-style output (kernel/rtl/format.c) to the kernel console through NtDisplayString. A call
  * prints at most RT_PRINT_MAX characters; the rest is cut. */
 #define RT_PRINT_MAX 1024
 void rt_print(const char *fmt, ...) PRINTF_LIKE(1, 2);

@@ -1,12 +1,12 @@
 /* tests/user/fuzz/args.c: the fuzzer's random arguments: words, pointers that are good, misaligned or
  * bad, buffers with lengths that fit or do not, handles (remembered, pseudo, reserved, forged,
  * tagged, closed), timeouts that never block for long, and names for objects and files. */
-#include "kernel/format.h"
+#include "kernel/rtl/format.h"
 #include "tests/user/fuzz/fuzz.h"
 
 /* Mapped parts of the fuzzer's address space that a random word must never name, since the kernel
  * might write there: the image (code, data, prepared inputs), the thread stacks (1 MiB slots from
- * 0x10000000, kernel/thread.h) and the TEBs and PEB under the shared page. */
+ * 0x10000000, kernel/ps/thread.h) and the TEBs and PEB under the shared page. */
 extern char __image_start[], __memory_end[];
 #define STACKS_START 0x10000000u
 #define STACKS_END   0x18000000u

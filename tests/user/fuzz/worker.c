@@ -3,7 +3,7 @@
  * sysenter), random EBX/ESI/EDI/EBP/ESP and EFLAGS, an argument pointer that is sometimes
  * unreadable, make the call and check what the kernel preserved. Also the threads the fuzzer's
  * NtCreateThread calls start. */
-#include "kernel/format.h"
+#include "kernel/rtl/format.h"
 #include "tests/user/fuzz/fuzz.h"
 
 #define EFLAGS_CF    0x1u
@@ -129,8 +129,8 @@ static void check(struct fz_worker *w, const struct fz_call *c, const struct fz_
     COMPARE(out_es, USER_DS);
     COMPARE(out_fs, USER_TEB);
     COMPARE(out_ss, USER_DS);
-    /* EFLAGS: exactly the caller's through int 0x2E; through sysenter only with flags=all (until
-     * then the fast path returns the kernel's flags, docs/decisions.md). */
+    /* EFLAGS: exactly the caller's through int 0x2E; through sysenter only with flags=all (the suite's
+     * mode; flags=safe is for a kernel whose fast path does not give the caller's flags back). */
     if (r->path == FZ_PATH_INT || fz_options.flags == FZ_FLAGS_ALL)
         COMPARE(out_eflags, r->eflags);
 #undef COMPARE

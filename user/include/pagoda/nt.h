@@ -1,5 +1,5 @@
 /* user/include/pagoda/nt.h: the NT native system services as user-mode C sees them, one prototype
- * per line of kernel/services.list, with NT's parameter names and the types of kernel/ntapi.h. The
+ * per line of kernel/ke/services.list, with NT's parameter names and the types of kernel/ndk/ntapi.h. The
  * stubs come from tools/gensyscalls.sh (int 0x2E); they are stdcall, so the callee pops. The build
  * compiles this header with mingw-w64 and compares each _NtX@N decoration with the list
  * (tools/check-nt-prototypes.sh), so a prototype with the wrong number of arguments fails the
@@ -7,10 +7,10 @@
 #ifndef PAGODA_USER_NT_H
 #define PAGODA_USER_NT_H
 
-#include "kernel/ntapi.h"
-#include "kernel/ntfile.h"
-#include "kernel/ntmm.h"
-#include "kernel/ntstatus.h"
+#include "kernel/ndk/ntapi.h"
+#include "kernel/ndk/ntfile.h"
+#include "kernel/ndk/ntmm.h"
+#include "kernel/ndk/ntstatus.h"
 
 #define NTAPI __attribute__((stdcall))
 

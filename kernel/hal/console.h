@@ -1,0 +1,25 @@
+/* kernel/hal/console.h: the two output devices every message goes to, COM1 and VGA text mode.
+ * Both are polled and usable from the first instruction of kmain, before interrupts are on. */
+#ifndef PAGODA_CONSOLE_H
+#define PAGODA_CONSOLE_H
+
+#include "kernel/ndk/types.h"
+
+void io_serial_init(void);
+void io_serial_write(const char *s, size_t n);
+bool io_serial_present(void);
+
+enum vga_color {
+    VGA_GREY = 0x07,
+    VGA_WHITE = 0x0f,
+    VGA_YELLOW = 0x0e,
+    VGA_RED = 0x0c,
+    VGA_CYAN = 0x0b
+};
+void io_vga_init(void);
+void io_vga_write(const char *s, size_t n, enum vga_color color);
+
+/* Writes to both devices. */
+void io_console_write(const char *s, size_t n, enum vga_color color);
+
+#endif

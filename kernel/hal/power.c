@@ -1,0 +1,31 @@
+/* kernel/hal/power.c: ending a run. Under QEMU the isa-debug-exit device turns the code into QEMU's exit
+ * status ((code << 1) | 1); Bochs stops on "Shutdown" written to port 0x8900; real hardware halts. */
+#include "kernel/ke/arch.h"
+#include "kernel/io/io.h"
+#include "kernel/ke/ke.h"
+#include "mm/mm.h"
+
+#define QEMU_DEBUG_EXIT_PORT 0xf4
+#define BOCHS_SHUTDOWN_PORT  0x8900
+
+/* A clean shutdown: everything dirty reaches the disks first. (A panic powers off without this:
+ * a kernel that found its own state corrupt should not write it out.) */
+NORETURN void ke_shutdown(enum ke_exit_code code)
+{
+    cpu_sti(); /* the disk drivers wait for interrupts */
+    mm_flush_all_segments(); /* mapped files' modified pages, then the volumes under them */
+    io_flush_all_volumes();
+    ke_power_off(code);
+}
+
+NORETURN void ke_power_off(enum ke_exit_code code)
+{
+    cpu_cli();
+    ke_print("pagoda: power off (code 0x%02x)\n", code);
+    outb(QEMU_DEBUG_EXIT_PORT, (uint8_t)code);
+    for (const char *s = "Shutdown"; *s; s++)
+        outb(BOCHS_SHUTDOWN_PORT, (uint8_t)*s);
+    ke_print("pagoda: system halted; it is safe to turn the machine off\n");
+    for (;;)
+        cpu_hlt();
+}

@@ -1,0 +1,153 @@
+/* kernel/ke/sched.c: ready queues (one FIFO per priority and a bitmap of non-empty ones), the switch
+ * between threads (address space, TSS stack, TEB selector, then the register switch in
+ * boot/switch.asm) and round-robin preemption of user-mode threads by the clock. */
+#include "kernel/ke/arch.h"
+#include "kernel/ke/fpu.h"
+#include "kernel/ke/ke.h"
+#include "kernel/ke/sched.h"
+#include "kernel/ps/thread.h"
+
+static struct list_entry ready_queues[PS_PRIORITY_LEVELS];
+static uint32_t ready_summary; /* bit p: ready_queues[p] is not empty */
+static struct ps_thread *current;
+static struct ps_thread *idle_thread;
+static struct ps_thread *dead_thread; /* ended; its stack is freed by the next thread to run */
+static bool need_resched;
+static uint64_t switch_count;
+
+struct ps_thread *ps_current_thread(void) { return current; }
+struct ps_process *ps_current_process(void) { return current->process; }
+uint64_t ke_context_switches(void) { return switch_count; }
+
+void ke_sched_init(struct ps_thread *boot_thread, struct ps_thread *idle)
+{
+    for (int i = 0; i < PS_PRIORITY_LEVELS; i++)
+        list_init(&ready_queues[i]);
+    current = boot_thread;
+    current->state = PS_THREAD_RUNNING;
+    idle_thread = idle;
+}
+
+void ke_ready_thread(struct ps_thread *t)
+{
+    ASSERT(!(read_eflags() & EFLAGS_IF));
+    ASSERT(t != idle_thread && t->state != PS_THREAD_READY && t->state != PS_THREAD_TERMINATED);
+    t->state = PS_THREAD_READY;
+    list_insert_tail(&ready_queues[t->priority], &t->ready_link);
+    ready_summary |= 1u << t->priority;
+    if (t->priority > current->priority || current == idle_thread)
+        need_resched = true;
+}
+
+static struct ps_thread *take_next(void)
+{
+    if (!ready_summary)
+        return idle_thread;
+    unsigned p = 31 - (unsigned)__builtin_clz(ready_summary);
+    struct ps_thread *t =
+        CONTAINING_RECORD(list_remove_head(&ready_queues[p]), struct ps_thread, ready_link);
+    if (list_empty(&ready_queues[p]))
+        ready_summary &= ~(1u << p);
+    return t;
+}
+
+void ke_finish_switch(void)
+{
+    struct ps_thread *dead = dead_thread;
+    if (dead && dead != current) {
+        dead_thread = NULL;
+        ps_reap_thread(dead);
+    }
+}
+
+static void switch_to(struct ps_thread *next)
+{
+    struct ps_thread *prev = current;
+    current = next;
+    next->state = PS_THREAD_RUNNING;
+    next->quantum = KE_QUANTUM_TICKS;
+    switch_count++;
+    struct mm_address_space *as = ps_thread_address_space(next);
+    if (as != mm_current_address_space())
+        mm_switch_address_space(as);
+    ke_set_kernel_stack(ps_kernel_stack_top(next));
+    if (next->teb)
+        ke_set_teb_base(next->teb);
+    if (prev->state == PS_THREAD_TERMINATED)
+        dead_thread = prev;
+    ke_fpu_switch_out();
+    ke_swap_context(&prev->kernel_esp, next->kernel_esp);
+    ke_finish_switch();
+}
+
+void ke_schedule(void)
+{
+    ASSERT(!(read_eflags() & EFLAGS_IF));
+    need_resched = false;
+    struct ps_thread *next = take_next();
+    if (next == current) {
+        current->state = PS_THREAD_RUNNING;
+        return;
+    }
+    switch_to(next);
+}
+
+bool ke_yield(void)
+{
+    uint32_t irq = ke_disable_interrupts();
+    bool yielded = (ready_summary >> current->priority) != 0; /* someone at least as urgent */
+    if (yielded) {
+        if (current != idle_thread)
+            ke_ready_thread(current);
+        ke_schedule();
+    }
+    ke_restore_interrupts(irq);
+    return yielded;
+}
+
+void ke_clock_tick(uint64_t now)
+{
+    ke_expire_timers(now);
+    if (current == idle_thread) {
+        need_resched |= ready_summary != 0;
+        return;
+    }
+    if (--current->quantum <= 0) {
+        current->quantum = KE_QUANTUM_TICKS;
+        if (ready_summary >> current->priority) /* round robin within the priority */
+            need_resched = true;
+    }
+}
+
+void ke_exit_to_user(struct ke_trap_frame *tf)
+{
+    (void)tf;
+    for (;;) {
+        cpu_cli();
+        if (current->terminating || current->process->terminating)
+            ps_exit_current_thread(current->process->terminating ? current->process->exit_status
+                                                                 : current->exit_status);
+        if (!need_resched)
+            return;
+        ke_ready_thread(current);
+        ke_schedule();
+    }
+}
+
+/* The idle thread: zeroes free frames while nothing is ready, otherwise sleeps until an interrupt. */
+void ke_idle_loop(void)
+{
+    for (;;) {
+        cpu_cli();
+        if (ready_summary) {
+            ke_schedule();
+            continue;
+        }
+        cpu_sti();
+        if (mm_zero_free_frames(4) == 0) {
+            cpu_cli();
+            if (!ready_summary)
+                __asm__ volatile("sti; hlt" ::: "memory"); /* sti's shadow: no wake-up is lost */
+        }
+    }
+}

@@ -1,0 +1,319 @@
+/* kernel/ps/process.c: processes: the process object type, the System process (the boot thread and the
+ * idle thread live in it), creating a process with its PEB, parameters and shared user data page,
+ * loading a flat image into it, ending it (last thread) and deleting it (last reference). */
+#include "kernel/ke/arch.h"
+#include "kernel/ps/embedded.h"
+#include "kernel/ps/flat.h"
+#include "kernel/ke/ke.h"
+#include "kernel/ndk/ntmm.h"
+#include "kernel/ob/ob.h"
+#include "kernel/ke/sched.h"
+#include "kernel/rtl/string.h"
+#include "kernel/ps/thread.h"
+
+#define PROCESS_TAG        MM_TAG('P', 'r', 'o', 'c')
+#define PARAMETERS_STRINGS (PS_PARAMETERS_ADDRESS + sizeof(PAGODA_PROCESS_PARAMETERS))
+#define MAX_COMMAND_LINE   1024
+
+static void process_delete(void *object);
+
+struct ob_type ps_process_type = {
+    .name = "Process",
+    .pool_tag = PROCESS_TAG,
+    .valid_access = PROCESS_ALL_ACCESS,
+    .generic = {READ_CONTROL | PROCESS_VM_READ | PROCESS_QUERY_INFORMATION,
+                PROCESS_TERMINATE | PROCESS_CREATE_THREAD | PROCESS_VM_OPERATION |
+                    PROCESS_VM_WRITE | PROCESS_DUP_HANDLE,
+                SYNCHRONIZE, PROCESS_ALL_ACCESS},
+    .delete_procedure = process_delete,
+};
+
+struct ps_process *ps_system_process;
+static struct list_entry process_list = {&process_list, &process_list};
+static uint32_t process_count;
+static uint32_t next_process_id = 0x1000;
+extern pfn_t ke_shared_user_data_frame;
+extern uint8_t boot_stack_top[];
+
+uint32_t ps_process_count(void) { return process_count; }
+
+/* ---- attaching ---- */
+
+void ps_attach_process(struct ps_process *p)
+{
+    struct ps_thread *t = ps_current_thread();
+    ASSERT(!t->attached);
+    if (p == t->process)
+        return;
+    t->attached = p;
+    mm_switch_address_space(&p->address_space);
+}
+
+void ps_detach_process(void)
+{
+    struct ps_thread *t = ps_current_thread();
+    if (!t->attached)
+        return;
+    t->attached = NULL;
+    mm_switch_address_space(&t->process->address_space);
+}
+
+struct mm_address_space *ps_thread_address_space(struct ps_thread *t)
+{
+    return t->attached ? &t->attached->address_space : &t->process->address_space;
+}
+
+/* ---- creation ---- */
+
+static struct ps_process *new_process_object(const char *name, NTSTATUS *status)
+{
+    struct ps_process *p;
+    *status = ob_create_object(&ps_process_type, sizeof *p, NULL, 0, (void **)&p);
+    if (!NT_SUCCESS(*status))
+        return NULL;
+    ke_init_dispatcher_header(&p->header, KE_PROCESS, 0);
+    list_init(&p->threads);
+    p->exit_status = STATUS_PENDING;
+    p->base_priority = PS_PRIORITY_NORMAL;
+    p->pool_quota.limit = ps_default_pool_quota;
+    strlcpy(p->name, name, sizeof p->name);
+    uint32_t irq = ke_disable_interrupts();
+    p->unique_id = next_process_id;
+    next_process_id += 4;
+    list_insert_tail(&process_list, &p->link);
+    process_count++;
+    ke_restore_interrupts(irq);
+    return p;
+}
+
+/* Writes a UNICODE_STRING for an ASCII string into the PEB page being built in `page` (a kernel
+ * copy of the page at PS_PEB_ADDRESS), at *cursor, its offset in the page. */
+static void put_unicode(uint8_t *page, UNICODE_STRING *u, const char *s, uint32_t *cursor)
+{
+    size_t n = strnlen(s, MAX_COMMAND_LINE);
+    WCHAR *w = (WCHAR *)(page + *cursor);
+    for (size_t i = 0; i < n; i++)
+        w[i] = (uint8_t)s[i];
+    w[n] = 0;
+    u->Buffer = (WCHAR *)(uintptr_t)(PS_PEB_ADDRESS + *cursor);
+    u->Length = (uint16_t)(n * 2);
+    u->MaximumLength = (uint16_t)(n * 2 + 2);
+    *cursor += ALIGN_UP(n * 2 + 2, 4);
+}
+
+/* The PEB page: the PEB, then the process parameters and their strings, built in the kernel and
+ * copied in (a user thread of the process could free the page meanwhile: the copy is fault-safe). */
+static NTSTATUS build_peb(struct ps_process *p, const char *command_line)
+{
+    vaddr_t peb_address = PS_PEB_ADDRESS;
+    NTSTATUS status = mm_create_resident_region(&peb_address, 1, MM_PLACE_EXACT);
+    if (!NT_SUCCESS(status))
+        return status;
+    uint8_t *page = mm_pool_alloc(PAGE_SIZE, PROCESS_TAG);
+    if (!page)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    memset(page, 0, PAGE_SIZE);
+    PAGODA_PEB *peb = (PAGODA_PEB *)page;
+    uint32_t offset = PS_PARAMETERS_ADDRESS - PS_PEB_ADDRESS;
+    PAGODA_PROCESS_PARAMETERS *params = (PAGODA_PROCESS_PARAMETERS *)(page + offset);
+    peb->ProcessParameters = (PAGODA_PROCESS_PARAMETERS *)(uintptr_t)PS_PARAMETERS_ADDRESS;
+    peb->OSMajorVersion = 5;
+    peb->OSMinorVersion = 1;
+    peb->OSBuildNumber = 2600;
+    uint32_t cursor = offset + sizeof *params;
+    params->MaximumLength = params->Length = sizeof *params;
+    params->Flags = PROCESS_PARAMETERS_NORMALIZED;
+    put_unicode(page, &params->ImagePathName, p->name, &cursor);
+    put_unicode(page, &params->CommandLine, command_line, &cursor);
+    status = mm_write_user(PS_PEB_ADDRESS, page, PAGE_SIZE);
+    mm_pool_free(page, PROCESS_TAG);
+    p->peb = PS_PEB_ADDRESS;
+    return status;
+}
+
+static NTSTATUS populate_process(struct ps_process *p, const char *command_line,
+                                 enum mm_address_limit limit)
+{
+    NTSTATUS status = mm_create_address_space(&p->address_space, limit);
+    if (!NT_SUCCESS(status))
+        return status;
+    p->handle_table = ob_create_handle_table(p);
+    if (!p->handle_table)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    ps_attach_process(p);
+    status = mm_map_shared_user_data(ke_shared_user_data_frame);
+    if (NT_SUCCESS(status))
+        status = build_peb(p, command_line);
+    ps_detach_process();
+    return status;
+}
+
+NTSTATUS ps_create_process(const char *name, const char *command_line, enum mm_address_limit limit,
+                           struct ps_process **out)
+{
+    NTSTATUS status;
+    struct ps_process *p = new_process_object(name, &status);
+    if (!p)
+        return status;
+    status = populate_process(p, command_line, limit);
+    if (!NT_SUCCESS(status)) {
+        ob_dereference_object(p); /* process_delete undoes what populate_process did */
+        return status;
+    }
+    *out = p;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS check_flat_header(const struct ke_embedded_image *image,
+                                  const struct pagoda_flat_header *h)
+{
+    const char *problem = ke_flat_check(image->data, image->size);
+    if (!problem && h->stack_size > PS_MAX_STACK_COMMIT)
+        problem = "stack_size is larger than a thread's stack";
+    if (!problem)
+        return STATUS_SUCCESS;
+    ke_warn("ps: image '%s' is not a valid flat image: %s\n", image->name, problem);
+    return STATUS_INVALID_IMAGE_FORMAT;
+}
+
+static NTSTATUS load_flat_image(struct ps_process *p, const struct ke_embedded_image *image,
+                                const struct pagoda_flat_header *h)
+{
+    ps_attach_process(p);
+    vaddr_t base = PAGODA_FLAT_BASE, image_base = PAGODA_FLAT_BASE;
+    uint32_t size = h->memory_size;
+    NTSTATUS status =
+        mm_allocate_virtual(&base, &size, 0, MEM_RESERVE | MEM_COMMIT, PAGE_EXECUTE_READWRITE);
+    if (NT_SUCCESS(status))
+        status = mm_write_user(PAGODA_FLAT_BASE, image->data, h->file_size);
+    if (NT_SUCCESS(status))
+        status = mm_write_user(p->peb + offsetof(PAGODA_PEB, ImageBaseAddress), &image_base,
+                               sizeof image_base);
+    ps_detach_process();
+    return status;
+}
+
+NTSTATUS ps_create_process_from_image(const char *image_name, const char *command_line,
+                                      enum mm_address_limit limit, struct ps_process **out)
+{
+    const struct ke_embedded_image *image = ke_find_embedded_image(image_name);
+    if (!image)
+        return STATUS_OBJECT_NAME_NOT_FOUND;
+    struct pagoda_flat_header h;
+    memcpy(&h, image->data, MIN(sizeof h, image->size));
+    NTSTATUS status = check_flat_header(image, &h);
+    if (!NT_SUCCESS(status))
+        return status;
+    struct ps_process *p;
+    status = ps_create_process(image_name, command_line, limit, &p);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = load_flat_image(p, image, &h);
+    struct ps_thread *t = NULL;
+    if (NT_SUCCESS(status)) {
+        struct ps_thread_start start = {
+            .eip = h.entry, .eax = h.entry, .ebx = p->peb, .stack_size = h.stack_size};
+        status = ps_create_thread(p, &start, &t);
+    }
+    if (!NT_SUCCESS(status)) {
+        ob_dereference_object(p);
+        return status;
+    }
+    ob_dereference_object(t);
+    *out = p;
+    return STATUS_SUCCESS;
+}
+
+/* ---- ending ---- */
+
+/* Each thread ends at its next return to user mode; waits it makes for user mode end at once, its
+ * kernel waits and the rest of a system call run to completion first (ke_exit_to_user). Nothing
+ * here waits for them: NT's PspTerminateThreadByPointer does not either. */
+void ps_terminate_other_threads(struct ps_process *p, NTSTATUS status)
+{
+    uint32_t irq = ke_disable_interrupts();
+    LIST_FOR_EACH(e, &p->threads)
+    {
+        struct ps_thread *t = CONTAINING_RECORD(e, struct ps_thread, process_link);
+        if (t != ps_current_thread())
+            ps_terminate_thread(t, status);
+    }
+    ke_restore_interrupts(irq);
+}
+
+void ps_terminate_process(struct ps_process *p, NTSTATUS status)
+{
+    uint32_t irq = ke_disable_interrupts();
+    if (!p->terminating) {
+        p->terminating = true;
+        if (p->exit_status == STATUS_PENDING)
+            p->exit_status = status;
+    }
+    ps_terminate_other_threads(p, status);
+    ke_restore_interrupts(irq);
+}
+
+/* The last thread is ending (on its own kernel stack, in its own address space): close every handle,
+ * give back every page, and signal the process. */
+void ps_process_exit(struct ps_process *p)
+{
+    p->terminating = true;
+    ob_destroy_handle_table(p->handle_table, p);
+    p->handle_table = NULL;
+    mm_clean_address_space(&p->address_space);
+    mm_switch_address_space(&mm_system_address_space);
+    ke_signal_object(&p->header);
+}
+
+static void process_delete(void *object)
+{
+    struct ps_process *p = object;
+    if (p->handle_table) {
+        ob_destroy_handle_table(p->handle_table, p);
+        p->handle_table = NULL;
+    }
+    if (p->address_space.directory != MM_PFN_NONE && p != ps_system_process) {
+        /* A process that never ran still has its PEB and shared page; one that ran is clean. The
+         * directory goes only now: a thread attached to the process kept a reference. */
+        if (p->address_space.vads.count) {
+            ps_attach_process(p);
+            mm_clean_address_space(&p->address_space);
+            ps_detach_process();
+        }
+        mm_delete_address_space(&p->address_space);
+    }
+    uint32_t irq = ke_disable_interrupts();
+    list_remove(&p->link);
+    process_count--;
+    ke_restore_interrupts(irq);
+}
+
+/* ---- the System process ---- */
+
+void ke_idle_loop(void);
+
+void ps_init(void)
+{
+    NTSTATUS status;
+    ps_init_quota();
+    ps_system_process = new_process_object("System", &status);
+    if (!ps_system_process)
+        ke_panic("ps: cannot create the System process: %08x", (uint32_t)status);
+    ps_system_process->unique_id = 4;
+    mm_init_kernel_address_space(&ps_system_process->address_space);
+    ps_system_process->handle_table = ob_create_handle_table(NULL);
+    struct ps_thread *boot, *idle;
+    if (!ps_system_process->handle_table ||
+        !NT_SUCCESS(
+            ps_create_boot_thread(ps_system_process, (vaddr_t)(uintptr_t)boot_stack_top, &boot)))
+        ke_panic("ps: cannot create the boot thread");
+    struct ps_thread_start start = {.kernel_routine = (void (*)(void *))ke_idle_loop,
+                                    .priority = PS_PRIORITY_IDLE,
+                                    .suspended = true};
+    status = ps_create_thread(ps_system_process, &start, &idle);
+    if (!NT_SUCCESS(status))
+        ke_panic("ps: cannot create the idle thread: %08x", (uint32_t)status);
+    idle->priority = PS_PRIORITY_IDLE;
+    ke_sched_init(boot, idle);
+    ke_set_kernel_stack(ps_kernel_stack_top(boot));
+}

@@ -1,0 +1,91 @@
+/* kernel/ps/thread.h: creating and ending threads (kernel/ps/thread.c) and processes (kernel/ps/process.c). */
+#ifndef PAGODA_THREAD_H
+#define PAGODA_THREAD_H
+
+#include "kernel/ps/ps.h"
+
+#define PS_STACK_RESERVE        (1u << 20) /* reserved for a thread's user stack */
+#define PS_DEFAULT_STACK_COMMIT (16u << 10) /* committed at its top when the caller gives no size */
+#define PS_MAX_STACK_COMMIT     (960u << 10)
+
+/* How a new thread starts: a kernel routine, or user mode with a register context. */
+struct ps_thread_start {
+    void (*kernel_routine)(void *context); /* NULL for a user thread */
+    void *kernel_context;
+    /* user threads */
+    uint32_t eip, esp, eax, ebx, ecx, edx, esi, edi, ebp;
+    uint32_t
+        stack_size; /* bytes committed at first (0: the default) when the kernel makes the stack */
+    bool use_given_stack; /* esp and [stack_limit, stack_base) were given by the caller */
+    vaddr_t stack_base, stack_limit;
+    uint8_t priority;
+    bool suspended;
+};
+
+/* Creates a thread in process (which must not be terminating), with a TEB and (unless given) a stack
+ * of PS_STACK_RESERVE bytes that grows down through its guard page. On success *thread holds one
+ * reference for the caller. STATUS_NO_MEMORY, STATUS_COMMITMENT_LIMIT, STATUS_INSUFFICIENT_RESOURCES,
+ * STATUS_PROCESS_IS_TERMINATING. */
+NTSTATUS ps_create_thread(struct ps_process *process, const struct ps_thread_start *start,
+                          struct ps_thread **thread);
+/* Makes the thread object for the code already running on the boot stack (kmain's), whose top is
+ * stack_top; it never ends. */
+NTSTATUS ps_create_boot_thread(struct ps_process *process, vaddr_t stack_top,
+                               struct ps_thread **thread);
+/* Ends the current thread (and its process with it when it is the last one). */
+NORETURN void ps_exit_current_thread(NTSTATUS status);
+/* Asks another thread to end with status; it does at its next return to user mode or wait. */
+void ps_terminate_thread(struct ps_thread *thread, NTSTATUS status);
+NTSTATUS ps_resume_thread(struct ps_thread *thread, uint32_t *previous_count);
+/* Frees a dead thread's kernel stack and drops the scheduler's reference (kernel/ke/sched.c calls it). */
+void ps_reap_thread(struct ps_thread *thread);
+uint32_t ps_kernel_stack_top(const struct ps_thread *thread);
+/* Called by ke_thread_trampoline on a new thread's first run. */
+void ke_thread_startup(void);
+
+/* ---- processes (kernel/ps/process.c) ---- */
+void ps_init(void);
+/* An empty process: address space (3 GiB of user space only when limit says large-address-aware and
+ * the split is 3G), handle table, PEB with the command line, shared user data page. One reference for
+ * the caller. */
+NTSTATUS ps_create_process(const char *name, const char *command_line, enum mm_address_limit limit,
+                           struct ps_process **process);
+/* A process running the flat image (kernel/ps/flat.h) embedded in the kernel as `image_name`, with its
+ * first thread started. STATUS_OBJECT_NAME_NOT_FOUND if there is no such image,
+ * STATUS_INVALID_IMAGE_FORMAT for a bad header. */
+NTSTATUS ps_create_process_from_image(const char *image_name, const char *command_line,
+                                      enum mm_address_limit limit, struct ps_process **process);
+/* Asks every thread of process to end; the process ends with status. */
+void ps_terminate_process(struct ps_process *process, NTSTATUS status);
+/* Asks every thread of process but the caller to end with status, and leaves the process running
+ * (NtTerminateProcess(NULL, status), ExitProcess's first step). Does not wait for them. */
+void ps_terminate_other_threads(struct ps_process *process, NTSTATUS status);
+/* Called by the last thread of a process as it ends. */
+void ps_process_exit(struct ps_process *process);
+/* Runs the current thread on another process's address space until ps_detach_process (NT's
+ * KeStackAttachProcess); it may wait meanwhile (the scheduler restores the attachment). Not nested.
+ * The caller holds a reference on process. */
+void ps_attach_process(struct ps_process *process);
+void ps_detach_process(void);
+/* The address space the thread runs on: its process's, or the one it is attached to. */
+struct mm_address_space *ps_thread_address_space(struct ps_thread *thread);
+uint32_t ps_process_count(void);
+
+/* ---- pool quotas (kernel/ps/quota.c) ---- */
+/* The limit a new process gets: 1/8 of the RAM the PFN database manages, at least 256 KiB and at
+ * most 32 MiB (ps_pool_quota_for_frames); set by ps_init. */
+extern size_t ps_default_pool_quota;
+size_t ps_pool_quota_for_frames(uint32_t frames);
+void ps_init_quota(void);
+/* The process that pays for what the current thread creates: its own, or NULL for the kernel (the
+ * System process, and boot before there are threads), whose objects are charged to no one. */
+struct ps_process *ps_quota_process(void);
+/* Charges bytes of pool to process: STATUS_QUOTA_EXCEEDED (nothing charged) past its limit. */
+NTSTATUS ps_charge_pool_quota(struct ps_process *process, size_t bytes);
+/* Gives back a charge; the process object must still exist (charged objects reference it). */
+void ps_return_pool_quota(struct ps_process *process, size_t bytes);
+
+#define PS_PEB_ADDRESS        0x7FFDF000u /* TEBs go below it, top down, a page each */
+#define PS_PARAMETERS_ADDRESS 0x7FFDF400u
+
+#endif

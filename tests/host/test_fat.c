@@ -1,4 +1,4 @@
-/* tests/host/test_fat.c: the FAT library (kernel/fs/fat/*.c) on image files made by mkfs.fat, checked
+/* tests/host/test_fat.c: the FAT library (kernel/fs/fat/) on image files made by mkfs.fat, checked
  * against mtools and fsck.fat, under the sanitizers. One "ok"/"FAIL" line a case. */
 #include "tests/host/fat_host.h"
 

@@ -1,4 +1,4 @@
-/* kernel/fs/fat/fatp.h: the FAT library's internals (kernel/fs/fat/*.c): the volume and file structures, the
+/* kernel/fs/fat/fatp.h: the FAT library's internals (kernel/fs/fat/): the volume and file structures, the
  * sector cache, FAT entries and chains, names and directory entries. Pure C11, like kernel/fs/fat/fat.h.
  *
  *   volume: | reserved (boot sector, FSInfo) | FAT 0 | FAT 1 ... | root dir (FAT12/16) | data ... |

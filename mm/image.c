@@ -2,7 +2,7 @@
  * regions), one segment per file shared by every process that maps it. Pages come from the file on
  * first touch, zero-filled past each section's raw data; headers and code read-only, data
  * copy-on-write, IMAGE_SCN_MEM_SHARED sections writable and shared. Nothing is ever written back. */
-#include "kernel/string.h"
+#include "kernel/rtl/string.h"
 #include "ldr/pe.h"
 #include "mm/mi.h"
 

@@ -620,7 +620,8 @@ static bool writable(uint32_t protect)
                        PAGE_EXECUTE_WRITECOPY)) != 0;
 }
 
-/* Reads (and writes, where the page allows it) the first pages of the worker's transient region.
+/* Reads (and writes, where the page allows it) the first pages of the worker's transient region
+ * (private memory).
  * Nothing but this worker changes that region, so what the query says holds for the touch. */
 static void touch(struct fz_worker *w, const struct fz_region *r)
 {
@@ -669,7 +670,10 @@ static void own_region(struct fz_worker *w, const struct fz_region *r)
     w->vm.transient = *r;
     if (old.size)
         release(NtCurrentProcess(), &old);
-    touch(w, r);
+    /* Views are touched only through system calls (fz_vm_buffer): a page-in from a file deleted
+     * while only a section held it fails, which ends a process that touches it itself. */
+    if (!r->view)
+        touch(w, r);
 }
 
 void fz_vm_after(struct fz_worker *w, struct fz_call *c, NTSTATUS status)

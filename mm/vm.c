@@ -168,6 +168,10 @@ static NTSTATUS make_tables(struct mm_address_space *as, vaddr_t start, vaddr_t 
 static void set_page_protection(struct mm_address_space *as, struct mm_vad *vad, vaddr_t va,
                                 pte_t *pte, uint32_t protection)
 {
+    /* No table: this change already zeroed every PTE of it, which freed it (a zero untouched_pte:
+     * the VAD's own protection), so this zero page would get zero too. */
+    if (!pte)
+        return;
     pte_t old = *pte, new;
     bool usable = mm_protection_accessible(protection) && !mm_protection_guard(protection);
     switch (pte_state(old)) {

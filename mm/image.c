@@ -84,9 +84,12 @@ static bool image_release(struct mi_segment *seg)
 
 const struct mi_segment_ops mi_image_segment_ops = {
     .name = "image",
+    .segment_tag = MM_TAG('M', 'm', 'S', 'i'),
+    .chunk_tag = MM_TAG('M', 'm', 'P', 'i'),
     .fill = image_fill,
     .release = image_release,
     .page_protection = image_page_protection,
+    .keep_unused = true,
 };
 
 /* ---- making an image segment ---- */

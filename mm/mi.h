@@ -163,6 +163,7 @@ struct mi_image;
  * file (mm/segment.c), image (mm/image.c). */
 struct mi_segment_ops {
     const char *name;
+    uint32_t segment_tag, chunk_tag; /* pool tags of the segment and its chunk table, its chunks */
     /* Fills a new page (mapped at `page`) of a prototype PTE that is 0; may wait for the disk. NULL:
      * the kind never reads pages, and a zero prototype PTE is a page not committed. */
     NTSTATUS (*fill)(struct mi_segment *segment, uint32_t index, uint8_t *page);
@@ -174,7 +175,12 @@ struct mi_segment_ops {
     /* The protection of page index in a view mapped with view_protection. NULL: view_protection. */
     uint32_t (*page_protection)(const struct mi_segment *segment, uint32_t index,
                                 uint32_t view_protection);
+    /* Keep the segment (on the unused list, with its pages) when its last reference goes, so the
+     * next process that maps the file reads nothing already resident (images). */
+    bool keep_unused;
 };
+
+#define MI_MAX_UNUSED_SEGMENTS 32
 
 extern const struct mi_segment_ops mi_pagefile_segment_ops, mi_data_segment_ops,
     mi_image_segment_ops;
@@ -197,6 +203,8 @@ struct mi_segment {
     void **owner; /* where the file's FCB points at this segment */
     bool file_gone; /* the file was deleted: nothing is read or written any more */
     struct mi_image *image; /* image segments: the layout and what the loader needs */
+    bool unused; /* on the unused list: no reference, kept for the next user */
+    struct list_entry unused_link;
     struct mi_segment *next; /* on the list of data segments (flushed at shutdown) */
 };
 
@@ -215,7 +223,11 @@ void mi_reference_segment(struct mi_segment *segment);
 /* Grows a data segment to `pages` (a later section of a longer file). */
 NTSTATUS mi_extend_segment(struct mi_segment *segment, uint32_t pages);
 void mi_release_inpage(struct mi_inpage *inpage);
-/* The last reference flushes a data segment's modified pages and frees everything. May wait. */
+/* Deletes the segment now if it is unused (a writer or a delete wants its file); true if it was. */
+bool mi_purge_unused_segment(struct mi_segment *segment);
+/* The last reference flushes a data segment's modified pages and frees everything, or puts a kind
+ * that keeps unused segments on the unused list (the oldest there beyond MI_MAX_UNUSED_SEGMENTS, or
+ * all while frames are short, are deleted). May wait. */
 void mi_dereference_segment(struct mi_segment *segment);
 /* The prototype PTE of page index; NULL when its chunk does not exist and make is false (then it
  * holds segment->initial). PFN lock held. */

@@ -133,8 +133,11 @@ void mm_file_cache_read(void **owner, uint64_t offset, void *buf, uint32_t len);
 void mm_file_cache_write(void **owner, uint64_t offset, const void *buf, uint32_t len);
 /* NtFlushBuffersFile: the modified pages of the file's segment go to the file. */
 NTSTATUS mm_file_flush(void **owner);
-/* Does the file have a segment in that slot (an image section: it cannot be written or deleted)? */
+/* Does the file have a segment in that slot (an image section: it cannot be written or deleted)?
+ * An unused one is deleted first (NT's MmFlushImageSection), so it does not count. */
 bool mm_file_has_segment(void **owner);
+/* Deletes every unused segment now (tests measuring memory; the images cached between launches). */
+void mm_purge_unused_segments(void);
 /* Do views of the file exist? (A mapped file cannot be deleted.) */
 bool mm_file_mapped(void **owner);
 /* Before a file is deleted: STATUS_CANNOT_DELETE while views map it; otherwise its pages are

@@ -4,8 +4,10 @@
 #include "kernel/rtl/string.h"
 #include "mm/mi.h"
 
-#define SEGMENT_TAG MM_TAG('M', 'm', 'S', 'g')
-#define CHUNK_TAG   MM_TAG('M', 'm', 'P', 't')
+/* Pool tags: a segment and its chunk table, and its chunks of prototype PTEs; each kind has its
+ * own pair (struct mi_segment_ops), so leak checks can tell data sections from cached images. */
+#define SEGMENT_TAG(seg) ((seg)->ops->segment_tag)
+#define CHUNK_TAG(seg)   ((seg)->ops->chunk_tag)
 #define INPAGE_TAG  MM_TAG('M', 'm', 'I', 'p')
 
 static struct mi_segment *data_segments; /* every live data segment, for the shutdown flush */
@@ -17,7 +19,7 @@ pte_t *mi_proto_pte(struct mi_segment *seg, uint32_t index, bool make)
     ASSERT(index < seg->pages);
     pte_t **chunk = &seg->chunks[index / MI_PROTO_CHUNK];
     if (!*chunk && make) {
-        pte_t *ptes = mm_pool_alloc(MI_PROTO_CHUNK * sizeof(pte_t), CHUNK_TAG);
+        pte_t *ptes = mm_pool_alloc(MI_PROTO_CHUNK * sizeof(pte_t), CHUNK_TAG(seg));
         if (!ptes)
             return NULL;
         for (uint32_t i = 0; i < MI_PROTO_CHUNK; i++)
@@ -40,14 +42,14 @@ static NTSTATUS new_segment(const struct mi_segment_ops *ops, uint32_t pages,
 {
     if (pages == 0 || pages > (0xFFFFFFFFu >> PAGE_SHIFT))
         return STATUS_SECTION_TOO_BIG;
-    struct mi_segment *seg = mm_pool_alloc(sizeof *seg, SEGMENT_TAG);
+    struct mi_segment *seg = mm_pool_alloc(sizeof *seg, ops->segment_tag);
     uint32_t chunks = (pages + MI_PROTO_CHUNK - 1) / MI_PROTO_CHUNK;
-    pte_t **table = mm_pool_alloc(chunks * sizeof(pte_t *), SEGMENT_TAG);
+    pte_t **table = mm_pool_alloc(chunks * sizeof(pte_t *), ops->segment_tag);
     if (!seg || !table) {
         if (seg)
-            mm_pool_free(seg, SEGMENT_TAG);
+            mm_pool_free(seg, ops->segment_tag);
         if (table)
-            mm_pool_free(table, SEGMENT_TAG);
+            mm_pool_free(table, ops->segment_tag);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     memset(seg, 0, sizeof *seg);
@@ -109,10 +111,26 @@ NTSTATUS mi_create_file_segment(const struct mi_segment_ops *ops, const struct m
     return STATUS_SUCCESS;
 }
 
+/* ---- unused segments: kept, pages and all, for the next user (NT's unused segment list) ---- */
+
+static struct list_entry unused_segments = {&unused_segments, &unused_segments};
+static uint32_t unused_count;
+
+/* PFN lock held. */
+static void leave_unused_list(struct mi_segment *seg)
+{
+    list_remove(&seg->unused_link);
+    unused_count--;
+    seg->unused = false;
+}
+
 void mi_reference_segment(struct mi_segment *seg)
 {
     uint32_t irq = mi_lock_pfn();
-    ASSERT(seg->references > 0 || seg->deleting); /* a new section revives a dying segment */
+    /* a new section revives a dying segment, and an unused one */
+    ASSERT(seg->references > 0 || seg->deleting || seg->unused);
+    if (seg->unused)
+        leave_unused_list(seg);
     seg->references++;
     mi_unlock_pfn(irq);
 }
@@ -124,7 +142,7 @@ NTSTATUS mi_extend_segment(struct mi_segment *seg, uint32_t pages)
         return STATUS_SUCCESS;
     pte_t **table = seg->chunks;
     if (chunks > seg->chunk_count) {
-        table = mm_pool_alloc(chunks * sizeof(pte_t *), SEGMENT_TAG);
+        table = mm_pool_alloc(chunks * sizeof(pte_t *), SEGMENT_TAG(seg));
         if (!table)
             return STATUS_INSUFFICIENT_RESOURCES;
         memset(table, 0, chunks * sizeof(pte_t *));
@@ -138,7 +156,7 @@ NTSTATUS mi_extend_segment(struct mi_segment *seg, uint32_t pages)
     seg->pages = pages;
     mi_unlock_pfn(irq);
     if (old != table)
-        mm_pool_free(old, SEGMENT_TAG);
+        mm_pool_free(old, SEGMENT_TAG(seg));
     return STATUS_SUCCESS;
 }
 
@@ -438,7 +456,49 @@ static void free_pages(struct mi_segment *seg)
             e->flags = 0;
             mm_release_frame(pte_frame(chunk[i]));
         }
-        mm_pool_free(chunk, CHUNK_TAG);
+        mm_pool_free(chunk, CHUNK_TAG(seg));
+    }
+}
+
+static void delete_segment(struct mi_segment *seg)
+{
+    if (seg->ops->release && seg->ops->release(seg))
+        return;
+    free_pages(seg);
+    if (seg->commit)
+        mi_return_commit(NULL, seg->commit);
+    uint32_t tag = SEGMENT_TAG(seg);
+    mm_pool_free(seg->chunks, tag);
+    mm_pool_free(seg, tag);
+}
+
+/* Takes the least recently used unused segment off the list, for deletion; NULL if none. */
+static struct mi_segment *oldest_unused(void)
+{
+    uint32_t irq = mi_lock_pfn();
+    struct mi_segment *seg = NULL;
+    if (unused_count) {
+        seg = CONTAINING_RECORD(unused_segments.next, struct mi_segment, unused_link);
+        leave_unused_list(seg);
+        seg->deleting = true;
+    }
+    mi_unlock_pfn(irq);
+    return seg;
+}
+
+/* Keeps at most MI_MAX_UNUSED_SEGMENTS, and none while free frames are short. */
+static void trim_unused(void)
+{
+    struct mm_frame_stats frames;
+    for (;;) {
+        mm_get_frame_stats(&frames);
+        bool short_of_frames = frames.free + frames.zeroed < frames.total / 16;
+        if (unused_count <= MI_MAX_UNUSED_SEGMENTS && !short_of_frames)
+            return;
+        struct mi_segment *seg = oldest_unused();
+        if (!seg)
+            return;
+        delete_segment(seg);
     }
 }
 
@@ -447,17 +507,39 @@ void mi_dereference_segment(struct mi_segment *seg)
     uint32_t irq = mi_lock_pfn();
     ASSERT(seg->references > 0);
     bool last = --seg->references == 0 && !seg->deleting; /* a dying one's deleter goes on */
-    seg->deleting |= last;
+    bool keep = last && seg->ops->keep_unused && !seg->file_gone;
+    if (keep) {
+        list_insert_tail(&unused_segments, &seg->unused_link);
+        unused_count++;
+        seg->unused = true;
+    }
+    seg->deleting |= last && !keep;
     mi_unlock_pfn(irq);
-    if (!last)
-        return;
-    if (seg->ops->release && seg->ops->release(seg))
-        return;
-    free_pages(seg);
-    if (seg->commit)
-        mi_return_commit(NULL, seg->commit);
-    mm_pool_free(seg->chunks, SEGMENT_TAG);
-    mm_pool_free(seg, SEGMENT_TAG);
+    if (keep)
+        trim_unused();
+    else if (last)
+        delete_segment(seg);
+}
+
+bool mi_purge_unused_segment(struct mi_segment *seg)
+{
+    uint32_t irq = mi_lock_pfn();
+    bool unused = seg->unused;
+    if (unused) {
+        leave_unused_list(seg);
+        seg->deleting = true;
+    }
+    mi_unlock_pfn(irq);
+    if (unused)
+        delete_segment(seg);
+    return unused;
+}
+
+void mm_purge_unused_segments(void)
+{
+    struct mi_segment *seg;
+    while ((seg = oldest_unused()))
+        delete_segment(seg);
 }
 
 static bool data_release(struct mi_segment *seg)
@@ -468,10 +550,16 @@ static bool data_release(struct mi_segment *seg)
     return false;
 }
 
-const struct mi_segment_ops mi_pagefile_segment_ops = {.name = "pagefile-backed"};
+const struct mi_segment_ops mi_pagefile_segment_ops = {
+    .name = "pagefile-backed",
+    .segment_tag = MM_TAG('M', 'm', 'S', 'g'),
+    .chunk_tag = MM_TAG('M', 'm', 'P', 't'),
+};
 
 const struct mi_segment_ops mi_data_segment_ops = {
     .name = "data file",
+    .segment_tag = MM_TAG('M', 'm', 'S', 'g'),
+    .chunk_tag = MM_TAG('M', 'm', 'P', 't'),
     .fill = data_fill,
     .flush = data_flush,
     .release = data_release,

@@ -90,10 +90,11 @@ $(BUILD)/pagoda.iso: $(BUILD)/kernel.elf iso/grub.cfg.in tools/mkiso.sh
 
 # The test disk: MBR, one FAT32 partition from a staging tree (plus $(EXTRA) when set), scratch sectors.
 EXTRA ?=
-$(BUILD)/disk.img: tools/mkdisk.sh $(wildcard tests/disk/*) $(if $(EXTRA),$(shell find $(EXTRA)))
+$(BUILD)/disk.img: tools/mkdisk.sh $(wildcard tests/disk/*) $(DISK_FILES) \
+                   $(if $(EXTRA),$(shell find $(EXTRA)))
 	@mkdir -p $(BUILD)
 	@echo "  DISK    $@"
-	@EXTRA="$(EXTRA)" tools/mkdisk.sh $@
+	@EXTRA="$(EXTRA)" DISK_ROOT="$(DISK_ROOT)" tools/mkdisk.sh $@
 
 $(BUILD)/host/%: tests/host/%.c $(HOST_SHARED) $(wildcard tests/common/*.h) $(KERNEL_H)
 	@mkdir -p $(dir $@)

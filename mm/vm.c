@@ -438,7 +438,7 @@ NTSTATUS mm_protect_virtual(vaddr_t *base, uint32_t *size, uint32_t protection,
     pte_t *first = mi_user_pte(start);
     *old_protection = mm_protection_to_win32(mi_page_protection(vad, start, *first));
     for (vaddr_t va = start; va <= end && va >= start; va += PAGE_SIZE)
-        set_page_protection(as, vad, va, mi_user_pte(va), mm);
+        set_page_protection(as, vad, va, mi_user_pte(va), vad->ops->adjust_protection(vad, va, mm));
     drop_empty_tables(as, start, end);
     *base = start;
     *size = end - start + 1;

@@ -497,3 +497,21 @@ PAGODA_SERVICE_LIST(DECLARE)
 #define ENTRY(name, argc) [PAGODA_SERVICE_##name] = {#name, argc, fz_shape_##name},
 const struct fz_service fz_services[PAGODA_SERVICE_COUNT] = {PAGODA_SERVICE_LIST(ENTRY)};
 #undef ENTRY
+
+/* ---- NtContinue ----
+ * A context it could resume with would send the worker anywhere, so the fuzzer gives it only
+ * unreadable contexts, or a readable one whose ContextFlags name nothing to restore (then only the
+ * return path changes: NtContinue returns through iret and every register survives). */
+static CONTEXT empty_context;
+
+SHAPE(NtContinue)
+{
+    uint32_t bad = fz_bad_pointer(w);
+    if (fz_chance(w, 50) && bad != KUSER_SHARED_DATA_ADDRESS) { /* that page can be read */
+        A[0] = bad;
+    } else {
+        empty_context.ContextFlags = fz_chance(w, 50) ? 0 : 0x00010000u; /* CONTEXT_i386 alone */
+        A[0] = (uint32_t)(uintptr_t)&empty_context;
+    }
+    A[1] = boolean(w);
+}

@@ -8,7 +8,7 @@
  * own pair (struct mi_segment_ops), so leak checks can tell data sections from cached images. */
 #define SEGMENT_TAG(seg) ((seg)->ops->segment_tag)
 #define CHUNK_TAG(seg)   ((seg)->ops->chunk_tag)
-#define INPAGE_TAG  MM_TAG('M', 'm', 'I', 'p')
+#define INPAGE_TAG       MM_TAG('M', 'm', 'I', 'p')
 
 static struct mi_segment *data_segments; /* every live data segment, for the shutdown flush */
 

@@ -7,6 +7,8 @@ NASM    := nasm
 HOSTCC  := gcc
 BUILD   := build
 CMDLINE ?=
+# Exported rather than quoted into recipes, so options may hold quotes (autorun=... "a b").
+export CMDLINE
 
 # The issue's flags, plus: i486 code only, frame pointers for backtraces, no FPU/SSE in the kernel.
 CFLAGS  := -m32 -march=i486 -std=c11 -ffreestanding -fno-pie -fno-stack-protector -O2 -g \
@@ -116,16 +118,16 @@ host-tests: $(HOST_TESTS)
 	@tests/host/test_bench_table.sh
 
 run: all
-	CMDLINE="$(CMDLINE)" tools/run.sh
+	tools/run.sh
 
 run-gui: all
-	CMDLINE="$(CMDLINE)" GUI=1 tools/run.sh
+	GUI=1 tools/run.sh
 
 debug: all
-	CMDLINE="$(CMDLINE)" tools/debug.sh
+	tools/debug.sh
 
 test:
-	CMDLINE="$(CMDLINE)" tests/run
+	tests/run
 
 bench: kernel
 	tools/bench.sh

@@ -7,6 +7,8 @@ NASM    := nasm
 HOSTCC  := gcc
 BUILD   := build
 CMDLINE ?=
+# Exported rather than quoted into recipes, so options may hold quotes (autorun=... "a b").
+export CMDLINE
 
 # The issue's flags, plus: i486 code only, frame pointers for backtraces, no FPU/SSE in the kernel.
 CFLAGS  := -m32 -march=i486 -std=c11 -ffreestanding -fno-pie -fno-stack-protector -O2 -g \
@@ -91,10 +93,11 @@ $(BUILD)/pagoda.iso: $(BUILD)/kernel.elf iso/grub.cfg.in tools/mkiso.sh
 
 # The test disk: MBR, one FAT32 partition from a staging tree (plus $(EXTRA) when set), scratch sectors.
 EXTRA ?=
-$(BUILD)/disk.img: tools/mkdisk.sh $(wildcard tests/disk/*) $(if $(EXTRA),$(shell find $(EXTRA)))
+$(BUILD)/disk.img: tools/mkdisk.sh $(wildcard tests/disk/*) $(DISK_FILES) \
+                   $(if $(EXTRA),$(shell find $(EXTRA)))
 	@mkdir -p $(BUILD)
 	@echo "  DISK    $@"
-	@EXTRA="$(EXTRA)" tools/mkdisk.sh $@
+	@EXTRA="$(EXTRA)" DISK_ROOT="$(DISK_ROOT)" tools/mkdisk.sh $@
 
 $(BUILD)/host/%: tests/host/%.c $(HOST_SHARED) $(wildcard tests/common/*.h) $(KERNEL_H)
 	@mkdir -p $(dir $@)
@@ -117,16 +120,16 @@ host-tests: $(HOST_TESTS)
 	@tests/host/test_checkdeps.sh
 
 run: all
-	CMDLINE="$(CMDLINE)" tools/run.sh
+	tools/run.sh
 
 run-gui: all
-	CMDLINE="$(CMDLINE)" GUI=1 tools/run.sh
+	GUI=1 tools/run.sh
 
 debug: all
-	CMDLINE="$(CMDLINE)" tools/debug.sh
+	tools/debug.sh
 
 test:
-	CMDLINE="$(CMDLINE)" tests/run
+	tests/run
 
 bench: kernel
 	tools/bench.sh

@@ -107,6 +107,15 @@ NTSTATUS mm_file_flush(void **owner)
     return status;
 }
 
+bool mm_file_has_segment(void **owner)
+{
+    struct mi_segment *seg = segment_of(owner);
+    if (!seg)
+        return false;
+    mi_dereference_segment(seg); /* back on the unused list if it was there */
+    return !mi_purge_unused_segment(seg);
+}
+
 bool mm_file_mapped(void **owner)
 {
     uint32_t irq = mi_lock_pfn();

@@ -133,6 +133,11 @@ void mm_file_cache_read(void **owner, uint64_t offset, void *buf, uint32_t len);
 void mm_file_cache_write(void **owner, uint64_t offset, const void *buf, uint32_t len);
 /* NtFlushBuffersFile: the modified pages of the file's segment go to the file. */
 NTSTATUS mm_file_flush(void **owner);
+/* Does the file have a segment in that slot (an image section: it cannot be written or deleted)?
+ * An unused one is deleted first (NT's MmFlushImageSection), so it does not count. */
+bool mm_file_has_segment(void **owner);
+/* Deletes every unused segment now (tests measuring memory; the images cached between launches). */
+void mm_purge_unused_segments(void);
 /* Do views of the file exist? (A mapped file cannot be deleted.) */
 bool mm_file_mapped(void **owner);
 /* Before a file is deleted: STATUS_CANNOT_DELETE while views map it; otherwise its pages are
@@ -149,6 +154,32 @@ void mm_flush_all_segments(void);
  * STATUS_NOT_MAPPED_DATA for private memory). */
 NTSTATUS mm_unmap_view(vaddr_t address);
 NTSTATUS mm_flush_view(vaddr_t *base, uint32_t *size);
+
+/* What an image section tells whoever maps it (process creation, the loader's tests): from the PE
+ * headers the kernel checked when it made the section (mm/image.c). */
+struct mm_image_info {
+    vaddr_t image_base;
+    uint32_t size_of_image;
+    uint32_t entry_point; /* RVA */
+    uint32_t stack_reserve, stack_commit;
+    uint16_t characteristics; /* IMAGE_FILE_*: DLL, LARGE_ADDRESS_AWARE, RELOCS_STRIPPED */
+    uint16_t subsystem;
+    bool relocatable; /* has base relocations: may be mapped away from image_base */
+    uint32_t writable_pages; /* copy-on-write pages: charged to commit when a view maps them */
+};
+
+/* Image sections for the kernel (mm/section.c): process creation maps the exe and ntdll. */
+struct mm_section; /* the body of a Section object (ob type mm_section_type) */
+/* An unnamed image section of a file object (one reference): STATUS_INVALID_IMAGE_FORMAT ... */
+NTSTATUS mm_create_image_section(void *file, struct mm_section **section);
+const struct mm_image_info *mm_section_image_info(const struct mm_section *section);
+/* Pages read from the file into the image's segment since it was made (one segment per file, so
+ * a second process mapping the image reads none that are resident). */
+uint32_t mm_section_pages_read(const struct mm_section *section);
+/* Maps the whole image into the current address space at its base (or *base when not 0):
+ * STATUS_SUCCESS, or STATUS_IMAGE_NOT_AT_BASE when it went elsewhere (relocatable images only;
+ * STATUS_CONFLICTING_ADDRESSES otherwise). */
+NTSTATUS mm_map_image_section(struct mm_section *section, vaddr_t *base, uint32_t *size);
 
 /* ---- commit (mm/commit.c) ---- */
 struct mm_commit_info {

@@ -168,6 +168,10 @@ static NTSTATUS make_tables(struct mm_address_space *as, vaddr_t start, vaddr_t 
 static void set_page_protection(struct mm_address_space *as, struct mm_vad *vad, vaddr_t va,
                                 pte_t *pte, uint32_t protection)
 {
+    /* No table: this change already zeroed every PTE of it, which freed it (a zero untouched_pte:
+     * the VAD's own protection), so this zero page would get zero too. */
+    if (!pte)
+        return;
     pte_t old = *pte, new;
     bool usable = mm_protection_accessible(protection) && !mm_protection_guard(protection);
     switch (pte_state(old)) {
@@ -434,7 +438,7 @@ NTSTATUS mm_protect_virtual(vaddr_t *base, uint32_t *size, uint32_t protection,
     pte_t *first = mi_user_pte(start);
     *old_protection = mm_protection_to_win32(mi_page_protection(vad, start, *first));
     for (vaddr_t va = start; va <= end && va >= start; va += PAGE_SIZE)
-        set_page_protection(as, vad, va, mi_user_pte(va), mm);
+        set_page_protection(as, vad, va, mi_user_pte(va), vad->ops->adjust_protection(vad, va, mm));
     drop_empty_tables(as, start, end);
     *base = start;
     *size = end - start + 1;

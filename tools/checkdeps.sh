@@ -28,6 +28,7 @@ cd "$root" || exit 2
 SERVICE_FILES=(
     kernel/ob/services.c
     kernel/ps/services.c
+    kernel/ps/context.c
     kernel/ex/sync.c
     kernel/io/services.c
     kernel/io/directory.c

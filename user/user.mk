@@ -39,7 +39,7 @@ FLATCHECK     := $(BUILD)/tools/flatcheck
 .SECONDARY: $(USER_RT_OBJS) $(FUZZ_OBJS) $(USER_PROGRAMS:%=$(USER_OBJ)/tests/user/%.o) \
             $(USER_PROGRAMS:%=$(USER_BUILD)/%.elf)
 
-user: $(USER_BINS) $(USER_BUILD)/nt-prototypes.ok $(USER_BUILD)/syscalls-pe.o
+user: $(USER_BINS) $(USER_BUILD)/nt-prototypes.ok $(USER_BUILD)/syscalls-pe.o pe
 
 # ---- generated from kernel/ke/services.list ----
 # Every folder with system services declares them in its services.h; the table includes them all.
@@ -158,3 +158,5 @@ user-host-tests:
 
 -include $(patsubst %.o,%.d,$(filter $(USER_OBJ)/%,$(USER_RT_OBJS)) $(USER_PROGRAMS:%=$(USER_OBJ)/tests/user/%.o) \
     $(filter %.o,$(FUZZ_OBJS)))
+
+include user/pe.mk

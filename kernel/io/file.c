@@ -172,6 +172,10 @@ static NTSTATUS check_existing(struct io_file *file, const struct io_open *open,
     if (NT_SUCCESS(status) && !fcb->directory && (open->access & writes) &&
         (info->attributes & FILE_ATTRIBUTE_READONLY))
         status = STATUS_ACCESS_DENIED;
+    /* An image section maps the file as it is: NT refuses writers (MmFlushImageSection). */
+    if (NT_SUCCESS(status) && (open->access & writes) &&
+        mm_file_has_segment(&fcb->section_object_pointers.image_section))
+        status = STATUS_SHARING_VIOLATION;
     return status;
 }
 

@@ -147,9 +147,10 @@ NTSTATUS ob_insert_handle(struct ps_process *process, void *object, ACCESS_MASK 
 {
     struct ob_handle_table *table = table_of(process);
     NTSTATUS status = STATUS_SUCCESS;
-    ASSERT(table != NULL);
-    access = ob_map_access(ob_object_type(object), access);
     *handle = NULL;
+    if (!table) /* the process has ended (ps_process_exit): NT's rundown of its table */
+        return STATUS_PROCESS_IS_TERMINATING;
+    access = ob_map_access(ob_object_type(object), access);
     while (NT_SUCCESS(status)) {
         uint32_t flags = ke_disable_interrupts();
         uint32_t index = table->free_head, capacity = table->capacity;

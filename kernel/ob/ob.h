@@ -92,7 +92,8 @@ uint32_t ob_handle_table_count(struct ob_handle_table *table);
 /* Makes a handle for object in process's table with `access` (GENERIC_* already mapped or not:
  * mapped here through the type), adding a pointer reference and a handle reference.
  * STATUS_INSUFFICIENT_RESOURCES when the table cannot grow, STATUS_QUOTA_EXCEEDED when its growth
- * does not fit the process's pool quota. */
+ * does not fit the process's pool quota, STATUS_PROCESS_IS_TERMINATING once the process's handles
+ * are being closed for good (NtDuplicateObject into a process that has ended). */
 NTSTATUS ob_insert_handle(struct ps_process *process, void *object, ACCESS_MASK access,
                           uint32_t attributes, HANDLE *handle);
 

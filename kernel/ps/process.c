@@ -254,9 +254,12 @@ void ps_terminate_process(struct ps_process *p, NTSTATUS status)
  * give back every page, and signal the process. */
 void ps_process_exit(struct ps_process *p)
 {
+    struct ob_handle_table *handles = p->handle_table;
     p->terminating = true;
-    ob_destroy_handle_table(p->handle_table, p);
+    /* Detached first: closing a handle may wait (a section's write-back), and a handle another
+     * process duplicated in meanwhile would be left in a table being destroyed. */
     p->handle_table = NULL;
+    ob_destroy_handle_table(handles, p);
     mm_clean_address_space(&p->address_space);
     mm_switch_address_space(&mm_system_address_space);
     ke_signal_object(&p->header);

@@ -39,6 +39,8 @@ struct ps_process {
     char name[16];
     struct list_entry link; /* on the list of all processes */
     struct ps_pool_quota pool_quota;
+    /* PE processes: ntdll's LdrInitializeThunk, where every thread starts (0: a flat program). */
+    vaddr_t system_dll_entry;
 };
 
 struct ps_thread {

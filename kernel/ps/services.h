@@ -29,4 +29,7 @@ NTSTATUS NtQueryInformationProcess(HANDLE handle, uint32_t info_class, void *use
 NTSTATUS NtQueryInformationThread(HANDLE handle, uint32_t info_class, void *user_info,
                                   uint32_t length, uint32_t *user_return_length);
 
+/* kernel/ps/context.c */
+NTSTATUS NtContinue(const CONTEXT *user_context, uint32_t test_alert);
+
 #endif

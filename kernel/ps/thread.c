@@ -83,6 +83,36 @@ static NTSTATUS fill_teb(struct ps_thread *t, vaddr_t stack_base, vaddr_t stack_
     return mm_write_user(t->tcb.teb, &teb, sizeof teb);
 }
 
+/* A thread of a PE process starts in ntdll's LdrInitializeThunk(CONTEXT *, ntdll base, 0), as NT's
+ * threads start through a user APC: the context it was asked to start with is pushed on its stack,
+ * and ntdll runs the DLLs' thread attach before it continues there with NtContinue. */
+static NTSTATUS start_in_system_dll(struct ps_process *p, struct ps_thread_start *start)
+{
+    struct {
+        uint32_t return_address, context, argument1, argument2;
+        CONTEXT context_record;
+    } frame;
+    memset(&frame, 0, sizeof frame);
+    vaddr_t at = ALIGN_DOWN(start->esp - sizeof frame, 16);
+    CONTEXT *c = &frame.context_record;
+    c->ContextFlags = CONTEXT_FULL;
+    c->Eip = start->eip;
+    c->Esp = start->esp;
+    c->Eax = start->eax, c->Ebx = start->ebx, c->Ecx = start->ecx, c->Edx = start->edx;
+    c->Esi = start->esi, c->Edi = start->edi, c->Ebp = start->ebp;
+    c->EFlags = 0x202;
+    c->SegCs = KGDT_R3_CODE | RPL_USER;
+    c->SegSs = c->SegDs = c->SegEs = c->SegGs = KGDT_R3_DATA | RPL_USER;
+    c->SegFs = KGDT_R3_TEB | RPL_USER;
+    frame.context = at + offsetof(__typeof__(frame), context_record);
+    NTSTATUS status = mm_write_user(at, &frame, sizeof frame);
+    start->eip = p->system_dll_entry;
+    start->esp = at;
+    start->eax = start->ebx = start->ecx = start->edx = 0;
+    start->esi = start->edi = start->ebp = 0;
+    return status;
+}
+
 /* Makes the TEB (a page below the PEB, top down) and, unless given, the stack in the thread's
  * process, which must be current. */
 static NTSTATUS setup_user_side(struct ps_thread *t, struct ps_thread_start *start)
@@ -96,8 +126,8 @@ static NTSTATUS setup_user_side(struct ps_thread *t, struct ps_thread_start *sta
     if (!start->use_given_stack) {
         struct mm_user_stack stack;
         status = mm_create_user_stack(
-            PS_STACK_RESERVE, start->stack_size ? start->stack_size : PS_DEFAULT_STACK_COMMIT,
-            &stack);
+            start->stack_reserve ? start->stack_reserve : PS_STACK_RESERVE,
+            start->stack_size ? start->stack_size : PS_DEFAULT_STACK_COMMIT, &stack);
         if (!NT_SUCCESS(status))
             return status;
         t->user_stack = deallocation = stack.allocation_base;
@@ -105,7 +135,10 @@ static NTSTATUS setup_user_side(struct ps_thread *t, struct ps_thread_start *sta
         stack_limit = stack.limit;
         start->esp = stack_base;
     }
-    return fill_teb(t, stack_base, stack_limit, deallocation);
+    status = fill_teb(t, stack_base, stack_limit, deallocation);
+    if (NT_SUCCESS(status) && t->process->system_dll_entry)
+        status = start_in_system_dll(t->process, start);
+    return status;
 }
 
 /* Undoes setup_user_side; the process must be current. A program may have freed either region

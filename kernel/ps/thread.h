@@ -14,8 +14,9 @@ struct ps_thread_start {
     void *kernel_context;
     /* user threads */
     uint32_t eip, esp, eax, ebx, ecx, edx, esi, edi, ebp;
-    uint32_t
-        stack_size; /* bytes committed at first (0: the default) when the kernel makes the stack */
+    /* When the kernel makes the stack: bytes reserved (0: PS_STACK_RESERVE) and committed at first
+     * (0: PS_DEFAULT_STACK_COMMIT), as a PE header's SizeOfStackReserve/Commit say. */
+    uint32_t stack_reserve, stack_size;
     bool use_given_stack; /* esp and [stack_limit, stack_base) were given by the caller */
     vaddr_t stack_base, stack_limit;
     uint8_t priority;
@@ -52,6 +53,19 @@ NTSTATUS ps_create_process(const char *name, const char *command_line, enum mm_a
  * STATUS_INVALID_IMAGE_FORMAT for a bad header. */
 NTSTATUS ps_create_process_from_image(const char *image_name, const char *command_line,
                                       enum mm_address_limit limit, struct ps_process **process);
+
+/* ---- PE processes (kernel/ps/create.c) ---- */
+/* Makes the system DLL's image section (\Windows\System32\ntdll.dll on C:) once C: is mounted. */
+void ps_init_system_dll(void);
+/* A process running the PE program at path (\??\C:\... with / or \ separators): its image
+ * section mapped at its base with ntdll.dll, the first thread starting in ntdll's
+ * LdrInitializeThunk, which ends in the program's entry; its exit status is what that returns.
+ * A large-address-aware image gets 3 GiB with split=3G. STATUS_OBJECT_NAME_NOT_FOUND,
+ * STATUS_INVALID_IMAGE_FORMAT, STATUS_DLL_NOT_FOUND (no system DLL), STATUS_CONFLICTING_ADDRESSES. */
+NTSTATUS ps_create_user_process(const char *path, const char *command_line,
+                                struct ps_process **process);
+/* Pages read from the disk into the image section of path since it was made (tests). */
+uint32_t ps_image_pages_read(const char *path);
 /* Asks every thread of process to end; the process ends with status. */
 void ps_terminate_process(struct ps_process *process, NTSTATUS status);
 /* Asks every thread of process but the caller to end with status, and leaves the process running

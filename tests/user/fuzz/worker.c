@@ -203,6 +203,8 @@ NTSTATUS fz_worker_main(void *arg)
         NTSTATUS status = fz_make_call(w, &c, random_path(w), 0);
         w->calls++;
         account(w, &c, status);
+        if (c.after)
+            c.after(w, &c, status);
     }
     return STATUS_SUCCESS;
 }

@@ -129,4 +129,6 @@ NTSTATUS NTAPI NtUnmapViewOfSection(HANDLE ProcessHandle, void *BaseAddress);
 NTSTATUS NTAPI NtFlushVirtualMemory(HANDLE ProcessHandle, void **BaseAddress, size_t *RegionSize,
                                     IO_STATUS_BLOCK *IoStatus);
 
+NTSTATUS NTAPI NtContinue(const CONTEXT *Context, BOOLEAN TestAlert);
+
 #endif

@@ -7,19 +7,17 @@
 #   1     ldr                             rank 0 (pure: built for the host and for user mode too)
 #   2     kernel/hal, kernel/ke, mm       each other, and below
 #   3     kernel/ob                       below
-#   4     kernel/ps                       below
-#   5     kernel/ex                       below
-#   6     kernel/io                       below
-#   7     kernel/fs/*  |  kernel/drivers/*  below; a file system its own folder, a driver any driver
-#   8     kernel/init.c                   anything
+#   4     kernel/ps, kernel/ex, kernel/io each other without a cycle, and below
+#   5     kernel/fs/*  |  kernel/drivers/*  below; a file system its own folder, a driver any driver
+#   6     kernel/init.c                   anything
 #   user/  ndk, rtl, ldr and user headers (user/..., pagoda/...)
 #
 # The files that implement system services (SERVICE_FILES below) may include anything: a service
 # reaches down into whatever it needs. The list is checked both ways against kernel/ke/services.list:
 # every listed file defines a service, and every file that defines one is listed. tests/ and tools/
-# are not checked. A wrong-way include prints FILE:LINE and the rule, and the script fails; a file
-# outside every folder above fails too. Cycles inside a tier (ke <-> mm ...) are allowed and listed
-# on one line.
+# are not checked. A wrong-way include prints FILE:LINE and the rule, and the script fails; so do a
+# file outside every folder above and a cycle between ps, ex and io (FILE:LINE of an include each
+# way). Cycles inside the other tiers (ke <-> mm ...) are allowed and listed on one line.
 set -euo pipefail
 
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -71,7 +69,7 @@ LC_ALL=C awk -v files="$work/files" -v service_files="$work/service_files" -v se
     }
     function rank_of(g) {
         if (g in kernel_rank) return kernel_rank[g]
-        if (g ~ /^(fs|drivers)\//) return 7
+        if (g ~ /^(fs|drivers)\//) return 5
         return rank[g]
     }
     # Groups that may include each other: the same tier name.
@@ -107,9 +105,10 @@ LC_ALL=C awk -v files="$work/files" -v service_files="$work/service_files" -v se
         rank["ldr"] = 1; tier["ldr"] = "ldr"
         split("hal ke", a, " "); for (i in a) { kernel_rank[a[i]] = 2; tier[a[i]] = "core" }
         rank["mm"] = 2; tier["mm"] = "core"
-        kernel_rank["ob"] = 3; kernel_rank["ps"] = 4; kernel_rank["ex"] = 5; kernel_rank["io"] = 6
-        tier["ob"] = "ob"; tier["ps"] = "ps"; tier["ex"] = "ex"; tier["io"] = "io"
-        rank["init"] = 8; tier["init"] = "init"; rank["user"] = 9; tier["user"] = "user"
+        kernel_rank["ob"] = 3; tier["ob"] = "ob"
+        split("ps ex io", a, " "); for (i in a) { kernel_rank[a[i]] = 4; tier[a[i]] = "executive" }
+        acyclic["executive"] = 1
+        rank["init"] = 6; tier["init"] = "init"; rank["user"] = 7; tier["user"] = "user"
         while ((getline f < files) > 0) exists[f] = 1
         while ((getline f < service_files) > 0) listed[f] = 1
         while ((getline line < services) > 0)
@@ -166,7 +165,7 @@ LC_ALL=C awk -v files="$work/files" -v service_files="$work/service_files" -v se
             bad = 1
             next
         }
-        if (from != to && from != "init") edge[from SUBSEP to] = 1
+        if (from != to && from != "init" && !((from, to) in edge)) edge[from, to] = file ":" line
     }
     END {
         # Cycles inside a tier: groups that reach each other (Floyd-Warshall on a dozen folders).
@@ -178,9 +177,15 @@ LC_ALL=C awk -v files="$work/files" -v service_files="$work/service_files" -v se
         for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
             if (sorted[j] < sorted[i]) { t = sorted[i]; sorted[i] = sorted[j]; sorted[j] = t }
         cycles = ""
-        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
-            if ((sorted[i], sorted[j]) in reach && (sorted[j], sorted[i]) in reach)
-                cycles = cycles " " sorted[i] "<->" sorted[j]
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) {
+            x = sorted[i]; y = sorted[j]
+            if (!((x, y) in reach && (y, x) in reach)) continue
+            if (!(tier_of(x) in acyclic)) { cycles = cycles " " x "<->" y; continue }
+            printf "%s and %s include each other, a cycle inside the %s tier: %s%s\n", x, y,
+                tier_of(x), (x, y) in edge ? edge[x, y] " (" x " -> " y ")" : x " reaches " y,
+                (y, x) in edge ? ", " edge[y, x] " (" y " -> " x ")" : ", and " y " reaches " x
+            bad = 1
+        }
         if (bad) exit 1
         printf "checkdeps: %d includes in %d files go one way%s\n", includes, nfiles,
             cycles == "" ? "" : "; cycles inside a tier (allowed):" cycles

@@ -59,7 +59,7 @@ hal_to_io() {
     tree
     file kernel/io/io.h '/* io */'
     file kernel/hal/power.c '/* power */' '#include "kernel/ndk/types.h"' '#include "kernel/io/io.h"'
-    fails 'kernel/hal/power.c:3: includes kernel/io/io.h (io, rank 6): hal (rank 2) may include only'
+    fails 'kernel/hal/power.c:3: includes kernel/io/io.h (io, rank 4): hal (rank 2) may include only'
 }
 
 ke_to_ps() {
@@ -76,15 +76,21 @@ ob_to_ps() {
     fails 'kernel/ob/handle.c:1: includes kernel/ps/ps.h (ps, rank 4): ob (rank 3)'
 }
 
-# ps, ex and io are ordered: ex may use ps, not the other way round.
-ps_ex_io_order() {
+# ps, ex and io are one tier, in any direction but without a cycle.
+executive_tier() {
     tree
     file kernel/ps/ps.h '/* ps */'
     file kernel/ex/sync.h '#include "kernel/ps/ps.h"'
-    file kernel/io/io.h '#include "kernel/ex/sync.h"' '#include "kernel/ps/ps.h"'
+    file kernel/io/io.h '#include "kernel/ex/sync.h"'
+    file kernel/ps/create.c '#include "kernel/ps/ps.h"' '#include "kernel/ob/ob.h"'
+    file kernel/ob/ob.h '/* ob */'
     passes || return 1
-    file kernel/ps/thread.c '#include "kernel/ex/sync.h"'
-    fails 'kernel/ps/thread.c:1: includes kernel/ex/sync.h'
+    file kernel/ps/create.c '#include "kernel/ps/ps.h"' '#include "kernel/io/io.h"'
+    fails 'ex and ps include each other, a cycle inside the executive tier: kernel/ex/sync.h:1 (ex -> ps), and ps reaches ex' ||
+        return 1
+    grep -q '^io and ps include each other, .*kernel/ps/create.c:2 (ps -> io)' "$work/out" || return 1
+    file kernel/ob/ob.h '#include "kernel/ps/ps.h"'
+    fails 'kernel/ob/ob.h:1: includes kernel/ps/ps.h (ps, rank 4): ob (rank 3)'
 }
 
 # hal, ke and mm are one tier: any direction, and the cycle is reported, not refused.
@@ -168,7 +174,7 @@ check base "a tree of service files alone is refused" base_passes
 check hal_to_io "hal including io (power-off flushing volumes) is not refused with its line" hal_to_io
 check ke_to_ps "ke including ps is not refused" ke_to_ps
 check ob_to_ps "ob including ps is not refused" ob_to_ps
-check ps_ex_io_order "ps < ex < io is not enforced" ps_ex_io_order
+check executive_tier "ps, ex and io may not use each other, or a cycle between them passes" executive_tier
 check core_tier "hal, ke and mm may not use each other, or the cycle goes unreported" core_tier
 check service_files "a service file or init.c may not include anything" service_files_reach_anywhere
 check unlisted_service "a file that defines a service outside SERVICE_FILES passes" unlisted_service

@@ -51,6 +51,7 @@ void ke_print_backtrace(uint32_t eip, uint32_t ebp);
 const char *ke_lookup_symbol(uint32_t addr, uint32_t *offset);
 
 /* ---- power (kernel/hal/power.c) ---- */
+/* The one source of the exit codes: tools/exit-codes.sh reads them from here for tests/run. */
 enum ke_exit_code {
     KE_EXIT_TESTS_PASSED = 0x10,
     KE_EXIT_TESTS_FAILED = 0x11,

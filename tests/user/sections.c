@@ -576,12 +576,13 @@ static NTSTATUS try_map(HANDLE s, size_t size, uint32_t protection, void **base)
 }
 
 /* The kernel test sets the commit limit 512 pages above what was charged when it started this
- * process. SEC_COMMIT sections charge their size at creation, SEC_RESERVE pages as they are
+ * process (fewer, down to about 60, on a machine with little RAM; this process's own charges take
+ * some of them). SEC_COMMIT sections charge their size at creation, SEC_RESERVE pages as they are
  * committed, copy-on-write views their size at map time; other views of a file charge nothing. */
 static void test_commit_limit(void)
 {
     uint32_t room = commit_room();
-    if (!CHECK(room >= 256 && room < 512))
+    if (!CHECK(room >= 32 && room < 512))
         return;
     HANDLE bad = NULL;
     int64_t size = (int64_t)(room + 1) * PAGE_SIZE;

@@ -4,11 +4,9 @@
 
 bits 32
 
-KERNEL_VIRTUAL_BASE equ 0xC0000000
+%include "asmdefs.inc"                      ; KERNEL_VIRTUAL_BASE, PTE_PRESENT_RW, CR0_PG_WP
 MB_MAGIC            equ 0x1BADB002
 MB_FLAGS            equ 0x00000003          ; page-aligned modules, memory information
-PTE_PRESENT_RW      equ 0x003
-CR0_PG_WP           equ 0x80010000
 BOOT_STACK_SIZE     equ 16384
 
 %define PHYS(x) ((x) - KERNEL_VIRTUAL_BASE)

@@ -25,18 +25,9 @@ extern ke_dispatch_trap, ke_trap_return, ke_fast_system_call_return, ke_tss
 global ke_fast_system_call_entry, ke_fast_system_call_stepping_entry
 
 %include "boot/trapframe.inc"
-USER_CS       equ 0x18 | 3
-USER_SS       equ 0x20 | 3
-TSS_ESP0      equ 4
-EFLAGS_TF     equ 0x100
-EFLAGS_IF     equ 0x200
-EFLAGS_NT     equ 0x4000
-EFLAGS_AC     equ 0x40000
 ARITH_FLAGS   equ 0x8d5         ; OF SF ZF AF PF CF
-KERNEL_EFLAGS equ 0x2           ; only the always-one bit
-FAST_VECTOR   equ 0x2f
-FRAME_VECTOR  equ 48            ; offsetof(struct ke_trap_frame, vector)
-FRAME_EFLAGS  equ 64            ; offsetof(struct ke_trap_frame, eflags)
+KERNEL_EFLAGS equ EFLAGS_ALWAYS_ONE
+FAST_VECTOR   equ TRAP_FAST_SYSTEM_CALL
 
 ke_fast_system_call_entry:
     mov ecx, EFLAGS_IF          ; the flags sysenter took from the caller (ECX is the stub's to lose)

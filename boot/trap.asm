@@ -39,7 +39,7 @@ ke_trap_stubs:
 ; int 0x2E: the system-service gate (DPL 3). EAX = service number, EDX = the arguments.
 ke_system_service_entry:
     push 0
-    push 0x2e
+    push TRAP_SYSTEM_SERVICE
     jmp trap_common
 
 trap_common:
@@ -74,6 +74,6 @@ ke_load_gdt:
     mov gs, ax
     mov ax, KGDT_R0_PCR
     mov fs, ax
-    jmp 0x08:.reload_cs
+    jmp KGDT_R0_CODE:.reload_cs
 .reload_cs:
     ret

@@ -1,6 +1,6 @@
 /* kernel/ob/handle.c: per-process handle tables (NT's HANDLE_TABLE, kept flat): a growable array of
  * entries with a free list; handle = (index + 1) * 4, so 0 is never valid and handles are multiples
- * of 4. NtCurrentProcess() and NtCurrentThread() are understood here, never stored. The array is
+ * of 4 (the two low bits of a value looked up are tag bits, ignored). NtCurrentProcess() and NtCurrentThread() are understood here, never stored. The array is
  * charged to the pool quota of the table's process (NT's QuotaProcess), if it has one. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"

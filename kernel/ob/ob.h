@@ -5,8 +5,9 @@
  *
  * Every object has a pointer count (references from kernel code, one per handle included) and a handle
  * count. When the pointer count reaches zero the type's delete procedure runs and the memory goes back
- * to the pool under the type's tag. Handles are multiples of 4 (NT's rule); NtCurrentProcess() (-1)
- * and NtCurrentThread() (-2) are pseudo-handles that every lookup understands. */
+ * to the pool under the type's tag. Handles are multiples of 4 (NT's rule), and every lookup ignores a
+ * handle's two low bits, which are the application's tag bits as on NT (h | 3 names h);
+ * NtCurrentProcess() (-1) and NtCurrentThread() (-2) are pseudo-handles that every lookup understands. */
 #ifndef PAGODA_OB_H
 #define PAGODA_OB_H
 
@@ -84,13 +85,13 @@ NTSTATUS ob_insert_handle(struct ps_process *process, void *object, ACCESS_MASK 
 
 /* Resolves a handle of process (pseudo-handles included) to its object, checking that the handle
  * grants every right in `desired` and that the object has `type` (NULL: any type). Adds a pointer
- * reference on success. STATUS_INVALID_HANDLE (closed, never opened, forged, not a multiple of 4),
+ * reference on success. STATUS_INVALID_HANDLE (closed, never opened, forged; the tag bits are ignored),
  * STATUS_OBJECT_TYPE_MISMATCH, STATUS_ACCESS_DENIED. */
 NTSTATUS ob_reference_object_by_handle(struct ps_process *process, HANDLE handle,
                                        ACCESS_MASK desired, struct ob_type *type, void **object,
                                        ACCESS_MASK *granted);
 
-/* Closes a handle of process: STATUS_INVALID_HANDLE if it is not open. */
+/* Closes a handle of process (the tag bits ignored): STATUS_INVALID_HANDLE if it is not open. */
 NTSTATUS ob_close_handle(struct ps_process *process, HANDLE handle);
 
 /* Maps GENERIC_* bits of access through type's mapping and drops bits the type does not know. */

@@ -97,12 +97,16 @@ static inline uint64_t rt_rdtsc(void)
 }
 
 /* ---- checks for test programs (user/rt/check.c) ----
- * A failed check prints
- *     "  PROGRAM: SUBTEST: what, expected and actual (line N)"
- * - never a line that starts with "ok " or "FAIL ", which the kernel's harness counts - and adds
- * one to rt_failures, which the program returns as its exit status. */
+ * Each check is one result of tests/run. A failed check prints
+ *     "  check PROGRAM.SUBTEST: what, expected and actual (line N)"
+ * and adds one to rt_failures, which the program returns as its exit status; the end of each
+ * sub-test of rt_run_subtests, and rt_exit, print the checks counted since the last such line:
+ *     "checks PROGRAM.SUBTEST: P passed, F failed"
+ * (never a line that starts with "ok " or "FAIL ", the kernel's own results). */
 extern volatile uint32_t rt_failures;
-extern const char *volatile rt_subtest; /* the sub-test running, for the messages */
+extern const char *volatile rt_subtest; /* the sub-test running, for the names and messages */
+/* Prints the "checks" line for the checks counted since the last one, if there are any. */
+void rt_report_checks(void);
 
 bool rt_check_status(int line, const char *expr, NTSTATUS actual, NTSTATUS expected);
 bool rt_check_value(int line, const char *expr, uint32_t actual, uint32_t expected);

@@ -1,6 +1,6 @@
 /* boot/asmdefs.c: the constants the boot/ NASM files share with the C headers, written once, in C.
- * Never linked: the Makefile compiles it to assembly and turns each "#ASMDEF NAME value" line into a
- * NASM equ of build/gen/asmdefs.inc, which the boot files %include. */
+ * Never linked: the Makefile compiles it to assembly and turns each "#ASMDEF NAME value" line into
+ * a NASM equ of build/gen/asmdefs.inc, which the boot files %include. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/trap.h"
 #include "mm/mm.h"

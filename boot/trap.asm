@@ -1,5 +1,6 @@
 ; boot/trap.asm: entry stubs for the 32 exceptions and 16 IRQs, the common path that builds the
-; struct ke_trap_frame (kernel/ke/trap.h) and calls ke_dispatch_trap, and the double-fault task entry.
+; struct ke_trap_frame (kernel/ke/trap.h) and calls ke_dispatch_trap, and the double-fault task
+; entry.
 
 bits 32
 section .text

@@ -1,7 +1,7 @@
 /* kernel/init.c: kmain, the C entry from boot/start.asm. Brings the machine up in dependency order:
  * consoles, descriptor tables, boot information and command line, CPU, memory, clock, threads, then
- * the PCI bus, ATA disks and their partitions; then runs the test suite when asked (test=) or halts,
- * since there is nothing else to run yet. */
+ * the PCI bus, ATA disks and their partitions; then runs the test suite when asked (test=) or
+ * halts, since there is nothing else to run yet. */
 #include "kernel/ke/arch.h"
 #include "kernel/drivers/ata/ata.h"
 #include "kernel/ke/bootinfo.h"

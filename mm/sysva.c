@@ -1,6 +1,7 @@
-/* mm/sysva.c: system virtual address space: a bitmap of the pages between 0x80000000 and hyperspace,
- * with the ranges that are not to be handed out (user space under split=3G, the kernel image, the PFN
- * database) marked in use at boot. First fit from a roving hint; runs never wrap around. */
+/* mm/sysva.c: system virtual address space: a bitmap of the pages between 0x80000000 and
+ * hyperspace, with the ranges that are not to be handed out (user space under split=3G, the kernel
+ * image, the PFN database) marked in use at boot. First fit from a roving hint; runs never wrap
+ * around. */
 #include "kernel/rtl/string.h"
 #include "mm/mi.h"
 

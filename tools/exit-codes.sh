@@ -1,6 +1,6 @@
-# tools/exit-codes.sh: sourced by tests/run, tools/run.sh and tools/bench.sh. Reads the kernel's exit
-# codes (enum ke_exit_code in kernel/ke/ke.h, the one source) and sets the status QEMU exits with for
-# each, (code << 1) | 1 (isa-debug-exit): EXIT_TESTS_PASSED, EXIT_TESTS_FAILED, EXIT_HALT,
+# tools/exit-codes.sh: sourced by tests/run, tools/run.sh and tools/bench.sh. Reads the kernel's
+# exit codes (enum ke_exit_code in kernel/ke/ke.h, the one source) and sets the status QEMU exits
+# with for each, (code << 1) | 1 (isa-debug-exit): EXIT_TESTS_PASSED, EXIT_TESTS_FAILED, EXIT_HALT,
 # EXIT_BOOT_ERROR, EXIT_PANIC. Fails, naming what is missing, when the header lacks one.
 
 exit_codes_read() {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Boots the Pagoda ISO in QEMU with the serial console on this terminal (`make run`, `make run-gui`).
+# tools/run.sh: boots the Pagoda ISO in QEMU with the serial console on this terminal (`make run`,
+# `make run-gui`).
 # Env: CMDLINE (extra kernel options: boots build/pagoda-custom.iso), GUI=1 (show VGA), MEM (MiB).
 # shellcheck disable=SC2054  # commas inside QEMU option values are not array separators
 set -euo pipefail

@@ -1,5 +1,6 @@
-/* kernel/ke/gdt.c: the GDT with NT's selector layout, the TSS that gives ring 3 its kernel stack, and a
- * second TSS for the double-fault task gate, so that a kernel stack overflow still reaches a panic. */
+/* kernel/ke/gdt.c: the GDT with NT's selector layout, the TSS that gives ring 3 its kernel stack,
+ * and a second TSS for the double-fault task gate, so that a kernel stack overflow still reaches a
+ * panic. */
 #include "kernel/ke/arch.h"
 #include "kernel/rtl/string.h"
 #include "kernel/ke/trap.h"

@@ -59,7 +59,8 @@ enum ke_exit_code {
     KE_EXIT_BOOT_ERROR = 0x13,
     KE_EXIT_PANIC = 0x1f,
 };
-/* Ends the emulator run with code (QEMU isa-debug-exit, Bochs shutdown port), else halts for good. */
+/* Ends the emulator run with code (QEMU isa-debug-exit, Bochs shutdown port), else halts for
+ * good. */
 NORETURN void ke_power_off(enum ke_exit_code code);
 /* Flushes every volume and disk cache, then ke_power_off: the normal way to end a run. */
 NORETURN void ke_shutdown(enum ke_exit_code code);

@@ -86,7 +86,8 @@ void ke_gdt_init(void);
 void ke_idt_init(void);
 void ke_set_kernel_stack(uint32_t esp0);
 void ke_set_teb_base(uint32_t teb);
-/* Fills tf with the state a double fault interrupted (saved by the task switch into the main TSS). */
+/* Fills tf with the state a double fault interrupted (saved by the task switch into the main
+ * TSS). */
 void ke_get_double_fault_state(struct ke_trap_frame *tf);
 void ke_register_irq(unsigned irq, ke_irq_handler handler);
 void ke_dispatch_trap(struct ke_trap_frame *tf);

@@ -1,8 +1,8 @@
 /* tests/user/sections.c: sections and views as NT defines them: pagefile-backed sections with
- * SEC_COMMIT and SEC_RESERVE, two views of one section aliasing, copy-on-write views, named sections
- * shared with another process, data-file sections whose views and NtReadFile/NtWriteFile see each
- * other at once, flushing, and the statuses of bad requests. Argument: the drive of the file tests,
- * then the sub-tests to run (all by default). */
+ * SEC_COMMIT and SEC_RESERVE, two views of one section aliasing, copy-on-write views, named
+ * sections shared with another process, data-file sections whose views and NtReadFile/NtWriteFile
+ * see each other at once, flushing, and the statuses of bad requests. Argument: the drive of the
+ * file tests, then the sub-tests to run (all by default). */
 #include "kernel/rtl/format.h"
 #include "user/rt/rt.h"
 

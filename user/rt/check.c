@@ -1,5 +1,5 @@
-/* user/rt/check.c: how the test programs (tests/user) check and report. Every check is a result that
- * tests/run counts: a failed one prints its own line at once,
+/* user/rt/check.c: how the test programs (tests/user) check and report. Every check is a result
+ * that tests/run counts: a failed one prints its own line at once,
  *     "  check PROGRAM.SUBTEST: what, expected and actual (line N)",
  * and the passed ones are counted and printed once a sub-test ends (or the program, for the checks
  * outside a sub-test), with the failed ones:

@@ -1,7 +1,8 @@
 /* user/rt/rt.h: the runtime of flat user programs (tests/user): start-up and exit, console output,
  * threads, object names, time, and the checks the test programs report with. Programs link with
- * the objects of user/rt, the generated system-call stubs, and kernel/rtl/format.c and kernel/rtl/string.c
- * compiled for user mode; there is no other C library. docs/user-mode.md describes the ABI. */
+ * the objects of user/rt, the generated system-call stubs, and kernel/rtl/format.c and
+ * kernel/rtl/string.c compiled for user mode; there is no other C library. docs/user-mode.md
+ * describes the ABI. */
 #ifndef PAGODA_USER_RT_H
 #define PAGODA_USER_RT_H
 
@@ -121,8 +122,9 @@ void rt_fail(int line, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 /* Sub-tests chosen by argv[1..]: with no argument every one runs, in table order. Returns the
  * number of failed checks (an unknown sub-test name counts as one). */
-/* For tests that start threads: rt_create_thread, checked (NULL on failure); and waiting at most 5 s
- * for a thread to end (ending it on a timeout), which returns its exit status and closes the handle. */
+/* For tests that start threads: rt_create_thread, checked (NULL on failure); and waiting at most 5
+ * s for a thread to end (ending it on a timeout), which returns its exit status and closes the
+ * handle. */
 HANDLE rt_start_thread(rt_thread_routine routine, void *arg);
 /* A checked NtCreateEvent (unnamed, all access), and a wait with a zero timeout. */
 HANDLE rt_new_event(EVENT_TYPE type, BOOLEAN initial);

@@ -1,5 +1,6 @@
-/* kernel/fs/fat/create.c: paths and NtCreateFile's dispositions on FAT: walking '\\'-separated paths,
- * opening, creating (files, and directories with "." and ".."), overwriting and superseding. */
+/* kernel/fs/fat/create.c: paths and NtCreateFile's dispositions on FAT: walking '\\'-separated
+ * paths, opening, creating (files, and directories with "." and ".."), overwriting and
+ * superseding. */
 #include "kernel/fs/fat/fatp.h"
 
 uint32_t fatp_dir_cluster_of(const struct fat_volume *vol, const uint8_t *entry)

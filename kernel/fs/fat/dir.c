@@ -1,5 +1,5 @@
-/* kernel/fs/fat/dir.c: directory entries: walking a directory by entry index (fixed FAT12/16 root or a
- * cluster chain), long names assembled and checked, lookup, adding entries (with a short name
+/* kernel/fs/fat/dir.c: directory entries: walking a directory by entry index (fixed FAT12/16 root
+ * or a cluster chain), long names assembled and checked, lookup, adding entries (with a short name
  * and its long-name entries), removing them. */
 #include "kernel/fs/fat/fatp.h"
 

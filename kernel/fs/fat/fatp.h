@@ -1,5 +1,6 @@
-/* kernel/fs/fat/fatp.h: the FAT library's internals (kernel/fs/fat/): the volume and file structures, the
- * sector cache, FAT entries and chains, names and directory entries. Pure C11, like kernel/fs/fat/fat.h.
+/* kernel/fs/fat/fatp.h: the FAT library's internals (kernel/fs/fat/): the volume and file
+ * structures, the sector cache, FAT entries and chains, names and directory entries. Pure C11, like
+ * kernel/fs/fat/fat.h.
  *
  *   volume: | reserved (boot sector, FSInfo) | FAT 0 | FAT 1 ... | root dir (FAT12/16) | data ... |
  *   sector  0                         reserved       first_root_sector  first_data_sector
@@ -72,8 +73,9 @@ struct fatp_dir_iter {
 };
 
 /* One open file (its FCB): every fat_create of the same file returns this object, found on the
- * volume's list by its short entry's place (parent, entry_index), which a rename updates and nothing
- * else changes; the first cluster would not do (an empty file has none, a truncation frees it). */
+ * volume's list by its short entry's place (parent, entry_index), which a rename updates and
+ * nothing else changes; the first cluster would not do (an empty file has none, a truncation frees
+ * it). */
 struct fat_file {
     struct list_entry link; /* in vol->files */
     uint32_t references; /* fat_create calls not yet matched by fat_close */
@@ -157,7 +159,8 @@ struct fatp_found {
     WCHAR name[FAT_NAME_MAX + 1];
     uint32_t name_len;
 };
-/* The next live entry (short entry and its valid long name) at or after *cursor; STATUS_NO_MORE_FILES. */
+/* The next live entry (short entry and its valid long name) at or after *cursor;
+ * STATUS_NO_MORE_FILES. */
 NTSTATUS fatp_dir_next(struct fatp_dir_iter *it, uint32_t *cursor, struct fatp_found *out);
 /* Case-insensitive lookup by long or short name; STATUS_OBJECT_NAME_NOT_FOUND. */
 NTSTATUS fatp_dir_find(struct fat_volume *vol, uint32_t dir, const WCHAR *name, uint32_t len,
@@ -208,8 +211,8 @@ uint32_t fatp_dir_cluster_of(const struct fat_volume *vol, const uint8_t *entry)
 /* Resolves all but the last component of path: *dir, and the last component in *name and *len. */
 NTSTATUS fatp_walk_parent(struct fat_volume *vol, const WCHAR *path, size_t chars, uint32_t *dir,
                           const WCHAR **name, uint32_t *len);
-/* The open file whose short entry is entry `index` of directory `dir` (first cluster, 0 for the fixed
- * root), or NULL; deleted files are no longer there (a new entry may take their place). */
+/* The open file whose short entry is entry `index` of directory `dir` (first cluster, 0 for the
+ * fixed root), or NULL; deleted files are no longer there (a new entry may take their place). */
 struct fat_file *fatp_open_file(struct fat_volume *vol, uint32_t dir, uint32_t index);
 /* Counts the free clusters from the FAT (once a mount: allocation and freeing keep the count). */
 NTSTATUS fatp_count_free(struct fat_volume *vol);

@@ -1,5 +1,5 @@
-/* kernel/fs/fat/file.c: an open file's data: mapping offsets to clusters, read, write (extending with
- * zeros, all or nothing on a full disk), end of file, information and times, close. */
+/* kernel/fs/fat/file.c: an open file's data: mapping offsets to clusters, read, write (extending
+ * with zeros, all or nothing on a full disk), end of file, information and times, close. */
 #include "kernel/fs/fat/fatp.h"
 
 #define FATP_MAX_SIZE 0xFFFFFFFFull

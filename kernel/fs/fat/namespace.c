@@ -1,5 +1,5 @@
-/* kernel/fs/fat/namespace.c: operations on names rather than data: delete, rename/move (with the ".."
- * of a moved directory), and enumerating a directory with a resumable cursor. */
+/* kernel/fs/fat/namespace.c: operations on names rather than data: delete, rename/move (with the
+ * ".." of a moved directory), and enumerating a directory with a resumable cursor. */
 #include "kernel/fs/fat/fatp.h"
 
 NTSTATUS fat_can_delete(struct fat_file *f)

@@ -1,5 +1,5 @@
-/* kernel/fs/fat/volume.c: mounting a FAT volume: the BPB checked field by field, the FAT type from the
- * cluster count (the specification's only rule), FSInfo on FAT32; flush and unmount. */
+/* kernel/fs/fat/volume.c: mounting a FAT volume: the BPB checked field by field, the FAT type from
+ * the cluster count (the specification's only rule), FSInfo on FAT32; flush and unmount. */
 #include "kernel/fs/fat/fatp.h"
 
 static bool power_of_two(uint32_t x) { return x && !(x & (x - 1)); }

@@ -1,10 +1,10 @@
-/* kernel/ps/ps.h: processes and threads. A process is an address space, a handle table and threads; a
- * thread is a kernel stack (with a guard page below it), a trap frame at its top while it runs user
- * code, a TEB reached through FS in user mode, and a priority. Both are objects (ob.h) whose bodies
- * start with a dispatcher header, so they can be waited on: signaled when they end.
+/* kernel/ps/ps.h: processes and threads. A process is an address space, a handle table and threads;
+ * a thread is a kernel stack (with a guard page below it), a trap frame at its top while it runs
+ * user code, a TEB reached through FS in user mode, and a priority. Both are objects (ob.h) whose
+ * bodies start with a dispatcher header, so they can be waited on: signaled when they end.
  *
- * The scheduler's state lives in struct ps_thread (there is no separate KTHREAD); kernel/ke/sched.c owns
- * the fields marked "sched". */
+ * The scheduler's state lives in struct ps_thread (there is no separate KTHREAD); kernel/ke/sched.c
+ * owns the fields marked "sched". */
 #ifndef PAGODA_PS_H
 #define PAGODA_PS_H
 

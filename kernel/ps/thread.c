@@ -1,6 +1,6 @@
-/* kernel/ps/thread.c: threads: the thread object type, creation (kernel stack with a guard page, the
- * first frames a new thread returns through, TEB and user stack), the first run, the end of a thread
- * and the freeing of what it held. */
+/* kernel/ps/thread.c: threads: the thread object type, creation (kernel stack with a guard page,
+ * the first frames a new thread returns through, TEB and user stack), the first run, the end of a
+ * thread and the freeing of what it held. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/fpu.h"
 #include "kernel/ke/ke.h"
@@ -66,8 +66,8 @@ static void free_kernel_stack(struct ps_thread *t)
 }
 
 /* The frames a new thread's first ke_swap_context returns through: EFLAGS and the callee-saved
- * registers, then ke_thread_trampoline; above them, for a user thread, the trap frame it "returns" to
- * user mode with. */
+ * registers, then ke_thread_trampoline; above them, for a user thread, the trap frame it "returns"
+ * to user mode with. */
 static void build_initial_frames(struct ps_thread *t, const struct ps_thread_start *start)
 {
     uint32_t *sp = (uint32_t *)(uintptr_t)ps_kernel_stack_top(t);

@@ -16,7 +16,7 @@ CFLAGS  := -m32 -march=i486 -std=c11 -ffreestanding -fno-pie -fno-stack-protecto
            -fno-strict-aliasing -mgeneral-regs-only -I. -MMD -MP
 LDFLAGS := -m32 -nostdlib -static -no-pie -T linker.ld -Wl,--build-id=none -Wl,-z,noexecstack \
            -Wl,-z,max-page-size=0x1000
-NASMFLAGS := -f elf32 -w+all -I./
+NASMFLAGS := -f elf32 -w+all -I./ -I$(BUILD)/gen/
 
 KERNEL_H   := $(sort $(shell find kernel -name '*.h')) $(wildcard mm/*.h ldr/*.h)
 KERNEL_C   := $(sort $(shell find kernel -name '*.c')) $(wildcard mm/*.c ldr/*.c tests/kernel/*.c tests/common/*.c)
@@ -60,6 +60,21 @@ $(BUILD)/obj/%.o: %.asm
 
 # The stubs that build trap frames share boot/trapframe.inc.
 $(BUILD)/obj/boot/trap.o $(BUILD)/obj/boot/sysenter.o: boot/trapframe.inc
+
+# The constants boot/*.asm shares with the C headers (selectors, vectors, EFLAGS bits, offsets):
+# boot/asmdefs.c compiled to assembly, whose "#ASMDEF NAME value" lines become NASM equs.
+$(BUILD)/gen/asmdefs.inc: boot/asmdefs.c
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@$(CC) $(CFLAGS) -S $< -o $(BUILD)/gen/asmdefs.s -MF $(BUILD)/gen/asmdefs.d -MT $@
+	@{ echo "; $@: generated from boot/asmdefs.c; do not edit."; \
+	   sed -n 's/^#ASMDEF \([A-Z0-9_]*\) \(-\{0,1\}[0-9][0-9]*\)$$/\1 equ \2/p' $(BUILD)/gen/asmdefs.s; \
+	 } > $@
+	@test "$$(grep -c equ $@)" = "$$(grep -c '^ *ASMDEF(' $<)" || \
+		{ echo "error: $@ lacks some of boot/asmdefs.c's ASMDEF lines" >&2; rm -f $@; exit 1; }
+
+$(patsubst %.asm,$(BUILD)/obj/%.o,$(KERNEL_ASM)): $(BUILD)/gen/asmdefs.inc
+-include $(BUILD)/gen/asmdefs.d
 
 # Two link passes: the first with an empty symbol table, then with the table generated from it. The
 # table sits after all code, so the second pass moves no function; the final check proves it.
@@ -145,9 +160,10 @@ deps:
 check-deps:
 	@tools/checkdeps.sh
 
+# The kernel built with -Werror, then clang-format and the tree's own rules over every file
+# (tools/lint.sh: 100 columns, headers that name their file, cited paths that exist).
 lint: $(BUILD)/kernel.elf
-	clang-format --dry-run --Werror $(KERNEL_C) $(KERNEL_H) $(wildcard tests/host/*.c) \
-	    tools/pedump.c
+	@tools/lint.sh
 
 clean:
 	rm -rf $(BUILD)

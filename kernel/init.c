@@ -1,7 +1,7 @@
 /* kernel/init.c: kmain, the C entry from boot/start.asm. Brings the machine up in dependency order:
  * consoles, descriptor tables, boot information and command line, CPU, memory, clock, threads, then
- * the PCI bus, ATA disks and their partitions; then runs the test suite when asked (test=) or halts,
- * since there is nothing else to run yet. */
+ * the PCI bus, ATA disks and their partitions; then runs the test suite when asked (test=) or
+ * halts, since there is nothing else to run yet. */
 #include "kernel/ke/boot.h"
 #include "kernel/ke/arch.h"
 #include "kernel/drivers/ata/ata.h"
@@ -66,10 +66,9 @@ static void boot_memory(void)
     print_memory(ram_bytes, count);
 }
 
-NORETURN /* autorun=PROGRAM ARGS: runs a PE program from C: (\\PATH\\PROG.EXE, / or \\, or a quoted path with
- * spaces), its console on serial, prints its exit status and powers off. */
-    static NORETURN void
-    autorun(const char *line)
+/* autorun=PROGRAM ARGS: runs a PE program from C: (\\PATH\\PROG.EXE, / or \\, or a quoted path
+ * with spaces), its console on serial, prints its exit status and powers off. */
+static NORETURN void autorun(const char *line)
 {
     static char path[KE_AUTORUN_MAX + 8];
     const char *p = line;
@@ -95,7 +94,7 @@ NORETURN /* autorun=PROGRAM ARGS: runs a PE program from C: (\\PATH\\PROG.EXE, /
     ke_shutdown(KE_EXIT_HALT);
 }
 
-void kmain(uint32_t magic, uint32_t mbi)
+NORETURN void kmain(uint32_t magic, uint32_t mbi)
 {
     io_serial_init();
     io_vga_init();

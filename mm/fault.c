@@ -19,7 +19,8 @@ static bool access_allowed(uint32_t protection, enum mi_access access)
     return access == MI_ACCESS_READ || mm_protection_writable(protection);
 }
 
-/* A guard page's first touch: the page loses its guard, the access fails once (or grows a stack). */
+/* A guard page's first touch: the page loses its guard, the access fails once (or grows a
+ * stack). */
 static enum mm_fault_status clear_guard(struct mm_address_space *as, vaddr_t va, pte_t *pte,
                                         pte_t value)
 {
@@ -135,7 +136,8 @@ static enum mm_fault_status dispatch(struct mm_address_space *as, vaddr_t va, en
 /* ---- stacks ---- */
 
 /* A guard page of the current thread's own stack moves down one page (NT's
- * MiCheckForUserStackOverflow); returns RETRY, STACK_OVERFLOW, or GUARD_PAGE for any other guard. */
+ * MiCheckForUserStackOverflow); returns RETRY, STACK_OVERFLOW, or GUARD_PAGE for any other
+ * guard. */
 static enum mm_fault_status grow_stack(vaddr_t va)
 {
     struct ke_thread *t = ke_current_thread();

@@ -46,16 +46,24 @@ void mm_compute_split(unsigned user_gigabytes, struct mm_split_info *info)
 }
 
 /* Maps the PFN database at MM_PFN_DATABASE_BASE with frames from the boot allocator. */
-static void map_pfn_database(pfn_t highest)
+/* Maps boot frames at [va, va + bytes): the tables sized by the machine, made before there is a
+ * frame allocator (and kept out of the kernel image's .bss, which GRUB must find room for: a 4 MiB
+ * machine has little). */
+static void map_boot_region(vaddr_t va, uint32_t bytes, const char *what)
 {
-    uint32_t bytes = (highest + 1) * (uint32_t)sizeof(struct mi_pfn);
     uint32_t pages = (bytes + PAGE_MASK) / PAGE_SIZE;
-    for (uint32_t i = 0; i < pages; i++) {
-        vaddr_t va = MM_PFN_DATABASE_BASE + i * PAGE_SIZE;
+    for (uint32_t i = 0; i < pages; i++, va += PAGE_SIZE) {
         NTSTATUS status = mm_map_kernel_page(va, mi_boot_alloc_frame(), MM_MAP_WRITE);
         if (!NT_SUCCESS(status))
-            ke_panic("mm: cannot map the PFN database at %08x: %08x", va, (uint32_t)status);
+            ke_panic("mm: cannot map the %s at %08x: %08x", what, va, (uint32_t)status);
     }
+}
+
+static void map_pfn_database(pfn_t highest)
+{
+    map_boot_region(MM_PFN_DATABASE_BASE, (highest + 1) * (uint32_t)sizeof(struct mi_pfn),
+                    "PFN database");
+    map_boot_region(MM_SYSVA_BITMAP_BASE, MM_SYSVA_BITMAP_BYTES, "system VA bitmap");
 }
 
 static void unmap_range(vaddr_t start, vaddr_t end)

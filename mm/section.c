@@ -1,7 +1,7 @@
-/* mm/section.c: section objects and their services: NtCreateSection (pagefile-backed with SEC_COMMIT
- * or SEC_RESERVE, or a data file, whose one segment every section and view of the file shares),
- * NtOpenSection, NtMapViewOfSection, NtUnmapViewOfSection and NtFlushVirtualMemory. Named sections
- * live in \BaseNamedObjects like every named object. */
+/* mm/section.c: section objects and their services: NtCreateSection (pagefile-backed with
+ * SEC_COMMIT or SEC_RESERVE, or a data file, whose one segment every section and view of the file
+ * shares), NtOpenSection, NtMapViewOfSection, NtUnmapViewOfSection and NtFlushVirtualMemory. Named
+ * sections live in \BaseNamedObjects like every named object. */
 #include "mm/services.h"
 #include "kernel/io/io.h"
 #include "kernel/ndk/ntmm.h"

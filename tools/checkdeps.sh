@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# tools/checkdeps.sh: checks that #include lines point one way down the kernel's layers (docs/decisions.md,
-# "Folders and dependencies"; DESIGN section 1). Usage: checkdeps.sh [ROOT] (default: this checkout).
+# tools/checkdeps.sh: checks that #include lines point one way down the kernel's layers
+# (docs/decisions.md, "Folders and dependencies"; DESIGN section 1). Usage: checkdeps.sh [ROOT]
+# (default: this checkout).
 #
 #   rank  folders                         may include
 #   0     kernel/ndk, kernel/rtl          each other
 #   1     ldr                             rank 0 (pure: built for the host and for user mode too)
-#   2     kernel/hal, kernel/ke, mm       each other, and below
+#   2     kernel/hal, kernel/ke, mm, boot each other, and below (boot/: asmdefs.c, for the assembly)
 #   3     kernel/ob                       below
 #   4     kernel/ps, kernel/ex, kernel/io each other without a cycle, and below
 #   5     kernel/fs/*  |  kernel/drivers/*  below; a file system its own folder, a driver any driver
@@ -15,9 +16,10 @@
 # The files that implement system services (SERVICE_FILES below) may include anything: a service
 # reaches down into whatever it needs. The list is checked both ways against kernel/ke/services.list:
 # every listed file defines a service, and every file that defines one is listed. tests/ and tools/
-# are not checked. A wrong-way include prints FILE:LINE and the rule, and the script fails; so do a
-# file outside every folder above and a cycle between ps, ex and io (FILE:LINE of an include each
-# way). Cycles inside the other tiers (ke <-> mm ...) are allowed and listed on one line.
+# are not checked, and of boot/ only the C. A wrong-way include prints FILE:LINE and the rule, and
+# the script fails; so do a file outside every folder above and a cycle between ps, ex and io
+# (FILE:LINE of an include each way). Cycles inside the other tiers (ke <-> mm ...) are allowed and
+# listed on one line.
 set -euo pipefail
 
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -38,7 +40,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 dirs=()
-for d in kernel mm ldr user; do
+for d in kernel mm ldr user boot; do
     [ -d "$d" ] && dirs+=("$d")
 done
 find "${dirs[@]}" -type f \( -name '*.c' -o -name '*.h' \) | LC_ALL=C sort >"$work/files"
@@ -64,7 +66,9 @@ LC_ALL=C awk -v files="$work/files" -v service_files="$work/service_files" -v se
         if (parts[1] == "kernel" && (parts[2] == "fs" || parts[2] == "drivers") && n >= 4)
             return parts[2] "/" parts[3]
         if (parts[1] == "kernel" && n >= 3 && parts[2] in kernel_rank) return parts[2]
-        if ((parts[1] == "mm" || parts[1] == "ldr" || parts[1] == "user") && n >= 2) return parts[1]
+        if ((parts[1] == "mm" || parts[1] == "ldr" || parts[1] == "user" || parts[1] == "boot") &&
+            n >= 2)
+            return parts[1]
         return ""
     }
     function rank_of(g) {
@@ -104,7 +108,7 @@ LC_ALL=C awk -v files="$work/files" -v service_files="$work/service_files" -v se
         split("ndk rtl", a, " "); for (i in a) { kernel_rank[a[i]] = 0; tier[a[i]] = "base" }
         rank["ldr"] = 1; tier["ldr"] = "ldr"
         split("hal ke", a, " "); for (i in a) { kernel_rank[a[i]] = 2; tier[a[i]] = "core" }
-        rank["mm"] = 2; tier["mm"] = "core"
+        rank["mm"] = 2; tier["mm"] = "core"; rank["boot"] = 2; tier["boot"] = "core"
         kernel_rank["ob"] = 3; tier["ob"] = "ob"
         split("ps ex io", a, " "); for (i in a) { kernel_rank[a[i]] = 4; tier[a[i]] = "executive" }
         acyclic["executive"] = 1

@@ -1,4 +1,5 @@
-/* kernel/ex/sync.h: helpers shared by the services that create, open and signal dispatcher objects. */
+/* kernel/ex/sync.h: helpers shared by the services that create, open and signal dispatcher
+ * objects. */
 #ifndef PAGODA_SYNC_H
 #define PAGODA_SYNC_H
 

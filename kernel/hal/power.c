@@ -1,5 +1,6 @@
-/* kernel/hal/power.c: ending a run. Under QEMU the isa-debug-exit device turns the code into QEMU's exit
- * status ((code << 1) | 1); Bochs stops on "Shutdown" written to port 0x8900; real hardware halts. */
+/* kernel/hal/power.c: ending a run. Under QEMU the isa-debug-exit device turns the code into QEMU's
+ * exit status ((code << 1) | 1); Bochs stops on "Shutdown" written to port 0x8900; real hardware
+ * halts. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
 #include "mm/mm.h"

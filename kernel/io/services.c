@@ -106,7 +106,8 @@ static bool synchronous(const struct io_file *file)
 }
 
 /* Where a read or write starts: the explicit offset, or the file position of a synchronous handle
- * (FILE_USE_FILE_POINTER_POSITION or no offset), or the end of file for FILE_WRITE_TO_END_OF_FILE. */
+ * (FILE_USE_FILE_POINTER_POSITION or no offset), or the end of file for
+ * FILE_WRITE_TO_END_OF_FILE. */
 static NTSTATUS start_offset(struct io_file *file, const int64_t *user_offset, bool append,
                              uint64_t *offset)
 {

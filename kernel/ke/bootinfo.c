@@ -1,5 +1,5 @@
-/* kernel/ke/bootinfo.c: reads the Multiboot 1 information structure. Every field the loader gives is
- * treated as untrusted: lengths are capped, entries too small to be entries end the walk. */
+/* kernel/ke/bootinfo.c: reads the Multiboot 1 information structure. Every field the loader gives
+ * is treated as untrusted: lengths are capped, entries too small to be entries end the walk. */
 #include "kernel/ke/boot.h"
 #include "kernel/ke/bootinfo.h"
 #include "kernel/ke/ke.h"

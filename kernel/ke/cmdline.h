@@ -35,9 +35,9 @@ struct ke_config {
 #define KE_MAX_HZ     1000
 
 /* Sets the defaults, then applies each option of cmdline. `autorun=` takes the rest of the line
- * (a program and its arguments), with GRUB's backslash escapes undone. Unknown options and bad values are
- * recorded in config->warnings (and otherwise ignored); the parse itself never fails. A first word
- * with a '/' and no '=' is the kernel's path (QEMU's -kernel passes it) and is skipped. */
+ * (a program and its arguments), with GRUB's backslash escapes undone. Unknown options and bad
+ * values are recorded in config->warnings (and otherwise ignored); the parse never fails. A first
+ * word with a '/' and no '=' is the kernel's path (QEMU's -kernel passes it) and is skipped. */
 void ke_parse_cmdline(const char *cmdline, struct ke_config *config);
 /* The kernel's configuration, parsed by kmain (kernel/init.c). */
 extern struct ke_config ke_config;

@@ -1,8 +1,8 @@
-/* kernel/ke/fpu.c: the x87 FPU, switched lazily. A context switch sets CR0.TS; the first FPU instruction
- * a thread then executes raises #NM (device not available), and only then is the previous owner's
- * state saved (fnsave) and this thread's restored (frstor), or a fresh one made (fninit with NT's
- * control word 0x27F). Threads that never touch the FPU cost nothing. The kernel itself never uses
- * the FPU (-mgeneral-regs-only). */
+/* kernel/ke/fpu.c: the x87 FPU, switched lazily. A context switch sets CR0.TS; the first FPU
+ * instruction a thread then executes raises #NM (device not available), and only then is the
+ * previous owner's state saved (fnsave) and this thread's restored (frstor), or a fresh one made
+ * (fninit with NT's control word 0x27F). Threads that never touch the FPU cost nothing. The kernel
+ * itself never uses the FPU (-mgeneral-regs-only). */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/fpu.h"
 #include "kernel/ke/ke.h"

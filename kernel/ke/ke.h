@@ -51,6 +51,7 @@ void ke_print_backtrace(uint32_t eip, uint32_t ebp);
 const char *ke_lookup_symbol(uint32_t addr, uint32_t *offset);
 
 /* ---- power (kernel/hal/power.c) ---- */
+/* The one source of the exit codes: tools/exit-codes.sh reads them from here for tests/run. */
 enum ke_exit_code {
     KE_EXIT_TESTS_PASSED = 0x10,
     KE_EXIT_TESTS_FAILED = 0x11,
@@ -58,7 +59,8 @@ enum ke_exit_code {
     KE_EXIT_BOOT_ERROR = 0x13,
     KE_EXIT_PANIC = 0x1f,
 };
-/* Ends the emulator run with code (QEMU isa-debug-exit, Bochs shutdown port), else halts for good. */
+/* Ends the emulator run with code (QEMU isa-debug-exit, Bochs shutdown port), else halts for
+ * good. */
 NORETURN void ke_power_off(enum ke_exit_code code);
 /* Writes out what is cached (the memory manager's mapped files, then every shutdown callout in the
  * order they were registered), then ke_power_off: the normal way to end a run. */

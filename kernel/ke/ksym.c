@@ -1,5 +1,5 @@
-/* kernel/ke/ksym.c: address-to-name lookup over the symbol table that tools/ksymgen.sh generates from
- * the linked kernel (build/ksyms.c, the second link pass). Used by panics and backtraces. */
+/* kernel/ke/ksym.c: address-to-name lookup over the symbol table that tools/ksymgen.sh generates
+ * from the linked kernel (build/ksyms.c, the second link pass). Used by panics and backtraces. */
 #include "kernel/ke/boot.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ksym.h"

@@ -1,5 +1,6 @@
-/* kernel/ke/lock.c: sleeping locks (kernel/ke/lock.h). Waiters are woken one at a time by a synchronization
- * event and re-check the owner, the wake-and-retry rule every wait in Pagoda follows. */
+/* kernel/ke/lock.c: sleeping locks (kernel/ke/lock.h). Waiters are woken one at a time by a
+ * synchronization event and re-check the owner, the wake-and-retry rule every wait in Pagoda
+ * follows. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/lock.h"

@@ -22,7 +22,8 @@ void ke_print_backtrace(uint32_t eip, uint32_t ebp)
             ke_print("  #%-2d 0x%08x %s+0x%x\n", i, eip, name, offset);
         else
             ke_print("  #%-2d 0x%08x ?\n", i, eip);
-        /* Frames are read with the fault-safe copy: a corrupt chain ends the walk, not the report. */
+        /* Frames are read with the fault-safe copy: a corrupt chain ends the walk, not the
+         * report. */
         uint32_t next[2];
         if (ebp == 0 || (ebp & 3) || ebp <= frame || ke_copy_safe(next, (void *)(uintptr_t)ebp, 8))
             break;

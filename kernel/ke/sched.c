@@ -1,5 +1,5 @@
-/* kernel/ke/sched.c: ready queues (one FIFO per priority and a bitmap of non-empty ones), the switch
- * between threads (address space, TSS stack, TEB selector, then the register switch in
+/* kernel/ke/sched.c: ready queues (one FIFO per priority and a bitmap of non-empty ones), the
+ * switch between threads (address space, TSS stack, TEB selector, then the register switch in
  * boot/switch.asm) and round-robin preemption of user-mode threads by the clock. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/fpu.h"
@@ -132,7 +132,8 @@ void ke_exit_to_user(struct ke_trap_frame *tf)
     }
 }
 
-/* The idle thread: zeroes free frames while nothing is ready, otherwise sleeps until an interrupt. */
+/* The idle thread: zeroes free frames while nothing is ready, otherwise sleeps until an
+ * interrupt. */
 NORETURN void ke_idle_loop(void)
 {
     for (;;) {

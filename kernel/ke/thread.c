@@ -1,5 +1,6 @@
-/* kernel/ke/thread.c: the kernel half of a thread (kernel/ke/thread.h): its kernel stack under a guard
- * page, the frames its first switch returns through, its first run, and the callouts into ps. */
+/* kernel/ke/thread.c: the kernel half of a thread (kernel/ke/thread.h): its kernel stack under a
+ * guard page, the frames its first switch returns through, its first run, and the callouts into
+ * ps. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/sched.h"

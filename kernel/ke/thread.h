@@ -1,7 +1,7 @@
 /* kernel/ke/thread.h: the kernel's half of a thread (NT's KTHREAD): what the scheduler, the waits,
- * the FPU and the trap layer work on. kernel/ps embeds it first in struct ps_thread (as ETHREAD embeds
- * KTHREAD) and builds processes, client IDs and termination on it; ke reaches ps only through the
- * callouts below, so nothing in ke includes a ps header. kernel/ke/thread.c. */
+ * the FPU and the trap layer work on. kernel/ps embeds it first in struct ps_thread (as ETHREAD
+ * embeds KTHREAD) and builds processes, client IDs and termination on it; ke reaches ps only
+ * through the callouts below, so nothing in ke includes a ps header. kernel/ke/thread.c. */
 #ifndef PAGODA_KE_THREAD_H
 #define PAGODA_KE_THREAD_H
 

@@ -1,6 +1,6 @@
-/* kernel/ke/trap.c: the C side of every interrupt and exception. IRQs go to registered handlers; a page
- * fault goes to the memory manager; an exception in user mode ends the process with NT's status for
- * it; anything the kernel cannot resolve in kernel mode is a panic. */
+/* kernel/ke/trap.c: the C side of every interrupt and exception. IRQs go to registered handlers; a
+ * page fault goes to the memory manager; an exception in user mode ends the process with NT's
+ * status for it; anything the kernel cannot resolve in kernel mode is a panic. */
 #include "kernel/ke/boot.h"
 #include "kernel/ke/arch.h"
 #include "kernel/ke/fpu.h"
@@ -92,8 +92,8 @@ static void dispatch_irq(struct ke_trap_frame *tf)
 }
 
 /* Reads the instruction a user-mode #GP stopped at, a byte at a time and only as far as decoding it
- * needs (the bytes after it may be a guard page or not paged in), and asks whether it is a privileged
- * one. Bytes that cannot be read make it an ordinary #GP. */
+ * needs (the bytes after it may be a guard page or not paged in), and asks whether it is a
+ * privileged one. Bytes that cannot be read make it an ordinary #GP. */
 static bool user_privileged_instruction(const struct ke_trap_frame *tf)
 {
     ASSERT(ke_trap_from_user(tf));

@@ -1,7 +1,7 @@
-/* kernel/ke/wait.c: waits on dispatcher objects. A waiter checks its objects with interrupts off; if it
- * cannot be satisfied it links a wait block into each object's wait list (and itself into the timer
- * list when it has a deadline) and sleeps. Signalling an object readies every waiter, and each checks
- * again when it runs ("wake and retry"): simple, and correct for every object type. */
+/* kernel/ke/wait.c: waits on dispatcher objects. A waiter checks its objects with interrupts off;
+ * if it cannot be satisfied it links a wait block into each object's wait list (and itself into the
+ * timer list when it has a deadline) and sleeps. Signalling an object readies every waiter, and
+ * each checks again when it runs ("wake and retry"): simple, and correct for every object type. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/sched.h"
@@ -9,8 +9,8 @@
 
 static struct list_entry timer_list = {&timer_list, &timer_list}; /* by deadline */
 
-/* NT's MINLONG: an owned mutant acquired again at this signal state has reached its recursion limit.
- * Tests raise it (see wait.h). */
+/* NT's MINLONG: an owned mutant acquired again at this signal state has reached its recursion
+ * limit. Tests raise it (see wait.h). */
 int32_t ke_mutant_minimum_signal_state = INT32_MIN;
 
 void ke_init_dispatcher_header(struct ke_dispatcher_header *h, enum ke_dispatcher_type type,

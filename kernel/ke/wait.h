@@ -1,7 +1,8 @@
-/* kernel/ke/wait.h: dispatcher objects (NT's DISPATCHER_HEADER) and waits. Every waitable object's body
- * starts with a struct ke_dispatcher_header: events, semaphores, mutants, threads (signaled when they
- * end) and processes (signaled when their last thread ends). A waiting thread links one wait block per
- * object into the objects' wait lists; signalling an object satisfies waits in FIFO order. */
+/* kernel/ke/wait.h: dispatcher objects (NT's DISPATCHER_HEADER) and waits. Every waitable object's
+ * body starts with a struct ke_dispatcher_header: events, semaphores, mutants, threads (signaled
+ * when they end) and processes (signaled when their last thread ends). A waiting thread links one
+ * wait block per object into the objects' wait lists; signalling an object satisfies waits in FIFO
+ * order. */
 #ifndef PAGODA_WAIT_H
 #define PAGODA_WAIT_H
 
@@ -55,10 +56,10 @@ void ke_init_dispatcher_header(struct ke_dispatcher_header *h, enum ke_dispatche
 
 /* Waits for objects (their bodies start with a dispatcher header). timeout: NULL forever, else NT's
  * convention in 100 ns units: negative = relative, positive = absolute system time, 0 = poll.
- * Returns STATUS_WAIT_0 + index (any) or STATUS_WAIT_0 (all), STATUS_ABANDONED + index when it got an
- * abandoned mutant, or STATUS_TIMEOUT. STATUS_MUTANT_LIMIT_EXCEEDED when the caller owns a mutant of
- * the wait at its recursion limit (NT raises it; its wait services return it), taking nothing.
- * Called at "passive level": interrupts on, not from an interrupt handler. */
+ * Returns STATUS_WAIT_0 + index (any) or STATUS_WAIT_0 (all), STATUS_ABANDONED + index when it got
+ * an abandoned mutant, or STATUS_TIMEOUT. STATUS_MUTANT_LIMIT_EXCEEDED when the caller owns a
+ * mutant of the wait at its recursion limit (NT raises it; its wait services return it), taking
+ * nothing. Called at "passive level": interrupts on, not from an interrupt handler. */
 NTSTATUS ke_wait_for_objects(uint32_t count, void *const objects[], WAIT_TYPE type,
                              const int64_t *timeout);
 NTSTATUS ke_wait_for_object(void *object, const int64_t *timeout);
@@ -92,8 +93,8 @@ void ke_expire_timers(uint64_t now_ticks);
  * Interrupts off; the thread must be waiting. */
 void ke_unwait_thread(struct ke_thread *thread, NTSTATUS status);
 
-/* The time (kernel/ke/time.c): system time in 100 ns units since 1601 (from the RTC at boot, then the
- * clock), and the conversion of an NT timeout to a deadline in ticks. */
+/* The time (kernel/ke/time.c): system time in 100 ns units since 1601 (from the RTC at boot, then
+ * the clock), and the conversion of an NT timeout to a deadline in ticks. */
 void ke_time_init(void);
 int64_t ke_query_system_time(void);
 /* UINT64_MAX for "no deadline" (timeout NULL). A deadline at least |timeout| after now, at most one

@@ -1,7 +1,8 @@
 /* kernel/ob/handle.c: per-process handle tables (NT's HANDLE_TABLE, kept flat): a growable array of
  * entries with a free list; handle = (index + 1) * 4, so 0 is never valid and handles are multiples
- * of 4. NtCurrentProcess() and NtCurrentThread() are understood here, never stored. The array is
- * charged to the pool quota of the table's process (NT's QuotaProcess), if it has one. */
+ * of 4 (the two low bits of a value looked up are tag bits, ignored). NtCurrentProcess() and
+ * NtCurrentThread() are understood here, never stored. The array is charged to the pool quota of
+ * the table's process (NT's QuotaProcess), if it has one. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ob/obp.h"
@@ -72,8 +73,8 @@ static void return_array(struct ob_handle_table *table, uint32_t capacity)
 uint32_t ob_handle_table_count(struct ob_handle_table *table) { return table->count; }
 
 /* The index of the open handle, or OBP_NO_FREE for anything else: 0, out of range, closed. The low
- * two bits are the application's tag bits and are ignored, as NT does (OBJ_HANDLE_TAGBITS). Call with
- * interrupts off. */
+ * two bits are the application's tag bits and are ignored, as NT does (OBJ_HANDLE_TAGBITS). Call
+ * with interrupts off. */
 static uint32_t handle_to_index(struct ob_handle_table *table, HANDLE handle)
 {
     uintptr_t value = (uintptr_t)handle & ~(uintptr_t)3;

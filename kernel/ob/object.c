@@ -1,6 +1,7 @@
-/* kernel/ob/object.c: the life of an object: its header, creation with an optional name, pointer and
- * handle counts, deletion when the last reference goes, and the mapping of generic access rights.
- * An object that a process creates is charged to that process's pool quota until it is deleted. */
+/* kernel/ob/object.c: the life of an object: its header, creation with an optional name, pointer
+ * and handle counts, deletion when the last reference goes, and the mapping of generic access
+ * rights. An object that a process creates is charged to that process's pool quota until it is
+ * deleted. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ob/obp.h"
@@ -201,8 +202,9 @@ void obp_handle_opened(void *object)
     ke_restore_interrupts(flags);
 }
 
-/* Uncounts a closed handle (the pointer reference is the caller's to drop). NT's rule for names: an object that is not permanent leaves the namespace with its last handle,
- * though kernel references may keep it alive for a while. */
+/* Uncounts a closed handle (the pointer reference is the caller's to drop). NT's rule for names: an
+ * object that is not permanent leaves the namespace with its last handle, though kernel references
+ * may keep it alive for a while. */
 void obp_handle_closed(void *object)
 {
     struct ob_header *header = header_of(object);

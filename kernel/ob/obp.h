@@ -1,5 +1,6 @@
-/* kernel/ob/obp.h: the object manager's internals (NT's Obp* routines), shared by kernel/ob/object.c,
- * namespace.c, handle.c and services.c; the rest of the kernel uses kernel/ob/ob.h.
+/* kernel/ob/obp.h: the object manager's internals (NT's Obp* routines), shared by
+ * kernel/ob/object.c, namespace.c, handle.c and services.c; the rest of the kernel uses
+ * kernel/ob/ob.h.
  *
  *   pool block:  [ struct ob_header | body (body_size, rounded to 2) | leaf name (UTF-16) ]
  *
@@ -69,7 +70,8 @@ void *obp_remove_name(struct ob_header *header);
 void obp_make_permanent(void *object);
 
 /* ---- handles (kernel/ob/handle.c) ---- */
-/* ob_reference_object_by_handle that also returns the handle's attributes (0 for pseudo-handles). */
+/* ob_reference_object_by_handle that also returns the handle's attributes (0 for
+ * pseudo-handles). */
 NTSTATUS obp_reference_by_handle(struct ps_process *process, HANDLE handle, ACCESS_MASK desired,
                                  struct ob_type *type, void **object, ACCESS_MASK *granted,
                                  uint32_t *attributes);

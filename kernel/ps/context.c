@@ -1,5 +1,5 @@
-/* kernel/ps/context.c: NtContinue, which resumes the calling thread with a CONTEXT (ntdll uses it to
- * leave LdrInitializeThunk for a thread's start, and later exception dispatch to resume). The
+/* kernel/ps/context.c: NtContinue, which resumes the calling thread with a CONTEXT (ntdll uses it
+ * to leave LdrInitializeThunk for a thread's start, and later exception dispatch to resume). The
  * context is sanitized as NT sanitizes user contexts: user selectors, IF on, IOPL 0, no VM. */
 #include "kernel/ps/services.h"
 #include "kernel/ke/ke.h"

@@ -1,6 +1,6 @@
-/* kernel/ps/process.c: processes: the process object type, the System process (the boot thread and the
- * idle thread live in it), creating a process with its PEB, parameters and shared user data page,
- * loading a flat image into it, ending it (last thread) and deleting it (last reference). */
+/* kernel/ps/process.c: processes: the process object type, the System process (the boot thread and
+ * the idle thread live in it), creating a process with its PEB, parameters and shared user data
+ * page, loading a flat image into it, ending it (last thread) and deleting it (last reference). */
 #include "kernel/ke/boot.h"
 #include "kernel/ke/arch.h"
 #include "kernel/ps/embedded.h"
@@ -99,7 +99,8 @@ static void put_unicode(uint8_t *page, UNICODE_STRING *u, const char *s, uint32_
 }
 
 /* The PEB page: the PEB, then the process parameters and their strings, built in the kernel and
- * copied in (a user thread of the process could free the page meanwhile: the copy is fault-safe). */
+ * copied in (a user thread of the process could free the page meanwhile: the copy is
+ * fault-safe). */
 static NTSTATUS build_peb(struct ps_process *p, const char *command_line)
 {
     vaddr_t peb_address = PS_PEB_ADDRESS;
@@ -250,8 +251,8 @@ void ps_terminate_process(struct ps_process *p, NTSTATUS status)
     ke_restore_interrupts(irq);
 }
 
-/* The last thread is ending (on its own kernel stack, in its own address space): close every handle,
- * give back every page, and signal the process. */
+/* The last thread is ending (on its own kernel stack, in its own address space): close every
+ * handle, give back every page, and signal the process. */
 void ps_process_exit(struct ps_process *p)
 {
     struct ob_handle_table *handles = p->handle_table;

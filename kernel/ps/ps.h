@@ -1,10 +1,10 @@
-/* kernel/ps/ps.h: processes and threads. A process is an address space, a handle table and threads; a
- * thread is a kernel stack (with a guard page below it), a trap frame at its top while it runs user
- * code, a TEB reached through FS in user mode, and a priority. Both are objects (ob.h) whose bodies
- * start with a dispatcher header, so they can be waited on: signaled when they end.
+/* kernel/ps/ps.h: processes and threads. A process is an address space, a handle table and threads;
+ * a thread is a kernel stack (with a guard page below it), a trap frame at its top while it runs
+ * user code, a TEB reached through FS in user mode, and a priority. Both are objects (ob.h) whose
+ * bodies start with a dispatcher header, so they can be waited on: signaled when they end.
  *
- * A ps thread embeds the kernel's thread (struct ke_thread, kernel/ke/thread.h) first, as NT's ETHREAD
- * embeds KTHREAD: the scheduler, the waits and the FPU work on that half alone. */
+ * A ps thread embeds the kernel's thread (struct ke_thread, kernel/ke/thread.h) first, as NT's
+ * ETHREAD embeds KTHREAD: the scheduler, the waits and the FPU work on that half alone. */
 #ifndef PAGODA_PS_H
 #define PAGODA_PS_H
 

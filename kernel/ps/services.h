@@ -1,6 +1,7 @@
-/* kernel/ps/services.h: the process manager's system services (kernel/ps/services.c): waits, delays,
- * threads and processes, the clock, the console. The dispatcher calls them with arguments copied from
- * the user stack; every pointer argument is a user pointer. */
+/* kernel/ps/services.h: the process manager's system services (kernel/ps/services.c, and
+ * NtContinue in kernel/ps/context.c): waits, delays, threads and processes, the clock, the console.
+ * The dispatcher calls them with arguments copied from the user stack; every pointer argument is a
+ * user pointer. */
 #ifndef PAGODA_PS_SERVICES_H
 #define PAGODA_PS_SERVICES_H
 

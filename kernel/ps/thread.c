@@ -1,6 +1,6 @@
-/* kernel/ps/thread.c: threads: the thread object type, creation (the kernel half, kernel/ke/thread.c,
- * with its stack and first frames; the TEB and user stack), a kernel thread's first run, the end of a
- * thread and the freeing of what it held. */
+/* kernel/ps/thread.c: threads: the thread object type, creation (the kernel half,
+ * kernel/ke/thread.c, with its stack and first frames; the TEB and user stack), a kernel thread's
+ * first run, the end of a thread and the freeing of what it held. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/fpu.h"
 #include "kernel/ke/ke.h"

@@ -1,4 +1,5 @@
-/* kernel/ps/thread.h: creating and ending threads (kernel/ps/thread.c) and processes (kernel/ps/process.c). */
+/* kernel/ps/thread.h: creating and ending threads (kernel/ps/thread.c) and processes
+ * (kernel/ps/process.c). */
 #ifndef PAGODA_THREAD_H
 #define PAGODA_THREAD_H
 
@@ -23,10 +24,10 @@ struct ps_thread_start {
     bool suspended;
 };
 
-/* Creates a thread in process (which must not be terminating), with a TEB and (unless given) a stack
- * of PS_STACK_RESERVE bytes that grows down through its guard page. On success *thread holds one
- * reference for the caller. STATUS_NO_MEMORY, STATUS_COMMITMENT_LIMIT, STATUS_INSUFFICIENT_RESOURCES,
- * STATUS_PROCESS_IS_TERMINATING. */
+/* Creates a thread in process (which must not be terminating), with a TEB and (unless given) a
+ * stack of PS_STACK_RESERVE bytes that grows down through its guard page. On success *thread holds
+ * one reference for the caller. STATUS_NO_MEMORY, STATUS_COMMITMENT_LIMIT,
+ * STATUS_INSUFFICIENT_RESOURCES, STATUS_PROCESS_IS_TERMINATING. */
 NTSTATUS ps_create_thread(struct ps_process *process, const struct ps_thread_start *start,
                           struct ps_thread **thread);
 /* Makes the thread object for the code already running on the boot stack (kmain's), whose top is
@@ -44,12 +45,12 @@ extern const struct ke_thread_callouts ps_thread_callouts;
 /* ---- processes (kernel/ps/process.c) ---- */
 void ps_init(void);
 /* An empty process: address space (3 GiB of user space only when limit says large-address-aware and
- * the split is 3G), handle table, PEB with the command line, shared user data page. One reference for
- * the caller. */
+ * the split is 3G), handle table, PEB with the command line, shared user data page. One reference
+ * for the caller. */
 NTSTATUS ps_create_process(const char *name, const char *command_line, enum mm_address_limit limit,
                            struct ps_process **process);
-/* A process running the flat image (kernel/ps/flat.h) embedded in the kernel as `image_name`, with its
- * first thread started. STATUS_OBJECT_NAME_NOT_FOUND if there is no such image,
+/* A process running the flat image (kernel/ps/flat.h) embedded in the kernel as `image_name`, with
+ * its first thread started. STATUS_OBJECT_NAME_NOT_FOUND if there is no such image,
  * STATUS_INVALID_IMAGE_FORMAT for a bad header. */
 NTSTATUS ps_create_process_from_image(const char *image_name, const char *command_line,
                                       enum mm_address_limit limit, struct ps_process **process);
@@ -61,7 +62,8 @@ void ps_init_system_dll(void);
  * section mapped at its base with ntdll.dll, the first thread starting in ntdll's
  * LdrInitializeThunk, which ends in the program's entry; its exit status is what that returns.
  * A large-address-aware image gets 3 GiB with split=3G. STATUS_OBJECT_NAME_NOT_FOUND,
- * STATUS_INVALID_IMAGE_FORMAT, STATUS_DLL_NOT_FOUND (no system DLL), STATUS_CONFLICTING_ADDRESSES. */
+ * STATUS_INVALID_IMAGE_FORMAT, STATUS_DLL_NOT_FOUND (no system DLL),
+ * STATUS_CONFLICTING_ADDRESSES. */
 NTSTATUS ps_create_user_process(const char *path, const char *command_line,
                                 struct ps_process **process);
 /* Pages read from the disk into the image section of path since it was made (tests). */

@@ -45,7 +45,8 @@ static bool event_before_exit(struct ke_event *event, struct ps_process *p)
     return ke_wait_for_objects(2, objects, WaitAny, &thirty_seconds) == STATUS_WAIT_0;
 }
 
-/* Polls until every thread of p waits (or has ended): the page-in's collisions have all happened. */
+/* Polls until every thread of p waits (or has ended): the page-in's collisions have all
+ * happened. */
 static bool all_threads_wait(struct ps_process *p)
 {
     for (int tries = 0; tries < 1000; tries++) {
@@ -176,7 +177,8 @@ KTEST(mm, pagein_collided_faults_on_c)
 
 /* A process ended while one thread reads a page in and another waits for that read: kernel waits
  * are not cut short, so it ends when the read completes, with the status it was given, and leaves
- * no frame, pool block or file reference behind (the ramfs unmounts only with every file closed). */
+ * no frame, pool block or file reference behind (the ramfs unmounts only with every file
+ * closed). */
 KTEST(mm, pagein_process_ended_while_waiting)
 {
     struct mm_frame_stats before, after;

@@ -1,5 +1,5 @@
-/* tests/kernel/panic.c: test=panic and test=panic_stack. Each crashes on purpose in a function with a
- * known name, so that the harness can check the panic report: the cause, registers, CR2 and that
+/* tests/kernel/panic.c: test=panic and test=panic_stack. Each crashes on purpose in a function with
+ * a known name, so that the harness can check the panic report: the cause, registers, CR2 and that
  * function in the backtrace. */
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"

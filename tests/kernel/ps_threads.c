@@ -1,6 +1,7 @@
-/* tests/kernel/ps_threads.c: kernel threads, the scheduler and waits, seen from kernel mode: threads
- * run and end with their status, waits on events, semaphores and mutants behave as NT's do, timeouts
- * are met within one tick, abandoned mutants are reported, and 1,000 thread lifetimes leak nothing. */
+/* tests/kernel/ps_threads.c: kernel threads, the scheduler and waits, seen from kernel mode:
+ * threads run and end with their status, waits on events, semaphores and mutants behave as NT's do,
+ * timeouts are met within one tick, abandoned mutants are reported, and 1,000 thread lifetimes leak
+ * nothing. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"

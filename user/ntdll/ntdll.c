@@ -1,6 +1,6 @@
-/* user/ntdll/ntdll.c: ntdll.dll, the system DLL every PE process maps: the native system-service stubs
- * (generated from kernel/ke/services.list), LdrInitializeThunk, where every thread of a PE process
- * starts, and the smallest runtime they need. The user-mode loader grows here (issue 15). */
+/* user/ntdll/ntdll.c: ntdll.dll, the system DLL every PE process maps: the native system-service
+ * stubs (generated from kernel/ke/services.list), LdrInitializeThunk, where every thread of a PE
+ * process starts, and the smallest runtime they need. The user-mode loader will grow here. */
 #include "pagoda/nt.h"
 
 /* The DLL's entry point: ntdll is never "loaded" (the kernel maps it), so it does nothing. */

@@ -1,6 +1,6 @@
-; user/ntdll/thunk.asm: where threads begin in user mode. RtlUserThreadStart is the first instruction a
-; PE process's thread runs after the loader (NT 6's convention): EAX = the start routine, EBX = its
-; argument; it calls the routine and ends the thread with what it returns.
+; user/ntdll/thunk.asm: where threads begin in user mode. RtlUserThreadStart is the first
+; instruction a PE process's thread runs after the loader (NT 6's convention): EAX = the start
+; routine, EBX = its argument; it calls the routine and ends the thread with what it returns.
 
 bits 32
 section .text

@@ -1,5 +1,5 @@
-/* kernel/fs/fat/fsd.c: the FAT library (kernel/fs/fat/fat.h) as an I/O-manager file system (struct io_fs_ops),
- * and the mounting of the system volume: the first FAT partition becomes drive C:. */
+/* kernel/fs/fat/fsd.c: the FAT library (kernel/fs/fat/fat.h) as an I/O-manager file system (struct
+ * io_fs_ops), and the mounting of the system volume: the first FAT partition becomes drive C:. */
 #include "kernel/io/blockdev.h"
 #include "kernel/fs/fat/fat.h"
 #include "kernel/fs/fat/fsd.h"

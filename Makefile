@@ -12,7 +12,7 @@ export CMDLINE
 
 # The issue's flags, plus: i486 code only, frame pointers for backtraces, no FPU/SSE in the kernel.
 CFLAGS  := -m32 -march=i486 -std=c11 -ffreestanding -fno-pie -fno-stack-protector -O2 -g \
-           -Wall -Wextra -Werror -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+           -Wall -Wextra -Wmissing-prototypes -Werror -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
            -fno-strict-aliasing -mgeneral-regs-only -I. -MMD -MP
 LDFLAGS := -m32 -nostdlib -static -no-pie -T linker.ld -Wl,--build-id=none -Wl,-z,noexecstack \
            -Wl,-z,max-page-size=0x1000
@@ -33,7 +33,8 @@ HOST_CFLAGS := -std=c11 -DPAGODA_HOST -O1 -g -Wall -Wextra -Werror -I. -fsanitiz
 # Tests register themselves in .ktests; keep them in the order the files declare them.
 $(BUILD)/obj/tests/%.o: CFLAGS += -fno-toplevel-reorder
 
-.PHONY: all kernel iso disk run run-gui debug test bench bench-linux host-tests deps lint clean
+.PHONY: all kernel iso disk run run-gui debug test bench bench-linux host-tests deps check-deps lint \
+        clean
 .DELETE_ON_ERROR:
 
 all: kernel iso disk
@@ -131,6 +132,7 @@ $(BUILD)/host/test_fat: tests/host/test_fat.c $(HOST_SHARED) $(HOST_FAT) $(wildc
 host-tests: $(HOST_TESTS)
 	@for t in $(HOST_TESTS); do $$t || echo "FAIL $$(basename $$t): exited with status $$?"; done
 	@tests/host/test_bench_table.sh
+	@tests/host/test_checkdeps.sh
 
 run: all
 	tools/run.sh
@@ -153,6 +155,10 @@ bench-linux: all
 
 deps:
 	tools/deps.sh
+
+# The include order between the kernel's folders (docs/decisions.md); host-tests runs it too.
+check-deps:
+	@tools/checkdeps.sh
 
 # The kernel built with -Werror, then clang-format and the tree's own rules over every file
 # (tools/lint.sh: 100 columns, headers that name their file, cited paths that exist).

@@ -2,7 +2,7 @@
 ; ke_swap_context saves the callee-saved registers and EFLAGS on the old thread's kernel stack,
 ; stores its ESP, loads the new thread's ESP and returns on the new stack: into the new thread's
 ; last ke_swap_context call, or, for a thread that never ran, into ke_thread_trampoline
-; (kernel/ps/thread.c builds that frame, with EFLAGS 0x2).
+; (kernel/ke/thread.c builds that frame, with EFLAGS 0x2).
 
 bits 32
 section .text

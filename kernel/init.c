@@ -2,15 +2,15 @@
  * consoles, descriptor tables, boot information and command line, CPU, memory, clock, threads, then
  * the PCI bus, ATA disks and their partitions; then runs the test suite when asked (test=) or
  * halts, since there is nothing else to run yet. */
+#include "kernel/ke/boot.h"
 #include "kernel/ke/arch.h"
 #include "kernel/drivers/ata/ata.h"
 #include "kernel/ke/bootinfo.h"
+#include "kernel/ke/cmdline.h"
 #include "kernel/hal/console.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"
-#include "kernel/ke/fpu.h"
-#include "kernel/io/io.h"
-#include "kernel/ob/ob.h"
+#include "kernel/fs/fat/fsd.h"
 #include "kernel/io/partition.h"
 #include "kernel/drivers/pci/pci.h"
 #include "kernel/hal/pic.h"
@@ -127,10 +127,11 @@ NORETURN void kmain(uint32_t magic, uint32_t mbi)
     ke_time_init();
     ke_timer_start_scheduling();
     cpu_sti();
+    io_init();
     pci_init();
     ata_init();
     io_scan_partitions();
-    io_mount_system_volume();
+    fat_mount_system_volume();
     ps_init_system_dll();
 
     if (ke_config.autorun[0])

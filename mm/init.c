@@ -1,15 +1,14 @@
 /* mm/init.c: bringing the memory manager up: the split, the boot-time frame allocator (frames taken
  * from the top of the usable ranges before the PFN database exists), the database itself, and the
  * kernel image's final mappings (code read-only, the boot window and the stack guard unmapped). */
+#include "kernel/ke/boot.h"
+#include "kernel/ke/cmdline.h"
 #include "kernel/rtl/string.h"
 #include "mm/mi.h"
 #include "mm/physmap.h"
 
 #define MM_MIN_USABLE_BYTES (2u << 20)
 #define BOOT_WINDOW_END     0xC0800000u /* boot/start.asm maps physical 0-8 MiB here */
-
-extern uint8_t __kernel_start[], __rodata_end[], __kernel_end[], boot_stack_guard[];
-extern pte_t boot_page_directory[];
 
 struct mm_split_info mm_split;
 
@@ -37,9 +36,10 @@ bool mi_boot_frame_taken(pfn_t pfn)
     return false;
 }
 
-void mm_compute_split(enum ke_split split, struct mm_split_info *info)
+void mm_compute_split(unsigned user_gigabytes, struct mm_split_info *info)
 {
-    bool three = split == KE_SPLIT_3G;
+    ASSERT(user_gigabytes == 2 || user_gigabytes == 3);
+    bool three = user_gigabytes == 3;
     info->highest_user_address = three ? 0xBFFEFFFFu : 0x7FFEFFFFu;
     info->user_probe_address = three ? 0xBFFF0000u : 0x7FFF0000u;
     info->system_range_start = three ? 0xC0000000u : 0x80000000u;

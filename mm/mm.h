@@ -4,7 +4,6 @@
 #ifndef PAGODA_MM_H
 #define PAGODA_MM_H
 
-#include "kernel/ke/cmdline.h"
 #include "kernel/ke/lock.h"
 #include "kernel/ndk/ntstatus.h"
 #include "kernel/ndk/types.h"
@@ -34,8 +33,9 @@ struct mm_split_info {
     vaddr_t system_range_start; /* 0x80000000 or 0xC0000000 */
 };
 extern struct mm_split_info mm_split;
-/* The limits of a split (NT's MmHighestUserAddress, MmUserProbeAddress, MmSystemRangeStart). */
-void mm_compute_split(enum ke_split split, struct mm_split_info *info);
+/* The limits of a split with user_gigabytes (2 or 3) of user space (NT's MmHighestUserAddress,
+ * MmUserProbeAddress, MmSystemRangeStart). */
+void mm_compute_split(unsigned user_gigabytes, struct mm_split_info *info);
 
 /* Faults resolved in one address space, by kind (readable by tests; docs/vm.md). */
 struct mm_fault_counters {

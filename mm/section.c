@@ -2,6 +2,7 @@
  * SEC_COMMIT or SEC_RESERVE, or a data file, whose one segment every section and view of the file
  * shares), NtOpenSection, NtMapViewOfSection, NtUnmapViewOfSection and NtFlushVirtualMemory. Named
  * sections live in \BaseNamedObjects like every named object. */
+#include "mm/services.h"
 #include "kernel/io/io.h"
 #include "kernel/ndk/ntmm.h"
 #include "kernel/ob/ob.h"
@@ -32,8 +33,6 @@ struct ob_type mm_section_type = {
                 READ_CONTROL | SECTION_MAP_EXECUTE, SECTION_ALL_ACCESS},
     .delete_procedure = section_delete,
 };
-
-extern const struct mm_file_pager io_file_pager;
 
 /* ---- creation ---- */
 

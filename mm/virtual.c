@@ -3,6 +3,7 @@
  * statuses (docs/vm.md has the table), captured, then the work (mm/vm.c) runs attached to the
  * target process. User memory is never touched while attached or while the address space is
  * locked. */
+#include "mm/services.h"
 #include "kernel/ndk/ntmm.h"
 #include "kernel/ob/ob.h"
 #include "kernel/ke/probe.h"

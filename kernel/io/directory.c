@@ -2,6 +2,7 @@
  * FileBothDirectoryInformation, FileNamesInformation; a file-name pattern kept from the first
  * query; RestartScan; ReturnSingleEntry), renaming (FileRenameInformation), and NT's file-name
  * wildcard matching. */
+#include "kernel/io/services.h"
 #include "kernel/io/io.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/probe.h"

@@ -83,10 +83,15 @@ struct io_fs_ops {
 NTSTATUS io_mount_volume(WCHAR letter, const struct io_fs_ops *ops, void *fs);
 /* Unmounts (flushing) a letter; STATUS_OBJECT_NAME_NOT_FOUND if none. Open files must be closed. */
 NTSTATUS io_unmount_volume(WCHAR letter);
-/* Mounts the first FAT partition as C: (kernel/fs/fat/fsd.c); logs when there is none. */
-void io_mount_system_volume(void);
-/* Flushes every mounted volume, then every block device's write cache (clean shutdown). */
+/* How the memory manager reads and writes a file object's data (kernel/io/pager.c). */
+struct mm_file_pager;
+extern const struct mm_file_pager io_file_pager;
+
+/* Flushes every mounted volume, then every block device's write cache (and at shutdown: io_init
+ * registers it as a shutdown callout). */
 void io_flush_all_volumes(void);
+/* Sets up what the I/O manager needs before the first device: its shutdown callout. */
+void io_init(void);
 
 /* The pointers the memory manager hangs on a file (NT's SECTION_OBJECT_POINTERS): the data section
  * that maps its contents and the image section the loader makes of it. One pair per file, in its

@@ -3,6 +3,7 @@
  * NtQueryVolumeInformationFile. All I/O is synchronous. File systems never see a user pointer: data
  * passes through a kernel bounce buffer copied with the fault-safe routines, so a bad buffer is
  * STATUS_ACCESS_VIOLATION, never a fault in file-system code. */
+#include "kernel/io/services.h"
 #include "kernel/io/io.h"
 #include "kernel/ke/ke.h"
 #include "mm/mm.h"

@@ -1,14 +1,10 @@
 /* kernel/ke/gdt.c: the GDT with NT's selector layout, the TSS that gives ring 3 its kernel stack,
  * and a second TSS for the double-fault task gate, so that a kernel stack overflow still reaches a
  * panic. */
+#include "kernel/ke/boot.h"
 #include "kernel/ke/arch.h"
 #include "kernel/rtl/string.h"
 #include "kernel/ke/trap.h"
-
-struct descriptor_pointer {
-    uint16_t limit;
-    uint32_t base;
-} __attribute__((packed));
 
 /* Access bytes. */
 #define SEG_PRESENT       0x80
@@ -31,10 +27,6 @@ static uint8_t ke_df_stack[DF_STACK_SIZE] __attribute__((aligned(16)));
 static struct {
     uint32_t self;
 } ke_pcr;
-
-extern void ke_load_gdt(const struct descriptor_pointer *gdtr);
-extern void ke_double_fault_entry(void);
-extern uint8_t boot_page_directory[];
 
 static uint64_t gdt_entry(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
 {
@@ -85,7 +77,7 @@ void ke_gdt_init(void)
     set_gdt(KGDT_DF_TSS, gdt_entry((uint32_t)(uintptr_t)&ke_df_tss, sizeof ke_df_tss - 1,
                                    SEG_PRESENT | SEG_TSS_AVAILABLE, SEG_FLAGS_BYTE_32));
 
-    static struct descriptor_pointer gdtr;
+    static struct ke_descriptor_pointer gdtr;
     gdtr.limit = sizeof gdt - 1;
     gdtr.base = (uint32_t)(uintptr_t)gdt;
     ke_load_gdt(&gdtr);

@@ -6,8 +6,6 @@
 #include "kernel/ke/ktest.h"
 #include "kernel/rtl/string.h"
 
-extern const struct ktest __ktests_start[], __ktests_end[];
-
 /* Does a comma-separated filter select subsystem.name? Entries are "all", a subsystem, or one
  * test. */
 static bool selected(const char *filter, const struct ktest *t)

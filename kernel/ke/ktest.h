@@ -14,6 +14,8 @@ struct ktest {
     const char *name;
     const char *(*run)(void);
 };
+/* The .ktests section (linker.ld): every KTEST, in link order. */
+extern const struct ktest __ktests_start[], __ktests_end[];
 
 #define KTEST(subsys, tname)                                                                       \
     static const char *ktest_##subsys##_##tname(void);                                             \

@@ -8,7 +8,7 @@
 #include "kernel/ke/wait.h"
 
 struct ke_lock {
-    struct ps_thread *owner;
+    struct ke_thread *owner;
     uint32_t waiters;
     struct ke_event released; /* synchronization event: set on release when someone waits */
     const char *name;

@@ -1,6 +1,7 @@
 /* kernel/ke/panic.c: the last word of a kernel that found its own state corrupt: the cause, every
  * register, CR0-CR4, the current process and thread, and a symbolized backtrace, then power-off. */
 #include <stdarg.h>
+#include "kernel/ke/boot.h"
 #include "kernel/ke/arch.h"
 #include "kernel/rtl/format.h"
 #include "kernel/ke/ke.h"

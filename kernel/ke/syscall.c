@@ -2,6 +2,7 @@
  * the user stack with the fault-safe copy (a bad EDX is STATUS_ACCESS_VIOLATION, not a kernel
  * fault), runs the handler with interrupts on, and returns its NTSTATUS in EAX and the caller's
  * EFLAGS, cleaned. */
+#include "kernel/ke/boot.h"
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/probe.h"
@@ -13,8 +14,6 @@
  * never has any), RF and VM; IF is always set. NT comes back as NT gives it back (the kernel never
  * runs with it); TF too: a single-stepping caller takes its trap after the call. */
 #define USER_EFLAGS_DROPPED (EFLAGS_IOPL | EFLAGS_RF | EFLAGS_VM)
-
-NTSTATUS ke_call_service(const void *handler, const uint32_t *args, uint32_t argc);
 
 void ke_system_service(struct ke_trap_frame *tf, uint32_t arguments)
 {
@@ -49,7 +48,6 @@ void ke_system_service(struct ke_trap_frame *tf, uint32_t arguments)
 
 #define FAST_CALL_STACK_SIZE 4096
 
-extern void ke_fast_system_call_entry(void), ke_fast_system_call_stepping_entry(void);
 uint32_t ke_fast_system_call_return = MM_SHARED_USER_DATA + FAST_CALL_RET; /* boot/sysenter.asm */
 static bool fast_calls;
 /* SYSENTER_ESP. The entry moves to the thread's kernel stack in its first instruction, so only a

@@ -28,6 +28,9 @@ bool ke_fast_system_calls(void);
  * another debug trap. */
 struct ke_trap_frame;
 bool ke_resume_single_stepped_fast_call(struct ke_trap_frame *tf);
+/* A system call (int 0x2E or sysenter, from ke_dispatch_trap): EAX is the service number, arguments
+ * the user address of its arguments. Sets EAX to the service's status. */
+void ke_system_service(struct ke_trap_frame *tf, uint32_t arguments);
 struct _PAGODA_KUSER_SHARED_DATA;
 void ke_fill_system_call_stubs(struct _PAGODA_KUSER_SHARED_DATA *shared);
 

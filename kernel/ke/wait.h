@@ -25,11 +25,19 @@ struct ke_dispatcher_header {
     struct list_entry wait_list;
 };
 
-struct ps_thread;
+struct ke_thread;
+
+/* A waiting thread links one into the wait list of each object it waits for. */
+struct ke_wait_block {
+    struct list_entry object_link; /* on the object's wait list */
+    struct ke_dispatcher_header *object;
+    struct ke_thread *thread;
+    uint16_t index;
+};
 
 struct ke_mutant {
     struct ke_dispatcher_header header;
-    struct ps_thread *owner;
+    struct ke_thread *owner;
     struct list_entry owner_link; /* on the owner's list of mutants, for abandonment */
     bool abandoned;
 };
@@ -75,7 +83,7 @@ NTSTATUS ke_release_mutant(struct ke_mutant *mutant, int32_t *previous);
  * put it back. */
 extern int32_t ke_mutant_minimum_signal_state;
 /* Called as a thread ends: every mutant it owns becomes abandoned and signaled. */
-void ke_abandon_mutants(struct ps_thread *thread);
+void ke_abandon_mutants(struct ke_thread *thread);
 /* Signals a thread or process object (it has ended) and releases all its waiters. */
 void ke_signal_object(struct ke_dispatcher_header *header);
 
@@ -83,7 +91,7 @@ void ke_signal_object(struct ke_dispatcher_header *header);
 void ke_expire_timers(uint64_t now_ticks);
 /* Ends a thread's wait early (termination): it returns `status` from ke_wait_for_objects's loop.
  * Interrupts off; the thread must be waiting. */
-void ke_unwait_thread(struct ps_thread *thread, NTSTATUS status);
+void ke_unwait_thread(struct ke_thread *thread, NTSTATUS status);
 
 /* The time (kernel/ke/time.c): system time in 100 ns units since 1601 (from the RTC at boot, then
  * the clock), and the conversion of an NT timeout to a deadline in ticks. */
@@ -94,5 +102,7 @@ int64_t ke_query_system_time(void);
 uint64_t ke_timeout_to_deadline(const int64_t *timeout);
 /* Writes the clock into KUSER_SHARED_DATA (the clock interrupt calls it). */
 void ke_update_shared_user_data(uint64_t ticks);
+/* The frame of KUSER_SHARED_DATA, which every process maps read-only (ke_time_init fills it). */
+extern pfn_t ke_shared_user_data_frame;
 
 #endif

@@ -17,7 +17,10 @@
 #include "kernel/ndk/ntapi.h"
 #include "kernel/ndk/types.h"
 
+/* The process a handle table belongs to or a charge goes to: opaque here, since processes sit above
+ * the object manager; it reaches them through struct ob_process_callouts. */
 struct ps_process;
+struct ob_handle_table;
 
 struct ob_generic_mapping {
     ACCESS_MASK read, write, execute, all;
@@ -41,12 +44,24 @@ struct ob_type {
     bool listed;
 };
 
-/* The object types of the core kernel (defined by their subsystems). */
 extern struct ob_type ob_directory_type;
-extern struct ob_type ps_process_type, ps_thread_type;
-extern struct ob_type ke_event_type, ke_semaphore_type, ke_mutant_type;
 
 void ob_init(void);
+
+/* What the object manager needs of processes (NT's ob calls Ps for these): ps_init sets them, and
+ * until then there are no processes and every object is the kernel's. */
+struct ob_process_callouts {
+    struct ob_handle_table *(*handle_table)(struct ps_process *process);
+    /* The objects NtCurrentProcess() and NtCurrentThread() stand for. */
+    void *(*current_process)(void);
+    void *(*current_thread)(void);
+    /* Pool quota: who pays for what the current thread creates (NULL: the kernel, no one), and
+     * the charge (STATUS_QUOTA_EXCEEDED past the limit) and its return. */
+    struct ps_process *(*quota_process)(void);
+    NTSTATUS (*charge_pool_quota)(struct ps_process *process, size_t bytes);
+    void (*return_pool_quota)(struct ps_process *process, size_t bytes);
+};
+void ob_set_process_callouts(const struct ob_process_callouts *callouts);
 
 /* Creates an object of `type` whose body is body_size bytes (zeroed), with one pointer reference
  * for the caller. With a name (a full path such as \BaseNamedObjects\X, or a path relative to a
@@ -73,7 +88,6 @@ NTSTATUS ob_lookup_object(const WCHAR *name, size_t name_chars, struct ob_type *
                           void **object);
 
 /* ---- handle tables ---- */
-struct ob_handle_table;
 /* An empty table (NULL when out of pool) whose growth is charged to quota_process (NULL: none). */
 struct ob_handle_table *ob_create_handle_table(struct ps_process *quota_process);
 /* Closes every handle (running close procedures and dropping references) and frees the table. */

@@ -50,6 +50,8 @@ static inline struct ob_header *obp_header(void *object) { return (struct ob_hea
 static inline void *obp_body(struct ob_header *header) { return header + 1; }
 
 /* ---- objects (kernel/ob/object.c) ---- */
+/* What ps_init gave ob_set_process_callouts; NULL before. */
+extern const struct ob_process_callouts *obp_processes;
 /* A handle was made (or closed) for object: counts for the object and its type. Closing the last
  * handle of a non-permanent object removes its name. Take the interrupts-off lock themselves. */
 void obp_handle_opened(void *object);

@@ -39,12 +39,8 @@ NORETURN void ps_exit_current_thread(NTSTATUS status);
 /* Asks another thread to end with status; it does at its next return to user mode or wait. */
 void ps_terminate_thread(struct ps_thread *thread, NTSTATUS status);
 NTSTATUS ps_resume_thread(struct ps_thread *thread, uint32_t *previous_count);
-/* Frees a dead thread's kernel stack and drops the scheduler's reference (kernel/ke/sched.c calls
- * it). */
-void ps_reap_thread(struct ps_thread *thread);
-uint32_t ps_kernel_stack_top(const struct ps_thread *thread);
-/* Called by ke_thread_trampoline on a new thread's first run. */
-void ke_thread_startup(void);
+/* How ke ends, frees and names threads (ps_init gives them to ke_set_thread_callouts). */
+extern const struct ke_thread_callouts ps_thread_callouts;
 
 /* ---- processes (kernel/ps/process.c) ---- */
 void ps_init(void);
@@ -84,8 +80,6 @@ void ps_process_exit(struct ps_process *process);
  * The caller holds a reference on process. */
 void ps_attach_process(struct ps_process *process);
 void ps_detach_process(void);
-/* The address space the thread runs on: its process's, or the one it is attached to. */
-struct mm_address_space *ps_thread_address_space(struct ps_thread *thread);
 uint32_t ps_process_count(void);
 
 /* ---- pool quotas (kernel/ps/quota.c) ---- */

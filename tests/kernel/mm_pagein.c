@@ -5,6 +5,7 @@
 #include "kernel/rtl/format.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"
+#include "kernel/ex/sync.h"
 #include "kernel/ob/ob.h"
 #include "kernel/ps/thread.h"
 #include "mm/mi.h"
@@ -54,7 +55,8 @@ static bool all_threads_wait(struct ps_process *p)
         LIST_FOR_EACH(e, &p->threads)
         {
             struct ps_thread *t = CONTAINING_RECORD(e, struct ps_thread, process_link);
-            all = all && (t->state == PS_THREAD_WAITING || t->state == PS_THREAD_TERMINATED);
+            all =
+                all && (t->tcb.state == KE_THREAD_WAITING || t->tcb.state == KE_THREAD_TERMINATED);
         }
         ke_restore_interrupts(irq);
         if (all)

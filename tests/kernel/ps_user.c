@@ -4,6 +4,7 @@
  * others; and 1,000 process lifetimes leak no frame, pool byte or handle. */
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"
+#include "kernel/ex/sync.h"
 #include "kernel/ob/ob.h"
 #include "kernel/rtl/string.h"
 #include "kernel/ke/syscall.h"

@@ -3,6 +3,7 @@
  * retries and the DMA-to-PIO fallback, and the block devices "ata<channel>.<drive>". Task-file and
  * PIO details are in kernel/drivers/ata/pio.c, the bus master in kernel/drivers/ata/dma.c. */
 #include "kernel/ke/arch.h"
+#include "kernel/ke/cmdline.h"
 #include "kernel/drivers/ata/atap.h"
 #include "kernel/rtl/format.h"
 #include "kernel/ke/ke.h"

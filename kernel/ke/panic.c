@@ -5,6 +5,7 @@
 #include "kernel/ke/arch.h"
 #include "kernel/rtl/format.h"
 #include "kernel/ke/ke.h"
+#include "kernel/ke/thread.h"
 #include "kernel/ke/trap.h"
 
 #define BACKTRACE_MAX_FRAMES 24
@@ -58,7 +59,11 @@ static void panic_header(const char *fmt, va_list ap)
     char cause[256];
     ke_vsnprintf(cause, sizeof cause, fmt, ap);
     ke_print("\n*** PANIC: %s\n", cause);
-    ke_print("process: System, thread: boot (no scheduler yet)\n");
+    struct ke_thread *t = ke_current_thread();
+    char who[96];
+    if (t)
+        ke_describe_thread(t, who, sizeof who);
+    ke_print("running: %s\n", t ? who : "the boot code (no scheduler yet)");
 }
 
 NORETURN void ke_panic(const char *fmt, ...)

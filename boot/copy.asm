@@ -1,8 +1,8 @@
 ; boot/copy.asm: fault-safe memory copy. A page fault at a labelled instruction is recovered by the
-; fault handler, which looks the address up in the .extable section (kernel/ke/trap.c) and resumes at
-; the fixup with EAX set to the fault's NTSTATUS (STATUS_ACCESS_VIOLATION, STATUS_IN_PAGE_ERROR,
+; fault handler, which looks the address up in the .extable section (kernel/ke/trap.c) and resumes
+; at the fixup with EAX set to the fault's NTSTATUS (STATUS_ACCESS_VIOLATION, STATUS_IN_PAGE_ERROR,
 ; STATUS_GUARD_PAGE_VIOLATION ...), which it returns. Everything but the panic's backtrace calls it
-; through ke_copy_safe (kernel/ke/probe.c), which checks that a copy of user memory may wait.
+; through kernel/ke/probe.c, which checks that a copy of user memory may wait.
 
 bits 32
 section .text

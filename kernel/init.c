@@ -1,16 +1,16 @@
 /* kernel/init.c: kmain, the C entry from boot/start.asm. Brings the machine up in dependency order:
  * consoles, descriptor tables, boot information and command line, CPU, memory, clock, threads, then
- * the PCI bus, ATA disks and their partitions; then runs the test suite when asked (test=) or halts,
- * since there is nothing else to run yet. */
+ * the PCI bus, ATA disks and their partitions; then runs the test suite when asked (test=) or
+ * halts, since there is nothing else to run yet. */
+#include "kernel/ke/boot.h"
 #include "kernel/ke/arch.h"
 #include "kernel/drivers/ata/ata.h"
 #include "kernel/ke/bootinfo.h"
+#include "kernel/ke/cmdline.h"
 #include "kernel/hal/console.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"
-#include "kernel/ke/fpu.h"
-#include "kernel/io/io.h"
-#include "kernel/ob/ob.h"
+#include "kernel/fs/fat/fsd.h"
 #include "kernel/io/partition.h"
 #include "kernel/drivers/pci/pci.h"
 #include "kernel/hal/pic.h"
@@ -19,6 +19,7 @@
 #include "kernel/ob/ob.h"
 #include "kernel/ke/syscall.h"
 #include "kernel/ps/thread.h"
+#include "kernel/rtl/string.h"
 #include "kernel/ke/trap.h"
 #include "kernel/ke/wait.h"
 #include "mm/mm.h"
@@ -65,6 +66,34 @@ static void boot_memory(void)
     print_memory(ram_bytes, count);
 }
 
+/* autorun=PROGRAM ARGS: runs a PE program from C: (\\PATH\\PROG.EXE, / or \\, or a quoted path
+ * with spaces), its console on serial, prints its exit status and powers off. */
+static NORETURN void autorun(const char *line)
+{
+    static char path[KE_AUTORUN_MAX + 8];
+    const char *p = line;
+    bool quoted = *p == '"';
+    p += quoted;
+    size_t n = 0;
+    if (!(p[0] && p[1] == ':') && strncmp(p, "\\??\\", 4) != 0)
+        n = strlcpy(path, "\\??\\C:", sizeof path);
+    else if (p[0] && p[1] == ':')
+        n = strlcpy(path, "\\??\\", sizeof path);
+    while (*p && (quoted ? *p != '"' : *p != ' ') && n + 1 < sizeof path)
+        path[n++] = *p++;
+    path[n] = 0;
+    struct ps_process *process;
+    NTSTATUS status = ps_create_user_process(path, line, &process);
+    if (!NT_SUCCESS(status)) {
+        ke_print("autorun: cannot run %s: %08x\n", path, (uint32_t)status);
+        ke_shutdown(KE_EXIT_BOOT_ERROR);
+    }
+    ke_wait_for_object(process, NULL);
+    ke_print("exit status 0x%08x\n", (uint32_t)process->exit_status);
+    ob_dereference_object(process);
+    ke_shutdown(KE_EXIT_HALT);
+}
+
 NORETURN void kmain(uint32_t magic, uint32_t mbi)
 {
     io_serial_init();
@@ -100,11 +129,15 @@ NORETURN void kmain(uint32_t magic, uint32_t mbi)
     ke_time_init();
     ke_timer_start_scheduling();
     cpu_sti();
+    io_init();
     pci_init();
     ata_init();
     io_scan_partitions();
-    io_mount_system_volume();
+    fat_mount_system_volume();
+    ps_init_system_dll();
 
+    if (ke_config.autorun[0])
+        autorun(ke_config.autorun);
     if (ke_config.run_tests)
         ktest_run(ke_config.test_filter);
     ke_print("boot: nothing to run yet (no shell); system halted\n");

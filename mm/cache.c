@@ -1,6 +1,7 @@
-/* mm/cache.c: a data segment's pages as the file's cache (DESIGN section 8): NtReadFile overlays the
- * resident pages on what it read from the disk, NtWriteFile writes both, and deleting or shrinking
- * a file first settles what its segment holds. One frame per file page, so nothing goes stale. */
+/* mm/cache.c: a data segment's pages as the file's cache (DESIGN section 8): NtReadFile overlays
+ * the resident pages on what it read from the disk, NtWriteFile writes both, and deleting or
+ * shrinking a file first settles what its segment holds. One frame per file page, so nothing goes
+ * stale. */
 #include "kernel/rtl/string.h"
 #include "mm/mi.h"
 
@@ -105,6 +106,15 @@ NTSTATUS mm_file_flush(void **owner)
     NTSTATUS status = mi_flush_segment(seg, 0, seg->pages);
     mi_dereference_segment(seg);
     return status;
+}
+
+bool mm_file_has_segment(void **owner)
+{
+    struct mi_segment *seg = segment_of(owner);
+    if (!seg)
+        return false;
+    mi_dereference_segment(seg); /* back on the unused list if it was there */
+    return !mi_purge_unused_segment(seg);
 }
 
 bool mm_file_mapped(void **owner)

@@ -76,7 +76,8 @@ static inline void mi_unlock_pfn(uint32_t irq) { ke_release_spin_lock(&mi_pfn_lo
 extern struct ke_spin_lock mi_directory_lock;
 
 /*
- * A VAD (docs/vm.md): one reserved range of an address space, found through the AVL tree (mm/vad.h).
+ * A VAD (docs/vm.md): one reserved range of an address space, found through the AVL tree
+ * (mm/vad.h).
  *
  *   node        [start_vpn, end_vpn] and the tree links
  *   ops         the kind of memory: private, or a view of a section (STYLE rule 5)
@@ -144,6 +145,9 @@ struct mi_vad_ops {
     pte_t (*untouched_pte)(const struct mm_vad *vad, uint32_t protection);
     /* Is this protection allowed in this VAD (NtProtectVirtualMemory)? A status if not. */
     NTSTATUS (*check_protection)(const struct mm_vad *vad, uint32_t protection);
+    /* The protection a page at va gets when `protection` is asked for: an image's private pages
+     * made writable become copy-on-write, so a loader's fixups never reach the shared image. */
+    uint32_t (*adjust_protection)(const struct mm_vad *vad, vaddr_t va, uint32_t protection);
 };
 /* clang-format on */
 
@@ -151,18 +155,45 @@ extern const struct mi_vad_ops mi_private_ops, mi_view_ops;
 
 /* ---- segments (mm/segment.c): NT's control area and segment in one (docs/vm.md) ----
  * The prototype PTEs are in chunks of MI_PROTO_CHUNK (one 4 KiB pool block each), made when first
- * needed: a chunk that does not exist holds `initial` in every PTE. Chunks never move, so a PFN entry
- * may point at a prototype PTE. Prototype PTEs and the counts are under the PFN lock.
+ * needed: a chunk that does not exist holds `initial` in every PTE. Chunks never move, so a PFN
+ * entry may point at a prototype PTE. Prototype PTEs and the counts are under the PFN lock.
  *   prototype PTE   valid (the frame) | transition (read in progress, MI_PFN_READ_IN_PROGRESS) |
  *                   demand zero (committed, not yet materialized) | 0 (pagefile: not committed;
  *                   data file: not read yet)
  */
 #define MI_PROTO_CHUNK 1024u
 
-enum mi_segment_kind { MI_SEGMENT_PAGEFILE, MI_SEGMENT_DATA };
+struct mi_segment;
+struct mi_image;
+
+/* What each kind of segment does differently (STYLE rule 5): pagefile-backed (mm/segment.c), data
+ * file (mm/segment.c), image (mm/image.c). */
+struct mi_segment_ops {
+    const char *name;
+    uint32_t segment_tag, chunk_tag; /* pool tags: the segment and its chunk table; its chunks */
+    /* Fills a new page (mapped at `page`) of a prototype PTE that is 0; may wait for the disk.
+     * NULL: the kind never reads pages, and a zero prototype PTE is a page not committed. */
+    NTSTATUS (*fill)(struct mi_segment *segment, uint32_t index, uint8_t *page);
+    /* Writes the modified resident pages of [first, first + count) back; NULL: nothing to write. */
+    NTSTATUS (*flush)(struct mi_segment *segment, uint32_t first, uint32_t count);
+    /* The last reference went: release what the kind holds (the file). Returns true when the
+     * segment was revived meanwhile and must stay. NULL: nothing to do. */
+    bool (*release)(struct mi_segment *segment);
+    /* The protection of page index in a view mapped with view_protection. NULL: view_protection. */
+    uint32_t (*page_protection)(const struct mi_segment *segment, uint32_t index,
+                                uint32_t view_protection);
+    /* Keep the segment (on the unused list, with its pages) when its last reference goes, so the
+     * next process that maps the file reads nothing already resident (images). */
+    bool keep_unused;
+};
+
+#define MI_MAX_UNUSED_SEGMENTS 32
+
+extern const struct mi_segment_ops mi_pagefile_segment_ops, mi_data_segment_ops,
+    mi_image_segment_ops;
 
 struct mi_segment {
-    enum mi_segment_kind kind;
+    const struct mi_segment_ops *ops;
     uint32_t pages;
     pte_t **chunks;
     uint32_t chunk_count;
@@ -178,6 +209,9 @@ struct mi_segment {
     void *file; /* a referenced file object, for the pager */
     void **owner; /* where the file's FCB points at this segment */
     bool file_gone; /* the file was deleted: nothing is read or written any more */
+    struct mi_image *image; /* image segments: the layout and what the loader needs */
+    bool unused; /* on the unused list: no reference, kept for the next user */
+    struct list_entry unused_link;
     struct mi_segment *next; /* on the list of data segments (flushed at shutdown) */
 };
 
@@ -196,7 +230,11 @@ void mi_reference_segment(struct mi_segment *segment);
 /* Grows a data segment to `pages` (a later section of a longer file). */
 NTSTATUS mi_extend_segment(struct mi_segment *segment, uint32_t pages);
 void mi_release_inpage(struct mi_inpage *inpage);
-/* The last reference flushes a data segment's modified pages and frees everything. May wait. */
+/* Deletes the segment now if it is unused (a writer or a delete wants its file); true if it was. */
+bool mi_purge_unused_segment(struct mi_segment *segment);
+/* The last reference flushes a data segment's modified pages and frees everything, or puts a kind
+ * that keeps unused segments on the unused list (the oldest there beyond MI_MAX_UNUSED_SEGMENTS, or
+ * all while frames are short, are deleted). May wait. */
 void mi_dereference_segment(struct mi_segment *segment);
 /* The prototype PTE of page index; NULL while its chunk has not been made (then the page holds
  * segment->initial). PFN lock held. */
@@ -213,6 +251,20 @@ NTSTATUS mi_commit_segment(struct mi_segment *segment, uint32_t first, uint32_t 
                            uint32_t protection);
 /* Writes the modified resident pages of [first, first + count) to the file (data segments). */
 NTSTATUS mi_flush_segment(struct mi_segment *segment, uint32_t first, uint32_t count);
+/* The protection of page index of a segment in a view mapped with view_protection. */
+uint32_t mi_segment_page_protection(const struct mi_segment *segment, uint32_t index,
+                                    uint32_t view_protection);
+/* Is a page whose prototype PTE holds proto committed? (Only pagefile-backed SEC_RESERVE pages are
+ * not, until committed.) */
+bool mi_segment_committed(const struct mi_segment *segment, pte_t proto);
+/* mm/image.c: the image segment of a PE file (STATUS_INVALID_IMAGE_FORMAT), and what it says. */
+NTSTATUS mi_create_image_segment(const struct mm_file_pager *pager, void *file, void **owner,
+                                 struct mi_segment **segment);
+const struct mm_image_info *mi_image_info(const struct mi_segment *segment);
+/* For image segments: a new segment with pages and ops, owned by the file's FCB. */
+NTSTATUS mi_create_file_segment(const struct mi_segment_ops *ops, const struct mm_file_pager *pager,
+                                void *file, void **owner, uint32_t pages,
+                                struct mi_segment **segment);
 /* Records a hardware dirty bit of a process PTE that maps frame. */
 void mi_note_dirty(pfn_t frame);
 
@@ -221,8 +273,8 @@ void mi_note_dirty(pfn_t frame);
 pte_t *mi_user_pte(vaddr_t va);
 /* The PTE of va, making the page table (STATUS_NO_MEMORY). */
 NTSTATUS mi_user_pte_make(struct mm_address_space *as, vaddr_t va, pte_t **pte);
-/* Replaces a user PTE, keeping the use count (a table left with no non-zero PTE is freed, so pte may
- * dangle afterwards) and flushing the TLB entry when the old PTE was valid. */
+/* Replaces a user PTE, keeping the use count (a table left with no non-zero PTE is freed, so pte
+ * may dangle afterwards) and flushing the TLB entry when the old PTE was valid. */
 void mi_write_user_pte(struct mm_address_space *as, vaddr_t va, pte_t *pte, pte_t value);
 /* Tears down the PTEs of [start, end] of vad (release_frame for each frame), freeing emptied page
  * tables, and counts the pages that were committed. MI_TEARDOWN_DECOMMIT in a mem_commit VAD leaves
@@ -247,6 +299,9 @@ NTSTATUS mi_private_commit(struct mm_address_space *as, struct mm_vad *vad, vadd
 NTSTATUS mi_map_view(struct mi_segment *segment, uint64_t section_size, vaddr_t *base,
                      uint32_t *size, uint64_t offset, uint32_t zero_bits, uint32_t type,
                      uint32_t protection);
+/* Maps a whole image view (STATUS_IMAGE_NOT_AT_BASE when not at its base). */
+NTSTATUS mi_map_image_view(struct mi_segment *segment, vaddr_t *base, uint32_t *size,
+                           uint32_t zero_bits, uint32_t type);
 /* The effective protection of a page (what NtQueryVirtualMemory reports), 0 when not committed. */
 uint32_t mi_page_protection(const struct mm_vad *vad, vaddr_t va, pte_t pte);
 

@@ -1,6 +1,6 @@
-/* mm/private.c: private memory (MEM_PRIVATE), the simplest kind (STYLE rule 5): every page's state is
- * in its PTE, except that a zero PTE in a VAD made with MEM_COMMIT is a demand-zero page with the
- * VAD's protection. Commit is charged page by page; the VAD remembers the total. */
+/* mm/private.c: private memory (MEM_PRIVATE), the simplest kind (STYLE rule 5): every page's state
+ * is in its PTE, except that a zero PTE in a VAD made with MEM_COMMIT is a demand-zero page with
+ * the VAD's protection. Commit is charged page by page; the VAD remembers the total. */
 #include "mm/mi.h"
 
 static enum mm_fault_status private_fault(struct mm_address_space *as, struct mm_vad *vad,
@@ -44,6 +44,12 @@ static NTSTATUS private_check_protection(const struct mm_vad *vad, uint32_t prot
     return mm_protection_copy_on_write(protection) ? STATUS_INVALID_PARAMETER_4 : STATUS_SUCCESS;
 }
 
+static uint32_t private_adjust_protection(const struct mm_vad *vad, vaddr_t va, uint32_t protection)
+{
+    (void)vad, (void)va;
+    return protection;
+}
+
 const struct mi_vad_ops mi_private_ops = {
     .name = "private",
     .fault = private_fault,
@@ -53,4 +59,5 @@ const struct mi_vad_ops mi_private_ops = {
     .commit = mi_private_commit,
     .untouched_pte = private_untouched_pte,
     .check_protection = private_check_protection,
+    .adjust_protection = private_adjust_protection,
 };

@@ -1,7 +1,8 @@
-/* mm/section.c: section objects and their services: NtCreateSection (pagefile-backed with SEC_COMMIT
- * or SEC_RESERVE, or a data file, whose one segment every section and view of the file shares),
- * NtOpenSection, NtMapViewOfSection, NtUnmapViewOfSection and NtFlushVirtualMemory. Named sections
- * live in \BaseNamedObjects like every named object. */
+/* mm/section.c: section objects and their services: NtCreateSection (pagefile-backed with
+ * SEC_COMMIT or SEC_RESERVE, or a data file, whose one segment every section and view of the file
+ * shares), NtOpenSection, NtMapViewOfSection, NtUnmapViewOfSection and NtFlushVirtualMemory. Named
+ * sections live in \BaseNamedObjects like every named object. */
+#include "mm/services.h"
 #include "kernel/io/io.h"
 #include "kernel/ndk/ntmm.h"
 #include "kernel/ob/ob.h"
@@ -32,8 +33,6 @@ struct ob_type mm_section_type = {
                 READ_CONTROL | SECTION_MAP_EXECUTE, SECTION_ALL_ACCESS},
     .delete_procedure = section_delete,
 };
-
-extern const struct mm_file_pager io_file_pager;
 
 /* ---- creation ---- */
 
@@ -100,15 +99,52 @@ static NTSTATUS file_section(HANDLE file_handle, uint64_t *size, uint32_t protec
     if (NT_SUCCESS(status) && *size == 0) {
         *size = file_size;
         status = file_size ? STATUS_SUCCESS : STATUS_MAPPED_FILE_SIZE_ZERO;
-    } else if (NT_SUCCESS(status) && *size > file_size) {
+    }
+    /* Checked before a larger size extends the file, so a refused section changes nothing. */
+    if (NT_SUCCESS(status) && *size > 0xFFFFFFFFull - PAGE_MASK)
+        status = STATUS_SECTION_TOO_BIG;
+    if (NT_SUCCESS(status) && *size > file_size)
         status = (file_access_for(protection) & FILE_WRITE_DATA)
                      ? io_file_pager.set_size(file, *size)
                      : STATUS_SECTION_TOO_BIG;
-    }
-    if (NT_SUCCESS(status) && *size > 0xFFFFFFFFull - PAGE_MASK)
-        status = STATUS_SECTION_TOO_BIG;
     if (NT_SUCCESS(status))
         status = file_segment(file, (uint32_t)((*size + PAGE_MASK) >> PAGE_SHIFT), segment);
+    ob_dereference_object(file);
+    return status;
+}
+
+/* The image segment of a file: the FCB's, or a new one from its headers. */
+static NTSTATUS image_segment(struct io_file *file, struct mi_segment **out)
+{
+    void **owner = &file->fcb->section_object_pointers.image_section;
+    uint32_t irq = mi_lock_pfn(); /* the segment's release clears *owner under it */
+    struct mi_segment *seg = *owner;
+    if (seg)
+        seg->references++; /* mi_reference_segment, under the lock already held */
+    mi_unlock_pfn(irq);
+    if (seg) {
+        *out = seg;
+        return STATUS_SUCCESS;
+    }
+    if (file->fcb->directory)
+        return STATUS_INVALID_FILE_FOR_SECTION;
+    return mi_create_image_segment(&io_file_pager, file, owner, out);
+}
+
+/* SEC_IMAGE: the file handle needs FILE_EXECUTE (NT's rule); the section is the image's size. */
+static NTSTATUS image_section(HANDLE file_handle, uint64_t *size, struct mi_segment **segment)
+{
+    struct io_file *file;
+    ACCESS_MASK granted;
+    if (!file_handle)
+        return STATUS_INVALID_FILE_FOR_SECTION;
+    NTSTATUS status = ob_reference_object_by_handle(ps_current_process(), file_handle, 0,
+                                                    &io_file_type, (void **)&file, &granted);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = (granted & FILE_EXECUTE) ? image_segment(file, segment) : STATUS_ACCESS_DENIED;
+    if (NT_SUCCESS(status))
+        *size = mi_image_info(*segment)->size_of_image;
     ob_dereference_object(file);
     return status;
 }
@@ -117,7 +153,7 @@ static NTSTATUS make_segment(HANDLE file_handle, uint64_t *size, uint32_t protec
                              uint32_t attributes, struct mi_segment **segment)
 {
     if (attributes & SEC_IMAGE)
-        return STATUS_INVALID_IMAGE_FORMAT; /* image sections come with the PE loader */
+        return image_section(file_handle, size, segment);
     if (file_handle)
         return file_section(file_handle, size, protection, segment);
     if (*size == 0)
@@ -137,6 +173,8 @@ static NTSTATUS create_section(struct ke_captured_name *name, uint64_t size, uin
     NTSTATUS status = make_segment(file_handle, &size, protection, attributes, &seg);
     if (!NT_SUCCESS(status))
         return status;
+    if (attributes & SEC_IMAGE)
+        protection = MM_EXECUTE_WRITECOPY; /* the pages' own protections come from the image */
     status =
         ob_create_object(&mm_section_type, sizeof **out, name->chars, name->length, (void **)out);
     if (!NT_SUCCESS(status)) {
@@ -263,11 +301,14 @@ static NTSTATUS check_map_arguments(uint32_t inherit, uint32_t type, uint32_t pr
 static NTSTATUS map_in(struct ps_process *p, struct mm_section *section, struct map_request *r,
                        uint32_t zero_bits, uint32_t type, uint32_t protection)
 {
-    if (!view_compatible(section->protection, protection))
+    bool image = section->attributes & SEC_IMAGE;
+    if (!image && !view_compatible(section->protection, protection))
         return STATUS_SECTION_PROTECTION;
     ps_attach_process(p);
-    NTSTATUS status = mi_map_view(section->segment, section->size, &r->base, &r->size, r->offset,
-                                  zero_bits, type, protection);
+    NTSTATUS status = image
+                          ? mi_map_image_view(section->segment, &r->base, &r->size, zero_bits, type)
+                          : mi_map_view(section->segment, section->size, &r->base, &r->size,
+                                        r->offset, zero_bits, type, protection);
     ps_detach_process();
     return status;
 }
@@ -295,7 +336,9 @@ NTSTATUS NtMapViewOfSection(HANDLE section_handle, HANDLE process_handle, void *
         status = capture_map_request(user_base, user_offset, user_size, &r);
     if (!NT_SUCCESS(status))
         return status;
-    vaddr_t highest = ps_current_process()->address_space.highest_address;
+    /* NT checks against the system's highest user address; the target process's own limit is
+     * enforced where the view is placed. */
+    vaddr_t highest = mm_split.highest_user_address;
     if (r.base > highest || highest - r.base < r.size)
         return STATUS_INVALID_PARAMETER_3;
     if (zero_bits > 21)
@@ -313,11 +356,48 @@ NTSTATUS NtMapViewOfSection(HANDLE section_handle, HANDLE process_handle, void *
         ob_dereference_object(section);
     }
     ob_dereference_object(p);
-    if (NT_SUCCESS(status)) {
+    if (NT_SUCCESS(status)) { /* STATUS_IMAGE_NOT_AT_BASE too */
         ke_copy_to_user(user_base, &r.base, sizeof r.base, 1);
         ke_copy_to_user(user_size, &r.size, sizeof r.size, 1);
     }
     return status;
+}
+
+/* ---- for the kernel: images (process creation) ---- */
+
+NTSTATUS mm_create_image_section(void *file, struct mm_section **out)
+{
+    struct mi_segment *seg;
+    NTSTATUS status = image_segment(file, &seg);
+    if (!NT_SUCCESS(status))
+        return status;
+    struct mm_section *section;
+    status = ob_create_object(&mm_section_type, sizeof *section, NULL, 0, (void **)&section);
+    if (!NT_SUCCESS(status)) {
+        mi_dereference_segment(seg);
+        return status;
+    }
+    *section = (struct mm_section){seg, mi_image_info(seg)->size_of_image, MM_EXECUTE_WRITECOPY,
+                                   SEC_IMAGE};
+    *out = section;
+    return STATUS_SUCCESS;
+}
+
+const struct mm_image_info *mm_section_image_info(const struct mm_section *section)
+{
+    return mi_image_info(section->segment);
+}
+
+uint32_t mm_section_pages_read(const struct mm_section *section)
+{
+    return section->segment->pages_read;
+}
+
+NTSTATUS mm_map_image_section(struct mm_section *section, vaddr_t *base, uint32_t *size)
+{
+    if (!(section->attributes & SEC_IMAGE))
+        return STATUS_INVALID_PARAMETER;
+    return mi_map_image_view(section->segment, base, size, 0, 0);
 }
 
 NTSTATUS NtUnmapViewOfSection(HANDLE process_handle, void *base)

@@ -4,9 +4,11 @@
 #include "kernel/rtl/string.h"
 #include "mm/mi.h"
 
-#define SEGMENT_TAG MM_TAG('M', 'm', 'S', 'g')
-#define CHUNK_TAG   MM_TAG('M', 'm', 'P', 't')
-#define INPAGE_TAG  MM_TAG('M', 'm', 'I', 'p')
+/* Pool tags: a segment and its chunk table, and its chunks of prototype PTEs; each kind has its
+ * own pair (struct mi_segment_ops), so leak checks can tell data sections from cached images. */
+#define SEGMENT_TAG(seg) ((seg)->ops->segment_tag)
+#define CHUNK_TAG(seg)   ((seg)->ops->chunk_tag)
+#define INPAGE_TAG       MM_TAG('M', 'm', 'I', 'p')
 
 static struct mi_segment *data_segments; /* every live data segment, for the shutdown flush */
 
@@ -37,7 +39,7 @@ static NTSTATUS make_chunks(struct mi_segment *seg, uint32_t first, uint32_t cou
         mi_unlock_pfn(irq);
         if (made)
             continue;
-        pte_t *ptes = mm_pool_alloc(MI_PROTO_CHUNK * sizeof(pte_t), CHUNK_TAG);
+        pte_t *ptes = mm_pool_alloc(MI_PROTO_CHUNK * sizeof(pte_t), CHUNK_TAG(seg));
         if (!ptes)
             return STATUS_INSUFFICIENT_RESOURCES;
         for (uint32_t i = 0; i < MI_PROTO_CHUNK; i++)
@@ -48,30 +50,31 @@ static NTSTATUS make_chunks(struct mi_segment *seg, uint32_t first, uint32_t cou
             ptes = NULL;
         }
         mi_unlock_pfn(irq);
-        mm_pool_free(ptes, CHUNK_TAG);
+        mm_pool_free(ptes, CHUNK_TAG(seg));
     }
     return STATUS_SUCCESS;
 }
 
 /* ---- making segments ---- */
 
-static NTSTATUS new_segment(enum mi_segment_kind kind, uint32_t pages, struct mi_segment **out)
+static NTSTATUS new_segment(const struct mi_segment_ops *ops, uint32_t pages,
+                            struct mi_segment **out)
 {
     if (pages == 0 || pages > (0xFFFFFFFFu >> PAGE_SHIFT))
         return STATUS_SECTION_TOO_BIG;
-    struct mi_segment *seg = mm_pool_alloc(sizeof *seg, SEGMENT_TAG);
+    struct mi_segment *seg = mm_pool_alloc(sizeof *seg, ops->segment_tag);
     uint32_t chunks = (pages + MI_PROTO_CHUNK - 1) / MI_PROTO_CHUNK;
-    pte_t **table = mm_pool_alloc(chunks * sizeof(pte_t *), SEGMENT_TAG);
+    pte_t **table = mm_pool_alloc(chunks * sizeof(pte_t *), ops->segment_tag);
     if (!seg || !table) {
         if (seg)
-            mm_pool_free(seg, SEGMENT_TAG);
+            mm_pool_free(seg, ops->segment_tag);
         if (table)
-            mm_pool_free(table, SEGMENT_TAG);
+            mm_pool_free(table, ops->segment_tag);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     memset(seg, 0, sizeof *seg);
     memset(table, 0, chunks * sizeof(pte_t *));
-    seg->kind = kind;
+    seg->ops = ops;
     seg->pages = pages;
     seg->chunks = table;
     seg->chunk_count = chunks;
@@ -83,7 +86,7 @@ static NTSTATUS new_segment(enum mi_segment_kind kind, uint32_t pages, struct mi
 NTSTATUS mi_create_pagefile_segment(uint32_t pages, uint32_t protection, bool commit,
                                     struct mi_segment **out)
 {
-    NTSTATUS status = new_segment(MI_SEGMENT_PAGEFILE, pages, out);
+    NTSTATUS status = new_segment(&mi_pagefile_segment_ops, pages, out);
     if (!NT_SUCCESS(status))
         return status;
     struct mi_segment *seg = *out;
@@ -103,7 +106,20 @@ NTSTATUS mi_create_pagefile_segment(uint32_t pages, uint32_t protection, bool co
 NTSTATUS mi_create_data_segment(const struct mm_file_pager *pager, void *file, void **owner,
                                 uint32_t pages, struct mi_segment **out)
 {
-    NTSTATUS status = new_segment(MI_SEGMENT_DATA, pages, out);
+    NTSTATUS status = mi_create_file_segment(&mi_data_segment_ops, pager, file, owner, pages, out);
+    if (!NT_SUCCESS(status))
+        return status;
+    uint32_t irq = mi_lock_pfn();
+    (*out)->next = data_segments;
+    data_segments = *out;
+    mi_unlock_pfn(irq);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS mi_create_file_segment(const struct mi_segment_ops *ops, const struct mm_file_pager *pager,
+                                void *file, void **owner, uint32_t pages, struct mi_segment **out)
+{
+    NTSTATUS status = new_segment(ops, pages, out);
     if (!NT_SUCCESS(status))
         return status;
     struct mi_segment *seg = *out;
@@ -112,17 +128,29 @@ NTSTATUS mi_create_data_segment(const struct mm_file_pager *pager, void *file, v
     seg->owner = owner;
     pager->reference(file);
     *owner = seg;
-    uint32_t irq = mi_lock_pfn();
-    seg->next = data_segments;
-    data_segments = seg;
-    mi_unlock_pfn(irq);
     return STATUS_SUCCESS;
+}
+
+/* ---- unused segments: kept, pages and all, for the next user (NT's unused segment list) ---- */
+
+static struct list_entry unused_segments = {&unused_segments, &unused_segments};
+static uint32_t unused_count;
+
+/* PFN lock held. */
+static void leave_unused_list(struct mi_segment *seg)
+{
+    list_remove(&seg->unused_link);
+    unused_count--;
+    seg->unused = false;
 }
 
 void mi_reference_segment(struct mi_segment *seg)
 {
     uint32_t irq = mi_lock_pfn();
-    ASSERT(seg->references > 0 || seg->deleting); /* a new section revives a dying segment */
+    /* a new section revives a dying segment, and an unused one */
+    ASSERT(seg->references > 0 || seg->deleting || seg->unused);
+    if (seg->unused)
+        leave_unused_list(seg);
     seg->references++;
     mi_unlock_pfn(irq);
 }
@@ -134,7 +162,7 @@ NTSTATUS mi_extend_segment(struct mi_segment *seg, uint32_t pages)
         return STATUS_SUCCESS;
     pte_t **table = seg->chunks;
     if (chunks > seg->chunk_count) {
-        table = mm_pool_alloc(chunks * sizeof(pte_t *), SEGMENT_TAG);
+        table = mm_pool_alloc(chunks * sizeof(pte_t *), SEGMENT_TAG(seg));
         if (!table)
             return STATUS_INSUFFICIENT_RESOURCES;
         memset(table, 0, chunks * sizeof(pte_t *));
@@ -148,7 +176,7 @@ NTSTATUS mi_extend_segment(struct mi_segment *seg, uint32_t pages)
     seg->pages = pages;
     mi_unlock_pfn(irq);
     if (old != table)
-        mm_pool_free(old, SEGMENT_TAG);
+        mm_pool_free(old, SEGMENT_TAG(seg));
     return STATUS_SUCCESS;
 }
 
@@ -173,10 +201,9 @@ static void bind_frame(pfn_t pfn, pte_t *proto)
     e->share_count = 0;
 }
 
-/* Reads page index of a data segment into frame: what the file has, zeros past its end. */
-static NTSTATUS read_page(struct mi_segment *seg, uint32_t index, pfn_t frame)
+/* A data file's page: what the file has, zeros past its end. */
+static NTSTATUS data_fill(struct mi_segment *seg, uint32_t index, uint8_t *page)
 {
-    uint8_t *page = mm_map_hyperspace(frame);
     uint32_t done = 0;
     NTSTATUS status = seg->file_gone ? STATUS_FILE_DELETED
                                      : seg->pager->read(seg->file, (uint64_t)index * PAGE_SIZE,
@@ -185,6 +212,13 @@ static NTSTATUS read_page(struct mi_segment *seg, uint32_t index, pfn_t frame)
         memset(page + done, 0, PAGE_SIZE - done);
         status = STATUS_SUCCESS;
     }
+    return status;
+}
+
+static NTSTATUS read_page(struct mi_segment *seg, uint32_t index, pfn_t frame)
+{
+    uint8_t *page = mm_map_hyperspace(frame);
+    NTSTATUS status = seg->ops->fill(seg, index, page);
     mm_unmap_hyperspace(page);
     return status;
 }
@@ -300,7 +334,7 @@ enum mm_fault_status mi_segment_page(struct mi_segment *seg, uint32_t index, str
     }
     default:
         mi_unlock_pfn(irq);
-        if (seg->kind == MI_SEGMENT_PAGEFILE)
+        if (!seg->ops->fill)
             return MM_FAULT_ACCESS_VIOLATION; /* SEC_RESERVE: not committed */
         return page_in(seg, index, proto, held, waited);
     }
@@ -353,7 +387,24 @@ static NTSTATUS write_page(struct mi_segment *seg, uint32_t index, pfn_t frame, 
 
 NTSTATUS mi_flush_segment(struct mi_segment *seg, uint32_t first, uint32_t count)
 {
-    if (seg->kind != MI_SEGMENT_DATA || seg->file_gone)
+    return seg->ops->flush ? seg->ops->flush(seg, first, count) : STATUS_SUCCESS;
+}
+
+uint32_t mi_segment_page_protection(const struct mi_segment *seg, uint32_t index,
+                                    uint32_t view_protection)
+{
+    return seg->ops->page_protection ? seg->ops->page_protection(seg, index, view_protection)
+                                     : view_protection;
+}
+
+bool mi_segment_committed(const struct mi_segment *seg, pte_t proto)
+{
+    return proto != 0 || seg->ops->fill != NULL;
+}
+
+static NTSTATUS data_flush(struct mi_segment *seg, uint32_t first, uint32_t count)
+{
+    if (seg->file_gone)
         return STATUS_SUCCESS;
     uint64_t size;
     NTSTATUS status = seg->pager->query_size(seg->file, &size), result = STATUS_SUCCESS;
@@ -427,7 +478,49 @@ static void free_pages(struct mi_segment *seg)
             e->flags = 0;
             mm_release_frame(pte_frame(chunk[i]));
         }
-        mm_pool_free(chunk, CHUNK_TAG);
+        mm_pool_free(chunk, CHUNK_TAG(seg));
+    }
+}
+
+static void delete_segment(struct mi_segment *seg)
+{
+    if (seg->ops->release && seg->ops->release(seg))
+        return;
+    free_pages(seg);
+    if (seg->commit)
+        mi_return_commit(NULL, seg->commit);
+    uint32_t tag = SEGMENT_TAG(seg);
+    mm_pool_free(seg->chunks, tag);
+    mm_pool_free(seg, tag);
+}
+
+/* Takes the least recently used unused segment off the list, for deletion; NULL if none. */
+static struct mi_segment *oldest_unused(void)
+{
+    uint32_t irq = mi_lock_pfn();
+    struct mi_segment *seg = NULL;
+    if (unused_count) {
+        seg = CONTAINING_RECORD(unused_segments.next, struct mi_segment, unused_link);
+        leave_unused_list(seg);
+        seg->deleting = true;
+    }
+    mi_unlock_pfn(irq);
+    return seg;
+}
+
+/* Keeps at most MI_MAX_UNUSED_SEGMENTS, and none while free frames are short. */
+static void trim_unused(void)
+{
+    struct mm_frame_stats frames;
+    for (;;) {
+        mm_get_frame_stats(&frames);
+        bool short_of_frames = frames.free + frames.zeroed < frames.total / 16;
+        if (unused_count <= MI_MAX_UNUSED_SEGMENTS && !short_of_frames)
+            return;
+        struct mi_segment *seg = oldest_unused();
+        if (!seg)
+            return;
+        delete_segment(seg);
     }
 }
 
@@ -436,21 +529,63 @@ void mi_dereference_segment(struct mi_segment *seg)
     uint32_t irq = mi_lock_pfn();
     ASSERT(seg->references > 0);
     bool last = --seg->references == 0 && !seg->deleting; /* a dying one's deleter goes on */
-    seg->deleting |= last;
-    mi_unlock_pfn(irq);
-    if (!last)
-        return;
-    if (seg->kind == MI_SEGMENT_DATA) {
-        if (data_segment_revived(seg))
-            return;
-        seg->pager->dereference(seg->file);
+    bool keep = last && seg->ops->keep_unused && !seg->file_gone;
+    if (keep) {
+        list_insert_tail(&unused_segments, &seg->unused_link);
+        unused_count++;
+        seg->unused = true;
     }
-    free_pages(seg);
-    if (seg->commit)
-        mi_return_commit(NULL, seg->commit);
-    mm_pool_free(seg->chunks, SEGMENT_TAG);
-    mm_pool_free(seg, SEGMENT_TAG);
+    seg->deleting |= last && !keep;
+    mi_unlock_pfn(irq);
+    if (keep)
+        trim_unused();
+    else if (last)
+        delete_segment(seg);
 }
+
+bool mi_purge_unused_segment(struct mi_segment *seg)
+{
+    uint32_t irq = mi_lock_pfn();
+    bool unused = seg->unused;
+    if (unused) {
+        leave_unused_list(seg);
+        seg->deleting = true;
+    }
+    mi_unlock_pfn(irq);
+    if (unused)
+        delete_segment(seg);
+    return unused;
+}
+
+void mm_purge_unused_segments(void)
+{
+    struct mi_segment *seg;
+    while ((seg = oldest_unused()))
+        delete_segment(seg);
+}
+
+static bool data_release(struct mi_segment *seg)
+{
+    if (data_segment_revived(seg))
+        return true;
+    seg->pager->dereference(seg->file);
+    return false;
+}
+
+const struct mi_segment_ops mi_pagefile_segment_ops = {
+    .name = "pagefile-backed",
+    .segment_tag = MM_TAG('M', 'm', 'S', 'g'),
+    .chunk_tag = MM_TAG('M', 'm', 'P', 't'),
+};
+
+const struct mi_segment_ops mi_data_segment_ops = {
+    .name = "data file",
+    .segment_tag = MM_TAG('M', 'm', 'S', 'g'),
+    .chunk_tag = MM_TAG('M', 'm', 'P', 't'),
+    .fill = data_fill,
+    .flush = data_flush,
+    .release = data_release,
+};
 
 void mm_flush_all_segments(void)
 {

@@ -58,7 +58,7 @@ static enum mm_fault_status view_fault(struct mm_address_space *as, struct mm_va
 {
     uint32_t protection = value ? pte_soft_protection(value) : 0;
     if (!protection)
-        protection = vad->protection;
+        protection = mi_segment_page_protection(vad->segment, view_index(vad, va), vad->protection);
     pte_t *pte;
     if (mm_protection_guard(protection)) {
         if (!NT_SUCCESS(mi_user_pte_make(as, va, &pte)))
@@ -93,12 +93,13 @@ static enum mm_fault_status view_fault(struct mm_address_space *as, struct mm_va
 
 static uint32_t view_zero_pte_protection(const struct mm_vad *vad, vaddr_t va)
 {
-    if (vad->segment->kind != MI_SEGMENT_PAGEFILE)
-        return vad->protection;
+    uint32_t index = view_index(vad, va);
     uint32_t irq = mi_lock_pfn();
-    pte_t proto = mi_read_proto_pte(vad->segment, view_index(vad, va));
+    pte_t proto = mi_read_proto_pte(vad->segment, index);
     mi_unlock_pfn(irq);
-    return proto ? vad->protection : 0; /* SEC_RESERVE pages not yet committed */
+    if (!mi_segment_committed(vad->segment, proto))
+        return 0; /* SEC_RESERVE pages not yet committed */
+    return mi_segment_page_protection(vad->segment, index, vad->protection);
 }
 
 /* A shared page leaves this PTE: one share fewer, and a dirty bit becomes the page's modified
@@ -134,7 +135,7 @@ static NTSTATUS view_commit(struct mm_address_space *as, struct mm_vad *vad, vad
                             vaddr_t end, uint32_t protection)
 {
     (void)as;
-    if (vad->segment->kind != MI_SEGMENT_PAGEFILE)
+    if (vad->segment->ops->fill)
         return STATUS_SUCCESS; /* a file's pages are all committed */
     return mi_commit_segment(vad->segment, view_index(vad, start), (end - start) / PAGE_SIZE + 1,
                              protection);
@@ -149,6 +150,8 @@ static pte_t view_untouched_pte(const struct mm_vad *vad, uint32_t protection)
  * view mapped for them, copy-on-write in a view mapped for writes or copies. */
 static NTSTATUS view_check_protection(const struct mm_vad *vad, uint32_t protection)
 {
+    if (vad->type == MEM_IMAGE)
+        return STATUS_SUCCESS; /* writes to an image's private pages become copies (below) */
     bool shared_write =
         mm_protection_writable(protection) && !mm_protection_copy_on_write(protection);
     if (shared_write &&
@@ -157,6 +160,16 @@ static NTSTATUS view_check_protection(const struct mm_vad *vad, uint32_t protect
     if (mm_protection_copy_on_write(protection) && !mm_protection_writable(vad->protection))
         return STATUS_SECTION_PROTECTION;
     return STATUS_SUCCESS;
+}
+
+static uint32_t view_adjust_protection(const struct mm_vad *vad, vaddr_t va, uint32_t protection)
+{
+    if (vad->type != MEM_IMAGE || !mm_protection_writable(protection) ||
+        mm_protection_copy_on_write(protection))
+        return protection;
+    uint32_t page = mi_segment_page_protection(vad->segment, view_index(vad, va), vad->protection);
+    bool shared = mm_protection_writable(page) && !mm_protection_copy_on_write(page);
+    return shared ? protection : protection + 1; /* READWRITE -> WRITECOPY, EXECUTE_ too */
 }
 
 const struct mi_vad_ops mi_view_ops = {
@@ -168,6 +181,7 @@ const struct mi_vad_ops mi_view_ops = {
     .commit = view_commit,
     .untouched_pte = view_untouched_pte,
     .check_protection = view_check_protection,
+    .adjust_protection = view_adjust_protection,
 };
 
 /* ---- mapping and unmapping ---- */
@@ -195,6 +209,35 @@ static NTSTATUS place_view(struct mm_address_space *as, vaddr_t *base, uint32_t 
     return STATUS_SUCCESS;
 }
 
+/* Charges the view's copy-on-write pages, then enters a view VAD over [*base, +pages). The address
+ * space's lock is held and the range is free. */
+static NTSTATUS insert_view(struct mm_address_space *as, struct mi_segment *seg, uint32_t type,
+                            uint32_t protection, vaddr_t base, uint32_t pages, uint32_t first_page,
+                            uint32_t copy_pages)
+{
+    struct mm_vad *vad = mi_new_vad(&mi_view_ops, type, protection);
+    if (!vad)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    NTSTATUS status = mi_charge_commit(as, copy_pages); /* each may become a private copy */
+    if (!NT_SUCCESS(status)) {
+        mi_free_vad(vad);
+        return status;
+    }
+    vad->commit = copy_pages;
+    vad->segment = seg;
+    vad->first_page = first_page;
+    vad->node.start_vpn = base >> PAGE_SHIFT;
+    vad->node.end_vpn = vad->node.start_vpn + pages - 1;
+    bool inserted = mi_vad_insert(&as->vads, &vad->node);
+    ASSERT(inserted);
+    (void)inserted;
+    mi_reference_segment(seg);
+    uint32_t irq = mi_lock_pfn();
+    seg->views++;
+    mi_unlock_pfn(irq);
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS mi_map_view(struct mi_segment *seg, uint64_t section_size, vaddr_t *base, uint32_t *size,
                      uint64_t offset, uint32_t zero_bits, uint32_t type, uint32_t protection)
 {
@@ -207,33 +250,48 @@ NTSTATUS mi_map_view(struct mi_segment *seg, uint64_t section_size, vaddr_t *bas
     if (bytes > as->highest_address)
         return STATUS_INVALID_VIEW_SIZE;
     uint32_t pages = (uint32_t)((bytes + PAGE_MASK) >> PAGE_SHIFT);
-    struct mm_vad *vad = mi_new_vad(&mi_view_ops, MEM_MAPPED, protection);
-    if (!vad)
-        return STATUS_INSUFFICIENT_RESOURCES;
     ke_acquire_lock(&as->lock);
     NTSTATUS status = place_view(as, base, pages, zero_bits, type);
-    if (NT_SUCCESS(status) && mm_protection_copy_on_write(protection)) {
-        status = mi_charge_commit(as, pages); /* every page may become a private copy */
-        vad->commit = NT_SUCCESS(status) ? pages : 0;
-    }
-    if (NT_SUCCESS(status)) {
-        vad->segment = seg;
-        vad->first_page = (uint32_t)(offset >> PAGE_SHIFT);
-        vad->node.start_vpn = *base >> PAGE_SHIFT;
-        vad->node.end_vpn = vad->node.start_vpn + pages - 1;
-        bool inserted = mi_vad_insert(&as->vads, &vad->node);
-        ASSERT(inserted);
-        (void)inserted;
-        mi_reference_segment(seg);
-        uint32_t irq = mi_lock_pfn();
-        seg->views++;
-        mi_unlock_pfn(irq);
+    if (NT_SUCCESS(status))
+        status = insert_view(as, seg, MEM_MAPPED, protection, *base, pages,
+                             (uint32_t)(offset >> PAGE_SHIFT),
+                             mm_protection_copy_on_write(protection) ? pages : 0);
+    if (NT_SUCCESS(status))
         *size = pages * PAGE_SIZE;
-        vad = NULL;
+    ke_release_lock(&as->lock);
+    return status;
+}
+
+/* An image goes at its base when that is free (or at *base when given); else a relocatable image
+ * goes wherever it fits (STATUS_IMAGE_NOT_AT_BASE, and the loader relocates it), and one without
+ * relocations cannot be mapped (STATUS_CONFLICTING_ADDRESSES). */
+NTSTATUS mi_map_image_view(struct mi_segment *seg, vaddr_t *base, uint32_t *size,
+                           uint32_t zero_bits, uint32_t type)
+{
+    struct mm_address_space *as = mm_current_address_space();
+    const struct mm_image_info *info = mi_image_info(seg);
+    uint32_t pages = info->size_of_image / PAGE_SIZE;
+    vaddr_t wanted = *base ? *base : info->image_base;
+    ke_acquire_lock(&as->lock);
+    NTSTATUS status = STATUS_CONFLICTING_ADDRESSES;
+    if (wanted <= as->highest_address - GRANULARITY &&
+        info->size_of_image <= as->highest_address - GRANULARITY - wanted + 1) {
+        *base = wanted;
+        status = place_view(as, base, pages, zero_bits, type);
+    }
+    if (!NT_SUCCESS(status) && info->relocatable && status != STATUS_MAPPED_ALIGNMENT) {
+        *base = 0;
+        status = place_view(as, base, pages, zero_bits, type);
+    }
+    if (NT_SUCCESS(status))
+        status = insert_view(as, seg, MEM_IMAGE, MM_EXECUTE_WRITECOPY, *base, pages, 0,
+                             info->writable_pages);
+    if (NT_SUCCESS(status)) {
+        *size = pages * PAGE_SIZE;
+        if (*base != info->image_base)
+            status = STATUS_IMAGE_NOT_AT_BASE;
     }
     ke_release_lock(&as->lock);
-    if (vad)
-        mi_free_vad(vad);
     return status;
 }
 

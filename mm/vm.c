@@ -1,6 +1,6 @@
-/* mm/vm.c: reserving, committing, decommitting, releasing, protecting and querying virtual memory in
- * the current address space: the work behind the Nt*VirtualMemory services (mm/virtual.c checks and
- * captures their arguments), thread stacks, and the PEB and TEB regions the kernel builds. */
+/* mm/vm.c: reserving, committing, decommitting, releasing, protecting and querying virtual memory
+ * in the current address space: the work behind the Nt*VirtualMemory services (mm/virtual.c checks
+ * and captures their arguments), thread stacks, and the PEB and TEB regions the kernel builds. */
 #include "kernel/ndk/ntmm.h"
 #include "kernel/rtl/format.h"
 #include "kernel/ke/probe.h"
@@ -168,6 +168,10 @@ static NTSTATUS make_tables(struct mm_address_space *as, vaddr_t start, vaddr_t 
 static void set_page_protection(struct mm_address_space *as, struct mm_vad *vad, vaddr_t va,
                                 pte_t *pte, uint32_t protection)
 {
+    /* No table: this change already zeroed every PTE of it, which freed it (a zero untouched_pte:
+     * the VAD's own protection), so this zero page would get zero too. */
+    if (!pte)
+        return;
     pte_t old = *pte, new;
     bool usable = mm_protection_accessible(protection) && !mm_protection_guard(protection);
     switch (pte_state(old)) {
@@ -259,7 +263,8 @@ static NTSTATUS commit(struct mm_address_space *as, struct mm_vad *vad, vaddr_t 
 }
 
 /* MEM_RESET: the data of the committed private pages is no longer needed; their frames go back.
- * Pages that are not resident (reserved ones too) are skipped, as NT's MiResetVirtualMemory does. */
+ * Pages that are not resident (reserved ones too) are skipped, as NT's MiResetVirtualMemory
+ * does. */
 static NTSTATUS reset(struct mm_address_space *as, struct mm_vad *vad, vaddr_t start, vaddr_t end)
 {
     if (vad->type != MEM_PRIVATE)
@@ -434,7 +439,7 @@ NTSTATUS mm_protect_virtual(vaddr_t *base, uint32_t *size, uint32_t protection,
     pte_t *first = mi_user_pte(start);
     *old_protection = mm_protection_to_win32(mi_page_protection(vad, start, *first));
     for (vaddr_t va = start; va <= end && va >= start; va += PAGE_SIZE)
-        set_page_protection(as, vad, va, mi_user_pte(va), mm);
+        set_page_protection(as, vad, va, mi_user_pte(va), vad->ops->adjust_protection(vad, va, mm));
     drop_empty_tables(as, start, end);
     *base = start;
     *size = end - start + 1;

@@ -2,7 +2,8 @@
 # tools/mkdisk.sh OUTPUT: builds the test disk image (build/disk.img): an MBR with one FAT32 partition
 # (type 0x0C) from sector 2048, filled from a staging tree, and 512 scratch sectors (256 KiB) after the
 # partition that the ATA tests overwrite (the harness boots with snapshot=on: the file never changes).
-# Env: EXTRA=DIR copies DIR's contents to the root of the partition; DISK_UNITS=N sizes the image in
+# Env: DISK_ROOT=DIR (the build's build/disk-root: ntdll.dll, the PE test programs) and EXTRA=DIR are
+#      copied to the root of the partition, in that order; DISK_UNITS=N sizes the image in
 #      units of 516096 bytes (one Bochs cylinder of 16 heads x 63 sectors; default 130 = 64 MiB).
 set -euo pipefail
 
@@ -45,6 +46,9 @@ for size in 0 1 511 512 513 4096 3145728; do
 done
 printf 'A file with a long name.\r\n' >"$staging/Tests/A Long Name With Spaces And MixedCase.txt"
 printf 'Three directories down.\r\n' >"$staging/Tests/Nested/Deeper/Deepest/Leaf.txt"
+if [ -n "${DISK_ROOT:-}" ] && [ -d "$DISK_ROOT" ]; then
+    cp -r "$DISK_ROOT"/. "$staging/"
+fi
 if [ -n "${EXTRA:-}" ]; then
     [ -d "$EXTRA" ] || { echo "mkdisk: EXTRA=$EXTRA is not a directory" >&2; exit 1; }
     cp -r "$EXTRA"/. "$staging/"

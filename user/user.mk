@@ -39,13 +39,15 @@ FLATCHECK     := $(BUILD)/tools/flatcheck
 .SECONDARY: $(USER_RT_OBJS) $(FUZZ_OBJS) $(USER_PROGRAMS:%=$(USER_OBJ)/tests/user/%.o) \
             $(USER_PROGRAMS:%=$(USER_BUILD)/%.elf)
 
-user: $(USER_BINS) $(USER_BUILD)/nt-prototypes.ok $(USER_BUILD)/syscalls-pe.o
+user: $(USER_BINS) $(USER_BUILD)/nt-prototypes.ok $(USER_BUILD)/syscalls-pe.o pe
 
 # ---- generated from kernel/ke/services.list ----
-$(BUILD)/service_table.c: kernel/ke/services.list tools/gensyscalls.sh
+# Every folder with system services declares them in its services.h; the table includes them all.
+KERNEL_SERVICE_H := $(sort $(shell find kernel mm -name services.h))
+$(BUILD)/service_table.c: kernel/ke/services.list tools/gensyscalls.sh $(KERNEL_SERVICE_H)
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
-	@tools/gensyscalls.sh table $< > $@
+	@tools/gensyscalls.sh table $< $(KERNEL_SERVICE_H) > $@
 
 $(BUILD)/obj/service_table.o: $(BUILD)/service_table.c
 	@mkdir -p $(dir $@)
@@ -156,3 +158,5 @@ user-host-tests:
 
 -include $(patsubst %.o,%.d,$(filter $(USER_OBJ)/%,$(USER_RT_OBJS)) $(USER_PROGRAMS:%=$(USER_OBJ)/tests/user/%.o) \
     $(filter %.o,$(FUZZ_OBJS)))
+
+include user/pe.mk

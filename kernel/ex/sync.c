@@ -2,6 +2,7 @@
  * (NtCreate/Open/Set/Reset/Release...). An object is created, filled in, then inserted (name,
  * handle); OBJ_OPENIF opens an existing object of the same type and returns
  * STATUS_OBJECT_NAME_EXISTS. */
+#include "kernel/ex/services.h"
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/lock.h"
@@ -201,7 +202,7 @@ static void init_mutant(void *object, const int32_t *args)
     ke_init_dispatcher_header(&m->header, KE_MUTANT, 1);
     list_init(&m->owner_link);
     if (args[0]) {
-        struct ps_thread *t = ps_current_thread();
+        struct ke_thread *t = ke_current_thread();
         m->owner = t;
         m->header.signal_state = 0;
         uint32_t irq = ke_lock_dispatcher();

@@ -81,6 +81,10 @@ void io_flush_all_volumes(void)
     }
 }
 
+static struct ke_shutdown_callout flush_at_shutdown = {.routine = io_flush_all_volumes};
+
+void io_init(void) { ke_register_shutdown_callout(&flush_at_shutdown); }
+
 NTSTATUS io_query_volume(struct io_file *file, struct io_volume_info *info)
 {
     struct volume *v = &volumes[file->letter - 'A'];
@@ -168,6 +172,10 @@ static NTSTATUS check_existing(struct io_file *file, const struct io_open *open,
     if (NT_SUCCESS(status) && !fcb->directory && (open->access & writes) &&
         (info->attributes & FILE_ATTRIBUTE_READONLY))
         status = STATUS_ACCESS_DENIED;
+    /* An image section maps the file as it is: NT refuses writers (MmFlushImageSection). */
+    if (NT_SUCCESS(status) && (open->access & writes) &&
+        mm_file_has_segment(&fcb->section_object_pointers.image_section))
+        status = STATUS_SHARING_VIOLATION;
     return status;
 }
 

@@ -1,5 +1,5 @@
-/* kernel/ke/cmdline.c: parses the kernel command line (split=, test=, loglevel=, mem=, hz=, sysenter=,
- * ata=, trace=, copyyield=).
+/* kernel/ke/cmdline.c: parses the kernel command line (split=, test=, loglevel=, mem=, hz=,
+ * sysenter=, ata=, trace=, copyyield=, autorun=).
  * Never fails: what it cannot use becomes a warning that kmain prints once the console is up. */
 #include <stdarg.h>
 #include "kernel/ke/cmdline.h"
@@ -217,6 +217,41 @@ static bool looks_like_path(const char *word, size_t len)
 
 static bool is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'; }
 
+/* Does word start with prefix (ASCII, case-insensitive, as options are)? 0 when it does. */
+static int strncmp_prefix(const char *word, const char *prefix)
+{
+    for (; *prefix; word++, prefix++) {
+        char a = *word >= 'A' && *word <= 'Z' ? (char)(*word + 32) : *word;
+        if (a != *prefix)
+            return 1;
+    }
+    return 0;
+}
+
+/* autorun=: the rest of the line. GRUB 2.06 escapes \\, ' and " with a backslash and puts double
+ * quotes around words that have spaces (which the program's own argument parser reads); QEMU's
+ * -kernel passes the line as it is. Both come out the same here. */
+static void take_autorun(struct ke_config *c, const char *value)
+{
+    size_t n = 0;
+    bool truncated = false;
+    for (const char *q = value; *q; q++) {
+        char ch = *q;
+        if (ch == '\\' && (q[1] == '\\' || q[1] == '"' || q[1] == '\''))
+            ch = *++q;
+        if (n + 1 >= KE_AUTORUN_MAX) {
+            truncated = true;
+            break;
+        }
+        c->autorun[n++] = ch;
+    }
+    while (n && is_space(c->autorun[n - 1]))
+        n--;
+    c->autorun[n] = 0;
+    if (truncated)
+        warn(c, "autorun= is longer than %d characters; cut", KE_AUTORUN_MAX - 1);
+}
+
 void ke_parse_cmdline(const char *cmdline, struct ke_config *c)
 {
     *c = (struct ke_config){
@@ -235,6 +270,10 @@ void ke_parse_cmdline(const char *cmdline, struct ke_config *c)
         first = false;
         if (is_path)
             continue;
+        if (!strncmp_prefix(word, "autorun=")) {
+            take_autorun(c, word + 8);
+            break;
+        }
         struct token t = {.key = word, .key_len = (size_t)(p - word)};
         for (const char *q = word; q < p; q++) {
             if (*q == '=') {

@@ -1,5 +1,5 @@
-/* kernel/ke/ktest.h: in-kernel tests (tests/kernel/), HelenOS style: a test is a function that returns
- * NULL on success or a message that says what was expected and what came instead.
+/* kernel/ke/ktest.h: in-kernel tests (tests/kernel/), HelenOS style: a test is a function that
+ * returns NULL on success or a message that says what was expected and what came instead.
  *
  *   KTEST(mm, frames_balance) { ...; KT_EQ(after.active, before.active); return NULL; }
  *
@@ -14,6 +14,8 @@ struct ktest {
     const char *name;
     const char *(*run)(void);
 };
+/* The .ktests section (linker.ld): every KTEST, in link order. */
+extern const struct ktest __ktests_start[], __ktests_end[];
 
 #define KTEST(subsys, tname)                                                                       \
     static const char *ktest_##subsys##_##tname(void);                                             \

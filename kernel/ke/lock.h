@@ -29,9 +29,10 @@ static inline bool ke_can_wait(void)
 }
 
 /* ---- spin locks: interrupts off, never held across a wait ----
- * Inline: they are on every pool, PFN and object-reference path. No owner is recorded: a spin
- * lock cannot be released by another thread than the one that took it, since that thread would
- * have had to switch while holding it, which ke_schedule refuses. */
+ * No owner is recorded: a spin lock cannot be released by another thread than the one that took
+ * it, since that thread would have had to switch while holding it, which ke_schedule refuses. Not
+ * inline: the code they would add at every pool, PFN and reference-count call site costs more room
+ * than their call costs time (the kernel must still fit beside GRUB in 4 MiB). */
 struct ke_spin_lock {
     const char *name;
     bool held;
@@ -41,32 +42,12 @@ struct ke_spin_lock {
         .name = (lock_name), .held = false                                                         \
     }
 
-NORETURN void ke_spin_lock_taken_again(const struct ke_spin_lock *lock);
-NORETURN void ke_spin_lock_bad_release(const struct ke_spin_lock *lock, uint32_t irq);
-
 /* Turns interrupts off and takes the lock; returns whether interrupts were on, for the release.
  * Nests with other spin locks (released in the reverse order); taking one twice is a panic. */
-static inline uint32_t ke_acquire_spin_lock(struct ke_spin_lock *lock)
-{
-    uint32_t irq = ke_disable_interrupts();
-    if (lock->held)
-        ke_spin_lock_taken_again(lock);
-    lock->held = true;
-    ke_spin_locks_held++;
-    return irq;
-}
-
+uint32_t ke_acquire_spin_lock(struct ke_spin_lock *lock);
 /* Releases a held lock; interrupts come back on only with the outermost lock (irq says they were
  * on when it was taken): releasing that one before the others is a panic. */
-static inline void ke_release_spin_lock(struct ke_spin_lock *lock, uint32_t irq)
-{
-    uint32_t held = ke_spin_locks_held; /* read once: lock->held's store might alias it */
-    if (!lock->held || (irq && held != 1))
-        ke_spin_lock_bad_release(lock, irq);
-    lock->held = false;
-    ke_spin_locks_held = held - 1;
-    ke_restore_interrupts(irq);
-}
+void ke_release_spin_lock(struct ke_spin_lock *lock, uint32_t irq);
 static inline bool ke_spin_lock_held(const struct ke_spin_lock *lock) { return lock->held; }
 
 /* ---- the dispatcher lock: the scheduler's and the waits' state, shared with interrupt handlers
@@ -79,7 +60,7 @@ static inline void ke_unlock_dispatcher(uint32_t irq) { ke_restore_interrupts(ir
  * from an interrupt handler; an uncontended acquire is a test and a store, a contended one waits on
  * an event. No thread may hold one when it ends or returns to user mode. ---- */
 struct ke_lock {
-    struct ps_thread *owner;
+    struct ke_thread *owner;
     uint32_t waiters;
     struct ke_event released; /* synchronization event: set on release when someone waits */
     struct list_entry held_link; /* on the list of held sleeping locks while owned */
@@ -95,8 +76,8 @@ bool ke_lock_held_by_current(const struct ke_lock *lock);
 /* The first sleeping lock thread holds, or NULL: the checks at a thread's end and at every return
  * to user mode, where usually no thread holds one (a load), else a walk of the few held ones. */
 extern uint32_t ke_sleeping_locks_held; /* by all threads */
-const struct ke_lock *ke_find_lock_held_by(const struct ps_thread *thread);
-static inline const struct ke_lock *ke_first_lock_held_by(const struct ps_thread *thread)
+const struct ke_lock *ke_find_lock_held_by(const struct ke_thread *thread);
+static inline const struct ke_lock *ke_first_lock_held_by(const struct ke_thread *thread)
 {
     return ke_sleeping_locks_held ? ke_find_lock_held_by(thread) : NULL;
 }

@@ -1,5 +1,6 @@
 /* kernel/ndk/ntstatus.h: the NTSTATUS values Pagoda returns, with NT's numbers (they are an ABI:
- * user mode sees them). Severity in the top two bits: 00 success, 01 informational, 10 warning, 11 error. */
+ * user mode sees them). Severity in the top two bits: 00 success, 01 informational, 10 warning, 11
+ * error. */
 #ifndef PAGODA_NTSTATUS_H
 #define PAGODA_NTSTATUS_H
 
@@ -85,9 +86,12 @@
 #define STATUS_INVALID_PARAMETER_4      ((NTSTATUS)0xC00000F2)
 #define STATUS_INVALID_PARAMETER_5      ((NTSTATUS)0xC00000F3)
 #define STATUS_NO_YIELD_PERFORMED       ((NTSTATUS)0x40000024)
+#define STATUS_IMAGE_NOT_AT_BASE        ((NTSTATUS)0x40000003)
 #define STATUS_INVALID_PARAMETER_MIX    ((NTSTATUS)0xC0000030)
 #define STATUS_INVALID_IMAGE_FORMAT     ((NTSTATUS)0xC000007B)
 #define STATUS_ORDINAL_NOT_FOUND        ((NTSTATUS)0xC0000138)
+#define STATUS_DLL_NOT_FOUND            ((NTSTATUS)0xC0000135)
+#define STATUS_DLL_INIT_FAILED          ((NTSTATUS)0xC0000142)
 #define STATUS_ENTRYPOINT_NOT_FOUND     ((NTSTATUS)0xC0000139)
 #define STATUS_NO_MORE_ENTRIES          ((NTSTATUS)0x8000001A)
 #define STATUS_INVALID_DEVICE_REQUEST   ((NTSTATUS)0xC0000010)

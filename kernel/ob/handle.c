@@ -1,13 +1,12 @@
 /* kernel/ob/handle.c: per-process handle tables (NT's HANDLE_TABLE, kept flat): a growable array of
  * entries with a free list; handle = (index + 1) * 4, so 0 is never valid and handles are multiples
- * of 4. NtCurrentProcess() and NtCurrentThread() are understood here, never stored. The array is
- * charged to the pool quota of the table's process (NT's QuotaProcess), if it has one. */
+ * of 4 (the two low bits of a value looked up are tag bits, ignored). NtCurrentProcess() and
+ * NtCurrentThread() are understood here, never stored. The array is charged to the pool quota of
+ * the table's process (NT's QuotaProcess), if it has one. */
 #include "kernel/ke/ke.h"
 #include "kernel/ke/probe.h"
 #include "kernel/ob/obp.h"
-#include "kernel/ps/ps.h"
 #include "kernel/rtl/string.h"
-#include "kernel/ps/thread.h"
 
 #define OBP_TABLE_TAG      MM_TAG('O', 'b', 'H', 't')
 #define OBP_MAX_HANDLES    (1u << 24) /* NT's limit of 16M handles a process */
@@ -34,6 +33,12 @@ struct ob_handle_table {
     struct ke_spin_lock lock; /* everything above; taken outside obp_lock */
 };
 
+/* The process's table (NULL once its last thread has closed it). */
+static struct ob_handle_table *table_of(struct ps_process *process)
+{
+    return obp_processes->handle_table(process);
+}
+
 static HANDLE index_to_handle(uint32_t index) { return (HANDLE)(uintptr_t)((index + 1) * 4); }
 
 /* Returns an empty table, or NULL when the pool is out of memory. */
@@ -58,13 +63,13 @@ static NTSTATUS charge_array(struct ob_handle_table *table, uint32_t capacity)
 {
     if (!table->quota_process)
         return STATUS_SUCCESS;
-    return ps_charge_pool_quota(table->quota_process, array_bytes(capacity));
+    return obp_processes->charge_pool_quota(table->quota_process, array_bytes(capacity));
 }
 
 static void return_array(struct ob_handle_table *table, uint32_t capacity)
 {
     if (table->quota_process && capacity)
-        ps_return_pool_quota(table->quota_process, array_bytes(capacity));
+        obp_processes->return_pool_quota(table->quota_process, array_bytes(capacity));
 }
 
 /* Open handles in the table (they may change as soon as this returns). */
@@ -145,11 +150,12 @@ static NTSTATUS grow(struct ob_handle_table *table, uint32_t seen)
 NTSTATUS ob_insert_handle(struct ps_process *process, void *object, ACCESS_MASK access,
                           uint32_t attributes, HANDLE *handle)
 {
-    struct ob_handle_table *table = process->handle_table;
+    struct ob_handle_table *table = table_of(process);
     NTSTATUS status = STATUS_SUCCESS;
-    ASSERT(table != NULL);
-    access = ob_map_access(ob_object_type(object), access);
     *handle = NULL;
+    if (!table) /* the process has ended (ps_process_exit): NT's rundown of its table */
+        return STATUS_PROCESS_IS_TERMINATING;
+    access = ob_map_access(ob_object_type(object), access);
     while (NT_SUCCESS(status)) {
         uint32_t irq = ke_acquire_spin_lock(&table->lock);
         uint32_t index = table->free_head, capacity = table->capacity;
@@ -193,11 +199,11 @@ static void *pseudo_handle_object(HANDLE handle, ACCESS_MASK *access)
 {
     if (handle == NtCurrentProcess()) {
         *access = PROCESS_ALL_ACCESS;
-        return ps_current_process();
+        return obp_processes->current_process();
     }
     if (handle == NtCurrentThread()) {
         *access = THREAD_ALL_ACCESS;
-        return ps_current_thread();
+        return obp_processes->current_thread();
     }
     return NULL;
 }
@@ -231,7 +237,7 @@ NTSTATUS obp_reference_by_handle(struct ps_process *process, HANDLE handle, ACCE
     if (entry.object)
         ob_reference_object(entry.object); /* a pseudo-handle has no attributes */
     else
-        status = reference_entry(process->handle_table, handle, &entry);
+        status = reference_entry(table_of(process), handle, &entry);
     if (NT_SUCCESS(status) && type && ob_object_type(entry.object) != type)
         status = STATUS_OBJECT_TYPE_MISMATCH;
     else if (NT_SUCCESS(status) && (desired & ~entry.access))
@@ -279,7 +285,7 @@ static void close_object(struct ob_handle_table *table, struct ps_process *proce
 /* Closes an open handle of process; pseudo-handles and anything else give STATUS_INVALID_HANDLE. */
 NTSTATUS ob_close_handle(struct ps_process *process, HANDLE handle)
 {
-    struct ob_handle_table *table = process->handle_table;
+    struct ob_handle_table *table = table_of(process);
     if (!table)
         return STATUS_INVALID_HANDLE; /* the process has ended */
     uint32_t irq = ke_acquire_spin_lock(&table->lock);

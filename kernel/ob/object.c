@@ -7,11 +7,25 @@
 #include "kernel/ke/lock.h"
 #include "kernel/ob/obp.h"
 #include "kernel/rtl/string.h"
-#include "kernel/ps/thread.h"
 
 #define OBP_MAX_BODY 0x40000000u /* the pool's own limit: 1 GiB */
 
 struct ke_spin_lock obp_lock = KE_SPIN_LOCK_INIT("object manager");
+const struct ob_process_callouts *obp_processes;
+
+void ob_set_process_callouts(const struct ob_process_callouts *callouts)
+{
+    obp_processes = callouts;
+}
+
+/* Who pays for what the current thread makes: NULL (the kernel) until ps_init set the callouts. */
+static struct ps_process *quota_process(void)
+{
+    return obp_processes ? obp_processes->quota_process() : NULL;
+}
+
+/* The process the current thread belongs to (a handle made for "the caller" goes there). */
+static struct ps_process *current_process(void) { return obp_processes->current_process(); }
 
 /* The header of object, after checking that it is one (a bad pointer is a kernel bug). */
 static struct ob_header *header_of(void *object)
@@ -70,7 +84,7 @@ static void count_objects(struct ob_type *type, int delta)
 static NTSTATUS charge_quota(struct ob_header *header, struct ps_process *payer)
 {
     size_t bytes = mm_pool_block_bytes(block_size(header->body_size, header->name_chars));
-    NTSTATUS status = ps_charge_pool_quota(payer, bytes);
+    NTSTATUS status = obp_processes->charge_pool_quota(payer, bytes);
     if (NT_SUCCESS(status)) {
         ob_reference_object(payer);
         header->quota_process = payer;
@@ -114,7 +128,7 @@ NTSTATUS ob_create_object(struct ob_type *type, size_t body_size, const WCHAR *n
     if (body_size > OBP_MAX_BODY)
         return STATUS_INSUFFICIENT_RESOURCES;
     header = allocate_object(type, body_size, name ? name + name_chars - leaf_chars : NULL,
-                             leaf_chars, ps_quota_process());
+                             leaf_chars, quota_process());
     if (!header)
         return STATUS_INSUFFICIENT_RESOURCES;
     if (name) {
@@ -151,7 +165,7 @@ static NTSTATUS insert_name(struct ob_header *header, uint32_t attributes, void 
 static NTSTATUS insert_name_and_charge(struct ob_header *header, uint32_t attributes,
                                        void **existing)
 {
-    struct ps_process *payer = ps_quota_process();
+    struct ps_process *payer = quota_process();
     NTSTATUS status = insert_name(header, attributes, existing);
     if (status == STATUS_SUCCESS && payer) {
         status = charge_quota(header, payer);
@@ -177,8 +191,8 @@ NTSTATUS ob_insert_object(void *object, ACCESS_MASK access, uint32_t attributes,
         object = existing;
     }
     if (NT_SUCCESS(status) && user_handle) {
-        NTSTATUS handed = obp_insert_handle_to_user(ps_current_process(), object, access,
-                                                    attributes, user_handle);
+        NTSTATUS handed =
+            obp_insert_handle_to_user(current_process(), object, access, attributes, user_handle);
         status = NT_SUCCESS(handed) ? status : handed;
     }
     if (NT_SUCCESS(status) && inserted)
@@ -198,8 +212,7 @@ NTSTATUS ob_open_object_by_name(const WCHAR *name, size_t name_chars, struct ob_
         name ? ob_lookup_object(name, name_chars, type, &object) : STATUS_OBJECT_PATH_SYNTAX_BAD;
     if (!NT_SUCCESS(status))
         return status;
-    status =
-        obp_insert_handle_to_user(ps_current_process(), object, access, attributes, user_handle);
+    status = obp_insert_handle_to_user(current_process(), object, access, attributes, user_handle);
     ob_dereference_object(object);
     return status;
 }
@@ -233,7 +246,7 @@ static void delete_object(struct ob_header *header)
     header->magic = 0; /* a later use of the stale pointer panics in header_of */
     mm_pool_free(header, type->pool_tag);
     if (payer) {
-        ps_return_pool_quota(payer, charge);
+        obp_processes->return_pool_quota(payer, charge);
         ob_dereference_object(payer);
     }
 }

@@ -1,5 +1,6 @@
-/* kernel/ob/obp.h: the object manager's internals (NT's Obp* routines), shared by kernel/ob/object.c,
- * namespace.c, handle.c and services.c; the rest of the kernel uses kernel/ob/ob.h.
+/* kernel/ob/obp.h: the object manager's internals (NT's Obp* routines), shared by
+ * kernel/ob/object.c, namespace.c, handle.c and services.c; the rest of the kernel uses
+ * kernel/ob/ob.h.
  *
  *   pool block:  [ struct ob_header | body (body_size, rounded to 2) | leaf name (UTF-16) ]
  *
@@ -54,6 +55,8 @@ static inline struct ob_header *obp_header(void *object) { return (struct ob_hea
 static inline void *obp_body(struct ob_header *header) { return header + 1; }
 
 /* ---- objects (kernel/ob/object.c) ---- */
+/* What ps_init gave ob_set_process_callouts; NULL before. */
+extern const struct ob_process_callouts *obp_processes;
 extern struct ke_spin_lock obp_lock;
 /* ob_reference_object with obp_lock already held. */
 void obp_reference_locked(struct ob_header *header);
@@ -67,8 +70,8 @@ void obp_handle_closed(void *object);
  * *leaf_chars to the length of the last component (0 for the root, "\"). */
 NTSTATUS obp_check_name(const WCHAR *name, size_t chars, size_t *leaf_chars);
 /* Enters header (its leaf name already set) under the directory that the path names, referencing
- * that directory. STATUS_OBJECT_NAME_COLLISION (then *existing, if asked for, is the object that has
- * the name, referenced in the same step), STATUS_OBJECT_PATH_NOT_FOUND. Takes obp_lock. */
+ * that directory. STATUS_OBJECT_NAME_COLLISION (then *existing, if asked for, is the object that
+ * has the name, referenced in the same step), STATUS_OBJECT_PATH_NOT_FOUND. Takes obp_lock. */
 NTSTATUS obp_insert_name(struct ob_header *header, const WCHAR *path, size_t chars,
                          struct ob_header **existing);
 /* Takes header out of its directory; returns the directory, whose reference the caller drops after
@@ -82,7 +85,8 @@ void obp_make_permanent(void *object);
  * nobody would know its value, and the write's status returned. May wait (the copy). */
 NTSTATUS obp_insert_handle_to_user(struct ps_process *process, void *object, ACCESS_MASK access,
                                    uint32_t attributes, HANDLE *user_handle);
-/* ob_reference_object_by_handle that also returns the handle's attributes (0 for pseudo-handles). */
+/* ob_reference_object_by_handle that also returns the handle's attributes (0 for
+ * pseudo-handles). */
 NTSTATUS obp_reference_by_handle(struct ps_process *process, HANDLE handle, ACCESS_MASK desired,
                                  struct ob_type *type, void **object, ACCESS_MASK *granted,
                                  uint32_t *attributes);

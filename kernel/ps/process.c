@@ -1,6 +1,7 @@
-/* kernel/ps/process.c: processes: the process object type, the System process (the boot thread and the
- * idle thread live in it), creating a process with its PEB, parameters and shared user data page,
- * loading a flat image into it, ending it (last thread) and deleting it (last reference). */
+/* kernel/ps/process.c: processes: the process object type, the System process (the boot thread and
+ * the idle thread live in it), creating a process with its PEB, parameters and shared user data
+ * page, loading a flat image into it, ending it (last thread) and deleting it (last reference). */
+#include "kernel/ke/boot.h"
 #include "kernel/ke/arch.h"
 #include "kernel/ps/embedded.h"
 #include "kernel/ps/flat.h"
@@ -35,35 +36,31 @@ struct ke_spin_lock ps_list_lock = KE_SPIN_LOCK_INIT("process and thread lists")
 static struct list_entry process_list = {&process_list, &process_list};
 static uint32_t process_count;
 static uint32_t next_process_id = 0x1000;
-extern pfn_t ke_shared_user_data_frame;
-extern uint8_t boot_stack_top[];
 
 uint32_t ps_process_count(void) { return process_count; }
 
 /* ---- attaching ---- */
 
+/* The scheduler switches to the thread's tcb.address_space whenever it runs it again. */
 void ps_attach_process(struct ps_process *p)
 {
     struct ps_thread *t = ps_current_thread();
-    ASSERT(!t->attached);
+    ASSERT(!t->tcb.attached);
     if (p == t->process)
         return;
-    t->attached = p;
+    t->tcb.attached = true;
+    t->tcb.address_space = &p->address_space;
     mm_switch_address_space(&p->address_space);
 }
 
 void ps_detach_process(void)
 {
     struct ps_thread *t = ps_current_thread();
-    if (!t->attached)
+    if (!t->tcb.attached)
         return;
-    t->attached = NULL;
+    t->tcb.attached = false;
+    t->tcb.address_space = &t->process->address_space;
     mm_switch_address_space(&t->process->address_space);
-}
-
-struct mm_address_space *ps_thread_address_space(struct ps_thread *t)
-{
-    return t->attached ? &t->attached->address_space : &t->process->address_space;
 }
 
 /* ---- creation ---- */
@@ -105,7 +102,8 @@ static void put_unicode(uint8_t *page, UNICODE_STRING *u, const char *s, uint32_
 }
 
 /* The PEB page: the PEB, then the process parameters and their strings, built in the kernel and
- * copied in (a user thread of the process could free the page meanwhile: the copy is fault-safe). */
+ * copied in (a user thread of the process could free the page meanwhile: the copy is
+ * fault-safe). */
 static NTSTATUS build_peb(struct ps_process *p, const char *command_line)
 {
     vaddr_t peb_address = PS_PEB_ADDRESS;
@@ -262,13 +260,16 @@ void ps_terminate_process(struct ps_process *p, NTSTATUS status)
     ke_release_spin_lock(&ps_list_lock, irq);
 }
 
-/* The last thread is ending (on its own kernel stack, in its own address space): close every handle,
- * give back every page, and signal the process. */
+/* The last thread is ending (on its own kernel stack, in its own address space): close every
+ * handle, give back every page, and signal the process. */
 void ps_process_exit(struct ps_process *p)
 {
+    struct ob_handle_table *handles = p->handle_table;
     p->terminating = true;
-    ob_destroy_handle_table(p->handle_table, p);
+    /* Detached first: closing a handle may wait (a section's write-back), and a handle another
+     * process duplicated in meanwhile would be left in a table being destroyed. */
     p->handle_table = NULL;
+    ob_destroy_handle_table(handles, p);
     mm_clean_address_space(&p->address_space);
     mm_switch_address_space(&mm_system_address_space);
     ke_signal_object(&p->header);
@@ -297,13 +298,28 @@ static void process_delete(void *object)
     ke_release_spin_lock(&ps_list_lock, irq);
 }
 
-/* ---- the System process ---- */
+/* ---- what the object manager asks of ps (kernel/ob/ob.h) ---- */
 
-void ke_idle_loop(void);
+static struct ob_handle_table *handle_table_of(struct ps_process *p) { return p->handle_table; }
+static void *current_process_object(void) { return ps_current_process(); }
+static void *current_thread_object(void) { return ps_current_thread(); }
+
+static const struct ob_process_callouts ob_callouts = {
+    .handle_table = handle_table_of,
+    .current_process = current_process_object,
+    .current_thread = current_thread_object,
+    .quota_process = ps_quota_process,
+    .charge_pool_quota = ps_charge_pool_quota,
+    .return_pool_quota = ps_return_pool_quota,
+};
+
+/* ---- the System process ---- */
 
 void ps_init(void)
 {
     NTSTATUS status;
+    ke_set_thread_callouts(&ps_thread_callouts);
+    ob_set_process_callouts(&ob_callouts);
     ps_init_quota();
     ps_system_process = new_process_object("System", &status);
     if (!ps_system_process)
@@ -322,7 +338,7 @@ void ps_init(void)
     status = ps_create_thread(ps_system_process, &start, &idle);
     if (!NT_SUCCESS(status))
         ke_panic("ps: cannot create the idle thread: %08x", (uint32_t)status);
-    idle->priority = PS_PRIORITY_IDLE;
-    ke_sched_init(boot, idle);
-    ke_set_kernel_stack(ps_kernel_stack_top(boot));
+    idle->tcb.priority = PS_PRIORITY_IDLE;
+    ke_sched_init(&boot->tcb, &idle->tcb);
+    ke_set_kernel_stack(ke_kernel_stack_top(&boot->tcb));
 }

@@ -1,4 +1,5 @@
-/* kernel/ps/thread.h: creating and ending threads (kernel/ps/thread.c) and processes (kernel/ps/process.c). */
+/* kernel/ps/thread.h: creating and ending threads (kernel/ps/thread.c) and processes
+ * (kernel/ps/process.c). */
 #ifndef PAGODA_THREAD_H
 #define PAGODA_THREAD_H
 
@@ -14,18 +15,19 @@ struct ps_thread_start {
     void *kernel_context;
     /* user threads */
     uint32_t eip, esp, eax, ebx, ecx, edx, esi, edi, ebp;
-    uint32_t
-        stack_size; /* bytes committed at first (0: the default) when the kernel makes the stack */
+    /* When the kernel makes the stack: bytes reserved (0: PS_STACK_RESERVE) and committed at first
+     * (0: PS_DEFAULT_STACK_COMMIT), as a PE header's SizeOfStackReserve/Commit say. */
+    uint32_t stack_reserve, stack_size;
     bool use_given_stack; /* esp and [stack_limit, stack_base) were given by the caller */
     vaddr_t stack_base, stack_limit;
     uint8_t priority;
     bool suspended;
 };
 
-/* Creates a thread in process (which must not be terminating), with a TEB and (unless given) a stack
- * of PS_STACK_RESERVE bytes that grows down through its guard page. On success *thread holds one
- * reference for the caller. STATUS_NO_MEMORY, STATUS_COMMITMENT_LIMIT, STATUS_INSUFFICIENT_RESOURCES,
- * STATUS_PROCESS_IS_TERMINATING. */
+/* Creates a thread in process (which must not be terminating), with a TEB and (unless given) a
+ * stack of PS_STACK_RESERVE bytes that grows down through its guard page. On success *thread holds
+ * one reference for the caller. STATUS_NO_MEMORY, STATUS_COMMITMENT_LIMIT,
+ * STATUS_INSUFFICIENT_RESOURCES, STATUS_PROCESS_IS_TERMINATING. */
 NTSTATUS ps_create_thread(struct ps_process *process, const struct ps_thread_start *start,
                           struct ps_thread **thread);
 /* Makes the thread object for the code already running on the boot stack (kmain's), whose top is
@@ -37,11 +39,8 @@ NORETURN void ps_exit_current_thread(NTSTATUS status);
 /* Asks another thread to end with status; it does at its next return to user mode or wait. */
 void ps_terminate_thread(struct ps_thread *thread, NTSTATUS status);
 NTSTATUS ps_resume_thread(struct ps_thread *thread, uint32_t *previous_count);
-/* Frees a dead thread's kernel stack and drops the scheduler's reference (kernel/ke/sched.c calls it). */
-void ps_reap_thread(struct ps_thread *thread);
-uint32_t ps_kernel_stack_top(const struct ps_thread *thread);
-/* Called by ke_thread_trampoline on a new thread's first run. */
-void ke_thread_startup(void);
+/* How ke ends, frees and names threads (ps_init gives them to ke_set_thread_callouts). */
+extern const struct ke_thread_callouts ps_thread_callouts;
 
 /* ---- processes (kernel/ps/process.c) ---- */
 /* A spin lock (kernel/ke/lock.h) over the list of processes, each process's list and count of
@@ -49,15 +48,29 @@ void ke_thread_startup(void);
 extern struct ke_spin_lock ps_list_lock;
 void ps_init(void);
 /* An empty process: address space (3 GiB of user space only when limit says large-address-aware and
- * the split is 3G), handle table, PEB with the command line, shared user data page. One reference for
- * the caller. */
+ * the split is 3G), handle table, PEB with the command line, shared user data page. One reference
+ * for the caller. */
 NTSTATUS ps_create_process(const char *name, const char *command_line, enum mm_address_limit limit,
                            struct ps_process **process);
-/* A process running the flat image (kernel/ps/flat.h) embedded in the kernel as `image_name`, with its
- * first thread started. STATUS_OBJECT_NAME_NOT_FOUND if there is no such image,
+/* A process running the flat image (kernel/ps/flat.h) embedded in the kernel as `image_name`, with
+ * its first thread started. STATUS_OBJECT_NAME_NOT_FOUND if there is no such image,
  * STATUS_INVALID_IMAGE_FORMAT for a bad header. */
 NTSTATUS ps_create_process_from_image(const char *image_name, const char *command_line,
                                       enum mm_address_limit limit, struct ps_process **process);
+
+/* ---- PE processes (kernel/ps/create.c) ---- */
+/* Makes the system DLL's image section (\Windows\System32\ntdll.dll on C:) once C: is mounted. */
+void ps_init_system_dll(void);
+/* A process running the PE program at path (\??\C:\... with / or \ separators): its image
+ * section mapped at its base with ntdll.dll, the first thread starting in ntdll's
+ * LdrInitializeThunk, which ends in the program's entry; its exit status is what that returns.
+ * A large-address-aware image gets 3 GiB with split=3G. STATUS_OBJECT_NAME_NOT_FOUND,
+ * STATUS_INVALID_IMAGE_FORMAT, STATUS_DLL_NOT_FOUND (no system DLL),
+ * STATUS_CONFLICTING_ADDRESSES. */
+NTSTATUS ps_create_user_process(const char *path, const char *command_line,
+                                struct ps_process **process);
+/* Pages read from the disk into the image section of path since it was made (tests). */
+uint32_t ps_image_pages_read(const char *path);
 /* Asks every thread of process to end; the process ends with status. */
 void ps_terminate_process(struct ps_process *process, NTSTATUS status);
 /* Asks every thread of process but the caller to end with status, and leaves the process running
@@ -70,8 +83,6 @@ void ps_process_exit(struct ps_process *process);
  * The caller holds a reference on process. */
 void ps_attach_process(struct ps_process *process);
 void ps_detach_process(void);
-/* The address space the thread runs on: its process's, or the one it is attached to. */
-struct mm_address_space *ps_thread_address_space(struct ps_thread *thread);
 uint32_t ps_process_count(void);
 
 /* ---- pool quotas (kernel/ps/quota.c) ---- */

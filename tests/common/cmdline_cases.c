@@ -46,6 +46,13 @@ const char *tc_cmdline_all_options(void)
     KT_STR_EQ(config.warnings[0], "ata=dma is not pio or auto; using auto");
     KT_STR_EQ(config.warnings[1], "option 'ata' needs a value (ata=...); ignored");
     KT_EQ(config.ata_pio, false);
+    /* autorun= takes the rest of the line; GRUB's escapes (\\ \" \') are undone, quotes kept. */
+    ke_parse_cmdline("split=3G autorun=\\\\Tests\\\\Hello.exe a \"b c\" split=2G", &config);
+    KT_STR_EQ(config.autorun, "\\Tests\\Hello.exe a \"b c\" split=2G");
+    KT_EQ(config.split, KE_SPLIT_3G);
+    KT_EQ(config.warning_count, 0);
+    ke_parse_cmdline("AUTORUN=/x.exe  ", &config); /* QEMU's -kernel: as typed; spaces trimmed */
+    KT_STR_EQ(config.autorun, "/x.exe");
     ke_parse_cmdline("trace=faults", &config);
     KT_EQ(config.trace_faults, true);
     KT_EQ(config.warning_count, 0);

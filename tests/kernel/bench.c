@@ -1,6 +1,6 @@
 /* tests/kernel/bench.c: benchmarks (test=bench, run by `make bench`, never by test=all). Most run a
- * user program that measures with rdtsc and prints "bench NAME CYCLES" lines, read by tools/bench.sh;
- * the disk benchmarks print "bench NAME MIB_PER_S". */
+ * user program that measures with rdtsc and prints "bench NAME CYCLES" lines, read by
+ * tools/bench.sh; the disk benchmarks print "bench NAME MIB_PER_S". */
 #include "kernel/drivers/ata/ata.h"
 #include "kernel/io/blockdev.h"
 #include "kernel/ke/ke.h"
@@ -109,8 +109,8 @@ KTEST(bench, section_faults)
     return NULL;
 }
 
-/* Disk reads: 16 MiB from the start of ata0.0 in 128 KiB requests, timed with the TSC, whose rate is
- * measured against the clock (20 ticks). Prints "bench disk_read_<mode>_mib_s N". */
+/* Disk reads: 16 MiB from the start of ata0.0 in 128 KiB requests, timed with the TSC, whose rate
+ * is measured against the clock (20 ticks). Prints "bench disk_read_<mode>_mib_s N". */
 #define DISK_BENCH_BYTES   (16u << 20)
 #define DISK_BENCH_REQUEST (128u << 10)
 

@@ -1,8 +1,9 @@
-/* tests/kernel/fuzz.c: runs the system-call fuzzer (tests/user/fuzz.c) from several seeds and checks
- * that each run left the kernel exactly as it found it: pool bytes and blocks per tag, objects and
- * handles per type, frames in use, the system process's handles. user.fuzz is the short run of every
- * suite boot; fuzz.disk (about 30 s, tests/run's fuzz entry, which then runs fsck.fat on the disk)
- * and fuzz.long (millions of calls, by hand: docs/fuzzing.md) are not part of test=all. */
+/* tests/kernel/fuzz.c: runs the system-call fuzzer (tests/user/fuzz.c) from several seeds and
+ * checks that each run left the kernel exactly as it found it: pool bytes and blocks per tag,
+ * objects and handles per type, frames in use, the system process's handles. user.fuzz is the short
+ * run of every suite boot; fuzz.disk (about 30 s, tests/run's fuzz entry, which then runs fsck.fat
+ * on the disk) and fuzz.long (millions of calls, by hand: docs/fuzzing.md) are not part of
+ * test=all. */
 #include "kernel/rtl/format.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"
@@ -32,6 +33,7 @@ struct usage {
     uint32_t frames; /* active frames but kernel page tables, which stay once made */
     uint32_t page_tables;
     uint32_t system_handles;
+    uint32_t commit; /* pages charged system-wide */
 };
 
 struct fuzz_run {
@@ -58,6 +60,9 @@ static void measure(struct usage *u)
     u->frames = s.active - s.page_tables;
     u->page_tables = s.page_tables;
     u->system_handles = ob_handle_table_count(ps_system_process->handle_table);
+    struct mm_commit_info commit;
+    mm_get_commit_info(&commit);
+    u->commit = commit.total;
 }
 
 /* Appends one difference to the report. */
@@ -107,25 +112,68 @@ static const char *differences(const struct usage *a, const struct usage *b)
         note(&n, "frames in use %u -> %u; ", a->frames, b->frames);
     if (a->system_handles != b->system_handles)
         note(&n, "system handles %u -> %u; ", a->system_handles, b->system_handles);
+    if (a->commit != b->commit)
+        note(&n, "commit %u -> %u pages; ", a->commit, b->commit);
     return report;
 }
 
-/* Runs "fuzz ARGS" to its end; NULL or what went wrong. */
-static const char *run_fuzzer(const char *args, NTSTATUS expected)
+/* The fuzzer's handles to the target, in its new handle table (the first three values). */
+static const ACCESS_MASK target_access[3] = {PROCESS_ALL_ACCESS, PROCESS_VM_OPERATION,
+                                             PROCESS_QUERY_INFORMATION};
+
+/* Gives the fuzzer its handles to the target before it runs (the kernel is not preempted, and
+ * this thread has not waited since creating it). */
+static const char *give_target(struct ps_process *fuzzer, struct ps_process *target)
 {
-    static char cmdline[160];
-    struct ps_process *p;
+    for (uint32_t i = 0; i < ARRAY_SIZE(target_access); i++) {
+        HANDLE h;
+        NTSTATUS status = ob_insert_handle(fuzzer, target, target_access[i], 0, &h);
+        if (!NT_SUCCESS(status) || (uint32_t)(uintptr_t)h != 4 * (i + 1))
+            return ktest_failf("the target's handle %u: status %08x, value %u (expected %u)", i,
+                               (uint32_t)status, (uint32_t)(uintptr_t)h, 4 * (i + 1));
+    }
+    return NULL;
+}
+
+/* Waits for the fuzzer (at most an hour), then ends the target, which may have died already. */
+static NTSTATUS finish(struct ps_process *p, struct ps_process *target)
+{
     int64_t timeout = HOUR;
-    ke_snprintf(cmdline, sizeof cmdline, "fuzz %s", args);
-    NTSTATUS status = ps_create_process_from_image("fuzz", cmdline, MM_LIMIT_2GB, &p);
-    if (!NT_SUCCESS(status))
-        return ktest_failf("starting '%s' returned %08x", cmdline, (uint32_t)status);
     if (ke_wait_for_object(p, &timeout) == STATUS_TIMEOUT) {
         ps_terminate_process(p, STATUS_TIMEOUT);
         ke_wait_for_object(p, NULL);
     }
-    status = p->exit_status;
+    ps_terminate_process(target, 0);
+    ke_wait_for_object(target, NULL);
+    ob_dereference_object(target);
+    NTSTATUS status = p->exit_status;
     ob_dereference_object(p);
+    return status;
+}
+
+/* Runs "fuzz ARGS target=4,8,12" to its end, with a throwaway "fuzz target" process whose
+ * handles it gets; NULL or what went wrong. */
+static const char *run_fuzzer(const char *args, NTSTATUS expected)
+{
+    static char cmdline[192];
+    struct ps_process *p, *target;
+    ke_snprintf(cmdline, sizeof cmdline, "fuzz %s target=4,8,12", args);
+    NTSTATUS status = ps_create_process_from_image("fuzz", "fuzz target", MM_LIMIT_2GB, &target);
+    if (!NT_SUCCESS(status))
+        return ktest_failf("starting the target returned %08x", (uint32_t)status);
+    status = ps_create_process_from_image("fuzz", cmdline, MM_LIMIT_2GB, &p);
+    if (!NT_SUCCESS(status)) {
+        ps_terminate_process(target, 0);
+        ke_wait_for_object(target, NULL);
+        ob_dereference_object(target);
+        return ktest_failf("starting '%s' returned %08x", cmdline, (uint32_t)status);
+    }
+    const char *error = give_target(p, target);
+    if (error)
+        ps_terminate_process(p, STATUS_UNSUCCESSFUL);
+    status = finish(p, target);
+    if (error)
+        return error;
     if (status != expected)
         return ktest_failf("'%s' ended with %08x, expected %08x (a positive number is the count of"
                            " failures the fuzzer printed above)",

@@ -1,10 +1,11 @@
-/* tests/kernel/ke_locks.c: the bookkeeping behind the lock rules (kernel/ke/lock.h): spin locks nest,
- * count, turn interrupts off and give them back only with the outermost; sleeping locks know their
- * owner and are on the held list while owned. The panics for misuse are tests/run's panic_lock. */
+/* tests/kernel/ke_locks.c: the bookkeeping behind the lock rules (kernel/ke/lock.h): spin locks
+ * nest, count, turn interrupts off and give them back only with the outermost; sleeping locks know
+ * their owner and are on the held list while owned. The panics for misuse are tests/run's
+ * panic_lock. */
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"
 #include "kernel/ke/lock.h"
-#include "kernel/ps/ps.h"
+#include "kernel/ke/thread.h"
 
 static struct ke_spin_lock outer = KE_SPIN_LOCK_INIT("test outer");
 static struct ke_spin_lock inner = KE_SPIN_LOCK_INIT("test inner");
@@ -47,7 +48,7 @@ KTEST(ke, spin_locks_nest_and_give_interrupts_back)
 KTEST(ke, sleeping_lock_knows_its_owner)
 {
     struct ke_lock lock;
-    struct ps_thread *self = ps_current_thread();
+    struct ke_thread *self = ke_current_thread();
     ke_init_lock(&lock, "test sleeping");
     KT_TRUE(ke_first_lock_held_by(self) == NULL);
     ke_acquire_lock(&lock);

@@ -1,10 +1,13 @@
 /* tests/kernel/ob_handle.c: handle tables: insert, look up, close, reuse of closed entries, forged
- * handles, type and access checks, pseudo-handles, close procedures, and growth to thousands of
- * handles with destruction closing them all and giving every byte back. */
+ * handles, type and access checks, pseudo-handles, close procedures, growth to thousands of
+ * handles with destruction closing them all and giving every byte back, and no new handle in a
+ * process whose handles are being closed for good. */
 #include "kernel/ke/ktest.h"
 #include "kernel/ob/obp.h"
 #include "kernel/ps/ps.h"
 #include "kernel/rtl/string.h"
+#include "kernel/ps/thread.h"
+#include "kernel/ke/wait.h"
 #include "mm/mm.h"
 
 #define TAG             MM_TAG('T', 'o', 'b', 'H')
@@ -292,5 +295,52 @@ KTEST(ob, handle_table_growth_and_destroy)
     KT_EQ(mm_pool_tag_bytes(TABLE_TAG), table_bytes);
     KT_EQ(test_type.object_count, 0);
     KT_EQ(test_type.handle_count, 0);
+    return NULL;
+}
+
+/* A close procedure that, as the process's last handles are closed, tries to give the process a
+ * new handle (another process's NtDuplicateObject while the exit waits on a write-back). */
+static void *insert_while_closing_object;
+static NTSTATUS insert_while_closing_status;
+
+static void insert_while_closing(void *object, struct ps_process *process, uint32_t handles)
+{
+    (void)object, (void)handles;
+    HANDLE h;
+    insert_while_closing_status =
+        ob_insert_handle(process, insert_while_closing_object, TEST_READ, 0, &h);
+}
+
+static struct ob_type inserting_type = {
+    .name = "InsertingTest",
+    .pool_tag = TAG,
+    .valid_access = TEST_ALL_ACCESS,
+    .close_procedure = insert_while_closing,
+};
+
+/* The fuzzer's NtDuplicateObject into its ended target process hit ASSERT(table != NULL). */
+KTEST(ob, handle_insert_into_ended_process)
+{
+    struct ps_process *p;
+    void *closing, *other;
+    HANDLE h;
+    KT_EQ(ob_create_object(&inserting_type, 8, NULL, 0, &closing), STATUS_SUCCESS);
+    KT_EQ(ob_create_object(&test_type, 8, NULL, 0, &other), STATUS_SUCCESS);
+    insert_while_closing_object = other;
+    insert_while_closing_status = STATUS_PENDING;
+    KT_EQ(ps_create_process_from_image("fuzz", "fuzz target", MM_LIMIT_2GB, &p), STATUS_SUCCESS);
+    NTSTATUS inserted = ob_insert_handle(p, closing, TEST_READ, 0, &h);
+    ob_dereference_object(closing);
+    ps_terminate_process(p, 0);
+    ke_wait_for_object(p, NULL);
+    NTSTATUS after = ob_insert_handle(p, other, TEST_READ, 0, &h);
+    ob_dereference_object(p);
+    KT_EQ(inserted, STATUS_SUCCESS);
+    KT_EQ(insert_while_closing_status, STATUS_PROCESS_IS_TERMINATING);
+    KT_EQ(after, STATUS_PROCESS_IS_TERMINATING);
+    KT_TRUE(h == NULL);
+    KT_EQ(ob_handle_count(other), 0);
+    ob_dereference_object(other);
+    KT_EQ(mm_pool_tag_bytes(TAG), 0);
     return NULL;
 }

@@ -1,5 +1,5 @@
-/* tests/kernel/panic.c: test=panic, test=panic_stack and test=panic_lock. Each crashes on purpose in
- * a function with a known name, so that the harness can check the panic report: the cause,
+/* tests/kernel/panic.c: test=panic, test=panic_stack and test=panic_lock. Each crashes on purpose
+ * in a function with a known name, so that the harness can check the panic report: the cause,
  * registers, CR2 and that function in the backtrace. */
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"
@@ -7,6 +7,12 @@
 #include "kernel/rtl/string.h"
 
 #define UNMAPPED_ADDRESS 0x00000ff0u /* user space: nothing is mapped there in the System process */
+
+/* Not static: the harness looks for these names in the backtrace, and the compiler could clone a
+ * static function under another name. */
+NOINLINE void kt_panic_fault_here(volatile uint32_t *where);
+NOINLINE uint32_t kt_panic_recurse(uint32_t depth);
+NOINLINE void kt_panic_wait_under_spin_lock(void);
 
 NOINLINE void kt_panic_fault_here(volatile uint32_t *where) { *where = 0x50414e43; /* "PANC" */ }
 

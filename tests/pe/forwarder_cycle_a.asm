@@ -1,4 +1,4 @@
-; tests/pe/forwarder_cycle_a.asm: gamma forwards to forwarder_cycle_b.gamma, which forwards back here.
+; tests/pe/forwarder_cycle_a.asm: gamma forwards to forwarder_cycle_b.gamma, which forwards back.
 ; expect: ok
 %define PE_EXPORT_NAME "forwarder_cycle_a.dll"
 %define PE_FORWARDER "forwarder_cycle_b.gamma"

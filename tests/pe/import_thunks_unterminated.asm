@@ -1,4 +1,4 @@
-; tests/pe/import_thunks_unterminated.asm: an import lookup table with no zero entry before the end of the image.
+; tests/pe/import_thunks_unterminated.asm: an import lookup table with no zero entry.
 ; expect: imports STATUS_INVALID_IMAGE_FORMAT "lookup table is not terminated"
 %define PE_IMPORT_LOOKUP junk
 %define PE_JUNK_WORD 0x80000001

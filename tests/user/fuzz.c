@@ -1,9 +1,9 @@
-/* tests/user/fuzz.c: the system-call fuzzer (issue 12). From a seed, worker threads make random calls
- * to every service (tests/user/fuzz/), through int 0x2E, the SystemCall stub and sysenter, with
- * random registers and flags, and check that the kernel preserved what it must. The main thread
- * only supervises: it restarts workers that were ended, reports calls that never return, prints
- * the figures and ends the run. The kernel-side test (tests/kernel/fuzz.c) checks that the process
- * left nothing behind. Command line (docs/fuzzing.md):
+/* tests/user/fuzz.c: the system-call fuzzer (issue 12). From a seed, worker threads make random
+ * calls to every service (tests/user/fuzz/), through int 0x2E, the SystemCall stub and sysenter,
+ * with random registers and flags, and check that the kernel preserved what it must. The main
+ * thread only supervises: it restarts workers that were ended, reports calls that never return,
+ * prints the figures and ends the run. The kernel-side test (tests/kernel/fuzz.c) checks that the
+ * process left nothing behind. Command line (docs/fuzzing.md):
  *
  *   fuzz [seed=N] [calls=N] [threads=1..8] [flags=safe|all] [files=off|unique|on]
  *        [end=exit|tf|badsysenter] [stats]
@@ -64,7 +64,7 @@ bool fz_is_reserved(HANDLE h)
     for (int i = 0; i < FZ_MAX_WORKERS; i++)
         if (v == (uint32_t)(uintptr_t)fz_worker_threads[i])
             return true;
-    return false;
+    return fz_is_target(v) || v == (uint32_t)(uintptr_t)fz_own_vm;
 }
 
 /* ---- the command line ---- */
@@ -107,6 +107,25 @@ static const char *const flags_names[] = {"safe", "all"};
 static const char *const files_names[] = {"off", "unique", "on"};
 static const char *const end_names[] = {"exit", "tf", "badsysenter"};
 
+/* "target=F,V,Q": the handles the kernel test put in this process's table for the target process
+ * (all access, VM operations only, query only). */
+static bool target_handles(const char *s)
+{
+    char part[12];
+    for (int i = 0; i < 3; i++) {
+        size_t n = 0;
+        while (s[n] && s[n] != ',' && n < sizeof part - 1)
+            part[n] = s[n], n++;
+        part[n] = 0;
+        uint32_t v;
+        if (!number(part, &v) || (s[n] != ',') != (i == 2))
+            return false;
+        fz_target[i] = (HANDLE)(uintptr_t)v;
+        s += n + (i < 2);
+    }
+    return true;
+}
+
 static bool parse_option(const char *a, struct fz_options *o)
 {
     uint32_t v;
@@ -124,6 +143,8 @@ static bool parse_option(const char *a, struct fz_options *o)
         return o->end = v, true;
     if (!strcmp(a, "stats"))
         return o->stats = true;
+    if (!strncmp(a, "target=", 7))
+        return target_handles(a + 7);
     return false;
 }
 
@@ -140,6 +161,11 @@ static void make_reserved_handles(void)
         if (!NT_SUCCESS(s))
             fz_report("setup: duplicating the process handle returned 0x%X", (uint32_t)s);
     }
+    NTSTATUS s =
+        NtDuplicateObject(NtCurrentProcess(), NtCurrentProcess(), NtCurrentProcess(), &fz_own_vm,
+                          PROCESS_VM_OPERATION | PROCESS_QUERY_INFORMATION, 0, 0);
+    if (!NT_SUCCESS(s))
+        fz_report("setup: duplicating the process handle returned 0x%X", (uint32_t)s);
 }
 
 /* The scratch directory \??\C:\Fuzz (files=unique|on); no handle to it is kept. */
@@ -162,6 +188,7 @@ static void make_scratch_directory(void)
 static void init_worker(uint32_t state, uint32_t slot, uint32_t generation)
 {
     struct fz_worker *w = &workers[state];
+    fz_vm_retire(w); /* what the state's last thread kept; that thread has ended */
     memset(w, 0, sizeof *w);
     w->slot = slot;
     w->generation = generation;
@@ -321,8 +348,20 @@ static NTSTATUS end_with_bad_sysenter(struct fz_worker *w)
     return SURVIVED_TF;
 }
 
+/* "fuzz target": the process whose handles the kernel test gives the fuzzer (target=). It waits in
+ * the kernel, so that its own stack and image may go without ending it before something runs in
+ * it; the kernel test ends it. */
+static NORETURN int be_a_target(void)
+{
+    LARGE_INTEGER_QUAD hour = -36000000000ll;
+    for (;;)
+        NtDelayExecution(0, &hour);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && !strcmp(argv[1], "target"))
+        return be_a_target();
     for (int i = 1; i < argc; i++)
         if (!parse_option(argv[i], &fz_options)) {
             rt_print("  fuzz: bad option '%s'\n", argv[i]);

@@ -471,6 +471,29 @@ static void test_protect(void)
     CHECK_STATUS(release_at(b), STATUS_SUCCESS);
 }
 
+/* Back to the region's own protection: in a MEM_COMMIT region that makes a page's PTE zero, and
+ * the page table whose PTEs all became zero was freed in the middle of the change (the fuzzer's
+ * kernel fault in mm_protect_virtual; the same in a commit over committed pages). */
+static void test_protect_back(void)
+{
+    /* alone in its page table: at a 4 MiB boundary of a free area */
+    uintptr_t b = (free_area(0x800000u) + 0x3FFFFFu) & ~0x3FFFFFu, c;
+    size_t size = 2 * PAGE;
+    uint32_t old = 0;
+    CHECK_STATUS(allocate(&b, &size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE), STATUS_SUCCESS);
+    CHECK_STATUS(protect(b, PAGE, PAGE_READONLY, &old), STATUS_SUCCESS);
+    CHECK_STATUS(protect(b, 2 * PAGE, PAGE_READWRITE, &old), STATUS_SUCCESS);
+    CHECK_EQ(old, PAGE_READONLY);
+    CHECK_REGION(b, COMMITTED(b, b, PAGE_READWRITE, 2 * PAGE, PAGE_READWRITE));
+    CHECK_STATUS(protect(b, PAGE, PAGE_READONLY, &old), STATUS_SUCCESS);
+    c = b, size = 2 * PAGE;
+    CHECK_STATUS(allocate(&c, &size, MEM_COMMIT, PAGE_READWRITE), STATUS_SUCCESS);
+    CHECK_REGION(b, COMMITTED(b, b, PAGE_READWRITE, 2 * PAGE, PAGE_READWRITE));
+    poke(b + PAGE, 0x600D);
+    CHECK_EQ(peek(b + PAGE), 0x600D);
+    CHECK_STATUS(release_at(b), STATUS_SUCCESS);
+}
+
 /* Where the change may not go: reserved pages, free ones, two regions, the shared page. */
 static void test_protect_ranges(void)
 {
@@ -1301,6 +1324,7 @@ static const struct rt_subtest tests[] = {
     {"release", test_release},
     {"decommit", test_decommit},
     {"protect", test_protect},
+    {"protect_back", test_protect_back},
     {"protect_ranges", test_protect_ranges},
     {"protection_access", test_protection_access},
     {"allocate_protections", test_allocate_protections},

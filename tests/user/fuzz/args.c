@@ -1,5 +1,5 @@
-/* tests/user/fuzz/args.c: the fuzzer's random arguments: words, pointers that are good, misaligned or
- * bad, buffers with lengths that fit or do not, handles (remembered, pseudo, reserved, forged,
+/* tests/user/fuzz/args.c: the fuzzer's random arguments: words, pointers that are good, misaligned
+ * or bad, buffers with lengths that fit or do not, handles (remembered, pseudo, reserved, forged,
  * tagged, closed), timeouts that never block for long, and names for objects and files. */
 #include "kernel/rtl/format.h"
 #include "tests/user/fuzz/fuzz.h"
@@ -136,6 +136,10 @@ void fz_buffer(struct fz_worker *w, uint32_t *pointer, uint32_t *length)
     case 1: *pointer = fz_word(w), *length = 0; return;
     case 2: *pointer = (uint32_t)(uintptr_t)p, *length = FZ_PICK(w, huge_lengths); return;
     case 3: *pointer = (uint32_t)(uintptr_t)p, *length = room + fz_below(w, 64); return;
+    case 4: /* memory the worker's VM calls made: the kernel's copies touch views and regions */
+        if (fz_vm_buffer(w, pointer, length))
+            return;
+        /* fall through */
     default:
         *pointer = (uint32_t)(uintptr_t)(fz_chance(w, 80) ? (uint8_t *)((uintptr_t)p & ~7u) : p);
         *length = fz_below(w, 4) ? fz_below(w, MIN(room, 600u)) : fz_below(w, room);
@@ -246,6 +250,8 @@ uint32_t fz_handle_to_close(struct fz_worker *w)
 
 uint32_t fz_process_handle(struct fz_worker *w)
 {
+    if (fz_target[0] && fz_chance(w, 2))
+        return (uint32_t)(uintptr_t)fz_target[fz_below(w, 3)];
     if (fz_chance(w, 60))
         return fz_chance(w, 50) ? 0xFFFFFFFFu : (uint32_t)(uintptr_t)fz_reserved_process[2];
     return fz_handle(w, FZ_PROCESS);
@@ -259,6 +265,9 @@ uint32_t fz_terminate_process_handle(struct fz_worker *w)
 {
     static const uint32_t harmless[] = {0xFFFFFFFEu, 0x12345678u, 0x80000004u, 0x7FFFFFFCu,
                                         0x04000000u, 0x80000000u, 0xFFFFFFF0u};
+    /* the target may be ended (the kernel test expects that), rarely: its memory is fuzzed */
+    if (fz_target[0] && fz_below(w, 20000) == 0)
+        return (uint32_t)(uintptr_t)fz_target[0];
     if (fz_chance(w, 50))
         return (uint32_t)(uintptr_t)fz_reserved_process[fz_below(w, 3)] |
                (fz_chance(w, 20) ? 1 : 0);
@@ -321,7 +330,7 @@ static uint32_t object_name(struct fz_worker *w, WCHAR *chars, uint32_t max)
     static const char *const dirs[] = {
         "\\BaseNamedObjects\\", "\\BaseNamedObjects\\", "\\", "\\??\\", "\\Device\\", "\\Nope\\"};
     char leaf[16];
-    ke_snprintf(leaf, sizeof leaf, "fz%u", fz_below(w, 10));
+    ke_snprintf(leaf, sizeof leaf, "fz%s%u", w->section_names ? "s" : "", fz_below(w, 10));
     uint32_t n = put_ascii(chars, 0, max, dirs[fz_chance(w, 80) ? 0 : fz_below(w, 6)]);
     n = put_ascii(chars, n, max, leaf);
     scramble_case(w, chars, n);

@@ -1,7 +1,8 @@
-/* tests/user/fuzz/fuzz.h: the system-call fuzzer's shared state (tests/user/fuzz.c drives it). Worker
- * threads make random calls to every service of build/user/include/pagoda/services.h; a shape per
- * service (shapes.c) builds arguments that get past the first checks, from the generators of args.c,
- * and the worker (worker.c) makes each call through tests/user/fuzz/call.asm and checks registers.
+/* tests/user/fuzz/fuzz.h: the system-call fuzzer's shared state (tests/user/fuzz.c drives it).
+ * Worker threads make random calls to every service of build/user/include/pagoda/services.h; a
+ * shape per service (shapes.c) builds arguments that get past the first checks, from the generators
+ * of args.c, and the worker (worker.c) makes each call through tests/user/fuzz/call.asm and checks
+ * registers.
  *
  *   image:  [ code | data | workers' prepared inputs, call stacks ] [ scratch (.tailbss) ] unmapped
  *
@@ -45,6 +46,7 @@ enum fz_kind {
     FZ_PROCESS,
     FZ_FILE,
     FZ_DIRECTORY,
+    FZ_SECTION,
     FZ_UNKNOWN, /* a duplicate of something the worker did not know */
     FZ_KINDS
 };
@@ -64,6 +66,11 @@ struct fz_regs {
 _Static_assert(offsetof(struct fz_regs, out_ebx) == 36 && offsetof(struct fz_regs, saved_esp) == 80,
                "call.asm's offsets");
 
+struct fz_worker;
+struct fz_call;
+/* What a VM call may make, for fz_vm_after to track. */
+enum fz_vm_made { FZ_VM_MADE_NOTHING, FZ_VM_MADE_PRIVATE, FZ_VM_MADE_VIEW };
+
 /* One call as the worker builds it: a shape fills args and says what to remember afterwards. */
 struct fz_call {
     uint32_t number, argc;
@@ -72,6 +79,40 @@ struct fz_call {
     enum fz_kind out_kind; /* ... as this kind */
     HANDLE closes; /* a handle the call closes on success (NtClose, DUPLICATE_CLOSE_SOURCE) */
     uint64_t index; /* the call's number in the whole run */
+    /* run after the call (tests/user/fuzz/vm.c tracks what it made) */
+    void (*after)(struct fz_worker *w, struct fz_call *c, NTSTATUS status);
+    enum fz_vm_made made;
+};
+
+/* A region a VM call made (tests/user/fuzz/vm.c); size 0: none. */
+struct fz_region {
+    uint32_t base, size;
+    bool view;
+};
+
+#define FZ_VM_REGIONS 8
+/* A section a worker made, and its size (views that fit it reach the deep code). */
+struct fz_section {
+    HANDLE handle;
+    uint32_t size;
+};
+enum fz_vm_who { FZ_VM_OWN, FZ_VM_MAYBE, FZ_VM_TARGET };
+
+/* A worker's VM state. fz_vm_retire releases what a worker kept when its state is reused. */
+struct fz_vm {
+    enum fz_vm_who who; /* the process of the call being built */
+    bool good; /* a plausible call: every argument valid (else anything) */
+    uint8_t slots[2][8] __attribute__((aligned(8))); /* BaseAddress and RegionSize (in/out) */
+    uint8_t *out[2]; /* where the values are in the slots; NULL: a bad pointer was passed */
+    LARGE_INTEGER_QUAD offset, section_size;
+    bool offset_given;
+    struct fz_section sections[FZ_VM_REGIONS];
+    uint32_t old_protect, protect;
+    struct fz_region hints[FZ_VM_REGIONS]; /* made in the arena (own process or maybe) */
+    struct fz_region target[FZ_VM_REGIONS]; /* made in the target, released oldest first */
+    struct fz_region transient; /* the own process, outside the arena: this worker's alone */
+    uint32_t calls, last_sweep;
+    uint32_t sink;
 };
 
 /* A worker's state. Everything a call reads that must stay safe (timeouts, the thread context) is
@@ -81,6 +122,7 @@ struct fz_worker {
     uint32_t rng;
     uint32_t calls; /* made by this worker */
     uint32_t name_serial; /* fresh names in files=unique */
+    bool section_names; /* object names are fzsN, not fzN (vm.c) */
     volatile uint32_t progress; /* rt_tick_count() of the last finished call */
     volatile uint32_t busy; /* inside a call */
     struct fz_call current; /* the call in progress, for a report if it never returns */
@@ -102,6 +144,7 @@ struct fz_worker {
     CLIENT_ID client_id;
     HANDLE wait_handles[FZ_WAIT_HANDLES];
     uint64_t info[FZ_INFO_BYTES / 8];
+    struct fz_vm vm;
     uint32_t stack[FZ_STACK_WORDS];
     uint8_t *scratch; /* FZ_SCRATCH bytes in the tail of the image */
 };
@@ -116,6 +159,16 @@ extern bool fz_has_sysenter;
 void fz_report(const char *fmt, ...) PRINTF_LIKE(1, 2);
 bool fz_is_reserved(HANDLE h); /* the run's own handles: never closed, never terminated */
 uint32_t fz_atomic_add(volatile uint32_t *p, uint32_t n);
+
+/* ---- the VM services (tests/user/fuzz/vm.c) ---- */
+extern HANDLE fz_target[3]; /* the target process: all access, VM operations only, query only */
+extern HANDLE fz_own_vm; /* the own process with VM operations and queries: never closed */
+bool fz_is_target(uint32_t h);
+void fz_vm_after(struct fz_worker *w, struct fz_call *c, NTSTATUS status);
+void fz_vm_sweep(struct fz_worker *w); /* releases everything in the arenas */
+void fz_vm_retire(struct fz_worker *w); /* releases what a finished worker kept */
+/* A buffer in memory the worker's VM calls made; false when there is none. */
+bool fz_vm_buffer(struct fz_worker *w, uint32_t *pointer, uint32_t *length);
 
 /* ---- random arguments (tests/user/fuzz/args.c) ---- */
 uint32_t fz_random(struct fz_worker *w);
@@ -160,6 +213,8 @@ struct fz_service {
 };
 extern const struct fz_service fz_services[PAGODA_SERVICE_COUNT];
 void fz_generic_shape(struct fz_worker *w, struct fz_call *c);
+/* An output handle remembered as kind when the call succeeds (and the pointer was the worker's). */
+uint32_t fz_handle_output(struct fz_worker *w, struct fz_call *c, enum fz_kind kind);
 
 /* ---- calls (tests/user/fuzz/worker.c, call.asm) ---- */
 void fz_raw_call(struct fz_regs *r);

@@ -26,7 +26,7 @@ static uint32_t boolean(struct fz_worker *w)
 }
 
 /* An output handle: remembered as kind when the call succeeds and the pointer was ours. */
-static uint32_t handle_output(struct fz_worker *w, struct fz_call *c, enum fz_kind kind)
+uint32_t fz_handle_output(struct fz_worker *w, struct fz_call *c, enum fz_kind kind)
 {
     w->out_handle = NULL;
     uint32_t p = fz_output(w, &w->out_handle, sizeof(HANDLE));
@@ -111,7 +111,7 @@ SHAPE(NtDuplicateObject)
     enum fz_kind kind = A[1] == 0xFFFFFFFFu   ? FZ_PROCESS
                         : A[1] == 0xFFFFFFFEu ? FZ_THREAD
                                               : fz_kind_of(w, (HANDLE)(uintptr_t)A[1]);
-    A[3] = fz_chance(w, 10) ? 0 : handle_output(w, c, kind);
+    A[3] = fz_chance(w, 10) ? 0 : fz_handle_output(w, c, kind);
     A[4] = fz_access(w);
     A[5] = fz_chance(w, 90) ? (fz_chance(w, 50) ? 0 : OBJ_INHERIT) : fz_random(w);
     if (A[6] & DUPLICATE_CLOSE_SOURCE)
@@ -168,7 +168,7 @@ SHAPE(NtSignalAndWaitForSingleObject)
 
 SHAPE(NtCreateEvent)
 {
-    A[0] = handle_output(w, c, FZ_EVENT);
+    A[0] = fz_handle_output(w, c, FZ_EVENT);
     A[1] = fz_access(w);
     A[2] = fz_object_attributes(w);
     A[3] = fz_chance(w, 95) ? fz_below(w, 2) : fz_random(w);
@@ -177,7 +177,7 @@ SHAPE(NtCreateEvent)
 
 static void open_shape(struct fz_worker *w, struct fz_call *c, enum fz_kind kind)
 {
-    A[0] = handle_output(w, c, kind);
+    A[0] = fz_handle_output(w, c, kind);
     A[1] = fz_access(w);
     A[2] = fz_object_attributes(w);
 }
@@ -204,7 +204,7 @@ static uint32_t count(struct fz_worker *w)
 
 SHAPE(NtCreateSemaphore)
 {
-    A[0] = handle_output(w, c, FZ_SEMAPHORE);
+    A[0] = fz_handle_output(w, c, FZ_SEMAPHORE);
     A[1] = fz_access(w);
     A[2] = fz_object_attributes(w);
     A[3] = count(w);
@@ -220,7 +220,7 @@ SHAPE(NtReleaseSemaphore)
 
 SHAPE(NtCreateMutant)
 {
-    A[0] = handle_output(w, c, FZ_MUTANT);
+    A[0] = fz_handle_output(w, c, FZ_MUTANT);
     A[1] = fz_access(w);
     A[2] = fz_object_attributes(w);
     A[3] = boolean(w);
@@ -267,7 +267,7 @@ static uint32_t initial_teb(struct fz_worker *w)
 
 SHAPE(NtCreateThread)
 {
-    A[0] = handle_output(w, c, FZ_THREAD);
+    A[0] = fz_handle_output(w, c, FZ_THREAD);
     A[1] = fz_access(w);
     A[2] = fz_chance(w, 80) ? 0 : fz_object_attributes(w);
     A[3] = fz_process_handle(w);
@@ -349,7 +349,7 @@ SHAPE(NtCreateFile)
                                           0x24,
                                           0x7FFFu};
     uint32_t options = create_options(w);
-    A[0] = handle_output(w, c, file_kind(options));
+    A[0] = fz_handle_output(w, c, file_kind(options));
     A[1] = fz_access(w);
     A[2] = fz_file_attributes(w);
     A[3] = fz_output(w, &w->iosb, sizeof w->iosb);
@@ -366,7 +366,7 @@ SHAPE(NtCreateFile)
 SHAPE(NtOpenFile)
 {
     uint32_t options = create_options(w);
-    A[0] = handle_output(w, c, file_kind(options));
+    A[0] = fz_handle_output(w, c, file_kind(options));
     A[1] = fz_access(w);
     A[2] = fz_file_attributes(w);
     A[3] = fz_output(w, &w->iosb, sizeof w->iosb);
@@ -497,3 +497,21 @@ PAGODA_SERVICE_LIST(DECLARE)
 #define ENTRY(name, argc) [PAGODA_SERVICE_##name] = {#name, argc, fz_shape_##name},
 const struct fz_service fz_services[PAGODA_SERVICE_COUNT] = {PAGODA_SERVICE_LIST(ENTRY)};
 #undef ENTRY
+
+/* ---- NtContinue ----
+ * A context it could resume with would send the worker anywhere, so the fuzzer gives it only
+ * unreadable contexts, or a readable one whose ContextFlags name nothing to restore (then only the
+ * return path changes: NtContinue returns through iret and every register survives). */
+static CONTEXT empty_context;
+
+SHAPE(NtContinue)
+{
+    uint32_t bad = fz_bad_pointer(w);
+    if (fz_chance(w, 50) && bad != KUSER_SHARED_DATA_ADDRESS) { /* that page can be read */
+        A[0] = bad;
+    } else {
+        empty_context.ContextFlags = fz_chance(w, 50) ? 0 : 0x00010000u; /* CONTEXT_i386 alone */
+        A[0] = (uint32_t)(uintptr_t)&empty_context;
+    }
+    A[1] = boolean(w);
+}

@@ -1,0 +1,241 @@
+/* kernel/ps/create.c: processes started from PE files on the disk (a simplified
+ * NtCreateUserProcess): the exe's image section mapped at its base, ntdll.dll (the system DLL, one
+ * image section for the whole system, as NT's PspSystemDll) mapped beside it, the PEB and process
+ * parameters, and a first thread that starts in ntdll's LdrInitializeThunk with the exe's entry in
+ * its context. */
+#include "kernel/io/io.h"
+#include "kernel/ke/ke.h"
+#include "kernel/ndk/ntmm.h"
+#include "kernel/ob/ob.h"
+#include "kernel/ps/thread.h"
+#include "kernel/rtl/string.h"
+#include "ldr/pe.h"
+#include "mm/mm.h"
+
+#define CREATE_TAG     MM_TAG('P', 's', 'C', 'r')
+#define SYSTEM_DLL     "\\??\\C:\\Windows\\System32\\ntdll.dll"
+#define MAX_PATH_CHARS 260
+
+struct system_dll {
+    struct mm_section *section; /* kept for the life of the system */
+    vaddr_t base;
+    vaddr_t initialize_thunk; /* LdrInitializeThunk: every thread of a PE process starts there */
+    vaddr_t user_thread_start; /* RtlUserThreadStart: calls EAX(EBX), ends the thread with it */
+};
+
+/* The exports of the system DLL the kernel needs, in the order of the fields above. */
+static const char *const system_dll_exports[] = {"LdrInitializeThunk", "RtlUserThreadStart"};
+static struct system_dll system_dll;
+
+/* ---- opening files from the kernel ---- */
+
+static size_t widen(const char *ascii, WCHAR *wide, size_t max)
+{
+    size_t n = 0;
+    for (; ascii[n] && n < max; n++)
+        wide[n] = (WCHAR)(uint8_t)(ascii[n] == '/' ? '\\' : ascii[n]);
+    return n;
+}
+
+/* Opens an image file for mapping: execute and read, sharing reads and deletes (NT's rule for
+ * image opens; writers are refused while the image section exists). */
+static NTSTATUS open_image(const char *path, struct io_file **file)
+{
+    WCHAR wide[MAX_PATH_CHARS];
+    size_t chars = widen(path, wide, MAX_PATH_CHARS);
+    if (path[chars])
+        return STATUS_OBJECT_NAME_INVALID;
+    struct io_open open = {
+        .access = FILE_EXECUTE | FILE_READ_DATA | SYNCHRONIZE,
+        .share = FILE_SHARE_READ | FILE_SHARE_DELETE,
+        .disposition = FILE_OPEN,
+        .options = FILE_SYNCHRONOUS_IO_NONALERT | FILE_NON_DIRECTORY_FILE,
+    };
+    uint32_t action;
+    return io_create_file(wide, chars, &open, file, &action);
+}
+
+static NTSTATUS image_section_of(const char *path, struct mm_section **section)
+{
+    struct io_file *file;
+    NTSTATUS status = open_image(path, &file);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = mm_create_image_section(file, section);
+    ob_dereference_object(file); /* the segment keeps its own reference */
+    return status;
+}
+
+/* ---- the system DLL ---- */
+
+/* Looks the exports up in a laid-out image. */
+static NTSTATUS lookup_exports(const struct ldr_pe_image *pe, uint8_t *image, uint32_t *rvas)
+{
+    struct ldr_pe_view view;
+    struct ldr_pe_exports exports;
+    ldr_pe_view_init(&view, pe, image, pe->image_base);
+    NTSTATUS status = ldr_pe_exports_open(&exports, &view, NULL);
+    for (unsigned i = 0; NT_SUCCESS(status) && i < ARRAY_SIZE(system_dll_exports); i++) {
+        struct ldr_pe_export export;
+        status = ldr_pe_export_by_name(&exports, system_dll_exports[i], 0, &export);
+        if (NT_SUCCESS(status) && export.kind != LDR_PE_EXPORT_RVA)
+            status = STATUS_INVALID_IMAGE_FORMAT;
+        if (NT_SUCCESS(status))
+            rvas[i] = export.rva;
+    }
+    return status;
+}
+
+/* Reads the whole file into the pool and lays it out, to find the exports the kernel needs. */
+static NTSTATUS find_exports(struct io_file *file, uint32_t *rvas)
+{
+    struct io_file_info info;
+    NTSTATUS status = file->ops->query(file->fcb->fs_file, &info);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (info.size == 0 || info.size > (4u << 20))
+        return STATUS_INVALID_IMAGE_FORMAT;
+    uint32_t size = (uint32_t)info.size, done = 0;
+    struct ldr_pe_image *pe = mm_pool_alloc(sizeof *pe, CREATE_TAG);
+    uint8_t *raw = mm_pool_alloc(size, CREATE_TAG), *image = NULL;
+    status = pe && raw ? file->ops->read(file->fcb->fs_file, 0, raw, size, &done)
+                       : STATUS_INSUFFICIENT_RESOURCES;
+    if (NT_SUCCESS(status))
+        status =
+            done == size ? ldr_pe_parse(raw, size, size, pe, NULL) : STATUS_INVALID_IMAGE_FORMAT;
+    if (NT_SUCCESS(status) && !(image = mm_pool_alloc(pe->size_of_image, CREATE_TAG)))
+        status = STATUS_INSUFFICIENT_RESOURCES;
+    if (NT_SUCCESS(status)) {
+        ldr_pe_lay_out(pe, raw, image, pe->size_of_image);
+        status = lookup_exports(pe, image, rvas);
+    }
+    if (image)
+        mm_pool_free(image, CREATE_TAG);
+    if (raw)
+        mm_pool_free(raw, CREATE_TAG);
+    if (pe)
+        mm_pool_free(pe, CREATE_TAG);
+    return status;
+}
+
+/* Once, when C: is mounted: the system DLL's image section, and where its threads start. Without
+ * it (no disk, no ntdll.dll) PE processes cannot be created (STATUS_DLL_NOT_FOUND). */
+void ps_init_system_dll(void)
+{
+    struct io_file *file;
+    uint32_t rvas[ARRAY_SIZE(system_dll_exports)] = {0};
+    NTSTATUS status = open_image(SYSTEM_DLL, &file);
+    if (NT_SUCCESS(status)) {
+        status = find_exports(file, rvas);
+        if (NT_SUCCESS(status))
+            status = mm_create_image_section(file, &system_dll.section);
+        ob_dereference_object(file);
+    }
+    if (!NT_SUCCESS(status)) {
+        ke_warn("ps: no system DLL (%s: %08x): PE programs cannot run\n", SYSTEM_DLL,
+                (uint32_t)status);
+        return;
+    }
+    const struct mm_image_info *info = mm_section_image_info(system_dll.section);
+    system_dll.base = info->image_base;
+    system_dll.initialize_thunk = info->image_base + rvas[0];
+    system_dll.user_thread_start = info->image_base + rvas[1];
+    ke_info("ps: system DLL %s at %08x, LdrInitializeThunk at %08x\n", SYSTEM_DLL, system_dll.base,
+            system_dll.initialize_thunk);
+}
+
+/* ---- processes ---- */
+
+static const char *file_name_of(const char *path)
+{
+    const char *name = path;
+    for (const char *p = path; *p; p++)
+        if (*p == '\\' || *p == '/')
+            name = p + 1;
+    return name;
+}
+
+/* Maps the exe and the system DLL into the new process (attached) and records the image base. */
+static NTSTATUS map_images(struct ps_process *p, struct mm_section *exe, vaddr_t *exe_base)
+{
+    vaddr_t dll_base = 0;
+    uint32_t size;
+    ps_attach_process(p);
+    *exe_base = 0;
+    NTSTATUS status = mm_map_image_section(exe, exe_base, &size);
+    if (status == STATUS_IMAGE_NOT_AT_BASE)
+        status = STATUS_CONFLICTING_ADDRESSES; /* the exe is not relocated: it must fit its base */
+    if (NT_SUCCESS(status))
+        status = mm_map_image_section(system_dll.section, &dll_base, &size);
+    if (status == STATUS_IMAGE_NOT_AT_BASE || (NT_SUCCESS(status) && dll_base != system_dll.base))
+        status = STATUS_CONFLICTING_ADDRESSES; /* ntdll sits at the same address everywhere */
+    if (NT_SUCCESS(status)) {
+        vaddr_t image_base = *exe_base;
+        status = mm_write_user(p->peb + offsetof(PAGODA_PEB, ImageBaseAddress), &image_base,
+                               sizeof image_base);
+    }
+    ps_detach_process();
+    return status;
+}
+
+static NTSTATUS start_first_thread(struct ps_process *p, const struct mm_image_info *info,
+                                   vaddr_t exe_base)
+{
+    struct ps_thread_start start = {
+        .eip = system_dll.user_thread_start,
+        .eax = exe_base + info->entry_point,
+        .ebx = p->peb,
+        .stack_reserve = info->stack_reserve,
+        .stack_size = info->stack_commit,
+    };
+    struct ps_thread *t;
+    NTSTATUS status = ps_create_thread(p, &start, &t);
+    if (NT_SUCCESS(status))
+        ob_dereference_object(t);
+    return status;
+}
+
+NTSTATUS ps_create_user_process(const char *path, const char *command_line, struct ps_process **out)
+{
+    if (!system_dll.section)
+        return STATUS_DLL_NOT_FOUND;
+    struct mm_section *exe;
+    NTSTATUS status = image_section_of(path, &exe);
+    if (!NT_SUCCESS(status))
+        return status;
+    const struct mm_image_info *info = mm_section_image_info(exe);
+    struct ps_process *p = NULL;
+    vaddr_t exe_base;
+    if (info->characteristics & LDR_PE_FILE_DLL)
+        status = STATUS_INVALID_IMAGE_FORMAT; /* a DLL is not a program */
+    if (NT_SUCCESS(status))
+        status = ps_create_process(file_name_of(path), command_line,
+                                   info->characteristics & LDR_PE_FILE_LARGE_ADDRESS_AWARE
+                                       ? MM_LIMIT_LARGE_ADDRESS_AWARE
+                                       : MM_LIMIT_2GB,
+                                   &p);
+    if (NT_SUCCESS(status)) {
+        p->system_dll_entry = system_dll.initialize_thunk;
+        status = map_images(p, exe, &exe_base);
+    }
+    if (NT_SUCCESS(status))
+        status = start_first_thread(p, info, exe_base);
+    ob_dereference_object(exe); /* the views keep the segment */
+    if (!NT_SUCCESS(status)) {
+        if (p)
+            ob_dereference_object(p);
+        return status;
+    }
+    *out = p;
+    return STATUS_SUCCESS;
+}
+
+uint32_t ps_image_pages_read(const char *path)
+{
+    struct mm_section *section;
+    if (!NT_SUCCESS(image_section_of(path, &section)))
+        return 0;
+    uint32_t pages = mm_section_pages_read(section);
+    ob_dereference_object(section);
+    return pages;
+}

@@ -1,0 +1,46 @@
+/* tests/kernel/ps_pe.c: processes started from PE files on C: (kernel/ps/create.c): the program's
+ * return value is the exit status, a fault ends it with its status, and a second launch of the same
+ * program reads no page of its image from the disk again (one image segment per file). */
+#include "kernel/ke/ke.h"
+#include "kernel/ke/ktest.h"
+#include "kernel/ob/ob.h"
+#include "kernel/ps/thread.h"
+#include "mm/mm.h"
+
+#define HELLO "\\??\\C:\\Tests\\hello.exe"
+
+static const char *run(const char *cmdline, NTSTATUS expected)
+{
+    struct ps_process *p;
+    NTSTATUS status = ps_create_user_process(HELLO, cmdline, &p);
+    if (!NT_SUCCESS(status))
+        return ktest_failf("starting %s failed with %08x", HELLO, (uint32_t)status);
+    int64_t timeout = -300000000ll;
+    if (ke_wait_for_object(p, &timeout) == STATUS_TIMEOUT) {
+        ps_terminate_process(p, STATUS_TIMEOUT);
+        ke_wait_for_object(p, NULL);
+    }
+    NTSTATUS exit_status = p->exit_status;
+    ob_dereference_object(p);
+    if (exit_status != expected)
+        return ktest_failf("'%s' exited with %08x, expected %08x", cmdline, (uint32_t)exit_status,
+                           (uint32_t)expected);
+    return NULL;
+}
+
+KTEST(pe, program_return_is_the_exit_status)
+{
+    KT_RUN(run("hello.exe", 42));
+    KT_RUN(run("hello.exe fault", STATUS_ACCESS_VIOLATION));
+    return NULL;
+}
+
+KTEST(pe, second_launch_reads_no_image_page)
+{
+    KT_RUN(run("hello.exe", 42));
+    uint32_t before = ps_image_pages_read(HELLO);
+    KT_RUN(run("hello.exe", 42));
+    KT_EQ(ps_image_pages_read(HELLO), before);
+    KT_TRUE(before > 0);
+    return NULL;
+}

@@ -201,7 +201,7 @@ enum mm_fault_status mm_access_fault(vaddr_t address, uint32_t error, struct ke_
         return MM_FAULT_ACCESS_VIOLATION; /* nothing in system space is pageable */
     /* Resolving may wait: a kernel fault on a user address under a spin lock or in an interrupt
      * handler is a caller's bug (the copies assert it too, kernel/ke/probe.c). */
-    ASSERT(ke_spin_locks_held == 0 && !ke_in_interrupt());
+    ASSERT(ke_no_spin_lock_or_interrupt());
     if (!(tf->eflags & EFLAGS_IF)) {
         ke_warn("mm: fault at %08x (eip %08x) with interrupts off: cannot wait to resolve it\n",
                 address, tf->eip);

@@ -41,7 +41,9 @@ uint32_t ke_acquire_spin_lock(struct ke_spin_lock *lock)
 void ke_release_spin_lock(struct ke_spin_lock *lock, uint32_t irq)
 {
     uint32_t held = ke_spin_locks_held; /* read once: lock->held's store might alias it */
-    if (!lock->held || (irq && held != 1))
+    /* One branch (under QEMU TCG each one ends a translation block): not held, or interrupts would
+     * come back on under another spin lock. */
+    if ((!lock->held) | ((irq != 0) & (held != 1)))
         spin_lock_bad_release(lock, irq);
     lock->held = false;
     ke_spin_locks_held = held - 1;
@@ -99,6 +101,15 @@ void ke_release_lock(struct ke_lock *lock)
 bool ke_lock_held_by_current(const struct ke_lock *lock)
 {
     return lock->owner == ke_current_thread();
+}
+
+void ke_check_no_locks_held(const struct ke_thread *thread)
+{
+    const struct ke_lock *lock = ke_first_lock_held_by(thread);
+    if (ke_spin_locks_held)
+        ke_panic("lock: %u spin lock(s) held on the way to user mode", ke_spin_locks_held);
+    if (lock)
+        lock_panic(lock, "held on the way to user mode");
 }
 
 const struct ke_lock *ke_find_lock_held_by(const struct ke_thread *thread)

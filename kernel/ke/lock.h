@@ -20,12 +20,19 @@ extern uint32_t ke_interrupt_depth; /* interrupt handlers running (kernel/ke/tra
 extern uint32_t ke_spin_locks_held; /* spin locks held on this processor */
 
 static inline bool ke_in_interrupt(void) { return ke_interrupt_depth != 0; }
+/* Neither in an interrupt handler nor holding a spin lock. One branch for both: these checks sit on
+ * every system call, copy and fault, and under QEMU TCG every branch ends a translation block. */
+static inline bool ke_no_spin_lock_or_interrupt(void)
+{
+    return (ke_spin_locks_held | ke_interrupt_depth) == 0;
+}
 /* May the caller wait (NT's PASSIVE_LEVEL)? Interrupts on, not in an interrupt handler and no spin
  * lock held. Waits and sleeping locks assert it; copies of user memory (a page-in waits for the
- * disk) assert its cheap part, kernel/ke/probe.c. */
+ * disk) assert ke_no_spin_lock_or_interrupt, kernel/ke/probe.c. */
 static inline bool ke_can_wait(void)
 {
-    return (read_eflags() & EFLAGS_IF) && ke_interrupt_depth == 0 && ke_spin_locks_held == 0;
+    uint32_t interrupts_off = (read_eflags() & EFLAGS_IF) ^ EFLAGS_IF;
+    return (interrupts_off | ke_spin_locks_held | ke_interrupt_depth) == 0;
 }
 
 /* ---- spin locks: interrupts off, never held across a wait ----
@@ -80,6 +87,14 @@ const struct ke_lock *ke_find_lock_held_by(const struct ke_thread *thread);
 static inline const struct ke_lock *ke_first_lock_held_by(const struct ke_thread *thread)
 {
     return ke_sleeping_locks_held ? ke_find_lock_held_by(thread) : NULL;
+}
+/* The check on every return to user mode: no spin lock, and thread holds no sleeping lock (one
+ * branch while no thread holds any lock at all; the panic names the lock). */
+void ke_check_no_locks_held(const struct ke_thread *thread);
+static inline void ke_assert_no_locks_held(const struct ke_thread *thread)
+{
+    if (ke_spin_locks_held | ke_sleeping_locks_held)
+        ke_check_no_locks_held(thread);
 }
 
 #endif

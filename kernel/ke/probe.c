@@ -20,7 +20,7 @@
  * anyway (mm_access_fault). */
 static void before_user_copy(void)
 {
-    ASSERT(ke_spin_locks_held == 0 && !ke_in_interrupt());
+    ASSERT(ke_no_spin_lock_or_interrupt());
     if (ke_config.copy_yield) {
         ASSERT(read_eflags() & EFLAGS_IF);
         ke_yield();

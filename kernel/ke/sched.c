@@ -84,7 +84,7 @@ void ke_schedule(void)
 {
     ASSERT(!(read_eflags() & EFLAGS_IF));
     /* A spin lock held into a switch would be "held" by a thread that is not running. */
-    ASSERT(ke_spin_locks_held == 0 && !ke_in_interrupt());
+    ASSERT(ke_no_spin_lock_or_interrupt());
     need_resched = false;
     struct ke_thread *next = take_next();
     if (next == current) {
@@ -124,7 +124,7 @@ void ke_clock_tick(uint64_t now)
 void ke_exit_to_user(struct ke_trap_frame *tf)
 {
     (void)tf;
-    ASSERT(ke_spin_locks_held == 0 && !ke_first_lock_held_by(current));
+    ke_assert_no_locks_held(current);
     for (;;) {
         cpu_cli();
         if (current->terminating)

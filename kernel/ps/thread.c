@@ -247,7 +247,7 @@ NORETURN void ps_exit_current_thread(NTSTATUS status)
 {
     struct ps_thread *t = ps_current_thread();
     struct ps_process *p = t->process;
-    ASSERT(ke_spin_locks_held == 0 && !ke_in_interrupt());
+    ASSERT(ke_no_spin_lock_or_interrupt());
     if (ke_first_lock_held_by(&t->tcb))
         ke_panic("ps: thread %u ends holding the lock %s", t->unique_id,
                  ke_first_lock_held_by(&t->tcb)->name);

@@ -1,30 +1,27 @@
-# ldr/ldr.mk: the PE32 library's builds besides the kernel's (ldr/*.c is in KERNEL_C), included from
-# the top Makefile:
+# ldr/ldr.mk: the PE32 library's builds besides the kernel's (ldr/pe*.c is in KERNEL_C; ntdll builds
+# it with the loader, ldr/loader*.c, in user/pe.mk), included from the top Makefile:
 #   - tools/pedump for the host (`make pedump`), and a sanitized twin that the tests run
 #   - the malformed-PE corpus: tests/pe/*.asm assembled by `nasm -f bin` into build/pe/*.bin
 #   - the good images: tests/pe/good_*.c linked by mingw-w64 into build/pe/
 #   - tests/host/test_pe and the fuzzer tests/host/fuzz_pe: a short fixed-seed run in host-tests,
 #     `make fuzz-pe` for a long one (FUZZ_SECONDS, default 600)
-#   - ldr/*.c compiled by mingw-w64 -ffreestanding, as ntdll will build it
 #   - build/ldr_images.asm: two images linked into the kernel for tests/kernel/ldr_pe.c
 
 MINGW_DLLTOOL ?= i686-w64-mingw32-dlltool
 FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 600
 
-LDR_C    := $(wildcard ldr/*.c)
-LDR_DEPS := $(LDR_C) $(wildcard ldr/*.h) kernel/ndk/types.h kernel/ndk/ntstatus.h
+LDR_C    := $(wildcard ldr/pe*.c)
+LDR_DEPS := $(LDR_C) ldr/pe.h ldr/pep.h kernel/ndk/types.h kernel/ndk/ntstatus.h
 PE_BUILD := $(BUILD)/pe
 PE_CORPUS := $(patsubst tests/pe/%.asm,$(PE_BUILD)/%.bin,$(wildcard tests/pe/*.asm))
 PE_GOOD  := $(addprefix $(PE_BUILD)/,good_dll.dll good_exe.exe good_delay.exe good_low.dll \
               low_bss.dll)
 PEDUMP   := $(BUILD)/tools/pedump
-LDR_MINGW_OBJ := $(patsubst %.c,$(BUILD)/mingw/%.o,$(LDR_C))
 
 .PHONY: pedump pe-images pe-host-tests fuzz-pe
 .SECONDARY: $(PE_BUILD)/libgood_dll.a $(PE_BUILD)/libgood_dll_delay.a
 
-all: $(LDR_MINGW_OBJ)
 pedump: $(PEDUMP)
 pe-images: $(PE_CORPUS) $(PE_GOOD)
 
@@ -111,12 +108,6 @@ fuzz-pe: $(BUILD)/host/fuzz_pe $(PE_CORPUS) $(PE_GOOD)
 	@mkdir -p $(BUILD)/fuzz-corpus $(BUILD)/fuzz-crashes
 	$(BUILD)/host/fuzz_pe -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
 	    -artifact_prefix=$(BUILD)/fuzz-crashes/ $(BUILD)/fuzz-corpus $(PE_BUILD)
-
-# ---- ntdll's build of the library ----
-$(BUILD)/mingw/%.o: %.c $(LDR_DEPS)
-	@mkdir -p $(dir $@)
-	@echo "  MINGW   $< (freestanding)"
-	@$(MINGW_CC) -std=c11 -ffreestanding -O2 -Wall -Wextra -Werror -I. -c $< -o $@
 
 # ---- images for the kernel's test ----
 $(BUILD)/ldr_images.asm: ldr/ldr.mk

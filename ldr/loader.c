@@ -175,34 +175,34 @@ static NTSTATUS mark_reachable(void)
     return STATUS_SUCCESS;
 }
 
-static bool is_victim(const struct ldr_module *m) { return m->mark != ldrp.generation; }
+static bool unreached(const struct ldr_module *m) { return m->mark != ldrp.generation; }
 
-/* PROCESS_DETACH for the victims that were attached, the last initialized first (NT's order). The
- * victims are listed before the first DllMain runs: it may load or unload, and walk the graph. */
-static NTSTATUS detach_victims(void)
+/* PROCESS_DETACH for the dying modules that were attached, the last initialized first (NT's
+ * order). They are listed before the first DllMain runs: it may load, unload, and walk the graph. */
+static NTSTATUS detach_dying(void)
 {
     LIST_ENTRY *head = &ldrp.data.InInitializationOrderModuleList;
-    struct ldr_module **victims = ldr_sys_alloc((ldrp.module_count + 1) * sizeof *victims);
+    struct ldr_module **dying = ldr_sys_alloc((ldrp.module_count + 1) * sizeof *dying);
     uint32_t n = 0;
-    if (!victims)
+    if (!dying)
         return STATUS_NO_MEMORY;
     for (LIST_ENTRY *link = head->Blink; link != head; link = link->Blink) {
         struct ldr_module *m = (struct ldr_module *)(void *)((uint8_t *)link - INIT_LINK_OFFSET);
-        if (is_victim(m))
-            victims[n++] = m;
+        if (m->dying)
+            dying[n++] = m;
     }
     for (uint32_t i = 0; i < n; i++)
-        ldrp_detach_module(victims[i], NULL);
-    ldr_sys_free(victims);
+        ldrp_detach_module(dying[i], NULL);
+    ldr_sys_free(dying);
     return STATUS_SUCCESS;
 }
 
-static void drop_edges_to_victims(void)
+static void drop_edges_to_dying(void)
 {
     for (struct ldr_module *m = ldrp_first_module(); m; m = ldrp_next_module(m)) {
         uint32_t kept = 0;
         for (uint32_t i = 0; i < m->dep_count; i++)
-            if (!is_victim(m->deps[i]))
+            if (!m->deps[i]->dying)
                 m->deps[kept++] = m->deps[i];
         m->dep_count = kept;
     }
@@ -219,18 +219,33 @@ static void remove_module(struct ldr_module *m)
     free_module(m);
 }
 
-/* One pass: detach the victims, then mark again (a DllMain may have loaded one of them back) and
- * remove those still unreached. A pass that cannot allocate its lists unloads nothing (it may have
- * detached some: they stay, detached, as NT leaves a DLL whose unload failed). */
+/* Marks the modules no root reaches as dying (when `revive`, only those still dying: a DllMain may
+ * have loaded one back meanwhile). Returns how many are dying. */
+static NTSTATUS mark_dying(bool revive, uint32_t *count)
+{
+    NTSTATUS status = mark_reachable();
+    *count = 0;
+    for (struct ldr_module *m = ldrp_first_module(); m; m = ldrp_next_module(m)) {
+        m->dying = NT_SUCCESS(status) && unreached(m) && (!revive || m->dying);
+        *count += m->dying;
+    }
+    return status;
+}
+
+/* One pass: the unreached modules are detached, then those still unreached removed. One that a
+ * DllMain's unload left unreached meanwhile waits for the next pass, which detaches it first. A
+ * pass that cannot allocate its lists unloads nothing (it may have detached some: they stay,
+ * detached, as NT leaves a DLL whose unload failed). */
 static void sweep_once(void)
 {
-    if (!NT_SUCCESS(mark_reachable()) || !NT_SUCCESS(detach_victims()) ||
-        !NT_SUCCESS(mark_reachable()))
+    uint32_t dying;
+    if (!NT_SUCCESS(mark_dying(false, &dying)) || !dying || !NT_SUCCESS(detach_dying()) ||
+        !NT_SUCCESS(mark_dying(true, &dying)))
         return;
-    drop_edges_to_victims();
+    drop_edges_to_dying();
     for (struct ldr_module *m = ldrp_first_module(), *next; m; m = next) {
         next = ldrp_next_module(m);
-        if (is_victim(m))
+        if (m->dying)
             remove_module(m);
     }
 }

@@ -46,6 +46,7 @@ struct ldr_module {
     uint32_t refs; /* LdrLoadDll references not yet released */
     bool pinned; /* the exe, ntdll and what they load: never unloaded */
     bool doomed; /* made by a load that failed: goes whatever refers to it */
+    bool dying; /* an unload's victim: detached, then removed */
     uint32_t load_id; /* the load that mapped it */
     uint32_t mark; /* walks: equal to ldrp.generation once visited */
     struct ldr_module *next_queued; /* its load's queue of modules whose imports are not bound */

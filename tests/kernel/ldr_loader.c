@@ -91,6 +91,25 @@ KTEST(loader, dllmain_order_and_process_detach)
     return NULL;
 }
 
+/* ExitProcess from a second thread: the first is ended, and PROCESS_DETACH runs in the caller. */
+KTEST(loader, exit_process_from_a_second_thread)
+{
+    KT_RUN(run("order.exe", "order exit_from_thread", 0x1234, NULL));
+    if (!find_text(console, "dep_a: process detach exit dep_a:Ds \n"))
+        return ktest_failf("no PROCESS_DETACH: \"%s\"", console);
+    return NULL;
+}
+
+/* The first thread returning ends only itself: the process ends with its last thread, whose status
+ * it takes, after PROCESS_DETACH (NT 6's RtlExitUserThread). */
+KTEST(loader, last_thread_ends_the_process)
+{
+    KT_RUN(run("order.exe", "order first_returns_first", 0x55, NULL));
+    if (!find_text(console, "dep_a: process detach exit dep_a:Ds \n"))
+        return ktest_failf("no PROCESS_DETACH: \"%s\"", console);
+    return NULL;
+}
+
 KTEST(loader, dllmain_counts_across_load_unload_reload)
 {
     return run("dllmain.exe", "dllmain", 0, NULL);

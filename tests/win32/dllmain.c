@@ -83,6 +83,22 @@ static void init_fails(void)
     leak_check(&before, "initfail.dll's failed load");
 }
 
+/* nested.dll's DllMain loads counter.dll and unloads it at its own PROCESS_DETACH. */
+static void nested(void)
+{
+    struct leak_state before;
+    void *base = NULL;
+    leak_snapshot(&before);
+    log_clear();
+    CHECK_STATUS(load_dll(NULL, "nested.dll", &base), STATUS_SUCCESS);
+    EXPECT_LOG("nested:Ad counter:Ad ");
+    CHECK(dll_handle("counter.dll") != NULL);
+    CHECK_STATUS(LdrUnloadDll(base), STATUS_SUCCESS);
+    EXPECT_LOG("nested:Dd counter:Dd ");
+    CHECK(!dll_handle("counter.dll") && !dll_handle("nested.dll"));
+    leak_check(&before, "nested.dll's load and unload");
+}
+
 static void procedures(void)
 {
     void *base = NULL, *address = NULL;
@@ -149,6 +165,7 @@ static const struct rt_subtest tests[] = {
     {"counts", counts},
     {"threads", threads},
     {"init_fails", init_fails},
+    {"nested", nested},
     {"procedures", procedures},
     {"once_per_process", once_per_process},
     {"errors", errors},

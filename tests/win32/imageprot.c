@@ -35,9 +35,9 @@ static void execute_writecopy(void)
     void *base = page;
     size_t size = 1;
     uint32_t old = 0;
-    CHECK_STATUS(NtProtectVirtualMemory(NtCurrentProcess(), &base, &size, PAGE_EXECUTE_WRITECOPY,
-                                        &old),
-                 STATUS_SUCCESS);
+    CHECK_STATUS(
+        NtProtectVirtualMemory(NtCurrentProcess(), &base, &size, PAGE_EXECUTE_WRITECOPY, &old),
+        STATUS_SUCCESS);
     CHECK_EQ(old, PAGE_READONLY);
     CHECK_EQ(protection_of(page), PAGE_EXECUTE_WRITECOPY);
     page[0] ^= 0xFF; /* a private copy, not an access violation */

@@ -2,7 +2,10 @@
  * imports dep_b and log, dep_b imports log. DllMain(PROCESS_ATTACH) runs dependencies first, once,
  * with a non-NULL reserved; the PEB's three lists are in load, memory (NT: load) and initialization
  * order; a new thread gets THREAD_ATTACH in initialization order and THREAD_DETACH in reverse. The
- * PROCESS_DETACH at the end is printed by the DLLs (the kernel test reads it). Exit status: failures. */
+ * PROCESS_DETACH at the end is printed by the DLLs (the kernel test reads it). Exit status: failures.
+ * Two ways to end, run alone: `order exit_from_thread` (ExitProcess from a second thread while the
+ * first waits: the process ends with 0x1234) and `order first_returns_first` (the first thread's
+ * return ends only it; the last thread's end is the process's, with its status 0x55). */
 #include "tests/win32/common/log.h"
 #include "tests/win32/common/win32.h"
 
@@ -61,6 +64,7 @@ static void entries(void)
     CHECK(!(exe->Flags & 0x4u));
     CHECK((uintptr_t)a->EntryPoint - (uintptr_t)a->DllBase < a->SizeOfImage);
     CHECK_EQ((uintptr_t)a->DllBase, 0x11100000u);
+    CHECK_EQ((uintptr_t)exe->DllBase, 0x00400000u); /* mingw-w64's exe base, not relocated */
     /* A static DLL stays: LdrUnloadDll succeeds and changes nothing. */
     CHECK_STATUS(LdrUnloadDll(a->DllBase), STATUS_SUCCESS);
     CHECK(dll_handle("dep_a.dll") == a->DllBase);
@@ -91,8 +95,35 @@ static const struct rt_subtest tests[] = {
     {"threads", threads},
 };
 
+static NTSTATUS exit_process(void *arg)
+{
+    (void)arg;
+    log_clear();
+    log_event("exit");
+    RtlExitUserProcess(0x1234);
+}
+
+static NTSTATUS outlive_the_first(void *arg)
+{
+    (void)arg;
+    rt_sleep_ms(100);
+    log_clear();
+    log_event("exit");
+    return 0x55;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && !strcmp(argv[1], "exit_from_thread")) {
+        HANDLE t = rt_start_thread(exit_process, NULL);
+        rt_wait_ms(t, RT_INFINITE); /* ended by ExitProcess */
+        return 1;
+    }
+    if (argc == 2 && !strcmp(argv[1], "first_returns_first")) {
+        HANDLE t = rt_start_thread(outlive_the_first, NULL);
+        NtClose(t);
+        return 2; /* not the process's status: another thread is left */
+    }
     int failures = rt_run_subtests(argc, argv, tests, ARRAY_SIZE(tests));
     log_clear();
     log_event("exit");

@@ -186,6 +186,7 @@ static const char *launch_bench3(uint64_t *cycles)
     ke_wait_for_object(p, NULL);
     *cycles = ke_read_cycles() - start;
     NTSTATUS exit_status = p->exit_status;
+    bench_faults = p->address_space.faults;
     ob_dereference_object(p);
     if (exit_status != STATUS_SUCCESS)
         return ktest_failf("bench3.exe exited with %08x", (uint32_t)exit_status);
@@ -230,6 +231,12 @@ KTEST(bench, process_3dll)
     ke_print("bench process_3dll_first_pages %u\n", first_pages);
     ke_print("bench process_3dll_second_cycles %llu\n", median(second, PROCESS_SAMPLES));
     ke_print("bench process_3dll_second_pages %u\n", second_pages);
+    const struct mm_fault_counters *f = &bench_faults;
+    ke_print("bench: process_3dll's second launch took %u page faults: %u on resident image pages, "
+             "%u copy-on-write, %u demand-zero, %u stack growth\n",
+             f->demand_zero + f->copy_on_write + f->prototype_resident + f->prototype_read +
+                 f->stack_growth,
+             f->prototype_resident, f->copy_on_write, f->demand_zero, f->stack_growth);
     KT_EQ(second_pages, 0);
     return NULL;
 }

@@ -131,6 +131,7 @@ struct ldr_module *ldrp_find_by_name(const WCHAR *name, uint32_t chars, bool ful
 
 NTSTATUS ldrp_add_dep(struct ldr_module *from, struct ldr_module *to)
 {
+    LDRP_CHECK(from && to && from != to);
     for (uint32_t i = 0; i < from->dep_count; i++)
         if (from->deps[i] == to)
             return STATUS_SUCCESS;
@@ -210,6 +211,7 @@ static void drop_edges_to_dying(void)
 
 static void remove_module(struct ldr_module *m)
 {
+    LDRP_CHECK(!m->pinned && ldrp.module_count > 0);
     ldrp_release_tls(m);
     ldrp_list_remove(&m->entry.InLoadOrderLinks);
     ldrp_list_remove(&m->entry.InMemoryOrderLinks);
@@ -254,6 +256,7 @@ static void sweep_once(void)
  * only asks the running sweep to go round again. */
 void ldrp_sweep(void)
 {
+    LDRP_CHECK(ldr_sys_lock_held());
     if (ldrp.sweeping) {
         ldrp.sweep_again = true;
         return;

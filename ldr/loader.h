@@ -36,7 +36,7 @@
 #define DLL_THREAD_DETACH  3u
 
 #define LDR_MAX_PATH  260u /* characters of a DLL name or path the loader takes */
-#define LDR_TLS_SLOTS 64u /* modules with TLS in one process (NT 5 had no more either) */
+#define LDR_TLS_SLOTS 64u /* modules with TLS in one process: the slots of every thread's vector */
 
 /* What the last failed load or lookup was about, for the console message (ldr_format_failure). */
 struct ldr_failure {
@@ -52,8 +52,8 @@ struct ldr_failure {
  * PEB's ImageBaseAddress, named by ProcessParameters->ImagePathName), the exe's imports loaded and
  * bound, static TLS, then TLS callbacks and DllMain(PROCESS_ATTACH) of every DLL in dependency
  * order (reserved is their third argument) and the exe's TLS callbacks. What the exe's imports
- * reach is pinned. Returns STATUS_SUCCESS or the
- * failure's status (ldr_last_failure says what failed); the process must then end. */
+ * reach is pinned. Returns STATUS_SUCCESS or the failure's status (ldr_last_failure says what
+ * failed); the process must then end. */
 NTSTATUS ldr_initialize_process(PAGODA_PEB *peb, void *ntdll_base, void *reserved);
 
 /* A new thread's work: its TLS blocks, then TLS callbacks and DllMain(THREAD_ATTACH) of every
@@ -148,5 +148,8 @@ NTSTATUS ldr_sys_protect(void *address, uint32_t size, uint32_t protect);
 int ldr_sys_call_entry(void *routine, void *base, uint32_t reason, void *reserved);
 
 PAGODA_TEB *ldr_sys_current_teb(void);
+
+/* Whether the calling thread holds the loader lock (the loader's entry points check it). */
+bool ldr_sys_lock_held(void);
 
 #endif

@@ -5,6 +5,7 @@
 
 static struct ldrp_load begin_load(const WCHAR *search, uint32_t search_chars)
 {
+    LDRP_CHECK(ldr_sys_lock_held());
     return (struct ldrp_load){
         .search = search, .search_chars = search_chars, .id = ++ldrp.last_load_id};
 }
@@ -31,6 +32,7 @@ NTSTATUS ldr_load_dll(const WCHAR *search, uint32_t search_chars, const WCHAR *n
 
 NTSTATUS ldr_get_dll_handle(const WCHAR *name, uint32_t chars, void **base)
 {
+    LDRP_CHECK(ldr_sys_lock_held());
     WCHAR normal[LDRP_NAME_CHARS];
     uint32_t n;
     NTSTATUS status = ldrp_normalize_name(name, chars, normal, &n);
@@ -78,6 +80,7 @@ NTSTATUS ldr_get_procedure_address(void *base, const char *name, uint32_t name_l
 
 NTSTATUS ldr_unload_dll(void *base)
 {
+    LDRP_CHECK(ldr_sys_lock_held());
     struct ldr_module *m = ldrp_find_by_base(base);
     if (!m)
         return STATUS_DLL_NOT_FOUND;

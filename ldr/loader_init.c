@@ -127,6 +127,7 @@ void ldrp_abandon_load(const struct ldrp_load *load)
 
 void ldrp_detach_module(struct ldr_module *m, void *reserved)
 {
+    LDRP_CHECK(m != ldrp.exe);
     if (!(m->entry.Flags & LDRP_PROCESS_ATTACH_CALLED))
         return;
     m->entry.Flags &= ~LDRP_PROCESS_ATTACH_CALLED;
@@ -183,6 +184,7 @@ static void notify_threads(uint32_t reason, bool backwards)
 
 NTSTATUS ldr_initialize_thread(void)
 {
+    LDRP_CHECK(ldr_sys_lock_held() && ldrp.process_initialized);
     NTSTATUS status = ldrp_create_thread_tls();
     if (NT_SUCCESS(status))
         notify_threads(DLL_THREAD_ATTACH, false);
@@ -293,6 +295,7 @@ static NTSTATUS pin_static_modules(void)
 
 NTSTATUS ldr_initialize_process(PAGODA_PEB *peb, void *ntdll_base, void *reserved)
 {
+    LDRP_CHECK(ldr_sys_lock_held() && !ldrp.exe);
     ldrp.data.Length = sizeof ldrp.data;
     ldrp_list_init(&ldrp.data.InLoadOrderModuleList);
     ldrp_list_init(&ldrp.data.InMemoryOrderModuleList);

@@ -80,6 +80,7 @@ void ldrp_release_tls(struct ldr_module *m)
     if (!is_tls_module(m))
         return;
     uint32_t slot = m->tls_slot;
+    LDRP_CHECK(slot < LDR_TLS_SLOTS);
     for (LIST_ENTRY *l = ldrp.threads.Flink; l != &ldrp.threads; l = l->Flink) {
         struct ldrp_thread *t = (struct ldrp_thread *)(void *)l;
         ldr_sys_free(t->vector[slot]);

@@ -44,11 +44,12 @@ static void initialize_process(CONTEXT *context)
     peb->LoaderLock = &ntdll_loader_lock;
     RtlEnterCriticalSection(&ntdll_loader_lock);
     NTSTATUS status = ldr_initialize_process(peb, &__ImageBase, context);
+    if (!NT_SUCCESS(status)) {
+        /* with the lock held: a thread a DllMain started waits for it and never attaches */
+        ntdll_report_failure();
+        NtTerminateProcess(NtCurrentProcess(), status);
+    }
     RtlLeaveCriticalSection(&ntdll_loader_lock);
-    if (NT_SUCCESS(status))
-        return;
-    ntdll_report_failure();
-    NtTerminateProcess(NtCurrentProcess(), status);
 }
 
 static void initialize_thread(void)

@@ -69,6 +69,11 @@ NTSTATUS ldr_sys_protect(void *address, uint32_t size, uint32_t protect)
 
 PAGODA_TEB *ldr_sys_current_teb(void) { return ntdll_current_teb(); }
 
+bool ldr_sys_lock_held(void)
+{
+    return ntdll_loader_lock.OwningThread == ntdll_current_teb()->ClientId.UniqueThread;
+}
+
 static WCHAR upper(WCHAR c) { return c >= 'a' && c <= 'z' ? (WCHAR)(c - 'a' + 'A') : c; }
 
 /* The value of PATH in the process's environment (NAME=VALUE strings, an empty one last), or

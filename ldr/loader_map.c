@@ -59,11 +59,13 @@ void ldrp_restore_protection(struct ldrp_unprotect *u)
 static NTSTATUS unprotect_fixup_pages(struct ldrp_unprotect *u, const struct ldr_pe_dir_entry *dir)
 {
     const struct ldr_module *m = u->module;
-    uint32_t pages = m->pe->size_of_image / PAGE_SIZE, bytes = (pages + 7) / 8;
+    uint32_t pages = ALIGN_UP(m->pe->size_of_image, PAGE_SIZE) / PAGE_SIZE, bytes = (pages + 7) / 8;
     uint8_t *bitmap = ldr_sys_alloc(bytes);
     const void *data = ldr_pe_rva(&m->view, dir->rva, dir->size);
     const char *why = "the relocation directory is outside the image";
-    NTSTATUS status = !bitmap ? STATUS_NO_MEMORY : !data ? STATUS_INVALID_IMAGE_FORMAT : 0;
+    NTSTATUS status = !bitmap ? STATUS_NO_MEMORY
+                      : !data ? STATUS_INVALID_IMAGE_FORMAT
+                              : STATUS_SUCCESS;
     if (NT_SUCCESS(status))
         status = ldr_pe_relocs_scan(data, dir->size, dir->rva, m->pe->size_of_image, NULL, bitmap,
                                     bytes, &why);

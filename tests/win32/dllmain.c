@@ -162,12 +162,8 @@ static void errors(void)
 }
 
 static const struct rt_subtest tests[] = {
-    {"counts", counts},
-    {"threads", threads},
-    {"init_fails", init_fails},
-    {"nested", nested},
-    {"procedures", procedures},
-    {"once_per_process", once_per_process},
+    {"counts", counts}, {"threads", threads},       {"init_fails", init_fails},
+    {"nested", nested}, {"procedures", procedures}, {"once_per_process", once_per_process},
     {"errors", errors},
 };
 

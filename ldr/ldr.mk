@@ -3,6 +3,7 @@
 #   - tools/pedump for the host (`make pedump`), and a sanitized twin that the tests run
 #   - the malformed-PE corpus: tests/pe/*.asm assembled by `nasm -f bin` into build/pe/*.bin
 #   - the good images: tests/pe/good_*.c linked by mingw-w64 into build/pe/
+#   - tests/host/test_loader: the loader's name rules and search order (ldr/loader_name.c)
 #   - tests/host/test_pe and the fuzzer tests/host/fuzz_pe: a short fixed-seed run in host-tests,
 #     `make fuzz-pe` for a long one (FUZZ_SECONDS, default 600)
 #   - build/ldr_images.asm: two images linked into the kernel for tests/kernel/ldr_pe.c
@@ -83,6 +84,13 @@ $(BUILD)/host/test_pe: tests/host/test_pe.c tests/host/pe_host.c tests/host/pe_h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
 	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< tests/host/pe_host.c $(LDR_C)
+
+# The loader's pure name and search-order code (the rest of ldr/loader*.c needs ntdll).
+$(BUILD)/host/test_loader: tests/host/test_loader.c ldr/loader_name.c ldr/loader.h ldr/loaderp.h \
+                           $(LDR_DEPS) kernel/ndk/ntapi.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< ldr/loader_name.c
 
 # libFuzzer when clang has it (with ASan and UBSan), else the same entry point under a seeded
 # mutator (tests/host/fuzz_pe.c's own main) built by gcc with the sanitizers.

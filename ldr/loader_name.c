@@ -51,8 +51,11 @@ NTSTATUS ldrp_normalize_name(const WCHAR *name, uint32_t chars, WCHAR *out, uint
         return STATUS_DLL_NOT_FOUND;
     if (chars > LDR_MAX_PATH)
         return STATUS_NAME_TOO_LONG;
+    uint32_t base = ldrp_base_name_offset(name, chars);
+    if (base == chars)
+        return STATUS_DLL_NOT_FOUND; /* a directory: no file name */
     bool has_dot = false;
-    for (uint32_t i = ldrp_base_name_offset(name, chars); i < chars; i++)
+    for (uint32_t i = base; i < chars; i++)
         has_dot |= name[i] == '.';
     uint32_t n = 0;
     for (; n < chars; n++)
@@ -64,7 +67,7 @@ NTSTATUS ldrp_normalize_name(const WCHAR *name, uint32_t chars, WCHAR *out, uint
             out[n++] = dll[i];
     out[n] = 0;
     *out_chars = n;
-    return n && !is_separator(out[n - 1]) ? STATUS_SUCCESS : STATUS_DLL_NOT_FOUND;
+    return n > base ? STATUS_SUCCESS : STATUS_DLL_NOT_FOUND; /* "C:\dir\." names no file */
 }
 
 uint32_t ldrp_widen(const char *ascii, uint32_t length, WCHAR *out, uint32_t capacity)

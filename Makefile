@@ -7,14 +7,16 @@ NASM    := nasm
 HOSTCC  := gcc
 BUILD   := build
 CMDLINE ?=
+# Exported rather than quoted into recipes, so options may hold quotes (autorun=... "a b").
+export CMDLINE
 
 # The issue's flags, plus: i486 code only, frame pointers for backtraces, no FPU/SSE in the kernel.
 CFLAGS  := -m32 -march=i486 -std=c11 -ffreestanding -fno-pie -fno-stack-protector -O2 -g \
-           -Wall -Wextra -Werror -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+           -Wall -Wextra -Wmissing-prototypes -Werror -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
            -fno-strict-aliasing -mgeneral-regs-only -I. -MMD -MP
 LDFLAGS := -m32 -nostdlib -static -no-pie -T linker.ld -Wl,--build-id=none -Wl,-z,noexecstack \
            -Wl,-z,max-page-size=0x1000
-NASMFLAGS := -f elf32 -w+all -I./
+NASMFLAGS := -f elf32 -w+all -I./ -I$(BUILD)/gen/
 
 KERNEL_H   := $(sort $(shell find kernel -name '*.h')) $(wildcard mm/*.h ldr/*.h)
 KERNEL_C   := $(sort $(shell find kernel -name '*.c')) $(wildcard mm/*.c ldr/pe*.c tests/kernel/*.c tests/common/*.c)
@@ -31,7 +33,8 @@ HOST_CFLAGS := -std=c11 -DPAGODA_HOST -O1 -g -Wall -Wextra -Werror -I. -fsanitiz
 # Tests register themselves in .ktests; keep them in the order the files declare them.
 $(BUILD)/obj/tests/%.o: CFLAGS += -fno-toplevel-reorder
 
-.PHONY: all kernel iso disk run run-gui debug test bench bench-linux host-tests deps lint clean
+.PHONY: all kernel iso disk run run-gui debug test bench bench-linux host-tests deps check-deps lint \
+        clean
 .DELETE_ON_ERROR:
 
 all: kernel iso disk
@@ -57,6 +60,21 @@ $(BUILD)/obj/%.o: %.asm
 
 # The stubs that build trap frames share boot/trapframe.inc.
 $(BUILD)/obj/boot/trap.o $(BUILD)/obj/boot/sysenter.o: boot/trapframe.inc
+
+# The constants boot/*.asm shares with the C headers (selectors, vectors, EFLAGS bits, offsets):
+# boot/asmdefs.c compiled to assembly, whose "#ASMDEF NAME value" lines become NASM equs.
+$(BUILD)/gen/asmdefs.inc: boot/asmdefs.c
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@$(CC) $(CFLAGS) -S $< -o $(BUILD)/gen/asmdefs.s -MF $(BUILD)/gen/asmdefs.d -MT $@
+	@{ echo "; $@: generated from boot/asmdefs.c; do not edit."; \
+	   sed -n 's/^#ASMDEF \([A-Z0-9_]*\) \(-\{0,1\}[0-9][0-9]*\)$$/\1 equ \2/p' $(BUILD)/gen/asmdefs.s; \
+	 } > $@
+	@test "$$(grep -c equ $@)" = "$$(grep -c '^ *ASMDEF(' $<)" || \
+		{ echo "error: $@ lacks some of boot/asmdefs.c's ASMDEF lines" >&2; rm -f $@; exit 1; }
+
+$(patsubst %.asm,$(BUILD)/obj/%.o,$(KERNEL_ASM)): $(BUILD)/gen/asmdefs.inc
+-include $(BUILD)/gen/asmdefs.d
 
 # Two link passes: the first with an empty symbol table, then with the table generated from it. The
 # table sits after all code, so the second pass moves no function; the final check proves it.
@@ -114,18 +132,19 @@ $(BUILD)/host/test_fat: tests/host/test_fat.c $(HOST_SHARED) $(HOST_FAT) $(wildc
 host-tests: $(HOST_TESTS)
 	@for t in $(HOST_TESTS); do $$t || echo "FAIL $$(basename $$t): exited with status $$?"; done
 	@tests/host/test_bench_table.sh
+	@tests/host/test_checkdeps.sh
 
 run: all
-	CMDLINE="$(CMDLINE)" tools/run.sh
+	tools/run.sh
 
 run-gui: all
-	CMDLINE="$(CMDLINE)" GUI=1 tools/run.sh
+	GUI=1 tools/run.sh
 
 debug: all
-	CMDLINE="$(CMDLINE)" tools/debug.sh
+	tools/debug.sh
 
 test:
-	CMDLINE="$(CMDLINE)" tests/run
+	tests/run
 
 bench: kernel
 	tools/bench.sh
@@ -137,9 +156,14 @@ bench-linux: all
 deps:
 	tools/deps.sh
 
+# The include order between the kernel's folders (docs/decisions.md); host-tests runs it too.
+check-deps:
+	@tools/checkdeps.sh
+
+# The kernel built with -Werror, then clang-format and the tree's own rules over every file
+# (tools/lint.sh: 100 columns, headers that name their file, cited paths that exist).
 lint: $(BUILD)/kernel.elf
-	clang-format --dry-run --Werror $(KERNEL_C) $(KERNEL_H) $(wildcard tests/host/*.c) \
-	    tools/pedump.c
+	@tools/lint.sh
 
 clean:
 	rm -rf $(BUILD)

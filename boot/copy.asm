@@ -1,6 +1,6 @@
 ; boot/copy.asm: fault-safe memory copy. A page fault at a labelled instruction is recovered by the
-; fault handler, which looks the address up in the .extable section (kernel/ke/trap.c) and resumes at
-; the fixup with EAX set to the fault's NTSTATUS (STATUS_ACCESS_VIOLATION, STATUS_IN_PAGE_ERROR,
+; fault handler, which looks the address up in the .extable section (kernel/ke/trap.c) and resumes
+; at the fixup with EAX set to the fault's NTSTATUS (STATUS_ACCESS_VIOLATION, STATUS_IN_PAGE_ERROR,
 ; STATUS_GUARD_PAGE_VIOLATION ...), which it returns. System calls use it for every user buffer.
 
 bits 32

@@ -1,14 +1,13 @@
 ; boot/start.asm: the Multiboot 1 entry point.
-; Builds the early page directory (identity + higher half over the first 8 MiB, the hyperspace table and
-; the self-map), turns paging on with CR0.WP, jumps to 0xC01xxxxx, drops the identity map, calls kmain.
+; Builds the early page directory (identity + higher half over the first 8 MiB, the hyperspace table
+; and the self-map), turns paging on with CR0.WP, jumps to 0xC01xxxxx, drops the identity map, calls
+; kmain.
 
 bits 32
 
-KERNEL_VIRTUAL_BASE equ 0xC0000000
+%include "asmdefs.inc"                      ; KERNEL_VIRTUAL_BASE, PTE_PRESENT_RW, CR0_PG_WP
 MB_MAGIC            equ 0x1BADB002
 MB_FLAGS            equ 0x00000003          ; page-aligned modules, memory information
-PTE_PRESENT_RW      equ 0x003
-CR0_PG_WP           equ 0x80010000
 BOOT_STACK_SIZE     equ 16384
 
 %define PHYS(x) ((x) - KERNEL_VIRTUAL_BASE)
@@ -19,8 +18,9 @@ align 4
     dd MB_FLAGS
     dd -(MB_MAGIC + MB_FLAGS)
 
-; Page-aligned boot data. The guard page below the boot stack is unmapped by mm_init, so an overflow of
-; the boot (later: idle) stack raises a double fault instead of silently corrupting the page tables.
+; Page-aligned boot data. The guard page below the boot stack is unmapped by mm_init, so an overflow
+; of the boot (later: idle) stack raises a double fault instead of silently corrupting the page
+; tables.
 section .bss.pagealigned nobits alloc write align=4096
 global boot_page_directory, boot_page_tables, boot_hyperspace_table
 global boot_stack_guard, boot_stack_bottom, boot_stack_top

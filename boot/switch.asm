@@ -1,8 +1,8 @@
 ; boot/switch.asm: the context switch and a new thread's first instructions.
-; ke_swap_context saves the callee-saved registers and EFLAGS on the old thread's kernel stack, stores
-; its ESP, loads the new thread's ESP and returns on the new stack: into the new thread's last
-; ke_swap_context call, or, for a thread that never ran, into ke_thread_trampoline (kernel/ps/thread.c
-; builds that frame, with EFLAGS 0x2).
+; ke_swap_context saves the callee-saved registers and EFLAGS on the old thread's kernel stack,
+; stores its ESP, loads the new thread's ESP and returns on the new stack: into the new thread's
+; last ke_swap_context call, or, for a thread that never ran, into ke_thread_trampoline
+; (kernel/ke/thread.c builds that frame, with EFLAGS 0x2).
 
 bits 32
 section .text
@@ -30,8 +30,8 @@ ke_swap_context:
     pop ebp
     ret
 
-; A new thread starts here with ESP at its initial trap frame (user threads) or at the end of its stack
-; (kernel threads, whose ke_thread_startup never returns).
+; A new thread starts here with ESP at its initial trap frame (user threads) or at the end of its
+; stack (kernel threads, whose ke_thread_startup never returns).
 ke_thread_trampoline:
     xor ebp, ebp                ; ends the backtrace
     call ke_thread_startup

@@ -1,22 +1,23 @@
 ; boot/sysenter.asm: the fast system-call entry (NT's KiFastCallEntry). User mode enters through
-; SharedUserData->SystemCall = KiFastSystemCall ("mov edx, esp; sysenter") with EAX = service number and
-; EDX = the user stack, whose arguments start at EDX + 8. The entry switches at once to the current
-; thread's kernel stack (the TSS's esp0); SYSENTER_ESP is a small stack of its own (kernel/ke/syscall.c)
-; that only a debug trap on the first instruction uses. The frame built here is the same struct
-; ke_trap_frame as int 0x2E builds, with vector TRAP_FAST_SYSTEM_CALL, so everything after the entry
-; is shared.
+; SharedUserData->SystemCall = KiFastSystemCall ("mov edx, esp; sysenter") with EAX = service number
+; and EDX = the user stack, whose arguments start at EDX + 8. The entry switches at once to the
+; current thread's kernel stack (the TSS's esp0); SYSENTER_ESP is a small stack of its own
+; (kernel/ke/syscall.c) that only a debug trap on the first instruction uses. The frame built here
+; is the same struct ke_trap_frame as int 0x2E builds, with vector TRAP_FAST_SYSTEM_CALL, so
+; everything after the entry is shared.
 ;
 ; EFLAGS: sysenter clears IF (and VM, RF), nothing else. The entry saves the caller's flags in the
-; frame and makes the kernel's known: TF is off (a caller with TF set comes in through the debug trap
-; and the stepping entry), DF is cleared by SAVE_FRAME_AND_DISPATCH's cld, and NT and AC by a popfd
-; taken only when one of them is set. ke_system_service cleans the saved flags. The return gives
-; them back before sysexit: when they differ from the kernel's only in the arithmetic flags (the
-; usual case: compilers leave DF, AC and NT clear), with sahf and an add that sets OF; otherwise with
-; popfd, which gives a caller's NT back only here, where no iret follows it. A full iret is used when the dispatcher changed the vector, or when the caller was
-; single-stepping (TF): its trap must come after the call, in user mode. (Under QEMU TCG, the
-; reference benchmark, a popfd ends the translation block and sends the emulator back to its main
-; loop; sahf does not.) Until the frame is built the caller's segment registers are still loaded, so
-; kernel data is read through SS only.
+; frame and makes the kernel's known: TF is off (a caller with TF set comes in through the debug
+; trap and the stepping entry), DF is cleared by SAVE_FRAME_AND_DISPATCH's cld, and NT and AC by a
+; popfd taken only when one of them is set. ke_system_service cleans the saved flags. The return
+; gives them back before sysexit: when they differ from the kernel's only in the arithmetic flags
+; (the usual case: compilers leave DF, AC and NT clear), with sahf and an add that sets OF;
+; otherwise with popfd, which gives a caller's NT back only here, where no iret follows it. A full
+; iret is used when the dispatcher changed the vector, or when the caller was single-stepping (TF):
+; its trap must come after the call, in user mode. (Under QEMU TCG, the reference benchmark, a popfd
+; ends the translation block and sends the emulator back to its main loop; sahf does not.) Until the
+; frame is built the caller's segment registers are still loaded, so kernel data is read through SS
+; only.
 
 bits 32
 section .text
@@ -25,21 +26,12 @@ extern ke_dispatch_trap, ke_trap_return, ke_fast_system_call_return, ke_tss
 global ke_fast_system_call_entry, ke_fast_system_call_stepping_entry
 
 %include "boot/trapframe.inc"
-USER_CS       equ 0x18 | 3
-USER_SS       equ 0x20 | 3
-TSS_ESP0      equ 4
-EFLAGS_TF     equ 0x100
-EFLAGS_IF     equ 0x200
-EFLAGS_NT     equ 0x4000
-EFLAGS_AC     equ 0x40000
 ARITH_FLAGS   equ 0x8d5         ; OF SF ZF AF PF CF
-KERNEL_EFLAGS equ 0x2           ; only the always-one bit
-FAST_VECTOR   equ 0x2f
-FRAME_VECTOR  equ 48            ; offsetof(struct ke_trap_frame, vector)
-FRAME_EFLAGS  equ 64            ; offsetof(struct ke_trap_frame, eflags)
+KERNEL_EFLAGS equ EFLAGS_ALWAYS_ONE
+FAST_VECTOR   equ TRAP_FAST_SYSTEM_CALL
 
 ke_fast_system_call_entry:
-    mov ecx, EFLAGS_IF          ; the flags sysenter took from the caller (ECX is the stub's to lose)
+    mov ecx, EFLAGS_IF          ; the flags sysenter took from the caller (ECX is ours to lose)
 .enter:
     mov esp, [ss:ke_tss + TSS_ESP0]
     push USER_SS

@@ -1,5 +1,6 @@
 ; boot/trap.asm: entry stubs for the 32 exceptions and 16 IRQs, the common path that builds the
-; struct ke_trap_frame (kernel/ke/trap.h) and calls ke_dispatch_trap, and the double-fault task entry.
+; struct ke_trap_frame (kernel/ke/trap.h) and calls ke_dispatch_trap, and the double-fault task
+; entry.
 
 bits 32
 section .text
@@ -39,7 +40,7 @@ ke_trap_stubs:
 ; int 0x2E: the system-service gate (DPL 3). EAX = service number, EDX = the arguments.
 ke_system_service_entry:
     push 0
-    push 0x2e
+    push TRAP_SYSTEM_SERVICE
     jmp trap_common
 
 trap_common:
@@ -74,6 +75,6 @@ ke_load_gdt:
     mov gs, ax
     mov ax, KGDT_R0_PCR
     mov fs, ax
-    jmp 0x08:.reload_cs
+    jmp KGDT_R0_CODE:.reload_cs
 .reload_cs:
     ret

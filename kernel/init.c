@@ -1,16 +1,16 @@
 /* kernel/init.c: kmain, the C entry from boot/start.asm. Brings the machine up in dependency order:
  * consoles, descriptor tables, boot information and command line, CPU, memory, clock, threads, then
- * the PCI bus, ATA disks and their partitions; then runs the test suite when asked (test=) or halts,
- * since there is nothing else to run yet. */
+ * the PCI bus, ATA disks and their partitions; then runs the test suite when asked (test=) or
+ * halts, since there is nothing else to run yet. */
+#include "kernel/ke/boot.h"
 #include "kernel/ke/arch.h"
 #include "kernel/drivers/ata/ata.h"
 #include "kernel/ke/bootinfo.h"
+#include "kernel/ke/cmdline.h"
 #include "kernel/hal/console.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"
-#include "kernel/ke/fpu.h"
-#include "kernel/io/io.h"
-#include "kernel/ob/ob.h"
+#include "kernel/fs/fat/fsd.h"
 #include "kernel/io/partition.h"
 #include "kernel/drivers/pci/pci.h"
 #include "kernel/hal/pic.h"
@@ -66,10 +66,9 @@ static void boot_memory(void)
     print_memory(ram_bytes, count);
 }
 
-NORETURN /* autorun=PROGRAM ARGS: runs a PE program from C: (\\PATH\\PROG.EXE, / or \\, or a quoted path with
- * spaces), its console on serial, prints its exit status and powers off. */
-    static NORETURN void
-    autorun(const char *line)
+/* autorun=PROGRAM ARGS: runs a PE program from C: (\\PATH\\PROG.EXE, / or \\, or a quoted path
+ * with spaces), its console on serial, prints its exit status and powers off. */
+static NORETURN void autorun(const char *line)
 {
     static char path[KE_AUTORUN_MAX + 8];
     const char *p = line;
@@ -95,7 +94,7 @@ NORETURN /* autorun=PROGRAM ARGS: runs a PE program from C: (\\PATH\\PROG.EXE, /
     ke_shutdown(KE_EXIT_HALT);
 }
 
-void kmain(uint32_t magic, uint32_t mbi)
+NORETURN void kmain(uint32_t magic, uint32_t mbi)
 {
     io_serial_init();
     io_vga_init();
@@ -128,10 +127,11 @@ void kmain(uint32_t magic, uint32_t mbi)
     ke_time_init();
     ke_timer_start_scheduling();
     cpu_sti();
+    io_init();
     pci_init();
     ata_init();
     io_scan_partitions();
-    io_mount_system_volume();
+    fat_mount_system_volume();
     ps_init_system_dll();
 
     if (ke_config.autorun[0])

@@ -178,8 +178,8 @@ static NTSTATUS mark_reachable(void)
 
 static bool unreached(const struct ldr_module *m) { return m->mark != ldrp.generation; }
 
-/* PROCESS_DETACH for the dying modules that were attached, the last initialized first (NT's
- * order). They are listed before the first DllMain runs: it may load, unload, and walk the graph. */
+/* PROCESS_DETACH for the dying modules that were attached, the last initialized first (NT's order).
+ * They are listed before the first DllMain runs: it may load, unload, and walk the graph. */
 static NTSTATUS detach_dying(void)
 {
     LIST_ENTRY *head = &ldrp.data.InInitializationOrderModuleList;

@@ -1,8 +1,8 @@
-/* ldr/loader.h: the user-mode image loader ntdll runs (NT's Ldr*): finds DLLs along the search path,
- * maps and relocates them, binds imports (hint, name, ordinal, forwarders), sets up TLS, runs TLS
- * callbacks and DllMain in dependency order and keeps NT's module lists in the PEB. Pure logic over
- * ldr/pe.h: the system calls, memory and console come from the ldr_sys_* functions below, which
- * its host (user/ntdll/sys.c) provides. docs/loader.md has the design.
+/* ldr/loader.h: the user-mode image loader ntdll runs (NT's Ldr*): finds DLLs along the search
+ * path, maps and relocates them, binds imports (hint, name, ordinal, forwarders), sets up TLS, runs
+ * TLS callbacks and DllMain in dependency order and keeps NT's module lists in the PEB. Pure logic
+ * over ldr/pe.h: the system calls, memory and console come from the ldr_sys_* functions below,
+ * which its host (user/ntdll/sys.c) provides. docs/loader.md has the design.
  *
  *   module graph: an edge A -> B when A imports from B or a forwarder bound for A went to B.
  *   roots: the exe, ntdll and the static DLLs (pinned), and every DLL with LdrLoadDll references

@@ -1,6 +1,6 @@
-/* ldr/loader_map.c: finding a DLL (loaded already, or along the search path), mapping it through its
- * image section, relocating it when it did not get its preferred base, and making pages of an image
- * writable for a while (the kernel turns the written pages into private copies). */
+/* ldr/loader_map.c: finding a DLL (loaded already, or along the search path), mapping it through
+ * its image section, relocating it when it did not get its preferred base, and making pages of an
+ * image writable for a while (the kernel turns the written pages into private copies). */
 #include "kernel/ndk/ntmm.h"
 #include "ldr/loaderp.h"
 
@@ -17,8 +17,8 @@ static uint32_t region_of(const struct ldr_pe_image *pe, uint32_t rva, struct ld
     return count;
 }
 
-/* What the loader writes image pages with: the copy-on-write flavour of their protection, so a write
- * gives this process its own copy and never reaches the file or the other processes. */
+/* What the loader writes image pages with: the copy-on-write flavour of their protection, so a
+ * write gives this process its own copy and never reaches the file or the other processes. */
 static uint32_t writable_protection(uint32_t nt_protect)
 {
     return nt_protect & (PAGE_EXECUTE | PAGE_EXECUTE_READ) ? PAGE_EXECUTE_WRITECOPY

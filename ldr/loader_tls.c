@@ -1,6 +1,7 @@
-/* ldr/loader_tls.c: implicit TLS (__declspec(thread), the TLS directory): a slot for each module with
- * one, written to its index variable, and in every thread a vector (TEB.ThreadLocalStoragePointer)
- * of blocks, each a fresh copy of its module's template and zero fill; TLS callbacks. */
+/* ldr/loader_tls.c: implicit TLS (__declspec(thread), the TLS directory): a slot for each module
+ * with one, written to its index variable, and in every thread a vector
+ * (TEB.ThreadLocalStoragePointer) of blocks, each a fresh copy of its module's template and zero
+ * fill; TLS callbacks. */
 #include "kernel/rtl/string.h"
 #include "ldr/loaderp.h"
 

@@ -1,5 +1,6 @@
 /* ldr/loaderp.h: the loader's internals (ldr/loader*.c): the module record around NT's
- * LDR_DATA_TABLE_ENTRY, the loader's one state, a load in progress, and the helpers the files share. */
+ * LDR_DATA_TABLE_ENTRY, the loader's one state, a load in progress, and the helpers the files
+ * share. */
 #ifndef PAGODA_LDR_LOADERP_H
 #define PAGODA_LDR_LOADERP_H
 

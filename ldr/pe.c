@@ -1,5 +1,6 @@
 /* ldr/pe.c: parsing and validation of PE32 headers (ldr/pe.h): the DOS and NT headers, the
- * alignment and size rules, the section table and the data directories, as NT's image section does. */
+ * alignment and size rules, the section table and the data directories, as NT's image section
+ * does. */
 #include "ldr/pep.h"
 
 enum ldrp_source { LDRP_FROM_FILE, LDRP_FROM_VIEW };

@@ -1,9 +1,11 @@
-/* ldr/pe.h: the PE32 image format: parse and validate the headers, lay an image out by sections, and
- * walk what a loader reads from a laid-out image (imports, exports, relocations, TLS). Pure C11 with
- * no library calls, compiled into the kernel (image sections), ntdll (the loader) and tools/pedump.
+/* ldr/pe.h: the PE32 image format: parse and validate the headers, lay an image out by sections,
+ * and walk what a loader reads from a laid-out image (imports, exports, relocations, TLS). Pure C11
+ * with no library calls, compiled into the kernel (image sections), ntdll (the loader) and
+ * tools/pedump.
  *
- *   file:  | DOS header (e_lfanew @0x3C) | "PE\0\0" | file header (20) | optional header (96 + 8n) |
- *          | section table (40 x count) | ... up to SizeOfHeaders | raw data of each section ... |
+ *   file:  | DOS header (e_lfanew @0x3C) | "PE\0\0" | file header (20) |
+ *          | optional header (96 + 8n) | section table (40 x count) | ... up to SizeOfHeaders |
+ *          | raw data of each section ... |
  *   image: | headers: [0, ALIGN_UP(SizeOfHeaders, SectionAlignment)) | section 0 | section 1 | ...
  *          sections follow each other with no gap; each spans ALIGN_UP(VirtualSize (SizeOfRawData
  *          when 0), SectionAlignment), filled from min(SizeOfRawData, span) bytes of its raw data,
@@ -12,9 +14,9 @@
  * Every function checks every field it reads from the file with overflow-safe arithmetic, allocates
  * nothing, recurses nowhere, and bounds every loop by the bytes it reads. Names and constants are
  * prefixed (LDR_PE_*) so this header can sit beside <windows.h> in ntdll. Malformed input gives
- * STATUS_INVALID_IMAGE_FORMAT, never a crash; a `why` argument or field receives a string naming the
- * broken rule, for logs (static, or image->why for the parse; NULL is allowed). The checks and the
- * reasons for them: docs/pe.md and docs/decisions.md ("PE images"). */
+ * STATUS_INVALID_IMAGE_FORMAT, never a crash; a `why` argument or field receives a string naming
+ * the broken rule, for logs (static, or image->why for the parse; NULL is allowed). The checks and
+ * the reasons for them: docs/pe.md and docs/decisions.md ("PE images"). */
 #ifndef PAGODA_LDR_PE_H
 #define PAGODA_LDR_PE_H
 
@@ -87,8 +89,8 @@ struct ldr_pe_section {
     uint32_t file_bytes; /* bytes filled from the file: min(size_of_raw_data, span) */
 };
 
-/* An image is "low-alignment" when SectionAlignment < PAGE_SIZE: then FileAlignment equals it, every
- * section sits at the same offset in the file as in memory, and the file is mapped as is. */
+/* An image is "low-alignment" when SectionAlignment < PAGE_SIZE: then FileAlignment equals it,
+ * every section sits at the same offset in the file as in memory, and the file is mapped as is. */
 enum ldr_pe_alignment { LDR_PE_PAGE_ALIGNED, LDR_PE_LOW_ALIGNMENT };
 
 /* The headers, as ldr_pe_parse found and checked them. About 3.6 KiB: do not put it on a kernel
@@ -125,7 +127,8 @@ struct ldr_pe_image {
 /* Parses and validates the headers of a PE32 file. `data` holds the first `length` bytes of a file
  * of `file_size` bytes (length <= file_size); the headers must be inside it: pass at least 4 KiB or
  * the whole file, and on STATUS_BUFFER_TOO_SMALL read image->headers_needed bytes (more than
- * `length`, at most file_size) and call again. Checks (each failure is STATUS_INVALID_IMAGE_FORMAT):
+ * `length`, at most file_size) and call again. Checks (each failure is
+ * STATUS_INVALID_IMAGE_FORMAT):
  *   - the MZ signature, e_lfanew < LDR_PE_MAX_LFANEW, "PE\0\0", Machine i386, EXECUTABLE_IMAGE set;
  *   - NumberOfSections 1..96; SizeOfOptionalHeader covers the PE32 fields and the directories
  *     present (NumberOfRvaAndSizes, counted up to 16); optional header magic 0x10B;
@@ -133,11 +136,11 @@ struct ldr_pe_image {
  *     <= SectionAlignment; if < PAGE_SIZE (low alignment), FileAlignment equal to it;
  *   - ImageBase a multiple of 64 KiB; SizeOfImage non-zero, <= LDR_PE_MAX_IMAGE_SIZE;
  *   - SizeOfHeaders covers the section table and lies in the file;
- *   - sections: VirtualAddress aligned, the first at ALIGN_UP(SizeOfHeaders, SectionAlignment), each
- *     next one where the previous ends (sorted, no overlap, no gap), none empty, the last ending at
- *     ALIGN_UP(SizeOfImage, SectionAlignment); raw data (when SizeOfRawData is not 0) at a multiple
- *     of FileAlignment and inside the file; in a low-alignment image, PointerToRawData ==
- *     VirtualAddress for every section with raw data;
+ *   - sections: VirtualAddress aligned, the first at ALIGN_UP(SizeOfHeaders, SectionAlignment),
+ *     each next one where the previous ends (sorted, no overlap, no gap), none empty, the last
+ *     ending at ALIGN_UP(SizeOfImage, SectionAlignment); raw data (when SizeOfRawData is not 0) at
+ *     a multiple of FileAlignment and inside the file; in a low-alignment image, PointerToRawData
+ *     == VirtualAddress for every section with raw data;
  *   - the entry point inside the image; every directory present inside the image (SECURITY: inside
  *     the file).
  * Returns STATUS_SUCCESS with *image filled, STATUS_BUFFER_TOO_SMALL (see above), or
@@ -254,12 +257,12 @@ struct ldr_pe_import_iter {
 void ldr_pe_imports_begin(struct ldr_pe_import_iter *it, const struct ldr_pe_view *view,
                           enum ldr_pe_import_table table);
 
-/* The next imported DLL. Imports end, as in NT's loader, at a descriptor whose Name or FirstThunk is
- * 0; delay imports at an all-zero descriptor or the end of the directory. Returns STATUS_SUCCESS,
- * STATUS_NO_MORE_ENTRIES at the end, or STATUS_INVALID_IMAGE_FORMAT for a descriptor past the
- * image, a name that is outside, empty or too long, a table RVA outside the image, or a delay
- * descriptor in the old VA format (Attributes bit 0 clear). Cycles (a DLL importing itself or one
- * that imports it) are the loader's business: this only reads one image. */
+/* The next imported DLL. Imports end, as in NT's loader, at a descriptor whose Name or FirstThunk
+ * is 0; delay imports at an all-zero descriptor or the end of the directory. Returns
+ * STATUS_SUCCESS, STATUS_NO_MORE_ENTRIES at the end, or STATUS_INVALID_IMAGE_FORMAT for a
+ * descriptor past the image, a name that is outside, empty or too long, a table RVA outside the
+ * image, or a delay descriptor in the old VA format (Attributes bit 0 clear). Cycles (a DLL
+ * importing itself or one that imports it) are the loader's business: this only reads one image. */
 NTSTATUS ldr_pe_imports_next(struct ldr_pe_import_iter *it, struct ldr_pe_import_dll *dll);
 
 enum ldr_pe_import_by { LDR_PE_BY_NAME, LDR_PE_BY_ORDINAL };
@@ -385,9 +388,9 @@ struct ldr_pe_reloc_stats {
  * `image_size` bytes whose directory sits at [dir_rva, dir_rva + size): only ABSOLUTE and HIGHLOW
  * entries, each HIGHLOW's 4 bytes inside the image and outside the directory itself. When
  * `pages` is not NULL, also sets bit (rva / PAGE_SIZE) of the bitmap `pages` (pages_bytes long, at
- * least ALIGN_UP(image_size, PAGE_SIZE) / PAGE_SIZE bits) for every page a fixup writes (a fixup may
- * straddle two). Fills *stats (NULL allowed). Returns STATUS_SUCCESS or STATUS_INVALID_IMAGE_FORMAT
- * with *why (NULL allowed); then *stats and the bitmap are partial. */
+ * least ALIGN_UP(image_size, PAGE_SIZE) / PAGE_SIZE bits) for every page a fixup writes (a fixup
+ * may straddle two). Fills *stats (NULL allowed). Returns STATUS_SUCCESS or
+ * STATUS_INVALID_IMAGE_FORMAT with *why (NULL allowed); then *stats and the bitmap are partial. */
 NTSTATUS ldr_pe_relocs_scan(const void *data, uint32_t size, uint32_t dir_rva, uint32_t image_size,
                             struct ldr_pe_reloc_stats *stats, uint8_t *pages, uint32_t pages_bytes,
                             const char **why);

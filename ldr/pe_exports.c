@@ -1,5 +1,5 @@
-/* ldr/pe_exports.c: the export directory of a laid-out PE32 image (ldr/pe.h): lookups by name (hint,
- * then binary search) and by ordinal, and forwarders split into DLL and name or ordinal. */
+/* ldr/pe_exports.c: the export directory of a laid-out PE32 image (ldr/pe.h): lookups by name
+ * (hint, then binary search) and by ordinal, and forwarders split into DLL and name or ordinal. */
 #include "ldr/pep.h"
 
 NTSTATUS ldr_pe_exports_open(struct ldr_pe_exports *exports, const struct ldr_pe_view *view,

@@ -1,6 +1,6 @@
 /* mm/aspace.c: process address spaces: a page directory whose system half is copied from the System
- * process's (and then kept identical by mi_ensure_page_table), a VAD tree, and the user page tables,
- * made on demand and freed when their last non-zero PTE goes (table_use counts them). */
+ * process's (and then kept identical by mi_ensure_page_table), a VAD tree, and the user page
+ * tables, made on demand and freed when their last non-zero PTE goes (table_use counts them). */
 #include "kernel/rtl/string.h"
 #include "mm/mi.h"
 

@@ -1,6 +1,7 @@
-/* mm/cache.c: a data segment's pages as the file's cache (DESIGN section 8): NtReadFile overlays the
- * resident pages on what it read from the disk, NtWriteFile writes both, and deleting or shrinking
- * a file first settles what its segment holds. One frame per file page, so nothing goes stale. */
+/* mm/cache.c: a data segment's pages as the file's cache (DESIGN section 8): NtReadFile overlays
+ * the resident pages on what it read from the disk, NtWriteFile writes both, and deleting or
+ * shrinking a file first settles what its segment holds. One frame per file page, so nothing goes
+ * stale. */
 #include "kernel/rtl/string.h"
 #include "mm/mi.h"
 

@@ -1,6 +1,6 @@
-/* mm/commit.c: the system commit: every page a process may touch without a fault failing for want of
- * memory is charged here against a limit (NT's MmTotalCommitLimit), the RAM the PFN database managed
- * at boot less a reserve for the kernel, until a paging file adds its size. */
+/* mm/commit.c: the system commit: every page a process may touch without a fault failing for want
+ * of memory is charged here against a limit (NT's MmTotalCommitLimit), the RAM the PFN database
+ * managed at boot less a reserve for the kernel, until a paging file adds its size. */
 #include "mm/mi.h"
 
 static uint32_t commit_total, commit_limit, commit_peak;

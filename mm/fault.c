@@ -3,7 +3,7 @@
  * trap layer acts on a failure. */
 #include "kernel/ndk/ntmm.h"
 #include "kernel/ke/probe.h"
-#include "kernel/ps/ps.h"
+#include "kernel/ke/thread.h"
 #include "kernel/rtl/string.h"
 #include "kernel/ke/trap.h"
 #include "mm/mi.h"
@@ -19,7 +19,8 @@ static bool access_allowed(uint32_t protection, enum mi_access access)
     return access == MI_ACCESS_READ || mm_protection_writable(protection);
 }
 
-/* A guard page's first touch: the page loses its guard, the access fails once (or grows a stack). */
+/* A guard page's first touch: the page loses its guard, the access fails once (or grows a
+ * stack). */
 static enum mm_fault_status clear_guard(struct mm_address_space *as, vaddr_t va, pte_t *pte,
                                         pte_t value)
 {
@@ -135,11 +136,12 @@ static enum mm_fault_status dispatch(struct mm_address_space *as, vaddr_t va, en
 /* ---- stacks ---- */
 
 /* A guard page of the current thread's own stack moves down one page (NT's
- * MiCheckForUserStackOverflow); returns RETRY, STACK_OVERFLOW, or GUARD_PAGE for any other guard. */
+ * MiCheckForUserStackOverflow); returns RETRY, STACK_OVERFLOW, or GUARD_PAGE for any other
+ * guard. */
 static enum mm_fault_status grow_stack(vaddr_t va)
 {
-    struct ps_thread *t = ps_current_thread();
-    if (!t->teb || mm_current_address_space() != &t->process->address_space)
+    struct ke_thread *t = ke_current_thread();
+    if (!t->teb || t->attached)
         return MM_FAULT_GUARD_PAGE;
     PAGODA_TEB *teb = (PAGODA_TEB *)(uintptr_t)t->teb;
     vaddr_t stack_base, deallocation;
@@ -173,8 +175,9 @@ static const char *const state_names[] = {
 static void trace(vaddr_t va, const struct ke_trap_frame *tf, enum pte_state found,
                   enum mm_fault_status status)
 {
-    struct ps_process *p = ps_current_process();
-    ke_info("fault: %s (pid %u) %s %08x eip %08x%s: pte %s -> %s\n", p->name, p->unique_id,
+    char who[64];
+    ke_describe_thread(ke_current_thread(), who, sizeof who);
+    ke_info("fault: %s %s %08x eip %08x%s: pte %s -> %s\n", who,
             tf->error & PF_WRITE ? "write" : "read", va, tf->eip,
             ke_trap_from_user(tf) ? "" : " (kernel)", state_names[found],
             mm_fault_status_name(status));

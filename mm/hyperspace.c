@@ -2,10 +2,10 @@
  * mapping any frame briefly: to zero it, copy it, or read a structure the firmware left in RAM.
  * Usable from the first instruction of kmain. NT's hyperspace is per process; ours is shared by all
  * address spaces, which a uniprocessor kernel allows (docs/decisions.md). */
+#include "kernel/ke/boot.h"
 #include "kernel/rtl/string.h"
 #include "mm/mi.h"
 
-extern pte_t boot_hyperspace_table[PTES_PER_TABLE];
 static uint64_t slots_in_use; /* bit i: slot i is mapped */
 
 _Static_assert(MM_HYPERSPACE_SLOTS == 64, "the slot bitmap is one uint64_t");

@@ -1,7 +1,7 @@
 /* mm/image.c: image segments (SEC_IMAGE): a PE32 file laid out by its section headers (ldr/pe.h's
  * regions), one segment per file shared by every process that maps it. Pages come from the file on
  * first touch, zero-filled past each section's raw data; headers and code read-only, data
- * copy-on-write, IMAGE_SCN_MEM_SHARED sections writable and shared. Nothing is ever written back. */
+ * copy-on-write, IMAGE_SCN_MEM_SHARED sections writable and shared. Nothing is written back. */
 #include "kernel/rtl/string.h"
 #include "ldr/pe.h"
 #include "mm/mi.h"

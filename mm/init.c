@@ -1,15 +1,14 @@
 /* mm/init.c: bringing the memory manager up: the split, the boot-time frame allocator (frames taken
  * from the top of the usable ranges before the PFN database exists), the database itself, and the
  * kernel image's final mappings (code read-only, the boot window and the stack guard unmapped). */
+#include "kernel/ke/boot.h"
+#include "kernel/ke/cmdline.h"
 #include "kernel/rtl/string.h"
 #include "mm/mi.h"
 #include "mm/physmap.h"
 
 #define MM_MIN_USABLE_BYTES (2u << 20)
 #define BOOT_WINDOW_END     0xC0800000u /* boot/start.asm maps physical 0-8 MiB here */
-
-extern uint8_t __kernel_start[], __rodata_end[], __kernel_end[], boot_stack_guard[];
-extern pte_t boot_page_directory[];
 
 struct mm_split_info mm_split;
 
@@ -37,25 +36,34 @@ bool mi_boot_frame_taken(pfn_t pfn)
     return false;
 }
 
-void mm_compute_split(enum ke_split split, struct mm_split_info *info)
+void mm_compute_split(unsigned user_gigabytes, struct mm_split_info *info)
 {
-    bool three = split == KE_SPLIT_3G;
+    ASSERT(user_gigabytes == 2 || user_gigabytes == 3);
+    bool three = user_gigabytes == 3;
     info->highest_user_address = three ? 0xBFFEFFFFu : 0x7FFEFFFFu;
     info->user_probe_address = three ? 0xBFFF0000u : 0x7FFF0000u;
     info->system_range_start = three ? 0xC0000000u : 0x80000000u;
 }
 
 /* Maps the PFN database at MM_PFN_DATABASE_BASE with frames from the boot allocator. */
-static void map_pfn_database(pfn_t highest)
+/* Maps boot frames at [va, va + bytes): the tables sized by the machine, made before there is a
+ * frame allocator (and kept out of the kernel image's .bss, which GRUB must find room for: a 4 MiB
+ * machine has little). */
+static void map_boot_region(vaddr_t va, uint32_t bytes, const char *what)
 {
-    uint32_t bytes = (highest + 1) * (uint32_t)sizeof(struct mi_pfn);
     uint32_t pages = (bytes + PAGE_MASK) / PAGE_SIZE;
-    for (uint32_t i = 0; i < pages; i++) {
-        vaddr_t va = MM_PFN_DATABASE_BASE + i * PAGE_SIZE;
+    for (uint32_t i = 0; i < pages; i++, va += PAGE_SIZE) {
         NTSTATUS status = mm_map_kernel_page(va, mi_boot_alloc_frame(), MM_MAP_WRITE);
         if (!NT_SUCCESS(status))
-            ke_panic("mm: cannot map the PFN database at %08x: %08x", va, (uint32_t)status);
+            ke_panic("mm: cannot map the %s at %08x: %08x", what, va, (uint32_t)status);
     }
+}
+
+static void map_pfn_database(pfn_t highest)
+{
+    map_boot_region(MM_PFN_DATABASE_BASE, (highest + 1) * (uint32_t)sizeof(struct mi_pfn),
+                    "PFN database");
+    map_boot_region(MM_SYSVA_BITMAP_BASE, MM_SYSVA_BITMAP_BYTES, "system VA bitmap");
 }
 
 static void unmap_range(vaddr_t start, vaddr_t end)

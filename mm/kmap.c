@@ -28,7 +28,8 @@ static pfn_t alloc_page_table_frame(void)
     return pfn;
 }
 
-/* Writes a system-space PDE into every directory except the current one (done through the self-map). */
+/* Writes a system-space PDE into every directory except the current one (done through the
+ * self-map). */
 static void sync_kernel_pde(unsigned index, pte_t pde)
 {
     pfn_t current = pte_frame(read_cr3());

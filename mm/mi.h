@@ -70,7 +70,8 @@ static inline uint32_t mi_lock_pfn(void) { return ke_disable_interrupts(); }
 static inline void mi_unlock_pfn(uint32_t irq) { ke_restore_interrupts(irq); }
 
 /*
- * A VAD (docs/vm.md): one reserved range of an address space, found through the AVL tree (mm/vad.h).
+ * A VAD (docs/vm.md): one reserved range of an address space, found through the AVL tree
+ * (mm/vad.h).
  *
  *   node        [start_vpn, end_vpn] and the tree links
  *   ops         the kind of memory: private, or a view of a section (STYLE rule 5)
@@ -148,8 +149,8 @@ extern const struct mi_vad_ops mi_private_ops, mi_view_ops;
 
 /* ---- segments (mm/segment.c): NT's control area and segment in one (docs/vm.md) ----
  * The prototype PTEs are in chunks of MI_PROTO_CHUNK (one 4 KiB pool block each), made when first
- * needed: a chunk that does not exist holds `initial` in every PTE. Chunks never move, so a PFN entry
- * may point at a prototype PTE. Prototype PTEs and the counts are under the PFN lock.
+ * needed: a chunk that does not exist holds `initial` in every PTE. Chunks never move, so a PFN
+ * entry may point at a prototype PTE. Prototype PTEs and the counts are under the PFN lock.
  *   prototype PTE   valid (the frame) | transition (read in progress, MI_PFN_READ_IN_PROGRESS) |
  *                   demand zero (committed, not yet materialized) | 0 (pagefile: not committed;
  *                   data file: not read yet)
@@ -163,9 +164,9 @@ struct mi_image;
  * file (mm/segment.c), image (mm/image.c). */
 struct mi_segment_ops {
     const char *name;
-    uint32_t segment_tag, chunk_tag; /* pool tags of the segment and its chunk table, its chunks */
-    /* Fills a new page (mapped at `page`) of a prototype PTE that is 0; may wait for the disk. NULL:
-     * the kind never reads pages, and a zero prototype PTE is a page not committed. */
+    uint32_t segment_tag, chunk_tag; /* pool tags: the segment and its chunk table; its chunks */
+    /* Fills a new page (mapped at `page`) of a prototype PTE that is 0; may wait for the disk.
+     * NULL: the kind never reads pages, and a zero prototype PTE is a page not committed. */
     NTSTATUS (*fill)(struct mi_segment *segment, uint32_t index, uint8_t *page);
     /* Writes the modified resident pages of [first, first + count) back; NULL: nothing to write. */
     NTSTATUS (*flush)(struct mi_segment *segment, uint32_t first, uint32_t count);
@@ -266,8 +267,8 @@ void mi_note_dirty(pfn_t frame);
 pte_t *mi_user_pte(vaddr_t va);
 /* The PTE of va, making the page table (STATUS_NO_MEMORY). */
 NTSTATUS mi_user_pte_make(struct mm_address_space *as, vaddr_t va, pte_t **pte);
-/* Replaces a user PTE, keeping the use count (a table left with no non-zero PTE is freed, so pte may
- * dangle afterwards) and flushing the TLB entry when the old PTE was valid. */
+/* Replaces a user PTE, keeping the use count (a table left with no non-zero PTE is freed, so pte
+ * may dangle afterwards) and flushing the TLB entry when the old PTE was valid. */
 void mi_write_user_pte(struct mm_address_space *as, vaddr_t va, pte_t *pte, pte_t value);
 /* Tears down the PTEs of [start, end] of vad (release_frame for each frame), freeing emptied page
  * tables, and counts the pages that were committed. MI_TEARDOWN_DECOMMIT in a mem_commit VAD leaves

@@ -1,10 +1,9 @@
-/* mm/mm.h: the memory manager's interface to the rest of the kernel: the address-space layout and the
- * split, physical frames, kernel mappings, hyperspace, system virtual addresses, the non-paged pool,
- * and the page-fault entry. Internal helpers are mi_* in mm/mi.h. */
+/* mm/mm.h: the memory manager's interface to the rest of the kernel: the address-space layout and
+ * the split, physical frames, kernel mappings, hyperspace, system virtual addresses, the non-paged
+ * pool, and the page-fault entry. Internal helpers are mi_* in mm/mi.h. */
 #ifndef PAGODA_MM_H
 #define PAGODA_MM_H
 
-#include "kernel/ke/cmdline.h"
 #include "kernel/ke/lock.h"
 #include "kernel/ndk/ntstatus.h"
 #include "kernel/ndk/types.h"
@@ -19,7 +18,9 @@ struct ke_trap_frame;
 #define MM_LOW_WINDOW_BASE     0xC00A0000u /* VGA memory and ROMs, physical 0xA0000-0xFFFFF */
 #define MM_LOW_WINDOW_END      0xC0100000u
 #define MM_PFN_DATABASE_BASE   0xC1000000u
-#define MM_PFN_DATABASE_END    0xC3000000u /* 32 MiB: room for 4 GiB of frames */
+#define MM_PFN_DATABASE_END    0xC3000000u /* 32 MiB: room for 4 GiB of frames (24 MiB) ... */
+#define MM_SYSVA_BITMAP_BASE   0xC2FF0000u /* ... and, in its last 64 KiB, the system VA bitmap */
+#define MM_SYSVA_BITMAP_BYTES  0x10000u
 #define MM_SYSTEM_VA_START     0xC3000000u /* pool, stacks, system views, I/O space */
 #define MM_SYSTEM_VA_END       0xFF800000u
 #define MM_HYPERSPACE_BASE     0xFF800000u
@@ -32,8 +33,9 @@ struct mm_split_info {
     vaddr_t system_range_start; /* 0x80000000 or 0xC0000000 */
 };
 extern struct mm_split_info mm_split;
-/* The limits of a split (NT's MmHighestUserAddress, MmUserProbeAddress, MmSystemRangeStart). */
-void mm_compute_split(enum ke_split split, struct mm_split_info *info);
+/* The limits of a split with user_gigabytes (2 or 3) of user space (NT's MmHighestUserAddress,
+ * MmUserProbeAddress, MmSystemRangeStart). */
+void mm_compute_split(unsigned user_gigabytes, struct mm_split_info *info);
 
 /* Faults resolved in one address space, by kind (readable by tests; docs/vm.md). */
 struct mm_fault_counters {
@@ -52,8 +54,8 @@ struct mm_fault_counters {
 #define MM_MAX_USER_PDES 768 /* user page tables with split=3G */
 
 /* An address space (docs/vm.md): the page directory, its place on the list of all of them (which
- * mi_ensure_page_table walks to keep kernel PDEs identical everywhere), and for a process the VAD tree
- * and the use counts of its user page tables, under `lock`, a sleeping lock. */
+ * mi_ensure_page_table walks to keep kernel PDEs identical everywhere), and for a process the VAD
+ * tree and the use counts of its user page tables, under `lock`, a sleeping lock. */
 struct mm_address_space {
     pfn_t directory;
     struct mm_address_space *next;
@@ -70,7 +72,8 @@ extern struct mm_address_space mm_system_address_space;
 /* ---- process address spaces (mm/aspace.c) ---- */
 enum mm_address_limit { MM_LIMIT_2GB, MM_LIMIT_LARGE_ADDRESS_AWARE };
 /* A new directory sharing system space, on the list of address spaces, with an empty VAD tree whose
- * top is 2 GiB, or 3 GiB for a large-address-aware process when the split is 3G. STATUS_NO_MEMORY. */
+ * top is 2 GiB, or 3 GiB for a large-address-aware process when the split is 3G.
+ * STATUS_NO_MEMORY. */
 NTSTATUS mm_create_address_space(struct mm_address_space *as, enum mm_address_limit limit);
 /* Releases every VAD, user page and page table; the address space must be current. Then (from any
  * address space but this one) mm_delete_address_space frees the directory. */
@@ -86,8 +89,8 @@ struct mm_address_space *mm_current_address_space(void);
  * a one-page private VAD that cannot be freed or reprotected. */
 NTSTATUS mm_map_shared_user_data(pfn_t frame);
 /* A private region of `pages` pages, committed read-write and made resident at once (the PEB and
- * TEBs, which the kernel fills): at *va when mm_place is MM_PLACE_EXACT, else the highest free pages
- * below *va (NT's top-down placement of TEBs). Sets *va. STATUS_CONFLICTING_ADDRESSES,
+ * TEBs, which the kernel fills): at *va when mm_place is MM_PLACE_EXACT, else the highest free
+ * pages below *va (NT's top-down placement of TEBs). Sets *va. STATUS_CONFLICTING_ADDRESSES,
  * STATUS_NO_MEMORY, STATUS_COMMITMENT_LIMIT. */
 enum mm_place { MM_PLACE_EXACT, MM_PLACE_TOP_DOWN_BELOW };
 NTSTATUS mm_create_resident_region(vaddr_t *va, uint32_t pages, enum mm_place place);
@@ -103,8 +106,8 @@ NTSTATUS mm_protect_virtual(vaddr_t *base, uint32_t *size, uint32_t protection,
                             uint32_t *old_protection);
 struct _MEMORY_BASIC_INFORMATION;
 NTSTATUS mm_query_virtual(vaddr_t address, struct _MEMORY_BASIC_INFORMATION *info);
-/* A thread's user stack the NT way: reserve `reserve` bytes, commit the top `commit` bytes and a guard
- * page below them. Returns the reservation's base and the stack's base (top) and limit. */
+/* A thread's user stack the NT way: reserve `reserve` bytes, commit the top `commit` bytes and a
+ * guard page below them. Returns the reservation's base and the stack's base (top) and limit. */
 struct mm_user_stack {
     vaddr_t allocation_base, base, limit;
 };
@@ -143,8 +146,8 @@ bool mm_file_mapped(void **owner);
 /* Before a file is deleted: STATUS_CANNOT_DELETE while views map it; otherwise its pages are
  * dropped and its segment reads and writes the file no more. */
 NTSTATUS mm_file_deleting(void **owner);
-/* Before a file shrinks to size: STATUS_USER_MAPPED_FILE while views map it; else the pages past the
- * new end are dropped. */
+/* Before a file shrinks to size: STATUS_USER_MAPPED_FILE while views map it; else the pages past
+ * the new end are dropped. */
 NTSTATUS mm_file_truncating(void **owner, uint64_t size);
 /* The clean shutdown: every data segment's modified pages go to their files. */
 void mm_flush_all_segments(void);
@@ -209,7 +212,8 @@ enum mm_frame_kind { MM_FRAME_ANY, MM_FRAME_ZEROED };
 /* Takes a frame off the zeroed or free list (zeroing it when asked); MM_PFN_NONE when none is left.
  * The frame is active with a reference count of 1. Callable with interrupts on or off. */
 pfn_t mm_alloc_frame(enum mm_frame_kind kind);
-/* Returns an active frame to the free list. Panics on a frame that is not active (a double free). */
+/* Returns an active frame to the free list. Panics on a frame that is not active (a double
+ * free). */
 void mm_free_frame(pfn_t pfn);
 /* Zeroes up to max frames from the free list onto the zeroed list (what the idle thread does);
  * returns how many it zeroed. */
@@ -227,9 +231,9 @@ void mm_get_frame_stats(struct mm_frame_stats *stats);
 
 /* ---- kernel mappings (mm/kmap.c) ---- */
 enum mm_map_flags { MM_MAP_READ = 0, MM_MAP_WRITE = 1, MM_MAP_NOCACHE = 2 };
-/* Maps one page of system space to pfn, creating the page table when needed (shared by every address
- * space). STATUS_CONFLICTING_ADDRESSES if va is already mapped, STATUS_NO_MEMORY without a frame for
- * the page table. */
+/* Maps one page of system space to pfn, creating the page table when needed (shared by every
+ * address space). STATUS_CONFLICTING_ADDRESSES if va is already mapped, STATUS_NO_MEMORY without a
+ * frame for the page table. */
 NTSTATUS mm_map_kernel_page(vaddr_t va, pfn_t pfn, unsigned flags);
 /* Unmaps one page of system space and flushes it from the TLB; returns the frame it mapped or
  * MM_PFN_NONE. The frame itself is not freed. */
@@ -296,8 +300,8 @@ enum mm_fault_status {
     MM_FAULT_STACK_OVERFLOW,
 };
 /* Resolves a fault at address with the hardware error code (PF_*), from user mode or from a system
- * call's copy of user memory (tf says which; it may sleep then). Only the trap layer acts on a failure
- * (raises, ends the process, fails the copy or panics). */
+ * call's copy of user memory (tf says which; it may sleep then). Only the trap layer acts on a
+ * failure (raises, ends the process, fails the copy or panics). */
 enum mm_fault_status mm_access_fault(vaddr_t address, uint32_t error, struct ke_trap_frame *tf);
 const char *mm_fault_status_name(enum mm_fault_status status);
 /* The NTSTATUS a failed fault gives (STATUS_ACCESS_VIOLATION, STATUS_IN_PAGE_ERROR ...). */

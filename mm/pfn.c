@@ -53,9 +53,9 @@ static void make_active(pfn_t pfn)
 }
 
 /*
- * Fills the database: every frame starts reserved, the usable ranges go on the free list (low frames
- * last, so that allocation prefers high memory and leaves low memory for later ISA DMA), and the frames
- * the boot allocator already handed out become active.
+ * Fills the database: every frame starts reserved, the usable ranges go on the free list (low
+ * frames last, so that allocation prefers high memory and leaves low memory for later ISA DMA), and
+ * the frames the boot allocator already handed out become active.
  */
 void mi_init_pfn_database(const struct mm_phys_range *usable, int count, pfn_t highest)
 {

@@ -1,6 +1,6 @@
 /* mm/physmap.c: normalizes the firmware memory map by a sweep over its boundary points: between two
- * consecutive points every entry either covers the whole interval or none of it, so each interval is
- * simply usable or not. Quadratic in the entry count, which the Multiboot map keeps small. */
+ * consecutive points every entry either covers the whole interval or none of it, so each interval
+ * is simply usable or not. Quadratic in the entry count, which the Multiboot map keeps small. */
 #include "mm/physmap.h"
 
 #define FOUR_GIB   0x100000000ull

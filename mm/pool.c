@@ -1,9 +1,10 @@
-/* mm/pool.c: the non-paged pool (NT's ExAllocatePoolWithTag). Small blocks live in pool pages carved
- * into 8-byte units, each block behind an 8-byte header; free blocks sit on one list per size and
- * coalesce with their neighbours; a page that becomes wholly free goes back to the system. Blocks that
- * do not fit a page take whole pages, tracked in a hash of big allocations. Every block is charged to
- * its tag, so tests and leak hunts can read bytes in use per tag. Requests made for user mode
- * (normal priority) get no new page once free frames or system VA are down to the reserve.
+/* mm/pool.c: the non-paged pool (NT's ExAllocatePoolWithTag). Small blocks live in pool pages
+ * carved into 8-byte units, each block behind an 8-byte header; free blocks sit on one list per
+ * size and coalesce with their neighbours; a page that becomes wholly free goes back to the system.
+ * Blocks that do not fit a page take whole pages, tracked in a hash of big allocations. Every block
+ * is charged to its tag, so tests and leak hunts can read bytes in use per tag. Requests made for
+ * user mode (normal priority) get no new page once free frames or system VA are down to the
+ * reserve.
  *
  *   pool page:  [hdr|block.....][hdr|free......][hdr|block..]...   (blocks tile the page exactly)
  *   hdr:        previous_size (units) | block_size (units) + allocated bit | tag

@@ -1,6 +1,6 @@
-/* mm/private.c: private memory (MEM_PRIVATE), the simplest kind (STYLE rule 5): every page's state is
- * in its PTE, except that a zero PTE in a VAD made with MEM_COMMIT is a demand-zero page with the
- * VAD's protection. Commit is charged page by page; the VAD remembers the total. */
+/* mm/private.c: private memory (MEM_PRIVATE), the simplest kind (STYLE rule 5): every page's state
+ * is in its PTE, except that a zero PTE in a VAD made with MEM_COMMIT is a demand-zero page with
+ * the VAD's protection. Commit is charged page by page; the VAD remembers the total. */
 #include "mm/mi.h"
 
 static enum mm_fault_status private_fault(struct mm_address_space *as, struct mm_vad *vad,

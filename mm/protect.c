@@ -1,5 +1,6 @@
-/* mm/protect.c: page-protection conversions (mm/protect.h): Win32 PAGE_* values, NT's MM_* codes and
- * valid PTE bits. Pure C, tested on the host and in the kernel (tests/common/protect_cases.c). */
+/* mm/protect.c: page-protection conversions (mm/protect.h): Win32 PAGE_* values, NT's MM_* codes
+ * and valid PTE bits. Pure C, tested on the host and in the kernel
+ * (tests/common/protect_cases.c). */
 #include "kernel/ndk/ntmm.h"
 #include "mm/protect.h"
 #include "mm/pte.h"

@@ -1,12 +1,13 @@
-/* mm/protect.h: NT's page-protection codes (the 5-bit MM_* values that PTEs and VADs store) and their
- * conversions from and to the Win32 PAGE_* values, and to and from valid PTE bits. Pure C, also
- * compiled for the host tests.
+/* mm/protect.h: NT's page-protection codes (the 5-bit MM_* values that PTEs and VADs store) and
+ * their conversions from and to the Win32 PAGE_* values, and to and from valid PTE bits. Pure C,
+ * also compiled for the host tests.
  *
  *    4     3     2   1   0
  *  +-----+-----+-----------+
  *  |GUARD|NOCA-|   base    |   base: 0 zero access, 1 READONLY, 2 EXECUTE, 3 EXECUTE_READ,
- *  |     | CHE |           |   4 READWRITE, 5 WRITECOPY, 6 EXECUTE_READWRITE, 7 EXECUTE_WRITECOPY
- *  +-----+-----+-----------+   GUARD with base 0 is MM_DECOMMIT; GUARD|NOCACHE with base 0 MM_NOACCESS
+ *  |     | CHE |           |   4 READWRITE, 5 WRITECOPY, 6 EXECUTE_READWRITE,
+ *  +-----+-----+-----------+   7 EXECUTE_WRITECOPY. GUARD with base 0 is MM_DECOMMIT;
+ *                              GUARD|NOCACHE with base 0 MM_NOACCESS
  */
 #ifndef PAGODA_MM_PROTECT_H
 #define PAGODA_MM_PROTECT_H
@@ -28,8 +29,9 @@
 #define MM_BASE_MASK          0x07u
 #define MM_INVALID_PROTECTION 0xFFFFFFFFu
 
-/* The MM code for a Win32 protection: exactly one of the eight base values, optionally with PAGE_GUARD
- * or PAGE_NOCACHE (not both, and neither with PAGE_NOACCESS); MM_INVALID_PROTECTION otherwise. */
+/* The MM code for a Win32 protection: exactly one of the eight base values, optionally with
+ * PAGE_GUARD or PAGE_NOCACHE (not both, and neither with PAGE_NOACCESS); MM_INVALID_PROTECTION
+ * otherwise. */
 uint32_t mm_protection_from_win32(uint32_t page_protection);
 /* The PAGE_* value of an MM code (0 for MM_DECOMMIT and zero access). */
 uint32_t mm_protection_to_win32(uint32_t mm_protection);

@@ -1,5 +1,6 @@
-/* mm/pte.h: the i386 two-level (non-PAE) page-table format, and the software states a PTE holds while
- * its page is not valid. The fault handler reads these states; a PTE never lies (DESIGN section 4).
+/* mm/pte.h: the i386 two-level (non-PAE) page-table format, and the software states a PTE holds
+ * while its page is not valid. The fault handler reads these states; a PTE never lies (DESIGN
+ * section 4).
  *
  * A virtual address:
  *   31            22 21            12 11             0
@@ -13,21 +14,21 @@
  *  |     page frame number   |PRO|EXE|COW| G |PS | D | A |PCD|PWT|U/S|R/W| P |
  *  +-------------------------+---+---+---+---+---+---+---+---+---+---+---+---+
  *  The three AVL bits: PRO (11) the frame is a section page whose PFN entry points at the prototype
- *  PTE; EXE (10) the page's protection allows execute (no NX on i386: kept for queries); COW (9) the
- *  page is copy-on-write (mapped read-only, a write makes a private copy). An execute-only page (MM
- *  protection EXECUTE) is read-only with EXE and PWT set: write-through caching means nothing on a page
- *  that is never written, so PWT is free to tell it from EXECUTE_READ. So the exact protection of a
- *  valid page is always in its PTE (pte_valid_protection).
+ *  PTE; EXE (10) the page's protection allows execute (no NX on i386: kept for queries); COW (9)
+ *  the page is copy-on-write (mapped read-only, a write makes a private copy). An execute-only page
+ *  (MM protection EXECUTE) is read-only with EXE and PWT set: write-through caching means nothing
+ *  on a page that is never written, so PWT is free to tell it from EXECUTE_READ. So the exact
+ *  protection of a valid page is always in its PTE (pte_valid_protection).
  *
  * An invalid PTE (P = 0): bits 1-31 are ours, one of these states, tested in this order:
- *   all zero          nothing recorded here: the VAD decides (reserved, a mem_commit VAD's demand-zero
- *                     page, or a view's page not yet touched)
- *   PROTOTYPE (10)    a view's page that is not mapped here: its section's prototype PTE (found through
- *                     the VAD) holds it; protection in 5-9, where 0 means the VAD's
+ *   all zero          nothing recorded here: the VAD decides (reserved, a mem_commit VAD's
+ *                     demand-zero page, or a view's page not yet touched)
+ *   PROTOTYPE (10)    a view's page that is not mapped here: its section's prototype PTE (found
+ *                     through the VAD) holds it; protection in 5-9, where 0 means the VAD's
  *   TRANSITION (11)   the frame in 12-31 is on the standby or modified list (the paging-file issue)
  *   frame bits set    in the paging file: 12-31 = page offset, 1-4 = paging file number (ditto)
- *   otherwise         demand zero: committed, never touched; protection in 5-9 (never 0). MM_DECOMMIT
- *                     (0x10) marks a decommitted page of a mem_commit VAD
+ *   otherwise         demand zero: committed, never touched; protection in 5-9 (never 0).
+ *                     MM_DECOMMIT (0x10) marks a decommitted page of a mem_commit VAD
  *
  *  +-------------------------+---+---+-----------+---------+---+
  *  |  frame / file offset    |TRN|PRO| protection| file no.| 0 |
@@ -36,8 +37,8 @@
  *
  * The state machine of a user page (-> marks a fault or a service):
  *   zero --commit--> demand zero --touch--> valid (private)
- *   zero in a view --touch--> valid (PRO, shares the segment's frame) --write to COW--> valid (private)
- *   valid --decommit/free/unmap--> zero (or MM_DECOMMIT in a mem_commit VAD)
+ *   zero in a view --touch--> valid (PRO, shares the segment's frame) --write to COW--> valid
+ *   (private) valid --decommit/free/unmap--> zero (or MM_DECOMMIT in a mem_commit VAD)
  *   valid/demand zero --protect--> the same state with the new protection
  */
 #ifndef PAGODA_MM_PTE_H

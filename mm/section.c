@@ -1,7 +1,8 @@
-/* mm/section.c: section objects and their services: NtCreateSection (pagefile-backed with SEC_COMMIT
- * or SEC_RESERVE, or a data file, whose one segment every section and view of the file shares),
- * NtOpenSection, NtMapViewOfSection, NtUnmapViewOfSection and NtFlushVirtualMemory. Named sections
- * live in \BaseNamedObjects like every named object. */
+/* mm/section.c: section objects and their services: NtCreateSection (pagefile-backed with
+ * SEC_COMMIT or SEC_RESERVE, or a data file, whose one segment every section and view of the file
+ * shares), NtOpenSection, NtMapViewOfSection, NtUnmapViewOfSection and NtFlushVirtualMemory. Named
+ * sections live in \BaseNamedObjects like every named object. */
+#include "mm/services.h"
 #include "kernel/io/io.h"
 #include "kernel/ndk/ntmm.h"
 #include "kernel/ob/ob.h"
@@ -32,8 +33,6 @@ struct ob_type mm_section_type = {
                 READ_CONTROL | SECTION_MAP_EXECUTE, SECTION_ALL_ACCESS},
     .delete_procedure = section_delete,
 };
-
-extern const struct mm_file_pager io_file_pager;
 
 /* ---- creation ---- */
 
@@ -100,13 +99,14 @@ static NTSTATUS file_section(HANDLE file_handle, uint64_t *size, uint32_t protec
     if (NT_SUCCESS(status) && *size == 0) {
         *size = file_size;
         status = file_size ? STATUS_SUCCESS : STATUS_MAPPED_FILE_SIZE_ZERO;
-    } else if (NT_SUCCESS(status) && *size > file_size) {
+    }
+    /* Checked before a larger size extends the file, so a refused section changes nothing. */
+    if (NT_SUCCESS(status) && *size > 0xFFFFFFFFull - PAGE_MASK)
+        status = STATUS_SECTION_TOO_BIG;
+    if (NT_SUCCESS(status) && *size > file_size)
         status = (file_access_for(protection) & FILE_WRITE_DATA)
                      ? io_file_pager.set_size(file, *size)
                      : STATUS_SECTION_TOO_BIG;
-    }
-    if (NT_SUCCESS(status) && *size > 0xFFFFFFFFull - PAGE_MASK)
-        status = STATUS_SECTION_TOO_BIG;
     if (NT_SUCCESS(status))
         status = file_segment(file, (uint32_t)((*size + PAGE_MASK) >> PAGE_SHIFT), segment);
     ob_dereference_object(file);
@@ -366,7 +366,9 @@ NTSTATUS NtMapViewOfSection(HANDLE section_handle, HANDLE process_handle, void *
         status = capture_map_request(user_base, user_offset, user_size, &r);
     if (!NT_SUCCESS(status))
         return status;
-    vaddr_t highest = ps_current_process()->address_space.highest_address;
+    /* NT checks against the system's highest user address; the target process's own limit is
+     * enforced where the view is placed. */
+    vaddr_t highest = mm_split.highest_user_address;
     if (r.base > highest || highest - r.base < r.size)
         return STATUS_INVALID_PARAMETER_3;
     if (zero_bits > 21)

@@ -1,6 +1,7 @@
-/* mm/sysva.c: system virtual address space: a bitmap of the pages between 0x80000000 and hyperspace,
- * with the ranges that are not to be handed out (user space under split=3G, the kernel image, the PFN
- * database) marked in use at boot. First fit from a roving hint; runs never wrap around. */
+/* mm/sysva.c: system virtual address space: a bitmap of the pages between 0x80000000 and
+ * hyperspace, with the ranges that are not to be handed out (user space under split=3G, the kernel
+ * image, the PFN database) marked in use at boot. First fit from a roving hint; runs never wrap
+ * around. */
 #include "kernel/rtl/string.h"
 #include "mm/mi.h"
 
@@ -8,7 +9,9 @@
 #define SYSVA_PAGES ((MM_SYSTEM_VA_END - SYSVA_BASE) / PAGE_SIZE)
 #define WORD_BITS   32
 
-static uint32_t sysva_bitmap[SYSVA_PAGES / WORD_BITS]; /* 1 = in use */
+/* 1 = in use. Mapped at boot from boot frames (mm/init.c), not in .bss. */
+static uint32_t *const sysva_bitmap = (uint32_t *)(uintptr_t)MM_SYSVA_BITMAP_BASE;
+_Static_assert(SYSVA_PAGES / 8 <= MM_SYSVA_BITMAP_BYTES, "the system VA bitmap fits its window");
 static uint32_t sysva_hint, sysva_free;
 
 static bool page_used(uint32_t i) { return sysva_bitmap[i / WORD_BITS] & (1u << (i % WORD_BITS)); }
@@ -31,7 +34,7 @@ static uint32_t page_index(vaddr_t va) { return (va - SYSVA_BASE) / PAGE_SIZE; }
 
 void mi_init_system_va(void)
 {
-    memset(sysva_bitmap, 0xff, sizeof sysva_bitmap);
+    memset(sysva_bitmap, 0xff, SYSVA_PAGES / 8);
     sysva_free = 0;
     vaddr_t start = mm_split.system_range_start == SYSVA_BASE ? SYSVA_BASE : MM_SYSTEM_VA_START;
     if (start == SYSVA_BASE) /* split=2G: 0x80000000-0xBFFFFFFF is system space too */

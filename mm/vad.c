@@ -18,7 +18,8 @@ static void update(node_t *n)
     n->max_aligned_gap = max3(n->aligned_gap, max_aligned_gap(n->left), max_aligned_gap(n->right));
 }
 
-/* The first free page after a node's predecessor (pages before the tree's lowest are never free). */
+/* The first free page after a node's predecessor (pages before the tree's lowest are never
+ * free). */
 static uint32_t free_start_after(const struct mi_vad_tree *tree, const node_t *pred)
 {
     return pred ? pred->end_vpn + 1 : tree->lowest_vpn;
@@ -280,7 +281,8 @@ static bool fits_before(const struct search *q, const node_t *n, uint32_t *out)
     return fits(q, (uint64_t)n->start_vpn - n->gap, (uint64_t)n->start_vpn - 1, out);
 }
 
-/* The gaps of a left subtree all end below n's start; those of a right subtree begin after its end. */
+/* The gaps of a left subtree all end below n's start; those of a right subtree begin after its
+ * end. */
 static bool search_bottom_up(const struct search *q, const node_t *n, uint32_t *out)
 {
     if (!n || subtree_max(q, n) < q->pages)

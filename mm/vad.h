@@ -1,11 +1,12 @@
-/* mm/vad.h: the tree of a process's virtual address descriptors (VADs): an AVL tree of disjoint page
- * ranges, augmented so that finding a free range (bottom-up or top-down) is O(log n). Pure C11, also
- * compiled for the host tests; the VAD's meaning (type, protection, section) is in mm/mi.h.
+/* mm/vad.h: the tree of a process's virtual address descriptors (VADs): an AVL tree of disjoint
+ * page ranges, augmented so that finding a free range (bottom-up or top-down) is O(log n). Pure
+ * C11, also compiled for the host tests; the VAD's meaning (type, protection, section) is in
+ * mm/mi.h.
  *
  * Each node knows the gap before it: the free pages between its predecessor's end (or the tree's
- * lowest page) and its start. Every node also carries the largest gap in its subtree, twice: in pages,
- * and usable by a range that starts on an allocation-granularity (64 KiB) boundary. A search descends
- * only into subtrees whose largest gap is big enough, so it touches O(log n) nodes:
+ * lowest page) and its start. Every node also carries the largest gap in its subtree, twice: in
+ * pages, and usable by a range that starts on an allocation-granularity (64 KiB) boundary. A search
+ * descends only into subtrees whose largest gap is big enough, so it touches O(log n) nodes:
  *
  *      lowest                                                                   highest
  *        |<-gap(A)->[ A ]<--gap(B)-->[ B ]<-gap(C)->[ C ]<------ tail gap ------>|
@@ -39,8 +40,8 @@ enum mi_vad_direction { MI_VAD_BOTTOM_UP, MI_VAD_TOP_DOWN };
 /* An empty tree over the pages [lowest_vpn, highest_vpn]. */
 void mi_vad_tree_init(struct mi_vad_tree *tree, uint32_t lowest_vpn, uint32_t highest_vpn);
 
-/* Inserts node, whose start_vpn and end_vpn are set. Returns false (and changes nothing) when the range
- * is empty, outside the tree's range or overlaps a node already there. */
+/* Inserts node, whose start_vpn and end_vpn are set. Returns false (and changes nothing) when the
+ * range is empty, outside the tree's range or overlaps a node already there. */
 bool mi_vad_insert(struct mi_vad_tree *tree, struct mi_vad_node *node);
 /* Removes a node that is in the tree. */
 void mi_vad_remove(struct mi_vad_tree *tree, struct mi_vad_node *node);
@@ -58,8 +59,8 @@ struct mi_vad_node *mi_vad_next(const struct mi_vad_node *node);
 struct mi_vad_node *mi_vad_prev(const struct mi_vad_node *node);
 
 /* Finds free pages for a range of `pages` pages starting on a multiple of align_pages (1 or
- * MI_VAD_GRANULARITY_PAGES) inside [low_vpn, high_vpn] (clipped to the tree's range): the lowest such
- * start (bottom-up) or the highest (top-down). Returns true with *start_vpn set, or false. */
+ * MI_VAD_GRANULARITY_PAGES) inside [low_vpn, high_vpn] (clipped to the tree's range): the lowest
+ * such start (bottom-up) or the highest (top-down). Returns true with *start_vpn set, or false. */
 bool mi_vad_find_free(const struct mi_vad_tree *tree, uint32_t pages, uint32_t align_pages,
                       uint32_t low_vpn, uint32_t high_vpn, enum mi_vad_direction direction,
                       uint32_t *start_vpn);

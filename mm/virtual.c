@@ -1,7 +1,9 @@
 /* mm/virtual.c: the NT virtual-memory services: NtAllocateVirtualMemory, NtFreeVirtualMemory,
  * NtProtectVirtualMemory and NtQueryVirtualMemory. Arguments are checked in NT's order with NT's
- * statuses (docs/vm.md has the table), captured, then the work (mm/vm.c) runs attached to the target
- * process. User memory is never touched while attached or while the address space is locked. */
+ * statuses (docs/vm.md has the table), captured, then the work (mm/vm.c) runs attached to the
+ * target process. User memory is never touched while attached or while the address space is
+ * locked. */
+#include "mm/services.h"
 #include "kernel/ndk/ntmm.h"
 #include "kernel/ob/ob.h"
 #include "kernel/ke/probe.h"
@@ -26,7 +28,8 @@ static vaddr_t highest_user_address(void)
     return ps_current_process()->address_space.highest_address;
 }
 
-/* Reads a pointer-sized in/out argument after probing it for writing (NT's ProbeForWritePointer). */
+/* Reads a pointer-sized in/out argument after probing it for writing (NT's
+ * ProbeForWritePointer). */
 static NTSTATUS capture_inout(void *user, uint32_t *value)
 {
     NTSTATUS status = ke_probe_user_write(user, sizeof *value, 1);

@@ -1,6 +1,6 @@
-/* mm/vm.c: reserving, committing, decommitting, releasing, protecting and querying virtual memory in
- * the current address space: the work behind the Nt*VirtualMemory services (mm/virtual.c checks and
- * captures their arguments), thread stacks, and the PEB and TEB regions the kernel builds. */
+/* mm/vm.c: reserving, committing, decommitting, releasing, protecting and querying virtual memory
+ * in the current address space: the work behind the Nt*VirtualMemory services (mm/virtual.c checks
+ * and captures their arguments), thread stacks, and the PEB and TEB regions the kernel builds. */
 #include "kernel/ndk/ntmm.h"
 #include "kernel/rtl/format.h"
 #include "kernel/ke/probe.h"
@@ -263,7 +263,8 @@ static NTSTATUS commit(struct mm_address_space *as, struct mm_vad *vad, vaddr_t 
 }
 
 /* MEM_RESET: the data of the committed private pages is no longer needed; their frames go back.
- * Pages that are not resident (reserved ones too) are skipped, as NT's MiResetVirtualMemory does. */
+ * Pages that are not resident (reserved ones too) are skipped, as NT's MiResetVirtualMemory
+ * does. */
 static NTSTATUS reset(struct mm_address_space *as, struct mm_vad *vad, vaddr_t start, vaddr_t end)
 {
     if (vad->type != MEM_PRIVATE)

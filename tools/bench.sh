@@ -8,6 +8,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+. tools/exit-codes.sh
 kernel=build/kernel.elf
 runs=${BENCH_RUNS:-3}
 out=${BENCH_OUT:-build/bench}
@@ -32,7 +33,7 @@ kvm_works() {
     timeout 10 qemu-system-i386 -accel kvm -m 64 -kernel "$kernel" -append "test=none" -display none \
         -serial "file:$out/kvm-probe.log" -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=4 \
         </dev/null >/dev/null 2>&1 || status=$?
-    [ "$status" = 33 ] && grep -q '^Pagoda' "$out/kvm-probe.log"
+    [ "$status" = "$EXIT_TESTS_PASSED" ] && grep -q '^Pagoda' "$out/kvm-probe.log"
 }
 
 accels=(tcg)
@@ -50,7 +51,7 @@ for accel in "${accels[@]}"; do
         log=$out/$accel-$run.log
         status=0
         boot "$accel" "$log" || status=$?
-        if [ "$status" != 33 ]; then
+        if [ "$status" != "$EXIT_TESTS_PASSED" ]; then
             echo "bench: $accel run $run failed (QEMU status $status); log: $log" >&2
             grep -a '^FAIL\|PANIC' "$log" >&2 || tail -5 "$log" >&2
             failed=1

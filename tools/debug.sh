@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts Pagoda in QEMU halted at the first instruction, with the gdb stub on :1234, and attaches gdb
-# (`make debug`). Env: CMDLINE (extra kernel options), GUI=1 (show VGA), MEM (MiB, default 128).
+# tools/debug.sh: starts Pagoda in QEMU halted at the first instruction, with the gdb stub on :1234,
+# and attaches gdb (`make debug`). Env: CMDLINE (extra kernel options), GUI=1 (show VGA), MEM (MiB,
+# default 128).
 # shellcheck disable=SC2054  # commas inside QEMU option values are not array separators
 set -euo pipefail
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Makes sure the Debian packages that build, boot and test Pagoda are installed (`make deps`).
-# As root it installs what is missing with apt-get; otherwise it prints the exact command and fails.
+# tools/deps.sh: makes sure the Debian packages that build, boot and test Pagoda are installed
+# (`make deps`). As root it installs what is missing with apt-get; otherwise it prints the exact
+# command and fails.
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,7 @@ packages=(
     dosfstools                                  # FAT disk images
     qemu-system-x86 bochs bochsbios vgabios     # the emulators of the test matrix
     gdb                                         # make debug
+    clang-format                                # make lint (also run by make test)
 )
 
 is_installed() {

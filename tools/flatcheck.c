@@ -1,6 +1,6 @@
 /* tools/flatcheck.c: the build's check of a linked flat image (build/user/NAME.bin): the header
- * must pass ke_flat_check, the loader's own test (kernel/ps/flat.c), and the entry must be the ELF's
- * _start. Usage: flatcheck IMAGE.bin [ENTRY-HEX]; prints what is wrong and fails. */
+ * must pass ke_flat_check, the loader's own test (kernel/ps/flat.c), and the entry must be the
+ * ELF's _start. Usage: flatcheck IMAGE.bin [ENTRY-HEX]; prints what is wrong and fails. */
 #include <stdio.h>
 #include <stdlib.h>
 #include "kernel/ps/flat.h"

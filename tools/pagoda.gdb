@@ -1,5 +1,6 @@
-# gdb commands for debugging Pagoda in QEMU: tools/debug.sh runs `gdb -x tools/pagoda.gdb` from the repo root.
-# Attaches to QEMU's gdb stub (started with -s -S), loads the kernel's symbols and runs to kmain.
+# tools/pagoda.gdb: gdb commands for debugging Pagoda in QEMU; tools/debug.sh runs
+# `gdb -x tools/pagoda.gdb` from the repo root. Attaches to QEMU's gdb stub (started with -s -S),
+# loads the kernel's symbols and runs to kmain.
 set pagination off
 set confirm off
 set disassembly-flavor intel

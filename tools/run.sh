@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Boots the Pagoda ISO in QEMU with the serial console on this terminal (`make run`, `make run-gui`).
+# tools/run.sh: boots the Pagoda ISO in QEMU with the serial console on this terminal (`make run`,
+# `make run-gui`).
 # Env: CMDLINE (extra kernel options: boots build/pagoda-custom.iso), GUI=1 (show VGA), MEM (MiB).
 # shellcheck disable=SC2054  # commas inside QEMU option values are not array separators
 set -euo pipefail
@@ -7,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 . tools/qemu-env.sh
+. tools/exit-codes.sh
 
 # No menu delay when there is no screen to show the menu on.
 menu_timeout=0
@@ -31,11 +33,11 @@ status=0
 
 # QEMU's status: (code << 1) | 1 for the code the kernel wrote to isa-debug-exit (port 0xf4).
 case $status in
-    37) echo "run: kernel halted normally"; exit 0 ;;
-    33) echo "run: test suite finished, all tests passed"; exit 0 ;;
-    35) echo "run: test suite finished with failures" ;;
-    39) echo "run: fatal boot error (see the serial output above)" ;;
-    63) echo "run: kernel panic" ;;
+    "$EXIT_HALT") echo "run: kernel halted normally"; exit 0 ;;
+    "$EXIT_TESTS_PASSED") echo "run: test suite finished, all tests passed"; exit 0 ;;
+    "$EXIT_TESTS_FAILED") echo "run: test suite finished with failures" ;;
+    "$EXIT_BOOT_ERROR") echo "run: fatal boot error (see the serial output above)" ;;
+    "$EXIT_PANIC") echo "run: kernel panic" ;;
     0) echo "run: QEMU quit without the kernel powering off (closed by the user, or a triple fault)" ;;
     *) echo "run: QEMU exited with status $status" ;;
 esac >&2

@@ -42,10 +42,12 @@ FLATCHECK     := $(BUILD)/tools/flatcheck
 user: $(USER_BINS) $(USER_BUILD)/nt-prototypes.ok $(USER_BUILD)/syscalls-pe.o pe
 
 # ---- generated from kernel/ke/services.list ----
-$(BUILD)/service_table.c: kernel/ke/services.list tools/gensyscalls.sh
+# Every folder with system services declares them in its services.h; the table includes them all.
+KERNEL_SERVICE_H := $(sort $(shell find kernel mm -name services.h))
+$(BUILD)/service_table.c: kernel/ke/services.list tools/gensyscalls.sh $(KERNEL_SERVICE_H)
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
-	@tools/gensyscalls.sh table $< > $@
+	@tools/gensyscalls.sh table $< $(KERNEL_SERVICE_H) > $@
 
 $(BUILD)/obj/service_table.o: $(BUILD)/service_table.c
 	@mkdir -p $(dir $@)

@@ -1,6 +1,7 @@
 /* kernel/ex/sync.c: the event, semaphore and mutant object types and their system services
  * (NtCreate/Open/Set/Reset/Release...). Creation with a name goes through the namespace; OBJ_OPENIF
  * opens an existing object of the same type and returns STATUS_OBJECT_NAME_EXISTS. */
+#include "kernel/ex/services.h"
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ob/ob.h"
@@ -227,7 +228,7 @@ static void init_mutant(void *object, const int32_t *args)
     ke_init_dispatcher_header(&m->header, KE_MUTANT, 1);
     list_init(&m->owner_link);
     if (args[0]) {
-        struct ps_thread *t = ps_current_thread();
+        struct ke_thread *t = ke_current_thread();
         m->owner = t;
         m->header.signal_state = 0;
         uint32_t irq = ke_disable_interrupts();

@@ -1,8 +1,11 @@
-/* kernel/ex/sync.h: helpers shared by the services that create, open and signal dispatcher objects. */
+/* kernel/ex/sync.h: helpers shared by the services that create, open and signal dispatcher
+ * objects. */
 #ifndef PAGODA_SYNC_H
 #define PAGODA_SYNC_H
 
 #include "kernel/ob/ob.h"
+
+extern struct ob_type ke_event_type, ke_semaphore_type, ke_mutant_type;
 
 bool ke_is_waitable_type(const struct ob_type *type);
 /* Signals an event (set), semaphore (release 1) or mutant (release) through a handle that granted

@@ -1,12 +1,23 @@
-/* kernel/hal/power.c: ending a run. Under QEMU the isa-debug-exit device turns the code into QEMU's exit
- * status ((code << 1) | 1); Bochs stops on "Shutdown" written to port 0x8900; real hardware halts. */
+/* kernel/hal/power.c: ending a run. Under QEMU the isa-debug-exit device turns the code into QEMU's
+ * exit status ((code << 1) | 1); Bochs stops on "Shutdown" written to port 0x8900; real hardware
+ * halts. */
 #include "kernel/ke/arch.h"
-#include "kernel/io/io.h"
 #include "kernel/ke/ke.h"
 #include "mm/mm.h"
 
 #define QEMU_DEBUG_EXIT_PORT 0xf4
 #define BOCHS_SHUTDOWN_PORT  0x8900
+
+static struct ke_shutdown_callout *first_callout, **last_callout = &first_callout;
+
+void ke_register_shutdown_callout(struct ke_shutdown_callout *callout)
+{
+    uint32_t irq = ke_disable_interrupts();
+    callout->next = NULL;
+    *last_callout = callout;
+    last_callout = &callout->next;
+    ke_restore_interrupts(irq);
+}
 
 /* A clean shutdown: everything dirty reaches the disks first. (A panic powers off without this:
  * a kernel that found its own state corrupt should not write it out.) */
@@ -14,7 +25,8 @@ NORETURN void ke_shutdown(enum ke_exit_code code)
 {
     cpu_sti(); /* the disk drivers wait for interrupts */
     mm_flush_all_segments(); /* mapped files' modified pages, then the volumes under them */
-    io_flush_all_volumes();
+    for (struct ke_shutdown_callout *c = first_callout; c; c = c->next)
+        c->routine();
     ke_power_off(code);
 }
 

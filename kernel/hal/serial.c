@@ -1,5 +1,6 @@
 /* kernel/hal/serial.c: COM1 (0x3F8) at 115200 8N1, polled output.
- * The port is checked with the UART's loopback mode, so a machine without COM1 never waits on it. */
+ * The port is checked with the UART's loopback mode, so a machine without COM1 never waits on
+ * it. */
 #include "kernel/ke/arch.h"
 #include "kernel/hal/console.h"
 
@@ -38,7 +39,8 @@ void io_serial_init(void)
 
 static void serial_putc(char c)
 {
-    /* At 115200 baud a byte takes 87 us; the bound covers a very slow machine, not a missing UART. */
+    /* At 115200 baud a byte takes 87 us; the bound covers a very slow machine, not a missing
+     * UART. */
     for (int spin = 0; spin < 100000; spin++)
         if (inb(COM1 + UART_LSR) & LSR_THR_EMPTY)
             break;

@@ -1,6 +1,6 @@
-/* kernel/io/blockdev.c: the registry of block devices (kernel/io/blockdev.h). Drivers register at boot;
- * devices are never removed, so a pointer from io_find_block_device stays valid. Only threads touch the
- * table and kernel code is not preempted (docs/decisions.md), so it needs no lock. */
+/* kernel/io/blockdev.c: the registry of block devices (kernel/io/blockdev.h). Drivers register at
+ * boot; devices are never removed, so a pointer from io_find_block_device stays valid. Only threads
+ * touch the table and kernel code is not preempted (docs/decisions.md), so it needs no lock. */
 #include "kernel/io/blockdev.h"
 #include "kernel/ke/ke.h"
 #include "kernel/rtl/string.h"
@@ -10,8 +10,8 @@
 static struct io_block_device *devices[IO_MAX_BLOCK_DEVICES];
 static uint32_t device_count;
 
-/* STATUS_OBJECT_NAME_COLLISION for a name already registered, STATUS_INSUFFICIENT_RESOURCES when the
- * table is full, STATUS_INVALID_PARAMETER for a device without a name, read or write. */
+/* STATUS_OBJECT_NAME_COLLISION for a name already registered, STATUS_INSUFFICIENT_RESOURCES when
+ * the table is full, STATUS_INVALID_PARAMETER for a device without a name, read or write. */
 NTSTATUS io_register_block_device(struct io_block_device *dev)
 {
     if (!dev->name[0] || !dev->read || !dev->write || dev->sector_size != IO_SECTOR_SIZE)

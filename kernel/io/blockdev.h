@@ -1,7 +1,7 @@
-/* kernel/io/blockdev.h: the block-device interface between disk drivers (kernel/drivers/ata/ata.c), partitions
- * (kernel/io/partition.c) and file systems (kernel/fat*.c). A device reads and writes whole sectors;
- * a partition is a device that forwards to its disk at an offset. Pure interface: the FAT code is also
- * compiled for the host, where a file stands in for the disk. */
+/* kernel/io/blockdev.h: the block-device interface between disk drivers (kernel/drivers/ata/ata.c),
+ * partitions (kernel/io/partition.c) and file systems (kernel/fs/fat/). A device reads and writes
+ * whole sectors; a partition is a device that forwards to its disk at an offset. Pure interface:
+ * the FAT code is also compiled for the host, where a file stands in for the disk. */
 #ifndef PAGODA_BLOCKDEV_H
 #define PAGODA_BLOCKDEV_H
 
@@ -15,7 +15,8 @@ struct io_block_device {
     uint32_t sector_size; /* IO_SECTOR_SIZE */
     uint64_t sector_count;
     /* Whole sectors; STATUS_INVALID_PARAMETER past the end, STATUS_DEVICE_DATA_ERROR,
-     * STATUS_IO_TIMEOUT, STATUS_NO_SUCH_DEVICE from the hardware. Called at passive level (may wait). */
+     * STATUS_IO_TIMEOUT, STATUS_NO_SUCH_DEVICE from the hardware. Called at passive level (may
+     * wait). */
     NTSTATUS (*read)(struct io_block_device *dev, uint64_t lba, uint32_t count, void *buffer);
     NTSTATUS (*write)(struct io_block_device *dev, uint64_t lba, uint32_t count, const void *data);
     NTSTATUS (*flush)(struct io_block_device *dev); /* write caches to the medium; may be NULL */

@@ -1,6 +1,8 @@
-/* kernel/io/directory.c: NtQueryDirectoryFile (FileDirectoryInformation, FileBothDirectoryInformation,
- * FileNamesInformation; a file-name pattern kept from the first query; RestartScan;
- * ReturnSingleEntry), renaming (FileRenameInformation), and NT's file-name wildcard matching. */
+/* kernel/io/directory.c: NtQueryDirectoryFile (FileDirectoryInformation,
+ * FileBothDirectoryInformation, FileNamesInformation; a file-name pattern kept from the first
+ * query; RestartScan; ReturnSingleEntry), renaming (FileRenameInformation), and NT's file-name
+ * wildcard matching. */
+#include "kernel/io/services.h"
 #include "kernel/io/io.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/probe.h"

@@ -1,6 +1,7 @@
-/* kernel/io/io.h: the I/O manager: mounted volumes (drive letters), file objects, and the interface a
- * file system provides (an ops table, STYLE rule 5). NtCreateFile and friends (kernel/io/services.c)
- * resolve \??\C:\path to a volume and a path inside it, and call the volume's file system. */
+/* kernel/io/io.h: the I/O manager: mounted volumes (drive letters), file objects, and the interface
+ * a file system provides (an ops table, STYLE rule 5). NtCreateFile and friends
+ * (kernel/io/services.c) resolve \??\C:\path to a volume and a path inside it, and call the
+ * volume's file system. */
 #ifndef PAGODA_IO_H
 #define PAGODA_IO_H
 
@@ -68,7 +69,8 @@ struct io_fs_ops {
     NTSTATUS (*delete)(void *file);
     NTSTATUS (*flush)(void *fs);
     NTSTATUS (*query_volume)(void *fs, struct io_volume_info *info);
-    /* The entry at *cursor in a directory, advancing the cursor; STATUS_NO_MORE_FILES at the end. */
+    /* The entry at *cursor in a directory, advancing the cursor; STATUS_NO_MORE_FILES at the
+     * end. */
     NTSTATUS (*enumerate)(void *dir, uint32_t *cursor, struct io_dir_entry *entry);
     /* Moves the file to path (on the same volume); STATUS_OBJECT_NAME_COLLISION unless replace;
      * STATUS_ACCESS_DENIED when the target is open or a directory being renamed has an open file
@@ -81,10 +83,15 @@ struct io_fs_ops {
 NTSTATUS io_mount_volume(WCHAR letter, const struct io_fs_ops *ops, void *fs);
 /* Unmounts (flushing) a letter; STATUS_OBJECT_NAME_NOT_FOUND if none. Open files must be closed. */
 NTSTATUS io_unmount_volume(WCHAR letter);
-/* Mounts the first FAT partition as C: (kernel/fs/fat/fsd.c); logs when there is none. */
-void io_mount_system_volume(void);
-/* Flushes every mounted volume, then every block device's write cache (clean shutdown). */
+/* How the memory manager reads and writes a file object's data (kernel/io/pager.c). */
+struct mm_file_pager;
+extern const struct mm_file_pager io_file_pager;
+
+/* Flushes every mounted volume, then every block device's write cache (and at shutdown: io_init
+ * registers it as a shutdown callout). */
 void io_flush_all_volumes(void);
+/* Sets up what the I/O manager needs before the first device: its shutdown callout. */
+void io_init(void);
 
 /* The pointers the memory manager hangs on a file (NT's SECTION_OBJECT_POINTERS): the data section
  * that maps its contents and the image section the loader makes of it. One pair per file, in its
@@ -114,7 +121,8 @@ struct io_fcb {
     uint32_t references; /* file objects that point here */
     uint32_t unclean; /* of those, the ones whose handles are not all closed (NT's UncleanCount) */
     bool directory;
-    /* Delete pending: the file goes when `unclean` reaches 0; new opens get STATUS_DELETE_PENDING. */
+    /* Delete pending: the file goes when `unclean` reaches 0; new opens get
+     * STATUS_DELETE_PENDING. */
     bool delete_pending;
     struct io_share_access share_access;
     struct io_section_object_pointers section_object_pointers;

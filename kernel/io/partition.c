@@ -1,6 +1,7 @@
-/* kernel/io/partition.c: the primary partitions of an MBR disk become block devices of their own that
- * check bounds against the partition and forward to the disk at the partition's first sector.
- * Extended partitions are not followed (they are registered like the others, as their type says). */
+/* kernel/io/partition.c: the primary partitions of an MBR disk become block devices of their own
+ * that check bounds against the partition and forward to the disk at the partition's first sector.
+ * Extended partitions are not followed (they are registered like the others, as their type
+ * says). */
 #include "kernel/io/partition.h"
 #include "kernel/rtl/format.h"
 #include "kernel/ke/ke.h"

@@ -3,6 +3,7 @@
  * NtQueryVolumeInformationFile. All I/O is synchronous. File systems never see a user pointer: data
  * passes through a kernel bounce buffer copied with the fault-safe routines, so a bad buffer is
  * STATUS_ACCESS_VIOLATION, never a fault in file-system code. */
+#include "kernel/io/services.h"
 #include "kernel/io/io.h"
 #include "kernel/ke/ke.h"
 #include "mm/mm.h"
@@ -105,7 +106,8 @@ static bool synchronous(const struct io_file *file)
 }
 
 /* Where a read or write starts: the explicit offset, or the file position of a synchronous handle
- * (FILE_USE_FILE_POINTER_POSITION or no offset), or the end of file for FILE_WRITE_TO_END_OF_FILE. */
+ * (FILE_USE_FILE_POINTER_POSITION or no offset), or the end of file for
+ * FILE_WRITE_TO_END_OF_FILE. */
 static NTSTATUS start_offset(struct io_file *file, const int64_t *user_offset, bool append,
                              uint64_t *offset)
 {

@@ -1,5 +1,6 @@
 /* kernel/ke/arch.h: i386 instructions the kernel needs, as inline functions.
- * Everything here exists on an i486; Pentium-only instructions (rdtsc, cpuid) are guarded by CPUID. */
+ * Everything here exists on an i486; Pentium-only instructions (rdtsc, cpuid) are guarded by
+ * CPUID. */
 #ifndef PAGODA_ARCH_H
 #define PAGODA_ARCH_H
 

@@ -1,5 +1,6 @@
-/* kernel/ke/bootinfo.c: reads the Multiboot 1 information structure. Every field the loader gives is
- * treated as untrusted: lengths are capped, entries too small to be entries end the walk. */
+/* kernel/ke/bootinfo.c: reads the Multiboot 1 information structure. Every field the loader gives
+ * is treated as untrusted: lengths are capped, entries too small to be entries end the walk. */
+#include "kernel/ke/boot.h"
 #include "kernel/ke/bootinfo.h"
 #include "kernel/ke/ke.h"
 #include "kernel/rtl/string.h"
@@ -21,8 +22,6 @@ struct multiboot_info {
     uint32_t drives_length, drives_addr, config_table, boot_loader_name, apm_table;
     uint32_t vbe[6];
 };
-
-extern uint8_t __kernel_start[], __kernel_end[];
 
 /* Copies len bytes of physical memory at pa into dst, a page at a time through hyperspace. */
 static void copy_physical(void *dst, paddr_t pa, size_t len)

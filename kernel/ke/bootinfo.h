@@ -1,5 +1,5 @@
-/* kernel/ke/bootinfo.h: what kmain keeps of the Multiboot information: the command line, the memory map
- * and the physical ranges the loader's structures occupy (never handed out as free memory). */
+/* kernel/ke/bootinfo.h: what kmain keeps of the Multiboot information: the command line, the memory
+ * map and the physical ranges the loader's structures occupy (never handed out as free memory). */
 #ifndef PAGODA_BOOTINFO_H
 #define PAGODA_BOOTINFO_H
 

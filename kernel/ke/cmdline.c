@@ -1,5 +1,5 @@
-/* kernel/ke/cmdline.c: parses the kernel command line (split=, test=, loglevel=, mem=, hz=, sysenter=,
- * ata=, trace=).
+/* kernel/ke/cmdline.c: parses the kernel command line (split=, test=, loglevel=, mem=, hz=,
+ * sysenter=, ata=, trace=).
  * Never fails: what it cannot use becomes a warning that kmain prints once the console is up. */
 #include <stdarg.h>
 #include "kernel/ke/cmdline.h"

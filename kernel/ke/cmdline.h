@@ -11,7 +11,7 @@
 #define KE_WARNING_LEN         96
 #define KE_AUTORUN_MAX         256
 
-enum ke_split { KE_SPLIT_2G = 2, KE_SPLIT_3G = 3 };
+enum ke_split { KE_SPLIT_2G = 2, KE_SPLIT_3G = 3 }; /* GiB of user space (mm_compute_split) */
 
 struct ke_config {
     enum ke_split split;
@@ -35,10 +35,12 @@ struct ke_config {
 #define KE_MAX_HZ     1000
 
 /* Sets the defaults, then applies each option of cmdline. `autorun=` takes the rest of the line
- * (a program and its arguments), with GRUB's backslash escapes undone. Unknown options and bad values are
- * recorded in config->warnings (and otherwise ignored); the parse itself never fails. A first word
- * with a '/' and no '=' is the kernel's path (QEMU's -kernel passes it) and is skipped. */
+ * (a program and its arguments), with GRUB's backslash escapes undone. Unknown options and bad
+ * values are recorded in config->warnings (and otherwise ignored); the parse never fails. A first
+ * word with a '/' and no '=' is the kernel's path (QEMU's -kernel passes it) and is skipped. */
 void ke_parse_cmdline(const char *cmdline, struct ke_config *config);
+/* The kernel's configuration, parsed by kmain (kernel/init.c). */
+extern struct ke_config ke_config;
 
 /* Parses "<n>[K|M|G]" (bytes); false on anything else or when it does not fit 64 bits. */
 bool ke_parse_size(const char *s, size_t len, uint64_t *out);

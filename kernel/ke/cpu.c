@@ -1,5 +1,6 @@
-/* kernel/ke/cpu.c: CPU identification. Early i486s have no CPUID (EFLAGS.ID cannot be toggled); then
- * every optional feature is assumed absent. Enables global pages (CR4.PGE) when the CPU has them. */
+/* kernel/ke/cpu.c: CPU identification. Early i486s have no CPUID (EFLAGS.ID cannot be toggled);
+ * then every optional feature is assumed absent. Enables global pages (CR4.PGE) when the CPU has
+ * them. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
 #include "kernel/rtl/string.h"

@@ -1,12 +1,12 @@
-/* kernel/ke/fpu.c: the x87 FPU, switched lazily. A context switch sets CR0.TS; the first FPU instruction
- * a thread then executes raises #NM (device not available), and only then is the previous owner's
- * state saved (fnsave) and this thread's restored (frstor), or a fresh one made (fninit with NT's
- * control word 0x27F). Threads that never touch the FPU cost nothing. The kernel itself never uses
- * the FPU (-mgeneral-regs-only). */
+/* kernel/ke/fpu.c: the x87 FPU, switched lazily. A context switch sets CR0.TS; the first FPU
+ * instruction a thread then executes raises #NM (device not available), and only then is the
+ * previous owner's state saved (fnsave) and this thread's restored (frstor), or a fresh one made
+ * (fninit with NT's control word 0x27F). Threads that never touch the FPU cost nothing. The kernel
+ * itself never uses the FPU (-mgeneral-regs-only). */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/fpu.h"
 #include "kernel/ke/ke.h"
-#include "kernel/ps/ps.h"
+#include "kernel/ke/thread.h"
 
 #define CR0_MP                  0x00000002u
 #define CR0_EM                  0x00000004u
@@ -14,7 +14,7 @@
 #define CR0_NE                  0x00000020u
 #define NT_DEFAULT_CONTROL_WORD 0x027f /* round to nearest, 53-bit precision, all masked */
 
-static struct ps_thread *fpu_owner; /* whose registers the FPU holds */
+static struct ke_thread *fpu_owner; /* whose registers the FPU holds */
 static bool fpu_present;
 
 void ke_fpu_init(void)
@@ -26,7 +26,7 @@ void ke_fpu_init(void)
 
 void ke_fpu_switch_out(void) { write_cr0(read_cr0() | CR0_TS); }
 
-void ke_fpu_thread_ended(struct ps_thread *t)
+void ke_fpu_thread_ended(struct ke_thread *t)
 {
     if (fpu_owner == t)
         fpu_owner = NULL; /* nothing to save */
@@ -36,7 +36,7 @@ bool ke_fpu_device_not_available(void)
 {
     if (!fpu_present)
         return false;
-    struct ps_thread *t = ps_current_thread();
+    struct ke_thread *t = ke_current_thread();
     __asm__ volatile("clts");
     if (fpu_owner == t)
         return true;

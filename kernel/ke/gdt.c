@@ -1,27 +1,10 @@
-/* kernel/ke/gdt.c: the GDT with NT's selector layout, the TSS that gives ring 3 its kernel stack, and a
- * second TSS for the double-fault task gate, so that a kernel stack overflow still reaches a panic. */
+/* kernel/ke/gdt.c: the GDT with NT's selector layout, the TSS that gives ring 3 its kernel stack,
+ * and a second TSS for the double-fault task gate, so that a kernel stack overflow still reaches a
+ * panic. */
+#include "kernel/ke/boot.h"
 #include "kernel/ke/arch.h"
 #include "kernel/rtl/string.h"
 #include "kernel/ke/trap.h"
-
-struct tss {
-    uint16_t link, link_hi;
-    uint32_t esp0;
-    uint16_t ss0, ss0_hi;
-    uint32_t esp1;
-    uint16_t ss1, ss1_hi;
-    uint32_t esp2;
-    uint16_t ss2, ss2_hi;
-    uint32_t cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
-    uint16_t es, es_hi, cs, cs_hi, ss, ss_hi, ds, ds_hi, fs, fs_hi, gs, gs_hi, ldt, ldt_hi;
-    uint16_t trap, iomap_base;
-} __attribute__((packed));
-_Static_assert(offsetof(struct tss, esp0) == 4, "TSS_ESP0 in boot/sysenter.asm");
-
-struct descriptor_pointer {
-    uint16_t limit;
-    uint32_t base;
-} __attribute__((packed));
 
 /* Access bytes. */
 #define SEG_PRESENT       0x80
@@ -37,17 +20,13 @@ struct descriptor_pointer {
 #define DF_STACK_SIZE 8192
 
 static uint64_t gdt[KGDT_ENTRIES];
-struct tss ke_tss; /* boot/sysenter.asm loads the kernel stack from its esp0 */
-static struct tss ke_df_tss;
+struct ke_task_state ke_tss; /* boot/sysenter.asm loads the kernel stack from its esp0 */
+static struct ke_task_state ke_df_tss;
 static uint8_t ke_df_stack[DF_STACK_SIZE] __attribute__((aligned(16)));
 /* The processor control region that FS points at in kernel mode; it grows with the scheduler. */
 static struct {
     uint32_t self;
 } ke_pcr;
-
-extern void ke_load_gdt(const struct descriptor_pointer *gdtr);
-extern void ke_double_fault_entry(void);
-extern uint8_t boot_page_directory[];
 
 static uint64_t gdt_entry(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
 {
@@ -98,7 +77,7 @@ void ke_gdt_init(void)
     set_gdt(KGDT_DF_TSS, gdt_entry((uint32_t)(uintptr_t)&ke_df_tss, sizeof ke_df_tss - 1,
                                    SEG_PRESENT | SEG_TSS_AVAILABLE, SEG_FLAGS_BYTE_32));
 
-    static struct descriptor_pointer gdtr;
+    static struct ke_descriptor_pointer gdtr;
     gdtr.limit = sizeof gdt - 1;
     gdtr.base = (uint32_t)(uintptr_t)gdt;
     ke_load_gdt(&gdtr);

@@ -1,6 +1,7 @@
 /* kernel/ke/idt.c: the interrupt descriptor table: 32 exception gates, 16 IRQ gates (after the PIC
  * remap to 0x30-0x3F), a task gate for the double fault, and the gates user mode may use: int 3,
  * into and the int 0x2E system-service gate (NT's DPL 3 gates). */
+#include "kernel/ke/boot.h"
 #include "kernel/ke/trap.h"
 
 struct idt_gate {
@@ -18,8 +19,6 @@ struct idt_gate {
 #define TRAP_STUB_COUNT        64
 
 static struct idt_gate idt[256];
-extern uint8_t ke_trap_stubs[];
-extern uint8_t ke_system_service_entry[];
 
 static void set_gate(unsigned vector, uint32_t offset, uint16_t selector, uint8_t type_attr)
 {
@@ -51,9 +50,6 @@ void ke_idt_init(void)
     set_gate(TRAP_SYSTEM_SERVICE, (uint32_t)(uintptr_t)ke_system_service_entry, KGDT_R0_CODE,
              GATE_INTERRUPT_32_USER);
 
-    struct {
-        uint16_t limit;
-        uint32_t base;
-    } __attribute__((packed)) idtr = {sizeof idt - 1, (uint32_t)(uintptr_t)idt};
+    struct ke_descriptor_pointer idtr = {sizeof idt - 1, (uint32_t)(uintptr_t)idt};
     __asm__ volatile("lidt %0" : : "m"(idtr));
 }

@@ -51,6 +51,7 @@ void ke_print_backtrace(uint32_t eip, uint32_t ebp);
 const char *ke_lookup_symbol(uint32_t addr, uint32_t *offset);
 
 /* ---- power (kernel/hal/power.c) ---- */
+/* The one source of the exit codes: tools/exit-codes.sh reads them from here for tests/run. */
 enum ke_exit_code {
     KE_EXIT_TESTS_PASSED = 0x10,
     KE_EXIT_TESTS_FAILED = 0x11,
@@ -58,10 +59,20 @@ enum ke_exit_code {
     KE_EXIT_BOOT_ERROR = 0x13,
     KE_EXIT_PANIC = 0x1f,
 };
-/* Ends the emulator run with code (QEMU isa-debug-exit, Bochs shutdown port), else halts for good. */
+/* Ends the emulator run with code (QEMU isa-debug-exit, Bochs shutdown port), else halts for
+ * good. */
 NORETURN void ke_power_off(enum ke_exit_code code);
-/* Flushes every volume and disk cache, then ke_power_off: the normal way to end a run. */
+/* Writes out what is cached (the memory manager's mapped files, then every shutdown callout in the
+ * order they were registered), then ke_power_off: the normal way to end a run. */
 NORETURN void ke_shutdown(enum ke_exit_code code);
+/* A routine ke_shutdown runs (NT's IoRegisterShutdownNotification): how the subsystems above ke
+ * (the I/O manager's volumes and disk caches) are flushed without ke knowing them. The caller
+ * keeps the structure; interrupts are on when the routine runs. */
+struct ke_shutdown_callout {
+    void (*routine)(void);
+    struct ke_shutdown_callout *next;
+};
+void ke_register_shutdown_callout(struct ke_shutdown_callout *callout);
 
 /* ---- clock (kernel/ke/timer.c) ---- */
 void ke_timer_init(unsigned hz);
@@ -89,9 +100,5 @@ const struct ke_cpu_info *ke_cpu(void);
 static inline bool ke_cpu_has(uint32_t feature) { return (ke_cpu()->features & feature) != 0; }
 /* A cycle count where the CPU has a TSC; otherwise 0. */
 uint64_t ke_read_cycles(void);
-
-/* ---- boot configuration (kernel/ke/cmdline.c fills it) ---- */
-#include "kernel/ke/cmdline.h"
-extern struct ke_config ke_config;
 
 #endif

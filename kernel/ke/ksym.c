@@ -1,9 +1,8 @@
-/* kernel/ke/ksym.c: address-to-name lookup over the symbol table that tools/ksymgen.sh generates from
- * the linked kernel (build/ksyms.c, the second link pass). Used by panics and backtraces. */
+/* kernel/ke/ksym.c: address-to-name lookup over the symbol table that tools/ksymgen.sh generates
+ * from the linked kernel (build/ksyms.c, the second link pass). Used by panics and backtraces. */
+#include "kernel/ke/boot.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ksym.h"
-
-extern uint8_t __kernel_start[], __text_end[];
 
 const char *ke_lookup_symbol(uint32_t addr, uint32_t *offset)
 {

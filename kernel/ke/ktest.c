@@ -1,14 +1,13 @@
-/* kernel/ke/ktest.c: the in-kernel test runner. Prints the plan, "ktest: run" before each test (so a
- * hang or crash names its test), "ok" or "FAIL" after it, and the totals; then powers off with a code
- * the host harness (tests/run) reads along with the serial log. */
+/* kernel/ke/ktest.c: the in-kernel test runner. Prints the plan, "ktest: run" before each test (so
+ * a hang or crash names its test), "ok" or "FAIL" after it, and the totals; then powers off with a
+ * code the host harness (tests/run) reads along with the serial log. */
 #include "kernel/rtl/format.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"
 #include "kernel/rtl/string.h"
 
-extern const struct ktest __ktests_start[], __ktests_end[];
-
-/* Does a comma-separated filter select subsystem.name? Entries are "all", a subsystem, or one test. */
+/* Does a comma-separated filter select subsystem.name? Entries are "all", a subsystem, or one
+ * test. */
 static bool selected(const char *filter, const struct ktest *t)
 {
     char full[96];
@@ -19,8 +18,8 @@ static bool selected(const char *filter, const struct ktest *t)
         size_t len = end ? (size_t)(end - p) : strlen(p);
         /* "all" is every test but the benchmarks, which print figures and take their time, the
          * fault-injection tests, which need a disk that fails on purpose (tests/run's blkdebug),
-         * the second boot of tests/run's diskcheck, which needs the disk its first boot wrote, and the
-         * long fuzzer runs (tests/run's fuzz entry; the short one is user.fuzz). */
+         * the second boot of tests/run's diskcheck, which needs the disk its first boot wrote, and
+         * the long fuzzer runs (tests/run's fuzz entry; the short one is user.fuzz). */
         if ((len == 3 && !strncmp(p, "all", 3) && strcmp(t->subsystem, "bench") != 0 &&
              strcmp(t->subsystem, "inject") != 0 && strcmp(t->subsystem, "diskcheck") != 0 &&
              strcmp(t->subsystem, "fuzz") != 0) ||

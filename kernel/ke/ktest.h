@@ -1,5 +1,5 @@
-/* kernel/ke/ktest.h: in-kernel tests (tests/kernel/), HelenOS style: a test is a function that returns
- * NULL on success or a message that says what was expected and what came instead.
+/* kernel/ke/ktest.h: in-kernel tests (tests/kernel/), HelenOS style: a test is a function that
+ * returns NULL on success or a message that says what was expected and what came instead.
  *
  *   KTEST(mm, frames_balance) { ...; KT_EQ(after.active, before.active); return NULL; }
  *
@@ -14,6 +14,8 @@ struct ktest {
     const char *name;
     const char *(*run)(void);
 };
+/* The .ktests section (linker.ld): every KTEST, in link order. */
+extern const struct ktest __ktests_start[], __ktests_end[];
 
 #define KTEST(subsys, tname)                                                                       \
     static const char *ktest_##subsys##_##tname(void);                                             \
@@ -59,8 +61,8 @@ const char *ktest_failf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* Runs the tests the filter selects, prints the results and powers off. */
 NORETURN void ktest_run(const char *filter);
 
-/* tests/kernel/panic.c: mode "panic" faults on purpose, "panic_stack" overflows the kernel stack, so
- * the harness can check the panic report. */
+/* tests/kernel/panic.c: mode "panic" faults on purpose, "panic_stack" overflows the kernel stack,
+ * so the harness can check the panic report. */
 NORETURN void ktest_run_panic(const char *mode);
 
 #endif

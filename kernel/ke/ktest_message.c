@@ -1,5 +1,5 @@
-/* kernel/ke/ktest_message.c: the failure messages of the test macros (kernel/ke/ktest.h). Pure C, so the
- * shared cases in tests/common build the same messages in the kernel and on the host. */
+/* kernel/ke/ktest_message.c: the failure messages of the test macros (kernel/ke/ktest.h). Pure C,
+ * so the shared cases in tests/common build the same messages in the kernel and on the host. */
 #include <stdarg.h>
 #include "kernel/rtl/format.h"
 #include "kernel/ke/ktest.h"

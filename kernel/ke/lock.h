@@ -1,14 +1,14 @@
-/* kernel/ke/lock.h: the sleeping lock (NT's guarded mutex): one owner, held across waits (a disk read, a
- * page-in), never taken recursively, never from an interrupt handler. Kernel code is not preempted, so
- * an uncontended acquire is a test and a store; a contended one waits on an event. The other kind of
- * lock in Pagoda is "interrupts off", which must never be held across a sleep. */
+/* kernel/ke/lock.h: the sleeping lock (NT's guarded mutex): one owner, held across waits (a disk
+ * read, a page-in), never taken recursively, never from an interrupt handler. Kernel code is not
+ * preempted, so an uncontended acquire is a test and a store; a contended one waits on an event.
+ * The other kind of lock in Pagoda is "interrupts off", which must never be held across a sleep. */
 #ifndef PAGODA_LOCK_H
 #define PAGODA_LOCK_H
 
 #include "kernel/ke/wait.h"
 
 struct ke_lock {
-    struct ps_thread *owner;
+    struct ke_thread *owner;
     uint32_t waiters;
     struct ke_event released; /* synchronization event: set on release when someone waits */
     const char *name;

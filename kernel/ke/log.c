@@ -1,5 +1,6 @@
 /* kernel/ke/log.c: leveled kernel messages to serial and VGA.
- * A message is formatted into one buffer and written with interrupts off, so lines never interleave. */
+ * A message is formatted into one buffer and written with interrupts off, so lines never
+ * interleave. */
 #include <stdarg.h>
 #include "kernel/ke/arch.h"
 #include "kernel/hal/console.h"

@@ -1,9 +1,11 @@
 /* kernel/ke/panic.c: the last word of a kernel that found its own state corrupt: the cause, every
  * register, CR0-CR4, the current process and thread, and a symbolized backtrace, then power-off. */
 #include <stdarg.h>
+#include "kernel/ke/boot.h"
 #include "kernel/ke/arch.h"
 #include "kernel/rtl/format.h"
 #include "kernel/ke/ke.h"
+#include "kernel/ke/thread.h"
 #include "kernel/ke/trap.h"
 
 #define BACKTRACE_MAX_FRAMES 24
@@ -21,7 +23,8 @@ void ke_print_backtrace(uint32_t eip, uint32_t ebp)
             ke_print("  #%-2d 0x%08x %s+0x%x\n", i, eip, name, offset);
         else
             ke_print("  #%-2d 0x%08x ?\n", i, eip);
-        /* Frames are read with the fault-safe copy: a corrupt chain ends the walk, not the report. */
+        /* Frames are read with the fault-safe copy: a corrupt chain ends the walk, not the
+         * report. */
         uint32_t next[2];
         if (ebp == 0 || (ebp & 3) || ebp <= frame || ke_copy_safe(next, (void *)(uintptr_t)ebp, 8))
             break;
@@ -56,7 +59,11 @@ static void panic_header(const char *fmt, va_list ap)
     char cause[256];
     ke_vsnprintf(cause, sizeof cause, fmt, ap);
     ke_print("\n*** PANIC: %s\n", cause);
-    ke_print("process: System, thread: boot (no scheduler yet)\n");
+    struct ke_thread *t = ke_current_thread();
+    char who[96];
+    if (t)
+        ke_describe_thread(t, who, sizeof who);
+    ke_print("running: %s\n", t ? who : "the boot code (no scheduler yet)");
 }
 
 NORETURN void ke_panic(const char *fmt, ...)

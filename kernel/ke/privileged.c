@@ -1,5 +1,5 @@
-/* kernel/ke/privileged.c: tells a privileged instruction from other causes of a general-protection fault
- * in user mode, as NT's #GP handler does, so that `hlt` or `cli` ends a process with
+/* kernel/ke/privileged.c: tells a privileged instruction from other causes of a general-protection
+ * fault in user mode, as NT's #GP handler does, so that `hlt` or `cli` ends a process with
  * STATUS_PRIVILEGED_INSTRUCTION and a bad selector with STATUS_ACCESS_VIOLATION. Pure: bytes in. */
 #include "kernel/ke/trap.h"
 
@@ -24,8 +24,8 @@ static bool in_set(uint8_t b, const uint8_t *set, size_t count)
     return false;
 }
 
-/* Groups 6 and 7 (0F 00, 0F 01): the loads of system registers and invlpg are privileged; the stores
- * (sldt, str, sgdt, sidt, smsw), verr/verw and the register forms of 0F 01 /2 /3 /7 (xgetbv,
+/* Groups 6 and 7 (0F 00, 0F 01): the loads of system registers and invlpg are privileged; the
+ * stores (sldt, str, sgdt, sidt, smsw), verr/verw and the register forms of 0F 01 /2 /3 /7 (xgetbv,
  * rdtscp, ...) are not. */
 static bool privileged_group(uint8_t op, uint8_t modrm)
 {
@@ -37,8 +37,8 @@ static bool privileged_group(uint8_t op, uint8_t modrm)
     return (reg == 2 || reg == 3 || reg == 7) && !MODRM_REGISTER(modrm); /* lgdt, lidt, invlpg */
 }
 
-/* The bytes ran out: more may tell, unless there can be no more (an instruction is at most 15 bytes;
- * a longer one is a #GP for its length, not its kind). */
+/* The bytes ran out: more may tell, unless there can be no more (an instruction is at most 15
+ * bytes; a longer one is a #GP for its length, not its kind). */
 static enum ke_instruction_class ran_out(size_t length)
 {
     return length < KE_MAX_INSTRUCTION_LENGTH ? KE_INSTRUCTION_NEED_MORE : KE_INSTRUCTION_OTHER;

@@ -1,5 +1,5 @@
-/* kernel/ke/probe.c: what stands between system services and user-mode pointers: NT's ProbeForRead and
- * ProbeForWrite, fault-safe copies in both directions, and the capture of OBJECT_ATTRIBUTES. */
+/* kernel/ke/probe.c: what stands between system services and user-mode pointers: NT's ProbeForRead
+ * and ProbeForWrite, fault-safe copies in both directions, and the capture of OBJECT_ATTRIBUTES. */
 #include "kernel/ke/ke.h"
 #include "kernel/ke/probe.h"
 #include "kernel/ke/trap.h"

@@ -1,51 +1,51 @@
-/* kernel/ke/sched.c: ready queues (one FIFO per priority and a bitmap of non-empty ones), the switch
- * between threads (address space, TSS stack, TEB selector, then the register switch in
+/* kernel/ke/sched.c: ready queues (one FIFO per priority and a bitmap of non-empty ones), the
+ * switch between threads (address space, TSS stack, TEB selector, then the register switch in
  * boot/switch.asm) and round-robin preemption of user-mode threads by the clock. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/fpu.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/sched.h"
-#include "kernel/ps/thread.h"
+#include "kernel/ke/thread.h"
+#include "mm/mm.h"
 
-static struct list_entry ready_queues[PS_PRIORITY_LEVELS];
+static struct list_entry ready_queues[KE_PRIORITY_LEVELS];
 static uint32_t ready_summary; /* bit p: ready_queues[p] is not empty */
-static struct ps_thread *current;
-static struct ps_thread *idle_thread;
-static struct ps_thread *dead_thread; /* ended; its stack is freed by the next thread to run */
+static struct ke_thread *current;
+static struct ke_thread *idle_thread;
+static struct ke_thread *dead_thread; /* ended; its stack is freed by the next thread to run */
 static bool need_resched;
 static uint64_t switch_count;
 
-struct ps_thread *ps_current_thread(void) { return current; }
-struct ps_process *ps_current_process(void) { return current->process; }
+struct ke_thread *ke_current_thread(void) { return current; }
 uint64_t ke_context_switches(void) { return switch_count; }
 
-void ke_sched_init(struct ps_thread *boot_thread, struct ps_thread *idle)
+void ke_sched_init(struct ke_thread *boot_thread, struct ke_thread *idle)
 {
-    for (int i = 0; i < PS_PRIORITY_LEVELS; i++)
+    for (int i = 0; i < KE_PRIORITY_LEVELS; i++)
         list_init(&ready_queues[i]);
     current = boot_thread;
-    current->state = PS_THREAD_RUNNING;
+    current->state = KE_THREAD_RUNNING;
     idle_thread = idle;
 }
 
-void ke_ready_thread(struct ps_thread *t)
+void ke_ready_thread(struct ke_thread *t)
 {
     ASSERT(!(read_eflags() & EFLAGS_IF));
-    ASSERT(t != idle_thread && t->state != PS_THREAD_READY && t->state != PS_THREAD_TERMINATED);
-    t->state = PS_THREAD_READY;
+    ASSERT(t != idle_thread && t->state != KE_THREAD_READY && t->state != KE_THREAD_TERMINATED);
+    t->state = KE_THREAD_READY;
     list_insert_tail(&ready_queues[t->priority], &t->ready_link);
     ready_summary |= 1u << t->priority;
     if (t->priority > current->priority || current == idle_thread)
         need_resched = true;
 }
 
-static struct ps_thread *take_next(void)
+static struct ke_thread *take_next(void)
 {
     if (!ready_summary)
         return idle_thread;
     unsigned p = 31 - (unsigned)__builtin_clz(ready_summary);
-    struct ps_thread *t =
-        CONTAINING_RECORD(list_remove_head(&ready_queues[p]), struct ps_thread, ready_link);
+    struct ke_thread *t =
+        CONTAINING_RECORD(list_remove_head(&ready_queues[p]), struct ke_thread, ready_link);
     if (list_empty(&ready_queues[p]))
         ready_summary &= ~(1u << p);
     return t;
@@ -53,27 +53,26 @@ static struct ps_thread *take_next(void)
 
 void ke_finish_switch(void)
 {
-    struct ps_thread *dead = dead_thread;
+    struct ke_thread *dead = dead_thread;
     if (dead && dead != current) {
         dead_thread = NULL;
-        ps_reap_thread(dead);
+        ke_thread_callouts->reap_thread(dead);
     }
 }
 
-static void switch_to(struct ps_thread *next)
+static void switch_to(struct ke_thread *next)
 {
-    struct ps_thread *prev = current;
+    struct ke_thread *prev = current;
     current = next;
-    next->state = PS_THREAD_RUNNING;
+    next->state = KE_THREAD_RUNNING;
     next->quantum = KE_QUANTUM_TICKS;
     switch_count++;
-    struct mm_address_space *as = ps_thread_address_space(next);
-    if (as != mm_current_address_space())
-        mm_switch_address_space(as);
-    ke_set_kernel_stack(ps_kernel_stack_top(next));
+    if (next->address_space != mm_current_address_space())
+        mm_switch_address_space(next->address_space);
+    ke_set_kernel_stack(ke_kernel_stack_top(next));
     if (next->teb)
         ke_set_teb_base(next->teb);
-    if (prev->state == PS_THREAD_TERMINATED)
+    if (prev->state == KE_THREAD_TERMINATED)
         dead_thread = prev;
     ke_fpu_switch_out();
     ke_swap_context(&prev->kernel_esp, next->kernel_esp);
@@ -84,9 +83,9 @@ void ke_schedule(void)
 {
     ASSERT(!(read_eflags() & EFLAGS_IF));
     need_resched = false;
-    struct ps_thread *next = take_next();
+    struct ke_thread *next = take_next();
     if (next == current) {
-        current->state = PS_THREAD_RUNNING;
+        current->state = KE_THREAD_RUNNING;
         return;
     }
     switch_to(next);
@@ -124,9 +123,8 @@ void ke_exit_to_user(struct ke_trap_frame *tf)
     (void)tf;
     for (;;) {
         cpu_cli();
-        if (current->terminating || current->process->terminating)
-            ps_exit_current_thread(current->process->terminating ? current->process->exit_status
-                                                                 : current->exit_status);
+        if (current->terminating)
+            ke_thread_callouts->exit_thread();
         if (!need_resched)
             return;
         ke_ready_thread(current);
@@ -134,8 +132,9 @@ void ke_exit_to_user(struct ke_trap_frame *tf)
     }
 }
 
-/* The idle thread: zeroes free frames while nothing is ready, otherwise sleeps until an interrupt. */
-void ke_idle_loop(void)
+/* The idle thread: zeroes free frames while nothing is ready, otherwise sleeps until an
+ * interrupt. */
+NORETURN void ke_idle_loop(void)
 {
     for (;;) {
         cpu_cli();

@@ -1,6 +1,8 @@
-/* kernel/ke/syscall.c: int 0x2E and sysenter. Checks the service number, copies the arguments from the
- * user stack with the fault-safe copy (a bad EDX is STATUS_ACCESS_VIOLATION, not a kernel fault), runs
- * the handler with interrupts on, and returns its NTSTATUS in EAX and the caller's EFLAGS, cleaned. */
+/* kernel/ke/syscall.c: int 0x2E and sysenter. Checks the service number, copies the arguments from
+ * the user stack with the fault-safe copy (a bad EDX is STATUS_ACCESS_VIOLATION, not a kernel
+ * fault), runs the handler with interrupts on, and returns its NTSTATUS in EAX and the caller's
+ * EFLAGS, cleaned. */
+#include "kernel/ke/boot.h"
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/probe.h"
@@ -8,12 +10,10 @@
 #include "kernel/ke/trap.h"
 #include "mm/mm.h"
 
-/* What a system call does not give back of the caller's EFLAGS, on either path: IOPL (user mode never
- * has any), RF and VM; IF is always set. NT comes back as NT gives it back (the kernel never runs with
- * it); TF too: a single-stepping caller takes its trap after the call. */
+/* What a system call does not give back of the caller's EFLAGS, on either path: IOPL (user mode
+ * never has any), RF and VM; IF is always set. NT comes back as NT gives it back (the kernel never
+ * runs with it); TF too: a single-stepping caller takes its trap after the call. */
 #define USER_EFLAGS_DROPPED (EFLAGS_IOPL | EFLAGS_RF | EFLAGS_VM)
-
-NTSTATUS ke_call_service(const void *handler, const uint32_t *args, uint32_t argc);
 
 void ke_system_service(struct ke_trap_frame *tf, uint32_t arguments)
 {
@@ -48,7 +48,6 @@ void ke_system_service(struct ke_trap_frame *tf, uint32_t arguments)
 
 #define FAST_CALL_STACK_SIZE 4096
 
-extern void ke_fast_system_call_entry(void), ke_fast_system_call_stepping_entry(void);
 uint32_t ke_fast_system_call_return = MM_SHARED_USER_DATA + FAST_CALL_RET; /* boot/sysenter.asm */
 static bool fast_calls;
 /* SYSENTER_ESP. The entry moves to the thread's kernel stack in its first instruction, so only a
@@ -77,8 +76,8 @@ void ke_init_system_calls(bool allow_sysenter)
 
 bool ke_fast_system_calls(void) { return fast_calls; }
 
-/* sysenter clears IF but not TF, so a caller that single-steps into it takes a debug trap before the
- * entry's first instruction, in kernel mode, on fast_call_stack (NT's KiTrap01 looks for
+/* sysenter clears IF but not TF, so a caller that single-steps into it takes a debug trap before
+ * the entry's first instruction, in kernel mode, on fast_call_stack (NT's KiTrap01 looks for
  * KiFastCallEntry the same way). The call resumes at the stepping entry with TF clear; that entry
  * puts TF back into the caller's saved flags, so the call returns with an iret and the caller's
  * single-step trap comes after the call, in user mode, as after int 0x2E. */

@@ -1,6 +1,7 @@
-/* kernel/ke/time.c: system time and KUSER_SHARED_DATA. The wall clock is read once from the CMOS RTC at
- * boot and advanced by the clock interrupt; the shared user data page (one frame, mapped read-only at
- * 0x7FFE0000 in every process) publishes tick count and times to user mode without a system call. */
+/* kernel/ke/time.c: system time and KUSER_SHARED_DATA. The wall clock is read once from the CMOS
+ * RTC at boot and advanced by the clock interrupt; the shared user data page (one frame, mapped
+ * read-only at 0x7FFE0000 in every process) publishes tick count and times to user mode without a
+ * system call. */
 #include "kernel/ke/arch.h"
 #include "kernel/rtl/calendar.h"
 #include "kernel/ke/ke.h"
@@ -87,7 +88,8 @@ int64_t ke_query_system_time(void)
     return boot_system_time + (int64_t)ke_get_tick_count() * tick_period;
 }
 
-/* KSYSTEM_TIME is written High2, Low, High1, so a reader that sees High1 == High2 has a whole value. */
+/* KSYSTEM_TIME is written High2, Low, High1, so a reader that sees High1 == High2 has a whole
+ * value. */
 static void write_system_time(volatile KSYSTEM_TIME *t, int64_t v)
 {
     t->High2Time = (int32_t)(v >> 32);

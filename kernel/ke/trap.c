@@ -1,6 +1,7 @@
-/* kernel/ke/trap.c: the C side of every interrupt and exception. IRQs go to registered handlers; a page
- * fault goes to the memory manager; an exception in user mode ends the process with NT's status for
- * it; anything the kernel cannot resolve in kernel mode is a panic. */
+/* kernel/ke/trap.c: the C side of every interrupt and exception. IRQs go to registered handlers; a
+ * page fault goes to the memory manager; an exception in user mode ends the process with NT's
+ * status for it; anything the kernel cannot resolve in kernel mode is a panic. */
+#include "kernel/ke/boot.h"
 #include "kernel/ke/arch.h"
 #include "kernel/ke/fpu.h"
 #include "kernel/ke/ke.h"
@@ -8,18 +9,11 @@
 #include "kernel/ke/probe.h"
 #include "kernel/ke/sched.h"
 #include "kernel/ke/syscall.h"
-#include "kernel/ps/thread.h"
+#include "kernel/ke/thread.h"
 #include "kernel/ke/trap.h"
 #include "mm/mm.h"
 
 #define IRQ_COUNT 16
-
-struct ke_extable_entry {
-    uint32_t fault_eip;
-    uint32_t fixup_eip;
-};
-
-extern const struct ke_extable_entry __extable_start[], __extable_end[];
 
 static ke_irq_handler irq_handlers[IRQ_COUNT];
 static uint32_t spurious_irqs;
@@ -98,8 +92,8 @@ static void dispatch_irq(struct ke_trap_frame *tf)
 }
 
 /* Reads the instruction a user-mode #GP stopped at, a byte at a time and only as far as decoding it
- * needs (the bytes after it may be a guard page or not paged in), and asks whether it is a privileged
- * one. Bytes that cannot be read make it an ordinary #GP. */
+ * needs (the bytes after it may be a guard page or not paged in), and asks whether it is a
+ * privileged one. Bytes that cannot be read make it an ordinary #GP. */
 static bool user_privileged_instruction(const struct ke_trap_frame *tf)
 {
     ASSERT(ke_trap_from_user(tf));
@@ -135,15 +129,12 @@ static NTSTATUS user_exception_status(const struct ke_trap_frame *tf)
 static NORETURN void end_process(struct ke_trap_frame *tf, uint32_t address, NTSTATUS status,
                                  const char *what)
 {
-    struct ps_thread *t = ps_current_thread();
-    char where[96];
+    char who[64], where[96];
+    ke_describe_thread(ke_current_thread(), who, sizeof who);
     mm_describe_address(address, where, sizeof where);
-    ke_warn("trap: %s in process %s (pid %u, tid %u) at EIP %08x, address %08x (%s), error %x: "
-            "ending it with %08x\n",
-            what, t->process->name, t->process->unique_id, t->unique_id, tf->eip, address, where,
-            tf->error, (uint32_t)status);
-    ps_terminate_process(t->process, status);
-    ps_exit_current_thread(status);
+    ke_warn("trap: %s in %s at EIP %08x, address %08x (%s), error %x: ending it with %08x\n", what,
+            who, tf->eip, address, where, tf->error, (uint32_t)status);
+    ke_thread_callouts->exit_process(status);
 }
 
 static void user_exception(struct ke_trap_frame *tf, uint32_t address)
@@ -173,8 +164,6 @@ static void page_fault(struct ke_trap_frame *tf)
                   tf->error & PF_PRESENT ? "protection" : "not present",
                   mm_fault_status_name(status));
 }
-
-void ke_system_service(struct ke_trap_frame *tf, uint32_t arguments);
 
 void ke_dispatch_trap(struct ke_trap_frame *tf)
 {

@@ -5,6 +5,8 @@
 
 #include "kernel/ndk/types.h"
 
+/* The selectors, vectors and frame offsets the boot/ NASM files use reach them from here through
+ * boot/asmdefs.c (the generated build/gen/asmdefs.inc). */
 #define KGDT_R0_CODE 0x08
 #define KGDT_R0_DATA 0x10
 #define KGDT_R3_CODE 0x18
@@ -62,13 +64,30 @@ static inline uint32_t ke_trap_esp(const struct ke_trap_frame *tf)
     return ke_trap_from_user(tf) ? tf->user_esp : (uint32_t)(uintptr_t)&tf->user_esp;
 }
 
+/* The 32-bit task-state segment: the main one gives ring 3 its kernel stack (esp0, which
+ * boot/sysenter.asm also reads), a second one is the double-fault task (kernel/ke/gdt.c). */
+struct ke_task_state {
+    uint16_t link, link_hi;
+    uint32_t esp0;
+    uint16_t ss0, ss0_hi;
+    uint32_t esp1;
+    uint16_t ss1, ss1_hi;
+    uint32_t esp2;
+    uint16_t ss2, ss2_hi;
+    uint32_t cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
+    uint16_t es, es_hi, cs, cs_hi, ss, ss_hi, ds, ds_hi, fs, fs_hi, gs, gs_hi, ldt, ldt_hi;
+    uint16_t trap, iomap_base;
+} __attribute__((packed));
+_Static_assert(sizeof(struct ke_task_state) == 104, "the processor's 32-bit TSS");
+
 typedef void (*ke_irq_handler)(struct ke_trap_frame *tf);
 
 void ke_gdt_init(void);
 void ke_idt_init(void);
 void ke_set_kernel_stack(uint32_t esp0);
 void ke_set_teb_base(uint32_t teb);
-/* Fills tf with the state a double fault interrupted (saved by the task switch into the main TSS). */
+/* Fills tf with the state a double fault interrupted (saved by the task switch into the main
+ * TSS). */
 void ke_get_double_fault_state(struct ke_trap_frame *tf);
 void ke_register_irq(unsigned irq, ke_irq_handler handler);
 void ke_dispatch_trap(struct ke_trap_frame *tf);

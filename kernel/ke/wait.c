@@ -1,7 +1,7 @@
-/* kernel/ke/wait.c: waits on dispatcher objects. A waiter checks its objects with interrupts off; if it
- * cannot be satisfied it links a wait block into each object's wait list (and itself into the timer
- * list when it has a deadline) and sleeps. Signalling an object readies every waiter, and each checks
- * again when it runs ("wake and retry"): simple, and correct for every object type. */
+/* kernel/ke/wait.c: waits on dispatcher objects. A waiter checks its objects with interrupts off;
+ * if it cannot be satisfied it links a wait block into each object's wait list (and itself into the
+ * timer list when it has a deadline) and sleeps. Signalling an object readies every waiter, and
+ * each checks again when it runs ("wake and retry"): simple, and correct for every object type. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/sched.h"
@@ -9,8 +9,8 @@
 
 static struct list_entry timer_list = {&timer_list, &timer_list}; /* by deadline */
 
-/* NT's MINLONG: an owned mutant acquired again at this signal state has reached its recursion limit.
- * Tests raise it (see wait.h). */
+/* NT's MINLONG: an owned mutant acquired again at this signal state has reached its recursion
+ * limit. Tests raise it (see wait.h). */
 int32_t ke_mutant_minimum_signal_state = INT32_MIN;
 
 void ke_init_dispatcher_header(struct ke_dispatcher_header *h, enum ke_dispatcher_type type,
@@ -21,7 +21,7 @@ void ke_init_dispatcher_header(struct ke_dispatcher_header *h, enum ke_dispatche
     list_init(&h->wait_list);
 }
 
-static bool is_signaled(struct ke_dispatcher_header *h, struct ps_thread *t)
+static bool is_signaled(struct ke_dispatcher_header *h, struct ke_thread *t)
 {
     if (h->type == KE_MUTANT)
         return h->signal_state > 0 || ((struct ke_mutant *)h)->owner == t;
@@ -30,14 +30,14 @@ static bool is_signaled(struct ke_dispatcher_header *h, struct ps_thread *t)
 
 /* An owned mutant that one more acquisition would take past its recursion limit: NT's wait raises
  * STATUS_MUTANT_LIMIT_EXCEEDED for it, whatever else the wait could take. */
-static bool at_mutant_limit(struct ke_dispatcher_header *h, struct ps_thread *t)
+static bool at_mutant_limit(struct ke_dispatcher_header *h, struct ke_thread *t)
 {
     return h->type == KE_MUTANT && ((struct ke_mutant *)h)->owner == t &&
            h->signal_state <= ke_mutant_minimum_signal_state;
 }
 
 /* Takes what a satisfied wait takes; returns STATUS_ABANDONED for an abandoned mutant. */
-static NTSTATUS acquire(struct ke_dispatcher_header *h, struct ps_thread *t)
+static NTSTATUS acquire(struct ke_dispatcher_header *h, struct ke_thread *t)
 {
     switch (h->type) {
     case KE_SYNCHRONIZATION_EVENT: h->signal_state = 0; break;
@@ -60,7 +60,7 @@ static NTSTATUS acquire(struct ke_dispatcher_header *h, struct ps_thread *t)
 
 /* STATUS_PENDING when the wait cannot be satisfied now. */
 static NTSTATUS try_satisfy(uint32_t count, void *const objects[], WAIT_TYPE type,
-                            struct ps_thread *t)
+                            struct ke_thread *t)
 {
     if (type == WaitAny) {
         for (uint32_t i = 0; i < count; i++) {
@@ -88,16 +88,16 @@ static NTSTATUS try_satisfy(uint32_t count, void *const objects[], WAIT_TYPE typ
     return status;
 }
 
-static void insert_timer(struct ps_thread *t)
+static void insert_timer(struct ke_thread *t)
 {
     struct list_entry *e = timer_list.next;
     while (e != &timer_list &&
-           CONTAINING_RECORD(e, struct ps_thread, timer_link)->wait_deadline <= t->wait_deadline)
+           CONTAINING_RECORD(e, struct ke_thread, timer_link)->wait_deadline <= t->wait_deadline)
         e = e->next;
     list_insert_tail(e, &t->timer_link); /* before e */
 }
 
-static void block(struct ps_thread *t, uint32_t count, void *const objects[])
+static void block(struct ke_thread *t, uint32_t count, void *const objects[])
 {
     for (uint32_t i = 0; i < count; i++) {
         struct ke_wait_block *b = &t->wait_blocks[i];
@@ -110,13 +110,13 @@ static void block(struct ps_thread *t, uint32_t count, void *const objects[])
     t->wait_status = STATUS_PENDING;
     if (t->wait_deadline != UINT64_MAX)
         insert_timer(t);
-    t->state = PS_THREAD_WAITING;
+    t->state = KE_THREAD_WAITING;
     ke_schedule();
 }
 
-void ke_unwait_thread(struct ps_thread *t, NTSTATUS status)
+void ke_unwait_thread(struct ke_thread *t, NTSTATUS status)
 {
-    ASSERT(t->state == PS_THREAD_WAITING);
+    ASSERT(t->state == KE_THREAD_WAITING);
     for (uint32_t i = 0; i < t->wait_count; i++)
         list_remove(&t->wait_blocks[i].object_link);
     t->wait_count = 0;
@@ -129,8 +129,8 @@ void ke_unwait_thread(struct ps_thread *t, NTSTATUS status)
 static NTSTATUS wait_for_objects(uint32_t count, void *const objects[], WAIT_TYPE type,
                                  const int64_t *timeout, enum ke_wait_mode mode)
 {
-    struct ps_thread *t = ps_current_thread();
-    ASSERT(count <= PS_MAX_WAIT_BLOCKS);
+    struct ke_thread *t = ke_current_thread();
+    ASSERT(count <= KE_MAX_WAIT_BLOCKS);
     uint32_t irq = ke_disable_interrupts();
     t->wait_deadline = ke_timeout_to_deadline(timeout);
     t->wait_mode = (uint8_t)mode;
@@ -189,7 +189,7 @@ static void wake_waiters(struct ke_dispatcher_header *h)
 void ke_expire_timers(uint64_t now)
 {
     while (!list_empty(&timer_list)) {
-        struct ps_thread *t = CONTAINING_RECORD(timer_list.next, struct ps_thread, timer_link);
+        struct ke_thread *t = CONTAINING_RECORD(timer_list.next, struct ke_thread, timer_link);
         if (t->wait_deadline > now)
             break;
         ke_unwait_thread(t, STATUS_TIMEOUT);
@@ -243,7 +243,7 @@ NTSTATUS ke_release_mutant(struct ke_mutant *m, int32_t *previous)
     uint32_t irq = ke_disable_interrupts();
     NTSTATUS status = STATUS_SUCCESS;
     *previous = m->header.signal_state;
-    if (m->owner != ps_current_thread()) {
+    if (m->owner != ke_current_thread()) {
         /* NT reports an abandoned mutant that the caller does not own as such. */
         status = m->abandoned ? STATUS_ABANDONED : STATUS_MUTANT_NOT_OWNED;
     } else if (++m->header.signal_state == 1) {
@@ -255,7 +255,7 @@ NTSTATUS ke_release_mutant(struct ke_mutant *m, int32_t *previous)
     return status;
 }
 
-void ke_abandon_mutants(struct ps_thread *t)
+void ke_abandon_mutants(struct ke_thread *t)
 {
     uint32_t irq = ke_disable_interrupts();
     while (!list_empty(&t->owned_mutants)) {

@@ -1,7 +1,8 @@
-/* kernel/ke/wait.h: dispatcher objects (NT's DISPATCHER_HEADER) and waits. Every waitable object's body
- * starts with a struct ke_dispatcher_header: events, semaphores, mutants, threads (signaled when they
- * end) and processes (signaled when their last thread ends). A waiting thread links one wait block per
- * object into the objects' wait lists; signalling an object satisfies waits in FIFO order. */
+/* kernel/ke/wait.h: dispatcher objects (NT's DISPATCHER_HEADER) and waits. Every waitable object's
+ * body starts with a struct ke_dispatcher_header: events, semaphores, mutants, threads (signaled
+ * when they end) and processes (signaled when their last thread ends). A waiting thread links one
+ * wait block per object into the objects' wait lists; signalling an object satisfies waits in FIFO
+ * order. */
 #ifndef PAGODA_WAIT_H
 #define PAGODA_WAIT_H
 
@@ -24,11 +25,19 @@ struct ke_dispatcher_header {
     struct list_entry wait_list;
 };
 
-struct ps_thread;
+struct ke_thread;
+
+/* A waiting thread links one into the wait list of each object it waits for. */
+struct ke_wait_block {
+    struct list_entry object_link; /* on the object's wait list */
+    struct ke_dispatcher_header *object;
+    struct ke_thread *thread;
+    uint16_t index;
+};
 
 struct ke_mutant {
     struct ke_dispatcher_header header;
-    struct ps_thread *owner;
+    struct ke_thread *owner;
     struct list_entry owner_link; /* on the owner's list of mutants, for abandonment */
     bool abandoned;
 };
@@ -47,10 +56,10 @@ void ke_init_dispatcher_header(struct ke_dispatcher_header *h, enum ke_dispatche
 
 /* Waits for objects (their bodies start with a dispatcher header). timeout: NULL forever, else NT's
  * convention in 100 ns units: negative = relative, positive = absolute system time, 0 = poll.
- * Returns STATUS_WAIT_0 + index (any) or STATUS_WAIT_0 (all), STATUS_ABANDONED + index when it got an
- * abandoned mutant, or STATUS_TIMEOUT. STATUS_MUTANT_LIMIT_EXCEEDED when the caller owns a mutant of
- * the wait at its recursion limit (NT raises it; its wait services return it), taking nothing.
- * Called at "passive level": interrupts on, not from an interrupt handler. */
+ * Returns STATUS_WAIT_0 + index (any) or STATUS_WAIT_0 (all), STATUS_ABANDONED + index when it got
+ * an abandoned mutant, or STATUS_TIMEOUT. STATUS_MUTANT_LIMIT_EXCEEDED when the caller owns a
+ * mutant of the wait at its recursion limit (NT raises it; its wait services return it), taking
+ * nothing. Called at "passive level": interrupts on, not from an interrupt handler. */
 NTSTATUS ke_wait_for_objects(uint32_t count, void *const objects[], WAIT_TYPE type,
                              const int64_t *timeout);
 NTSTATUS ke_wait_for_object(void *object, const int64_t *timeout);
@@ -74,7 +83,7 @@ NTSTATUS ke_release_mutant(struct ke_mutant *mutant, int32_t *previous);
  * put it back. */
 extern int32_t ke_mutant_minimum_signal_state;
 /* Called as a thread ends: every mutant it owns becomes abandoned and signaled. */
-void ke_abandon_mutants(struct ps_thread *thread);
+void ke_abandon_mutants(struct ke_thread *thread);
 /* Signals a thread or process object (it has ended) and releases all its waiters. */
 void ke_signal_object(struct ke_dispatcher_header *header);
 
@@ -82,10 +91,10 @@ void ke_signal_object(struct ke_dispatcher_header *header);
 void ke_expire_timers(uint64_t now_ticks);
 /* Ends a thread's wait early (termination): it returns `status` from ke_wait_for_objects's loop.
  * Interrupts off; the thread must be waiting. */
-void ke_unwait_thread(struct ps_thread *thread, NTSTATUS status);
+void ke_unwait_thread(struct ke_thread *thread, NTSTATUS status);
 
-/* The time (kernel/ke/time.c): system time in 100 ns units since 1601 (from the RTC at boot, then the
- * clock), and the conversion of an NT timeout to a deadline in ticks. */
+/* The time (kernel/ke/time.c): system time in 100 ns units since 1601 (from the RTC at boot, then
+ * the clock), and the conversion of an NT timeout to a deadline in ticks. */
 void ke_time_init(void);
 int64_t ke_query_system_time(void);
 /* UINT64_MAX for "no deadline" (timeout NULL). A deadline at least |timeout| after now, at most one
@@ -93,5 +102,7 @@ int64_t ke_query_system_time(void);
 uint64_t ke_timeout_to_deadline(const int64_t *timeout);
 /* Writes the clock into KUSER_SHARED_DATA (the clock interrupt calls it). */
 void ke_update_shared_user_data(uint64_t ticks);
+/* The frame of KUSER_SHARED_DATA, which every process maps read-only (ke_time_init fills it). */
+extern pfn_t ke_shared_user_data_frame;
 
 #endif

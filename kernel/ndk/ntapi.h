@@ -1,7 +1,7 @@
 /* kernel/ndk/ntapi.h: the structures and constants of the NT native API that cross the user/kernel
- * boundary, laid out exactly as in the mingw-w64 headers (winternl.h, ntdef.h, ddk/ntddk.h), so that
- * user-mode code built against those headers and the kernel agree byte for byte. Pure C: included by
- * the kernel and by user-mode programs (user/, tests/user/). */
+ * boundary, laid out exactly as in the mingw-w64 headers (winternl.h, ntdef.h, ddk/ntddk.h), so
+ * that user-mode code built against those headers and the kernel agree byte for byte. Pure C:
+ * included by the kernel and by user-mode programs (user/, tests/user/). */
 #ifndef PAGODA_NTAPI_H
 #define PAGODA_NTAPI_H
 
@@ -216,8 +216,8 @@ typedef struct _CONTEXT {
     uint8_t ExtendedRegisters[512];
 } CONTEXT;
 
-/* NtCreateThread's stack description. Pagoda: all zero asks the kernel for a default stack (there is
- * no NtAllocateVirtualMemory yet to make one). */
+/* NtCreateThread's stack description. Pagoda: all zero asks the kernel for a default stack (there
+ * is no NtAllocateVirtualMemory yet to make one). */
 typedef struct _INITIAL_TEB {
     void *OldStackBase;
     void *OldStackLimit;

@@ -1,7 +1,7 @@
-/* kernel/ndk/ntmm.h: the NT memory-management API that crosses the user/kernel boundary: page protections,
- * allocation types, section attributes, MEMORY_BASIC_INFORMATION and the information classes, with
- * the values and layouts of the mingw-w64 headers (winnt.h, winternl.h, ddk/ntifs.h). Pure C: the
- * kernel and user-mode programs include it. */
+/* kernel/ndk/ntmm.h: the NT memory-management API that crosses the user/kernel boundary: page
+ * protections, allocation types, section attributes, MEMORY_BASIC_INFORMATION and the information
+ * classes, with the values and layouts of the mingw-w64 headers (winnt.h, winternl.h, ddk/ntifs.h).
+ * Pure C: the kernel and user-mode programs include it. */
 #ifndef PAGODA_NTMM_H
 #define PAGODA_NTMM_H
 

@@ -1,5 +1,6 @@
 /* kernel/ndk/ntstatus.h: the NTSTATUS values Pagoda returns, with NT's numbers (they are an ABI:
- * user mode sees them). Severity in the top two bits: 00 success, 01 informational, 10 warning, 11 error. */
+ * user mode sees them). Severity in the top two bits: 00 success, 01 informational, 10 warning, 11
+ * error. */
 #ifndef PAGODA_NTSTATUS_H
 #define PAGODA_NTSTATUS_H
 

@@ -1,13 +1,12 @@
 /* kernel/ob/handle.c: per-process handle tables (NT's HANDLE_TABLE, kept flat): a growable array of
  * entries with a free list; handle = (index + 1) * 4, so 0 is never valid and handles are multiples
- * of 4. NtCurrentProcess() and NtCurrentThread() are understood here, never stored. The array is
- * charged to the pool quota of the table's process (NT's QuotaProcess), if it has one. */
+ * of 4 (the two low bits of a value looked up are tag bits, ignored). NtCurrentProcess() and
+ * NtCurrentThread() are understood here, never stored. The array is charged to the pool quota of
+ * the table's process (NT's QuotaProcess), if it has one. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ob/obp.h"
-#include "kernel/ps/ps.h"
 #include "kernel/rtl/string.h"
-#include "kernel/ps/thread.h"
 
 #define OBP_TABLE_TAG      MM_TAG('O', 'b', 'H', 't')
 #define OBP_MAX_HANDLES    (1u << 24) /* NT's limit of 16M handles a process */
@@ -33,6 +32,12 @@ struct ob_handle_table {
     struct ps_process *quota_process; /* pays for entries; NULL: the kernel */
 };
 
+/* The process's table (NULL once its last thread has closed it). */
+static struct ob_handle_table *table_of(struct ps_process *process)
+{
+    return obp_processes->handle_table(process);
+}
+
 static HANDLE index_to_handle(uint32_t index) { return (HANDLE)(uintptr_t)((index + 1) * 4); }
 
 /* Returns an empty table, or NULL when the pool is out of memory. */
@@ -55,21 +60,21 @@ static NTSTATUS charge_array(struct ob_handle_table *table, uint32_t capacity)
 {
     if (!table->quota_process)
         return STATUS_SUCCESS;
-    return ps_charge_pool_quota(table->quota_process, array_bytes(capacity));
+    return obp_processes->charge_pool_quota(table->quota_process, array_bytes(capacity));
 }
 
 static void return_array(struct ob_handle_table *table, uint32_t capacity)
 {
     if (table->quota_process && capacity)
-        ps_return_pool_quota(table->quota_process, array_bytes(capacity));
+        obp_processes->return_pool_quota(table->quota_process, array_bytes(capacity));
 }
 
 /* Open handles in the table (they may change as soon as this returns). */
 uint32_t ob_handle_table_count(struct ob_handle_table *table) { return table->count; }
 
 /* The index of the open handle, or OBP_NO_FREE for anything else: 0, out of range, closed. The low
- * two bits are the application's tag bits and are ignored, as NT does (OBJ_HANDLE_TAGBITS). Call with
- * interrupts off. */
+ * two bits are the application's tag bits and are ignored, as NT does (OBJ_HANDLE_TAGBITS). Call
+ * with interrupts off. */
 static uint32_t handle_to_index(struct ob_handle_table *table, HANDLE handle)
 {
     uintptr_t value = (uintptr_t)handle & ~(uintptr_t)3;
@@ -141,7 +146,7 @@ static NTSTATUS grow(struct ob_handle_table *table, uint32_t seen)
 NTSTATUS ob_insert_handle(struct ps_process *process, void *object, ACCESS_MASK access,
                           uint32_t attributes, HANDLE *handle)
 {
-    struct ob_handle_table *table = process->handle_table;
+    struct ob_handle_table *table = table_of(process);
     NTSTATUS status = STATUS_SUCCESS;
     *handle = NULL;
     if (!table) /* the process has ended (ps_process_exit): NT's rundown of its table */
@@ -175,11 +180,11 @@ static void *pseudo_handle_object(HANDLE handle, ACCESS_MASK *access)
 {
     if (handle == NtCurrentProcess()) {
         *access = PROCESS_ALL_ACCESS;
-        return ps_current_process();
+        return obp_processes->current_process();
     }
     if (handle == NtCurrentThread()) {
         *access = THREAD_ALL_ACCESS;
-        return ps_current_thread();
+        return obp_processes->current_thread();
     }
     return NULL;
 }
@@ -195,11 +200,12 @@ NTSTATUS obp_reference_by_handle(struct ps_process *process, HANDLE handle, ACCE
     NTSTATUS status = STATUS_SUCCESS;
     void *found = pseudo_handle_object(handle, &access);
     uint32_t flags = ke_disable_interrupts();
-    uint32_t index = handle_to_index(process->handle_table, handle);
+    struct ob_handle_table *table = table_of(process);
+    uint32_t index = handle_to_index(table, handle);
     if (!found && index != OBP_NO_FREE) {
-        found = process->handle_table->entries[index].object;
-        access = process->handle_table->entries[index].access;
-        handle_attributes = process->handle_table->entries[index].attributes;
+        found = table->entries[index].object;
+        access = table->entries[index].access;
+        handle_attributes = table->entries[index].attributes;
     }
     if (!found)
         status = STATUS_INVALID_HANDLE;
@@ -251,7 +257,7 @@ static void close_object(struct ob_handle_table *table, struct ps_process *proce
 /* Closes an open handle of process; pseudo-handles and anything else give STATUS_INVALID_HANDLE. */
 NTSTATUS ob_close_handle(struct ps_process *process, HANDLE handle)
 {
-    struct ob_handle_table *table = process->handle_table;
+    struct ob_handle_table *table = table_of(process);
     uint32_t flags = ke_disable_interrupts();
     uint32_t index = handle_to_index(table, handle);
     void *object = index != OBP_NO_FREE ? table->entries[index].object : NULL;

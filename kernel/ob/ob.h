@@ -1,19 +1,26 @@
-/* kernel/ob/ob.h: the object manager: typed, reference-counted kernel objects with optional names in a
- * small namespace (\BaseNamedObjects, \Device, \??), and per-process handle tables with access masks.
+/* kernel/ob/ob.h: the object manager: typed, reference-counted kernel objects with optional names
+ * in a small namespace (\BaseNamedObjects, \Device, \??), and per-process handle tables with access
+ * masks.
  *
  *   pool block:  [ struct ob_header | body (what ob_create_object returns) ]
  *
- * Every object has a pointer count (references from kernel code, one per handle included) and a handle
- * count. When the pointer count reaches zero the type's delete procedure runs and the memory goes back
- * to the pool under the type's tag. Handles are multiples of 4 (NT's rule); NtCurrentProcess() (-1)
- * and NtCurrentThread() (-2) are pseudo-handles that every lookup understands. */
+ * Every object has a pointer count (references from kernel code, one per handle included) and a
+ * handle count. When the pointer count reaches zero the type's delete procedure runs and the memory
+ * goes back to the pool under the type's tag. Handles are multiples of 4 (NT's rule), and every
+ * lookup ignores a
+ * handle's two low bits, which are the application's tag bits as on NT (h | 3 names h);
+ * NtCurrentProcess() (-1) and NtCurrentThread() (-2) are pseudo-handles that every lookup
+ * understands. */
 #ifndef PAGODA_OB_H
 #define PAGODA_OB_H
 
 #include "kernel/ndk/ntapi.h"
 #include "kernel/ndk/types.h"
 
+/* The process a handle table belongs to or a charge goes to: opaque here, since processes sit above
+ * the object manager; it reaches them through struct ob_process_callouts. */
 struct ps_process;
+struct ob_handle_table;
 
 struct ob_generic_mapping {
     ACCESS_MASK read, write, execute, all;
@@ -26,7 +33,8 @@ struct ob_type {
     struct ob_generic_mapping generic; /* GENERIC_* -> specific rights */
     /* Runs once, when the last reference goes; must not free the object itself. */
     void (*delete_procedure)(void *object);
-    /* Runs when a handle to the object is closed (process_handles: handles the process still has). */
+    /* Runs when a handle to the object is closed (process_handles: handles the process still
+     * has). */
     void (*close_procedure)(void *object, struct ps_process *process, uint32_t process_handles);
     /* Statistics, kept by the object manager (tests and NtQueryObject read them). */
     uint32_t object_count;
@@ -36,19 +44,31 @@ struct ob_type {
     bool listed;
 };
 
-/* The object types of the core kernel (defined by their subsystems). */
 extern struct ob_type ob_directory_type;
-extern struct ob_type ps_process_type, ps_thread_type;
-extern struct ob_type ke_event_type, ke_semaphore_type, ke_mutant_type;
 
 void ob_init(void);
 
-/* Creates an object of `type` whose body is body_size bytes (zeroed), with one pointer reference for
- * the caller. With a name (a full path such as \BaseNamedObjects\X, or a path relative to a root
- * directory handle already resolved by the caller), the object is entered in the namespace:
- * STATUS_OBJECT_NAME_COLLISION if the name exists, STATUS_OBJECT_PATH_NOT_FOUND if its directory does
- * not, STATUS_OBJECT_NAME_INVALID for a malformed name. The block is charged to the pool quota of
- * the current process (STATUS_QUOTA_EXCEEDED) until the object is deleted, unless the kernel
+/* What the object manager needs of processes (NT's ob calls Ps for these): ps_init sets them, and
+ * until then there are no processes and every object is the kernel's. */
+struct ob_process_callouts {
+    struct ob_handle_table *(*handle_table)(struct ps_process *process);
+    /* The objects NtCurrentProcess() and NtCurrentThread() stand for. */
+    void *(*current_process)(void);
+    void *(*current_thread)(void);
+    /* Pool quota: who pays for what the current thread creates (NULL: the kernel, no one), and
+     * the charge (STATUS_QUOTA_EXCEEDED past the limit) and its return. */
+    struct ps_process *(*quota_process)(void);
+    NTSTATUS (*charge_pool_quota)(struct ps_process *process, size_t bytes);
+    void (*return_pool_quota)(struct ps_process *process, size_t bytes);
+};
+void ob_set_process_callouts(const struct ob_process_callouts *callouts);
+
+/* Creates an object of `type` whose body is body_size bytes (zeroed), with one pointer reference
+ * for the caller. With a name (a full path such as \BaseNamedObjects\X, or a path relative to a
+ * root directory handle already resolved by the caller), the object is entered in the namespace:
+ * STATUS_OBJECT_NAME_COLLISION if the name exists, STATUS_OBJECT_PATH_NOT_FOUND if its directory
+ * does not, STATUS_OBJECT_NAME_INVALID for a malformed name. The block is charged to the pool quota
+ * of the current process (STATUS_QUOTA_EXCEEDED) until the object is deleted, unless the kernel
  * creates it (ps_quota_process). */
 NTSTATUS ob_create_object(struct ob_type *type, size_t body_size, const WCHAR *name,
                           size_t name_chars, void **object);
@@ -62,13 +82,12 @@ struct ob_type *ob_object_type(void *object);
 struct ob_type *ob_next_type(struct ob_type *type);
 
 /* Looks a name up (case-insensitively); on success one reference is added for the caller.
- * STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_PATH_NOT_FOUND, or STATUS_OBJECT_TYPE_MISMATCH when the
- * object exists with another type (type NULL: any). */
+ * STATUS_OBJECT_NAME_NOT_FOUND, STATUS_OBJECT_PATH_NOT_FOUND, or STATUS_OBJECT_TYPE_MISMATCH when
+ * the object exists with another type (type NULL: any). */
 NTSTATUS ob_lookup_object(const WCHAR *name, size_t name_chars, struct ob_type *type,
                           void **object);
 
 /* ---- handle tables ---- */
-struct ob_handle_table;
 /* An empty table (NULL when out of pool) whose growth is charged to quota_process (NULL: none). */
 struct ob_handle_table *ob_create_handle_table(struct ps_process *quota_process);
 /* Closes every handle (running close procedures and dropping references) and frees the table. */
@@ -85,13 +104,13 @@ NTSTATUS ob_insert_handle(struct ps_process *process, void *object, ACCESS_MASK 
 
 /* Resolves a handle of process (pseudo-handles included) to its object, checking that the handle
  * grants every right in `desired` and that the object has `type` (NULL: any type). Adds a pointer
- * reference on success. STATUS_INVALID_HANDLE (closed, never opened, forged, not a multiple of 4),
- * STATUS_OBJECT_TYPE_MISMATCH, STATUS_ACCESS_DENIED. */
+ * reference on success. STATUS_INVALID_HANDLE (closed, never opened, forged; the tag bits are
+ * ignored), STATUS_OBJECT_TYPE_MISMATCH, STATUS_ACCESS_DENIED. */
 NTSTATUS ob_reference_object_by_handle(struct ps_process *process, HANDLE handle,
                                        ACCESS_MASK desired, struct ob_type *type, void **object,
                                        ACCESS_MASK *granted);
 
-/* Closes a handle of process: STATUS_INVALID_HANDLE if it is not open. */
+/* Closes a handle of process (the tag bits ignored): STATUS_INVALID_HANDLE if it is not open. */
 NTSTATUS ob_close_handle(struct ps_process *process, HANDLE handle);
 
 /* Maps GENERIC_* bits of access through type's mapping and drops bits the type does not know. */

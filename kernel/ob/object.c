@@ -1,13 +1,20 @@
-/* kernel/ob/object.c: the life of an object: its header, creation with an optional name, pointer and
- * handle counts, deletion when the last reference goes, and the mapping of generic access rights.
- * An object that a process creates is charged to that process's pool quota until it is deleted. */
+/* kernel/ob/object.c: the life of an object: its header, creation with an optional name, pointer
+ * and handle counts, deletion when the last reference goes, and the mapping of generic access
+ * rights. An object that a process creates is charged to that process's pool quota until it is
+ * deleted. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ob/obp.h"
 #include "kernel/rtl/string.h"
-#include "kernel/ps/thread.h"
 
 #define OBP_MAX_BODY 0x40000000u /* the pool's own limit: 1 GiB */
+
+const struct ob_process_callouts *obp_processes;
+
+void ob_set_process_callouts(const struct ob_process_callouts *callouts)
+{
+    obp_processes = callouts;
+}
 
 /* The header of object, after checking that it is one (a bad pointer is a kernel bug). */
 static struct ob_header *header_of(void *object)
@@ -66,7 +73,7 @@ static void count_objects(struct ob_type *type, int delta)
 static NTSTATUS charge_quota(struct ob_header *header, struct ps_process *payer)
 {
     size_t bytes = mm_pool_block_bytes(block_size(header->body_size, header->name_chars));
-    NTSTATUS status = ps_charge_pool_quota(payer, bytes);
+    NTSTATUS status = obp_processes->charge_pool_quota(payer, bytes);
     if (NT_SUCCESS(status)) {
         ob_reference_object(payer);
         header->quota_process = payer;
@@ -100,7 +107,7 @@ struct ob_type *ob_next_type(struct ob_type *type)
 NTSTATUS ob_create_object(struct ob_type *type, size_t body_size, const WCHAR *name,
                           size_t name_chars, void **object)
 {
-    struct ps_process *payer = ps_quota_process();
+    struct ps_process *payer = obp_processes ? obp_processes->quota_process() : NULL;
     struct ob_header *header = NULL;
     size_t leaf_chars = 0;
     NTSTATUS status = STATUS_SUCCESS;
@@ -157,7 +164,7 @@ static void delete_object(struct ob_header *header)
     header->magic = 0; /* a later use of the stale pointer panics in header_of */
     mm_pool_free(header, type->pool_tag);
     if (payer) {
-        ps_return_pool_quota(payer, charge);
+        obp_processes->return_pool_quota(payer, charge);
         ob_dereference_object(payer);
     }
 }
@@ -195,8 +202,9 @@ void obp_handle_opened(void *object)
     ke_restore_interrupts(flags);
 }
 
-/* Uncounts a closed handle (the pointer reference is the caller's to drop). NT's rule for names: an object that is not permanent leaves the namespace with its last handle,
- * though kernel references may keep it alive for a while. */
+/* Uncounts a closed handle (the pointer reference is the caller's to drop). NT's rule for names: an
+ * object that is not permanent leaves the namespace with its last handle, though kernel references
+ * may keep it alive for a while. */
 void obp_handle_closed(void *object)
 {
     struct ob_header *header = header_of(object);

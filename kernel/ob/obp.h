@@ -1,5 +1,6 @@
-/* kernel/ob/obp.h: the object manager's internals (NT's Obp* routines), shared by kernel/ob/object.c,
- * namespace.c, handle.c and services.c; the rest of the kernel uses kernel/ob/ob.h.
+/* kernel/ob/obp.h: the object manager's internals (NT's Obp* routines), shared by
+ * kernel/ob/object.c, namespace.c, handle.c and services.c; the rest of the kernel uses
+ * kernel/ob/ob.h.
  *
  *   pool block:  [ struct ob_header | body (body_size, rounded to 2) | leaf name (UTF-16) ]
  *
@@ -49,6 +50,8 @@ static inline struct ob_header *obp_header(void *object) { return (struct ob_hea
 static inline void *obp_body(struct ob_header *header) { return header + 1; }
 
 /* ---- objects (kernel/ob/object.c) ---- */
+/* What ps_init gave ob_set_process_callouts; NULL before. */
+extern const struct ob_process_callouts *obp_processes;
 /* A handle was made (or closed) for object: counts for the object and its type. Closing the last
  * handle of a non-permanent object removes its name. Take the interrupts-off lock themselves. */
 void obp_handle_opened(void *object);
@@ -67,7 +70,8 @@ void *obp_remove_name(struct ob_header *header);
 void obp_make_permanent(void *object);
 
 /* ---- handles (kernel/ob/handle.c) ---- */
-/* ob_reference_object_by_handle that also returns the handle's attributes (0 for pseudo-handles). */
+/* ob_reference_object_by_handle that also returns the handle's attributes (0 for
+ * pseudo-handles). */
 NTSTATUS obp_reference_by_handle(struct ps_process *process, HANDLE handle, ACCESS_MASK desired,
                                  struct ob_type *type, void **object, ACCESS_MASK *granted,
                                  uint32_t *attributes);

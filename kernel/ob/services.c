@@ -1,5 +1,6 @@
 /* kernel/ob/services.c: the object manager's system services: NtClose, NtDuplicateObject and
- * NtQueryObject. Handles are the current process's; pointers are user pointers (kernel/ke/probe.h). */
+ * NtQueryObject. Handles are the current process's; pointers are user pointers
+ * (kernel/ke/probe.h). */
 #include "kernel/ke/arch.h"
 #include "kernel/ob/services.h"
 #include "kernel/ob/obp.h"
@@ -178,7 +179,8 @@ static NTSTATUS query_type(void *object, void *info, uint32_t length, uint32_t *
 
 /* ObjectBasicInformation (length exactly sizeof(OBJECT_BASIC_INFORMATION)) and
  * ObjectTypeInformation; STATUS_INFO_LENGTH_MISMATCH when the buffer does not fit, with the size
- * needed stored at return_length (optional) as on success; other classes STATUS_INVALID_INFO_CLASS. */
+ * needed stored at return_length (optional) as on success; other classes
+ * STATUS_INVALID_INFO_CLASS. */
 NTSTATUS NtQueryObject(HANDLE handle, OBJECT_INFORMATION_CLASS info_class, void *info,
                        uint32_t length, uint32_t *return_length)
 {

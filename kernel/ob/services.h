@@ -1,5 +1,6 @@
 /* kernel/ob/services.h: the object manager's system services (kernel/ob/services.c). The dispatcher
- * calls them with arguments copied from the user stack; every pointer argument is a user pointer. */
+ * calls them with arguments copied from the user stack; every pointer argument is a user
+ * pointer. */
 #ifndef PAGODA_OB_SERVICES_H
 #define PAGODA_OB_SERVICES_H
 

@@ -1,10 +1,11 @@
-/* kernel/ps/context.c: NtContinue, which resumes the calling thread with a CONTEXT (ntdll uses it to
- * leave LdrInitializeThunk for a thread's start, and later exception dispatch to resume). The
+/* kernel/ps/context.c: NtContinue, which resumes the calling thread with a CONTEXT (ntdll uses it
+ * to leave LdrInitializeThunk for a thread's start, and later exception dispatch to resume). The
  * context is sanitized as NT sanitizes user contexts: user selectors, IF on, IOPL 0, no VM. */
+#include "kernel/ps/services.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/probe.h"
 #include "kernel/ke/trap.h"
-#include "kernel/ps/ps.h"
+#include "kernel/ke/thread.h"
 #include "mm/mm.h"
 
 #define CONTEXT_TAG   MM_TAG('P', 's', 'C', 'x')
@@ -37,7 +38,7 @@ NTSTATUS NtContinue(const CONTEXT *user_context, uint32_t test_alert)
     if (!c)
         return STATUS_INSUFFICIENT_RESOURCES;
     NTSTATUS status = ke_copy_from_user(c, user_context, sizeof *c, sizeof(uint32_t));
-    struct ke_trap_frame *tf = ps_current_thread()->trap_frame;
+    struct ke_trap_frame *tf = ke_current_thread()->trap_frame;
     if (NT_SUCCESS(status)) {
         apply_context(tf, c);
         tf->vector = TRAP_SYSTEM_SERVICE;

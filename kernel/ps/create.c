@@ -1,7 +1,8 @@
-/* kernel/ps/create.c: processes started from PE files on the disk (a simplified NtCreateUserProcess):
- * the exe's image section mapped at its base, ntdll.dll (the system DLL, one image section for the
- * whole system, as NT's PspSystemDll) mapped beside it, the PEB and process parameters, and a first
- * thread that starts in ntdll's LdrInitializeThunk with the exe's entry in its context. */
+/* kernel/ps/create.c: processes started from PE files on the disk (a simplified
+ * NtCreateUserProcess): the exe's image section mapped at its base, ntdll.dll (the system DLL, one
+ * image section for the whole system, as NT's PspSystemDll) mapped beside it, the PEB and process
+ * parameters, and a first thread that starts in ntdll's LdrInitializeThunk with the exe's entry in
+ * its context. */
 #include "kernel/io/io.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ndk/ntmm.h"

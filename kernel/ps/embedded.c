@@ -1,5 +1,5 @@
-/* kernel/ps/embedded.c: looks up the user programs linked into the kernel (kernel/ps/embedded.h). The
- * table itself is generated from build/user/NAME.bin by tools/genembedded.sh
+/* kernel/ps/embedded.c: looks up the user programs linked into the kernel (kernel/ps/embedded.h).
+ * The table itself is generated from build/user/NAME.bin by tools/genembedded.sh
  * (build/user_images.asm). */
 #include "kernel/ps/embedded.h"
 #include "kernel/rtl/string.h"

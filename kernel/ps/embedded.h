@@ -1,6 +1,6 @@
-/* kernel/ps/embedded.h: user-mode programs linked into the kernel image (build/user_images.asm, which
- * user/user.mk makes from the flat images in build/user/), found by name. They are what the kernel
- * can run before there is a file system; the in-kernel tests start them as processes. */
+/* kernel/ps/embedded.h: user-mode programs linked into the kernel image (build/user_images.asm,
+ * which user/user.mk makes from the flat images in build/user/), found by name. They are what the
+ * kernel can run before there is a file system; the in-kernel tests start them as processes. */
 #ifndef PAGODA_EMBEDDED_H
 #define PAGODA_EMBEDDED_H
 

@@ -1,6 +1,6 @@
-/* kernel/ps/flat.c: validation of flat user images (kernel/ps/flat.h). One function for every reader of
- * the format: the kernel before it copies an image, tools/flatcheck.c after the build links one,
- * and the tests. Pure C, also compiled for the host. */
+/* kernel/ps/flat.c: validation of flat user images (kernel/ps/flat.h). One function for every
+ * reader of the format: the kernel before it copies an image, tools/flatcheck.c after the build
+ * links one, and the tests. Pure C, also compiled for the host. */
 #include "kernel/ps/flat.h"
 
 const char *ke_flat_check(const void *image, size_t size)

@@ -1,6 +1,7 @@
-/* kernel/ps/process.c: processes: the process object type, the System process (the boot thread and the
- * idle thread live in it), creating a process with its PEB, parameters and shared user data page,
- * loading a flat image into it, ending it (last thread) and deleting it (last reference). */
+/* kernel/ps/process.c: processes: the process object type, the System process (the boot thread and
+ * the idle thread live in it), creating a process with its PEB, parameters and shared user data
+ * page, loading a flat image into it, ending it (last thread) and deleting it (last reference). */
+#include "kernel/ke/boot.h"
 #include "kernel/ke/arch.h"
 #include "kernel/ps/embedded.h"
 #include "kernel/ps/flat.h"
@@ -32,35 +33,31 @@ struct ps_process *ps_system_process;
 static struct list_entry process_list = {&process_list, &process_list};
 static uint32_t process_count;
 static uint32_t next_process_id = 0x1000;
-extern pfn_t ke_shared_user_data_frame;
-extern uint8_t boot_stack_top[];
 
 uint32_t ps_process_count(void) { return process_count; }
 
 /* ---- attaching ---- */
 
+/* The scheduler switches to the thread's tcb.address_space whenever it runs it again. */
 void ps_attach_process(struct ps_process *p)
 {
     struct ps_thread *t = ps_current_thread();
-    ASSERT(!t->attached);
+    ASSERT(!t->tcb.attached);
     if (p == t->process)
         return;
-    t->attached = p;
+    t->tcb.attached = true;
+    t->tcb.address_space = &p->address_space;
     mm_switch_address_space(&p->address_space);
 }
 
 void ps_detach_process(void)
 {
     struct ps_thread *t = ps_current_thread();
-    if (!t->attached)
+    if (!t->tcb.attached)
         return;
-    t->attached = NULL;
+    t->tcb.attached = false;
+    t->tcb.address_space = &t->process->address_space;
     mm_switch_address_space(&t->process->address_space);
-}
-
-struct mm_address_space *ps_thread_address_space(struct ps_thread *t)
-{
-    return t->attached ? &t->attached->address_space : &t->process->address_space;
 }
 
 /* ---- creation ---- */
@@ -112,7 +109,8 @@ static void put_unicode(uint8_t *page, UNICODE_STRING *u, const char *s, uint32_
 }
 
 /* The PEB page: the PEB, then the process parameters and their strings, built in the kernel and
- * copied in (a user thread of the process could free the page meanwhile: the copy is fault-safe). */
+ * copied in (a user thread of the process could free the page meanwhile: the copy is
+ * fault-safe). */
 static NTSTATUS build_peb(struct ps_process *p, const char *image_path, const char *command_line)
 {
     vaddr_t peb_address = PS_PEB_ADDRESS;
@@ -263,8 +261,8 @@ void ps_terminate_process(struct ps_process *p, NTSTATUS status)
     ke_restore_interrupts(irq);
 }
 
-/* The last thread is ending (on its own kernel stack, in its own address space): close every handle,
- * give back every page, and signal the process. */
+/* The last thread is ending (on its own kernel stack, in its own address space): close every
+ * handle, give back every page, and signal the process. */
 void ps_process_exit(struct ps_process *p)
 {
     struct ob_handle_table *handles = p->handle_table;
@@ -301,13 +299,28 @@ static void process_delete(void *object)
     ke_restore_interrupts(irq);
 }
 
-/* ---- the System process ---- */
+/* ---- what the object manager asks of ps (kernel/ob/ob.h) ---- */
 
-void ke_idle_loop(void);
+static struct ob_handle_table *handle_table_of(struct ps_process *p) { return p->handle_table; }
+static void *current_process_object(void) { return ps_current_process(); }
+static void *current_thread_object(void) { return ps_current_thread(); }
+
+static const struct ob_process_callouts ob_callouts = {
+    .handle_table = handle_table_of,
+    .current_process = current_process_object,
+    .current_thread = current_thread_object,
+    .quota_process = ps_quota_process,
+    .charge_pool_quota = ps_charge_pool_quota,
+    .return_pool_quota = ps_return_pool_quota,
+};
+
+/* ---- the System process ---- */
 
 void ps_init(void)
 {
     NTSTATUS status;
+    ke_set_thread_callouts(&ps_thread_callouts);
+    ob_set_process_callouts(&ob_callouts);
     ps_init_quota();
     ps_system_process = new_process_object("System", &status);
     if (!ps_system_process)
@@ -326,7 +339,7 @@ void ps_init(void)
     status = ps_create_thread(ps_system_process, &start, &idle);
     if (!NT_SUCCESS(status))
         ke_panic("ps: cannot create the idle thread: %08x", (uint32_t)status);
-    idle->priority = PS_PRIORITY_IDLE;
-    ke_sched_init(boot, idle);
-    ke_set_kernel_stack(ps_kernel_stack_top(boot));
+    idle->tcb.priority = PS_PRIORITY_IDLE;
+    ke_sched_init(&boot->tcb, &idle->tcb);
+    ke_set_kernel_stack(ke_kernel_stack_top(&boot->tcb));
 }

@@ -1,6 +1,7 @@
-/* kernel/ps/quota.c: per-process pool quotas (NT's PsChargeProcessPoolQuota): what a process's objects
- * and handle table take from the non-paged pool is charged to it, up to a limit, and given back when
- * they go. The kernel's own objects are charged to no one and may use the pool's reserve (mm.h). */
+/* kernel/ps/quota.c: per-process pool quotas (NT's PsChargeProcessPoolQuota): what a process's
+ * objects and handle table take from the non-paged pool is charged to it, up to a limit, and given
+ * back when they go. The kernel's own objects are charged to no one and may use the pool's reserve
+ * (mm.h). */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ps/thread.h"

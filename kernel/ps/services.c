@@ -2,6 +2,7 @@
  * NtTerminate*, NtQueryInformation* (basic; and quota limits and VM counters of processes),
  * NtWaitFor*, NtDelayExecution, NtYieldExecution, NtDisplayString, NtQuerySystemTime,
  * NtGetTickCount, NtTestAlert. Every pointer argument is a user pointer. */
+#include "kernel/ps/services.h"
 #include "kernel/ke/arch.h"
 #include "kernel/hal/console.h"
 #include "kernel/ke/ke.h"
@@ -280,7 +281,7 @@ NTSTATUS NtTerminateThread(HANDLE handle, NTSTATUS exit_status)
     if (!NT_SUCCESS(status))
         return status;
     bool self = t == ps_current_thread();
-    if (!self && t->state == PS_THREAD_TERMINATED)
+    if (!self && t->tcb.state == KE_THREAD_TERMINATED)
         status = STATUS_THREAD_IS_TERMINATING;
     else if (!self)
         ps_terminate_thread(t, exit_status);
@@ -421,12 +422,12 @@ NTSTATUS NtQueryInformationThread(HANDLE handle, uint32_t info_class, void *user
     if (!NT_SUCCESS(status))
         return status;
     THREAD_BASIC_INFORMATION info = {
-        .ExitStatus = t->state == PS_THREAD_TERMINATED ? t->exit_status : STATUS_PENDING,
+        .ExitStatus = t->tcb.state == KE_THREAD_TERMINATED ? t->exit_status : STATUS_PENDING,
         .TebBaseAddress = (void *)(uintptr_t)t->teb_address,
         .ClientId = {(HANDLE)(uintptr_t)t->process->unique_id, (HANDLE)(uintptr_t)t->unique_id},
         .AffinityMask = 1,
-        .Priority = t->priority,
-        .BasePriority = t->base_priority,
+        .Priority = t->tcb.priority,
+        .BasePriority = t->tcb.base_priority,
     };
     ob_dereference_object(t);
     return return_info(user_info, length, user_return_length, &info, sizeof info);

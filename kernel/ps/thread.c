@@ -1,20 +1,18 @@
-/* kernel/ps/thread.c: threads: the thread object type, creation (kernel stack with a guard page, the
- * first frames a new thread returns through, TEB and user stack), the first run, the end of a thread
- * and the freeing of what it held. */
+/* kernel/ps/thread.c: threads: the thread object type, creation (the kernel half,
+ * kernel/ke/thread.c, with its stack and first frames; the TEB and user stack), a kernel thread's
+ * first run, the end of a thread and the freeing of what it held. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/fpu.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ndk/ntmm.h"
 #include "kernel/ob/ob.h"
 #include "kernel/ke/sched.h"
+#include "kernel/rtl/format.h"
 #include "kernel/rtl/string.h"
 #include "kernel/ps/thread.h"
 
 #define THREAD_TAG  MM_TAG('T', 'h', 'r', 'd')
 #define USER_EFLAGS (EFLAGS_IF | EFLAGS_ALWAYS_ONE)
-/* A new thread's first kernel flags (ke_swap_context pops them): interrupts off, as ke_schedule
- * runs, and nothing else. */
-#define SWITCH_EFLAGS EFLAGS_ALWAYS_ONE
 
 static void thread_delete(void *object);
 
@@ -29,76 +27,42 @@ struct ob_type ps_thread_type = {
 
 static uint32_t next_unique_id = 4;
 
-uint32_t ps_kernel_stack_top(const struct ps_thread *t)
+/* A kernel thread's first run: the routine, then the end of the thread. */
+static void kernel_thread_startup(void)
 {
-    return t->kernel_stack + PS_KERNEL_STACK_PAGES * PAGE_SIZE;
+    struct ps_thread *t = ps_current_thread();
+    cpu_sti();
+    t->kernel_routine(t->kernel_context);
+    ps_exit_current_thread(STATUS_SUCCESS);
 }
 
-static NTSTATUS allocate_kernel_stack(struct ps_thread *t)
+/* What the thread's first switch returns through: kernel_thread_startup, or for a user thread the
+ * trap frame it "returns" to user mode with. */
+static void init_context(struct ps_thread *t, const struct ps_thread_start *start)
 {
-    vaddr_t va = mm_alloc_system_va(PS_KERNEL_STACK_PAGES + 1);
-    if (!va)
-        return STATUS_NO_MEMORY;
-    for (uint32_t i = 1; i <= PS_KERNEL_STACK_PAGES; i++) { /* page 0 stays unmapped: the guard */
-        /* Zeroed: no stale data, and under QEMU TCG no stale translations (docs/decisions.md). */
-        pfn_t pfn = mm_alloc_frame(MM_FRAME_ZEROED);
-        if (pfn != MM_PFN_NONE &&
-            NT_SUCCESS(mm_map_kernel_page(va + i * PAGE_SIZE, pfn, MM_MAP_WRITE)))
-            continue;
-        if (pfn != MM_PFN_NONE)
-            mm_free_frame(pfn);
-        mm_free_pages((void *)(uintptr_t)(va + PAGE_SIZE), i - 1);
-        mm_free_system_va(va, 1);
-        mm_free_system_va(va + i * PAGE_SIZE, PS_KERNEL_STACK_PAGES + 1 - i);
-        return STATUS_NO_MEMORY;
-    }
-    t->kernel_stack = va + PAGE_SIZE;
-    return STATUS_SUCCESS;
-}
-
-static void free_kernel_stack(struct ps_thread *t)
-{
-    if (!t->kernel_stack)
+    if (start->kernel_routine) {
+        ke_init_thread_context(&t->tcb, kernel_thread_startup, NULL);
         return;
-    mm_free_pages((void *)(uintptr_t)t->kernel_stack, PS_KERNEL_STACK_PAGES);
-    mm_free_system_va(t->kernel_stack - PAGE_SIZE, 1);
-    t->kernel_stack = 0;
-}
-
-/* The frames a new thread's first ke_swap_context returns through: EFLAGS and the callee-saved
- * registers, then ke_thread_trampoline; above them, for a user thread, the trap frame it "returns" to
- * user mode with. */
-static void build_initial_frames(struct ps_thread *t, const struct ps_thread_start *start)
-{
-    uint32_t *sp = (uint32_t *)(uintptr_t)ps_kernel_stack_top(t);
-    if (!start->kernel_routine) {
-        struct ke_trap_frame *tf = (struct ke_trap_frame *)sp - 1;
-        *tf = (struct ke_trap_frame){
-            .gs = KGDT_R3_DATA | RPL_USER,
-            .fs = KGDT_R3_TEB | RPL_USER,
-            .es = KGDT_R3_DATA | RPL_USER,
-            .ds = KGDT_R3_DATA | RPL_USER,
-            .edi = start->edi,
-            .esi = start->esi,
-            .ebp = start->ebp,
-            .ebx = start->ebx,
-            .edx = start->edx,
-            .ecx = start->ecx,
-            .eax = start->eax,
-            .eip = start->eip,
-            .cs = KGDT_R3_CODE | RPL_USER,
-            .eflags = USER_EFLAGS,
-            .user_esp = start->esp,
-            .user_ss = KGDT_R3_DATA | RPL_USER,
-        };
-        t->trap_frame = tf;
-        sp = (uint32_t *)tf;
     }
-    *--sp = (uint32_t)(uintptr_t)ke_thread_trampoline;
-    for (int i = 0; i < 4; i++)
-        *--sp = 0; /* ebp, ebx, esi, edi */
-    *--sp = SWITCH_EFLAGS;
-    t->kernel_esp = (uint32_t)(uintptr_t)sp;
+    struct ke_trap_frame tf = {
+        .gs = KGDT_R3_DATA | RPL_USER,
+        .fs = KGDT_R3_TEB | RPL_USER,
+        .es = KGDT_R3_DATA | RPL_USER,
+        .ds = KGDT_R3_DATA | RPL_USER,
+        .edi = start->edi,
+        .esi = start->esi,
+        .ebp = start->ebp,
+        .ebx = start->ebx,
+        .edx = start->edx,
+        .ecx = start->ecx,
+        .eax = start->eax,
+        .eip = start->eip,
+        .cs = KGDT_R3_CODE | RPL_USER,
+        .eflags = USER_EFLAGS,
+        .user_esp = start->esp,
+        .user_ss = KGDT_R3_DATA | RPL_USER,
+    };
+    ke_init_thread_context(&t->tcb, NULL, &tf);
 }
 
 /* The TEB's fields, built in the kernel and copied in: a user thread of the process could free the
@@ -111,12 +75,12 @@ static NTSTATUS fill_teb(struct ps_thread *t, vaddr_t stack_base, vaddr_t stack_
     teb.NtTib.StackBase = (void *)(uintptr_t)stack_base;
     teb.NtTib.StackLimit = (void *)(uintptr_t)stack_limit;
     teb.NtTib.ExceptionList = (void *)(uintptr_t)0xFFFFFFFFu; /* the end of the SEH chain */
-    teb.NtTib.Self = (NT_TIB *)(uintptr_t)t->teb;
+    teb.NtTib.Self = (NT_TIB *)(uintptr_t)t->tcb.teb;
     teb.ClientId.UniqueProcess = (HANDLE)(uintptr_t)t->process->unique_id;
     teb.ClientId.UniqueThread = (HANDLE)(uintptr_t)t->unique_id;
     teb.ProcessEnvironmentBlock = (void *)(uintptr_t)t->process->peb;
     teb.DeallocationStack = (void *)(uintptr_t)deallocation;
-    return mm_write_user(t->teb, &teb, sizeof teb);
+    return mm_write_user(t->tcb.teb, &teb, sizeof teb);
 }
 
 /* A thread of a PE process starts in ntdll's LdrInitializeThunk(CONTEXT *, ntdll base, 0), as NT's
@@ -157,7 +121,7 @@ static NTSTATUS setup_user_side(struct ps_thread *t, struct ps_thread_start *sta
     NTSTATUS status = mm_create_resident_region(&teb, 1, MM_PLACE_TOP_DOWN_BELOW);
     if (!NT_SUCCESS(status))
         return status;
-    t->teb = t->teb_address = teb;
+    t->tcb.teb = t->teb_address = teb;
     vaddr_t stack_base = start->stack_base, stack_limit = start->stack_limit, deallocation = 0;
     if (!start->use_given_stack) {
         struct mm_user_stack stack;
@@ -187,26 +151,22 @@ static void release_user_side(struct ps_thread *t)
         mm_free_virtual(&base, &size, MEM_RELEASE);
         t->user_stack = 0;
     }
-    if (t->teb) {
-        vaddr_t base = t->teb;
+    if (t->tcb.teb) {
+        vaddr_t base = t->tcb.teb;
         size = 0;
         mm_free_virtual(&base, &size, MEM_RELEASE);
-        t->teb = 0;
+        t->tcb.teb = 0;
     }
 }
 
-/* What every thread object starts with: the dispatcher header, its lists, its process (referenced),
- * priority and client ID. */
+/* What every thread object starts with: the kernel half (on its process's address space), its
+ * process (referenced) and client ID. */
 static void init_thread_object(struct ps_thread *t, struct ps_process *process, uint8_t priority)
 {
-    ke_init_dispatcher_header(&t->header, KE_THREAD, 0);
-    list_init(&t->owned_mutants);
-    list_init(&t->timer_link);
-    list_init(&t->ready_link);
+    ke_init_thread(&t->tcb, priority, &process->address_space);
     t->process = process;
     ob_reference_object(process);
     t->exit_status = STATUS_PENDING;
-    t->priority = t->base_priority = priority;
     uint32_t irq = ke_disable_interrupts();
     t->unique_id = next_unique_id;
     next_unique_id += 4;
@@ -220,7 +180,7 @@ static NTSTATUS init_thread(struct ps_thread *t, struct ps_process *process,
     t->kernel_routine = start->kernel_routine;
     t->kernel_context = start->kernel_context;
     t->suspend_count = start->suspended ? 1 : 0;
-    NTSTATUS status = allocate_kernel_stack(t);
+    NTSTATUS status = ke_allocate_kernel_stack(&t->tcb);
     if (!NT_SUCCESS(status))
         return status;
     if (!start->kernel_routine) {
@@ -232,7 +192,7 @@ static NTSTATUS init_thread(struct ps_thread *t, struct ps_process *process,
         if (!NT_SUCCESS(status))
             return status;
     }
-    build_initial_frames(t, start);
+    init_context(t, start);
     return STATUS_SUCCESS;
 }
 
@@ -248,17 +208,20 @@ NTSTATUS ps_create_thread(struct ps_process *process, const struct ps_thread_sta
         return status;
     status = init_thread(t, process, &start);
     if (!NT_SUCCESS(status)) {
-        /* Still PS_THREAD_INITIALIZED and on no list: thread_delete frees its kernel stack. */
+        /* Still KE_THREAD_INITIALIZED and on no list: thread_delete frees its kernel stack. */
         ob_dereference_object(t);
         return status;
     }
-    ob_reference_object(t); /* the scheduler's, dropped by ps_reap_thread */
+    ob_reference_object(t); /* the scheduler's, dropped by reap_thread */
     uint32_t irq = ke_disable_interrupts();
     list_insert_tail(&process->threads, &t->process_link);
     process->thread_count++;
-    t->state = PS_THREAD_INITIALIZED;
-    if (t->suspend_count == 0)
-        ke_ready_thread(t);
+    /* The process began to end while the thread was being made: it ends at its first return to
+     * user mode, with the process's status. */
+    if (process->terminating)
+        ps_terminate_thread(t, process->exit_status);
+    else if (t->suspend_count == 0)
+        ke_ready_thread(&t->tcb);
     ke_restore_interrupts(irq);
     *out = t;
     return STATUS_SUCCESS;
@@ -272,23 +235,11 @@ NTSTATUS ps_create_boot_thread(struct ps_process *process, vaddr_t stack_top,
     if (!NT_SUCCESS(status))
         return status;
     init_thread_object(t, process, PS_PRIORITY_NORMAL);
-    t->kernel_stack = stack_top - PS_KERNEL_STACK_PAGES * PAGE_SIZE;
+    t->tcb.kernel_stack = stack_top - KE_KERNEL_STACK_PAGES * PAGE_SIZE;
     list_insert_tail(&process->threads, &t->process_link);
     process->thread_count++;
     *out = t;
     return STATUS_SUCCESS;
-}
-
-void ke_thread_startup(void)
-{
-    ke_finish_switch();
-    struct ps_thread *t = ps_current_thread();
-    if (t->kernel_routine) {
-        cpu_sti();
-        t->kernel_routine(t->kernel_context);
-        ps_exit_current_thread(STATUS_SUCCESS);
-    }
-    ke_exit_to_user(t->trap_frame); /* it may have been terminated before it ever ran */
 }
 
 NORETURN void ps_exit_current_thread(NTSTATUS status)
@@ -296,7 +247,7 @@ NORETURN void ps_exit_current_thread(NTSTATUS status)
     struct ps_thread *t = ps_current_thread();
     struct ps_process *p = t->process;
     cpu_sti();
-    ke_abandon_mutants(t);
+    ke_abandon_mutants(&t->tcb);
     release_user_side(t);
     t->exit_status = status;
     uint32_t irq = ke_disable_interrupts();
@@ -308,31 +259,62 @@ NORETURN void ps_exit_current_thread(NTSTATUS status)
         ps_process_exit(p);
     }
     cpu_cli();
-    ke_fpu_thread_ended(t);
-    t->terminating = true;
-    ke_signal_object(&t->header);
-    t->state = PS_THREAD_TERMINATED;
+    ke_fpu_thread_ended(&t->tcb);
+    t->tcb.terminating = true;
+    ke_signal_object(&t->tcb.header);
+    t->tcb.state = KE_THREAD_TERMINATED;
     ke_schedule();
     ke_panic("ps: thread %u ran again after it ended", t->unique_id);
 }
 
-void ps_reap_thread(struct ps_thread *t)
+/* ---- what ke asks of ps (kernel/ke/thread.h) ---- */
+
+/* A terminating thread on its way to user mode: the process's status wins over the thread's. */
+static NORETURN void exit_terminating_thread(void)
 {
-    free_kernel_stack(t);
-    ob_dereference_object(t);
+    struct ps_thread *t = ps_current_thread();
+    ps_exit_current_thread(t->process->terminating ? t->process->exit_status : t->exit_status);
 }
+
+/* An exception in user mode ends the process (SEH comes with a later issue). */
+static NORETURN void exit_current_process(NTSTATUS status)
+{
+    ps_terminate_process(ps_current_process(), status);
+    ps_exit_current_thread(status);
+}
+
+/* The stack goes, and the scheduler's reference. */
+static void reap_thread(struct ke_thread *thread)
+{
+    ke_free_kernel_stack(thread);
+    ob_dereference_object(ps_thread_of(thread));
+}
+
+static void describe_thread(struct ke_thread *thread, char *buffer, size_t size)
+{
+    struct ps_thread *t = ps_thread_of(thread);
+    ke_snprintf(buffer, size, "process %s (pid %u, tid %u)", t->process->name,
+                t->process->unique_id, t->unique_id);
+}
+
+const struct ke_thread_callouts ps_thread_callouts = {
+    .exit_thread = exit_terminating_thread,
+    .exit_process = exit_current_process,
+    .reap_thread = reap_thread,
+    .describe_thread = describe_thread,
+};
 
 void ps_terminate_thread(struct ps_thread *t, NTSTATUS status)
 {
     uint32_t irq = ke_disable_interrupts();
-    if (!t->terminating && t->state != PS_THREAD_TERMINATED) {
-        t->terminating = true;
+    if (!t->tcb.terminating && t->tcb.state != KE_THREAD_TERMINATED) {
+        t->tcb.terminating = true;
         t->exit_status = status;
         t->suspend_count = 0;
-        if (t->state == PS_THREAD_WAITING && t->wait_mode == KE_WAIT_USER)
-            ke_unwait_thread(t, STATUS_THREAD_IS_TERMINATING);
-        else if (t->state == PS_THREAD_INITIALIZED)
-            ke_ready_thread(t);
+        if (t->tcb.state == KE_THREAD_WAITING && t->tcb.wait_mode == KE_WAIT_USER)
+            ke_unwait_thread(&t->tcb, STATUS_THREAD_IS_TERMINATING);
+        else if (t->tcb.state == KE_THREAD_INITIALIZED)
+            ke_ready_thread(&t->tcb);
     }
     ke_restore_interrupts(irq);
 }
@@ -341,8 +323,8 @@ NTSTATUS ps_resume_thread(struct ps_thread *t, uint32_t *previous)
 {
     uint32_t irq = ke_disable_interrupts();
     *previous = t->suspend_count;
-    if (t->suspend_count && --t->suspend_count == 0 && t->state == PS_THREAD_INITIALIZED)
-        ke_ready_thread(t);
+    if (t->suspend_count && --t->suspend_count == 0 && t->tcb.state == KE_THREAD_INITIALIZED)
+        ke_ready_thread(&t->tcb);
     ke_restore_interrupts(irq);
     return STATUS_SUCCESS;
 }
@@ -352,9 +334,9 @@ static void thread_delete(void *object)
     struct ps_thread *t = object;
     if (t->process) {
         uint32_t irq = ke_disable_interrupts();
-        if (t->state != PS_THREAD_TERMINATED) { /* never started: creation failed */
+        if (t->tcb.state != KE_THREAD_TERMINATED) { /* never started: creation failed */
             ke_restore_interrupts(irq);
-            free_kernel_stack(t);
+            ke_free_kernel_stack(&t->tcb);
         } else {
             list_remove(&t->process_link);
             ke_restore_interrupts(irq);

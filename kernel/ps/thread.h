@@ -1,4 +1,5 @@
-/* kernel/ps/thread.h: creating and ending threads (kernel/ps/thread.c) and processes (kernel/ps/process.c). */
+/* kernel/ps/thread.h: creating and ending threads (kernel/ps/thread.c) and processes
+ * (kernel/ps/process.c). */
 #ifndef PAGODA_THREAD_H
 #define PAGODA_THREAD_H
 
@@ -23,10 +24,10 @@ struct ps_thread_start {
     bool suspended;
 };
 
-/* Creates a thread in process (which must not be terminating), with a TEB and (unless given) a stack
- * of PS_STACK_RESERVE bytes that grows down through its guard page. On success *thread holds one
- * reference for the caller. STATUS_NO_MEMORY, STATUS_COMMITMENT_LIMIT, STATUS_INSUFFICIENT_RESOURCES,
- * STATUS_PROCESS_IS_TERMINATING. */
+/* Creates a thread in process (which must not be terminating), with a TEB and (unless given) a
+ * stack of PS_STACK_RESERVE bytes that grows down through its guard page. On success *thread holds
+ * one reference for the caller. STATUS_NO_MEMORY, STATUS_COMMITMENT_LIMIT,
+ * STATUS_INSUFFICIENT_RESOURCES, STATUS_PROCESS_IS_TERMINATING. */
 NTSTATUS ps_create_thread(struct ps_process *process, const struct ps_thread_start *start,
                           struct ps_thread **thread);
 /* Makes the thread object for the code already running on the boot stack (kmain's), whose top is
@@ -38,11 +39,8 @@ NORETURN void ps_exit_current_thread(NTSTATUS status);
 /* Asks another thread to end with status; it does at its next return to user mode or wait. */
 void ps_terminate_thread(struct ps_thread *thread, NTSTATUS status);
 NTSTATUS ps_resume_thread(struct ps_thread *thread, uint32_t *previous_count);
-/* Frees a dead thread's kernel stack and drops the scheduler's reference (kernel/ke/sched.c calls it). */
-void ps_reap_thread(struct ps_thread *thread);
-uint32_t ps_kernel_stack_top(const struct ps_thread *thread);
-/* Called by ke_thread_trampoline on a new thread's first run. */
-void ke_thread_startup(void);
+/* How ke ends, frees and names threads (ps_init gives them to ke_set_thread_callouts). */
+extern const struct ke_thread_callouts ps_thread_callouts;
 
 /* ---- processes (kernel/ps/process.c) ---- */
 void ps_init(void);
@@ -52,8 +50,8 @@ void ps_init(void);
  * ImagePathName. One reference for the caller. */
 NTSTATUS ps_create_process(const char *name, const char *command_line, enum mm_address_limit limit,
                            struct ps_process **process);
-/* A process running the flat image (kernel/ps/flat.h) embedded in the kernel as `image_name`, with its
- * first thread started. STATUS_OBJECT_NAME_NOT_FOUND if there is no such image,
+/* A process running the flat image (kernel/ps/flat.h) embedded in the kernel as `image_name`, with
+ * its first thread started. STATUS_OBJECT_NAME_NOT_FOUND if there is no such image,
  * STATUS_INVALID_IMAGE_FORMAT for a bad header. */
 NTSTATUS ps_create_process_from_image(const char *image_name, const char *command_line,
                                       enum mm_address_limit limit, struct ps_process **process);
@@ -65,7 +63,8 @@ void ps_init_system_dll(void);
  * section mapped at its base with ntdll.dll, the first thread starting in ntdll's
  * LdrInitializeThunk, which ends in the program's entry; its exit status is what that returns.
  * A large-address-aware image gets 3 GiB with split=3G. STATUS_OBJECT_NAME_NOT_FOUND,
- * STATUS_INVALID_IMAGE_FORMAT, STATUS_DLL_NOT_FOUND (no system DLL), STATUS_CONFLICTING_ADDRESSES. */
+ * STATUS_INVALID_IMAGE_FORMAT, STATUS_DLL_NOT_FOUND (no system DLL),
+ * STATUS_CONFLICTING_ADDRESSES. */
 NTSTATUS ps_create_user_process(const char *path, const char *command_line,
                                 struct ps_process **process);
 /* Pages read from the disk into the image section of path since it was made (tests). */
@@ -82,8 +81,6 @@ void ps_process_exit(struct ps_process *process);
  * The caller holds a reference on process. */
 void ps_attach_process(struct ps_process *process);
 void ps_detach_process(void);
-/* The address space the thread runs on: its process's, or the one it is attached to. */
-struct mm_address_space *ps_thread_address_space(struct ps_thread *thread);
 uint32_t ps_process_count(void);
 
 /* ---- pool quotas (kernel/ps/quota.c) ---- */

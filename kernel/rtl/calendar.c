@@ -1,5 +1,6 @@
-/* kernel/rtl/calendar.c: day counts <-> civil dates in the proleptic Gregorian calendar, by 400-year
- * eras (146,097 days each), with the year starting in March so that the leap day comes last. */
+/* kernel/rtl/calendar.c: day counts <-> civil dates in the proleptic Gregorian calendar, by
+ * 400-year eras (146,097 days each), with the year starting in March so that the leap day comes
+ * last. */
 #include "kernel/rtl/calendar.h"
 
 int64_t ke_days_from_civil(int64_t y, int64_t m, int64_t d)

@@ -1,5 +1,5 @@
-/* kernel/rtl/calendar.h: civil dates and NT times (100 ns units since 1601-01-01, UTC). Pure C: the RTC
- * code (kernel/ke/time.c) and the FAT library's timestamps (kernel/fs/fat/name.c) share it. */
+/* kernel/rtl/calendar.h: civil dates and NT times (100 ns units since 1601-01-01, UTC). Pure C: the
+ * RTC code (kernel/ke/time.c) and the FAT library's timestamps (kernel/fs/fat/name.c) share it. */
 #ifndef PAGODA_CALENDAR_H
 #define PAGODA_CALENDAR_H
 

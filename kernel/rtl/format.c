@@ -43,7 +43,8 @@ static void put_string(struct fmt_out *o, const struct fmt_spec *sp, const char 
         put_repeat(o, ' ', sp->width - n);
 }
 
-/* Writes a number already split into sign, prefix and digits, honouring width, precision and flags. */
+/* Writes a number already split into sign, prefix and digits, honouring width, precision and
+ * flags. */
 static void put_number(struct fmt_out *o, const struct fmt_spec *sp, uint64_t v, unsigned base,
                        bool upper, const char *sign, const char *prefix)
 {

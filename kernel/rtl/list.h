@@ -1,5 +1,5 @@
-/* kernel/rtl/list.h: intrusive circular doubly linked lists (NT's LIST_ENTRY): a list head is an entry
- * that points at itself when empty; CONTAINING_RECORD finds the structure around an entry. */
+/* kernel/rtl/list.h: intrusive circular doubly linked lists (NT's LIST_ENTRY): a list head is an
+ * entry that points at itself when empty; CONTAINING_RECORD finds the structure around an entry. */
 #ifndef PAGODA_LIST_H
 #define PAGODA_LIST_H
 
@@ -10,7 +10,8 @@ struct list_entry {
 };
 
 #define CONTAINING_RECORD(entry, type, field) ((type *)((uint8_t *)(entry)-offsetof(type, field)))
-#define LIST_FOR_EACH(e, head)                for (struct list_entry *e = (head)->next; e != (head); e = e->next)
+
+#define LIST_FOR_EACH(e, head) for (struct list_entry *e = (head)->next; e != (head); e = e->next)
 
 static inline void list_init(struct list_entry *head) { head->next = head->prev = head; }
 static inline bool list_empty(const struct list_entry *head) { return head->next == head; }

@@ -1,5 +1,5 @@
-/* tests/common/flat_cases.c: ke_flat_check (kernel/ps/flat.c) accepts the images the build makes and
- * refuses every header field that would let a loader copy or jump outside the image. */
+/* tests/common/flat_cases.c: ke_flat_check (kernel/ps/flat.c) accepts the images the build makes
+ * and refuses every header field that would let a loader copy or jump outside the image. */
 #include "kernel/ps/flat.h"
 #include "tests/common/cases.h"
 

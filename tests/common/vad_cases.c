@@ -1,6 +1,7 @@
-/* tests/common/vad_cases.c: the VAD tree (mm/vad.c) against a model: a page bitmap of a small address
- * space, with every free-range search checked against a brute-force scan and every invariant checked
- * after every change. Runs in the kernel and on the host (tests/common/cases.h). */
+/* tests/common/vad_cases.c: the VAD tree (mm/vad.c) against a model: a page bitmap of a small
+ * address space, with every free-range search checked against a brute-force scan and every
+ * invariant checked after every change. Runs in the kernel and on the host
+ * (tests/common/cases.h). */
 #include "mm/vad.h"
 #include "tests/common/cases.h"
 
@@ -127,7 +128,8 @@ const char *tc_vad_find_free_aligned(void)
     return NULL;
 }
 
-/* One random step: insert a random range, remove a random node, or compare a search with the model. */
+/* One random step: insert a random range, remove a random node, or compare a search with the
+ * model. */
 static const char *random_step(struct mi_vad_tree *tree)
 {
     uint32_t op = rng() % 8, i = rng() % MAX_NODES;
@@ -185,7 +187,8 @@ const char *tc_vad_random_against_model(void)
     return NULL;
 }
 
-/* Sequential inserts are the worst case for an unbalanced tree; the AVL bound is 1.44 log2(n + 2). */
+/* Sequential inserts are the worst case for an unbalanced tree; the AVL bound is 1.44 log2(n +
+ * 2). */
 const char *tc_vad_stays_balanced(void)
 {
     struct mi_vad_tree tree;

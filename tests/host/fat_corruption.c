@@ -1,6 +1,7 @@
 /* tests/host/fat_corruption.c: the FAT library on damaged images and failing resources: bad boot
  * sectors, looping and out-of-range chains, broken directories, fuzzed metadata, allocations and
- * device requests that fail. Each case returns NULL or a message (tests/host/test_fat.c reports). */
+ * device requests that fail. Each case returns NULL or a message (tests/host/test_fat.c
+ * reports). */
 #include "tests/host/fat_host.h"
 
 static void poke(const char *path, long offset, const void *bytes, size_t n)

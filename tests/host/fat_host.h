@@ -1,6 +1,7 @@
 /* tests/host/fat_host.h: what the FAT host tests share (tests/host/fat_host.c): the environment the
  * library takes (allocation with a failure budget, a fixed clock), a file standing in for the disk,
- * mkfs.fat images, and comparisons through mtools and the library. Helpers return NULL or a message. */
+ * mkfs.fat images, and comparisons through mtools and the library. Helpers return NULL or a
+ * message. */
 #ifndef PAGODA_TESTS_FAT_HOST_H
 #define PAGODA_TESTS_FAT_HOST_H
 

@@ -1,7 +1,7 @@
-/* tests/host/fuzz_pe.c: fuzzes ldr/pe*.c: the parse (whole and through the headers_needed protocol),
- * the layout, and every walker on a laid-out copy, relocated, with the library's promises checked
- * (a broken one aborts). A libFuzzer entry point; built with -DPE_FUZZ_STANDALONE it has its own
- * main, a seeded mutator over seed files, for hosts whose clang has no libFuzzer. */
+/* tests/host/fuzz_pe.c: fuzzes ldr/pe*.c: the parse (whole and through the headers_needed
+ * protocol), the layout, and every walker on a laid-out copy, relocated, with the library's
+ * promises checked (a broken one aborts). A libFuzzer entry point; built with -DPE_FUZZ_STANDALONE
+ * it has its own main, a seeded mutator over seed files, for hosts whose clang has no libFuzzer. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

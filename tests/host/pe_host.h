@@ -1,6 +1,7 @@
 /* tests/host/pe_host.h: what the PE host tests share (tests/host/pe_host.c): files, images opened
  * and laid out, binutils as the independent oracle (objdump -p/-h, nm), and the pipeline that runs
- * every walker of ldr/pe.h over one image and says where it stopped. Helpers return NULL or a message. */
+ * every walker of ldr/pe.h over one image and says where it stopped. Helpers return NULL or a
+ * message. */
 #ifndef PAGODA_TESTS_PE_HOST_H
 #define PAGODA_TESTS_PE_HOST_H
 
@@ -91,7 +92,8 @@ struct pe_result {
 /* Runs parse, every import and delay import, every export (by ordinal, by name with the right
  * hint), the relocation scan and apply (checking the image is untouched when applying fails),
  * TLS at the relocated base and, when `bind` is set, each import against the exporting DLL of
- * build/pe when there is one. Returns NULL or a message for a broken invariant (not for a status). */
+ * build/pe when there is one. Returns NULL or a message for a broken invariant (not for a
+ * status). */
 const char *pe_check(const uint8_t *file, uint32_t size, int bind, struct pe_result *result);
 
 #endif

@@ -42,12 +42,27 @@ numbered() {
         grep -q '{(const void \*)NtThird, 16, "NtThird"}, /\* 2 \*/' "$work/table"
 }
 
+# The table takes the services' prototypes from the headers it is given, and declares none itself: a
+# service that no header declares must not compile.
+table_prototypes() {
+    printf 'NtFirst 0\nNtSecond 1\n' >"$work/list"
+    printf '#include "kernel/ndk/types.h"\nNTSTATUS NtFirst(void);\n' >"$work/first.h"
+    printf '#include "kernel/ndk/types.h"\nNTSTATUS NtSecond(uint32_t a);\n' >"$work/second.h"
+    $gen table "$work/list" "$work/first.h" "$work/second.h" >"$work/both.c" &&
+        grep -qx "#include \"$work/first.h\"" "$work/both.c" &&
+        ! grep -q 'extern' "$work/both.c" &&
+        gcc -m32 -std=c11 -Wall -Werror -I. -c "$work/both.c" -o "$work/both.o" &&
+        $gen table "$work/list" "$work/first.h" >"$work/one.c" &&
+        ! gcc -m32 -std=c11 -Wall -Werror -I. -c "$work/one.c" -o "$work/one.o" 2>/dev/null
+}
+
 stubs_assemble() {
     $gen stubs-elf kernel/ke/services.list >"$work/e.asm" && nasm -f elf32 -w+all "$work/e.asm" -o "$work/e.o" &&
         $gen stubs-pe kernel/ke/services.list >"$work/p.asm" && nasm -f win32 -w+all "$work/p.asm" -o "$work/p.o"
 }
 
 check numbering "services are numbered in list order, comments and blank lines skipped" numbered
+check table_prototypes "the table does not compile against the given prototypes, or compiles without one" table_prototypes
 check stubs_assemble "the stubs for kernel/ke/services.list do not assemble" stubs_assemble
 check rejects_too_many_args "argc 17 accepted" rejects 'NtA 17\n' 'most a service can take is 16'
 check rejects_duplicates "a duplicate name accepted" rejects 'NtA 1\nNtB 2\nNtA 3\n' ':3: duplicate service NtA (first at line 1)'

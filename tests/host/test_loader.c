@@ -1,6 +1,7 @@
 /* tests/host/test_loader.c: the loader's pure name and search-order code (ldr/loader_name.c) on the
  * host, under the sanitizers: NT's name rules (".dll" added, a trailing dot, case), and the
- * directories the default and an explicit search path give, in order. One "ok"/"FAIL" line a case. */
+ * directories the default and an explicit search path give, in order. One "ok"/"FAIL" line a case.
+ */
 #include <stdio.h>
 #include <string.h>
 #include "ldr/loaderp.h"

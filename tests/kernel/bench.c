@@ -1,6 +1,6 @@
 /* tests/kernel/bench.c: benchmarks (test=bench, run by `make bench`, never by test=all). Most run a
- * user program that measures with rdtsc and prints "bench NAME CYCLES" lines, read by tools/bench.sh;
- * the disk benchmarks print "bench NAME MIB_PER_S". */
+ * user program that measures with rdtsc and prints "bench NAME CYCLES" lines, read by
+ * tools/bench.sh; the disk benchmarks print "bench NAME MIB_PER_S". */
 #include "kernel/drivers/ata/ata.h"
 #include "kernel/io/blockdev.h"
 #include "kernel/ke/ke.h"
@@ -109,8 +109,8 @@ KTEST(bench, section_faults)
     return NULL;
 }
 
-/* Disk reads: 16 MiB from the start of ata0.0 in 128 KiB requests, timed with the TSC, whose rate is
- * measured against the clock (20 ticks). Prints "bench disk_read_<mode>_mib_s N". */
+/* Disk reads: 16 MiB from the start of ata0.0 in 128 KiB requests, timed with the TSC, whose rate
+ * is measured against the clock (20 ticks). Prints "bench disk_read_<mode>_mib_s N". */
 #define DISK_BENCH_BYTES   (16u << 20)
 #define DISK_BENCH_REQUEST (128u << 10)
 
@@ -157,11 +157,11 @@ static const char *disk_read_bench(enum ata_mode mode, const char *name)
 KTEST(bench, disk_read_pio) { return disk_read_bench(ATA_MODE_PIO, "disk_read_pio_mib_s"); }
 KTEST(bench, disk_read_dma) { return disk_read_bench(ATA_MODE_DMA, "disk_read_dma_mib_s"); }
 
-/* Process creation and exit: \Tests\Bench\bench3.exe with its three DLLs, from ps_create_user_process
- * to the process's end, first with none of the four images resident (their unused segments purged
- * before each sample: every page comes from the disk; ntdll stays, as on any system) and then
- * again with them resident (the second launch). Prints the median cycles and the image pages read
- * from the disk in one launch. */
+/* Process creation and exit: \Tests\Bench\bench3.exe with its three DLLs, from
+ * ps_create_user_process to the process's end, first with none of the four images resident (their
+ * unused segments purged before each sample: every page comes from the disk; ntdll stays, as on any
+ * system) and then again with them resident (the second launch). Prints the median cycles and the
+ * image pages read from the disk in one launch. */
 #define PROCESS_SAMPLES 9
 
 static const char *const bench3_images[] = {

@@ -1,5 +1,5 @@
-/* tests/kernel/embedded_images.c: the user programs linked into the kernel (kernel/ps/embedded.h) are
- * there, sorted and unique by name, each a flat image the loader's check accepts. */
+/* tests/kernel/embedded_images.c: the user programs linked into the kernel (kernel/ps/embedded.h)
+ * are there, sorted and unique by name, each a flat image the loader's check accepts. */
 #include "kernel/ps/embedded.h"
 #include "kernel/ps/flat.h"
 #include "kernel/ke/ktest.h"

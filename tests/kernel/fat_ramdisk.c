@@ -1,6 +1,7 @@
 /* tests/kernel/fat_ramdisk.c: the FAT library as the kernel builds it (i386, freestanding, pool and
- * system-time glue in kernel/fs/fat/kernel_glue.c) on a 64 KiB FAT12 RAM disk formatted here. The library's
- * real coverage is on the host (tests/host/test_fat.c); this proves the kernel build works. */
+ * system-time glue in kernel/fs/fat/kernel_glue.c) on a 64 KiB FAT12 RAM disk formatted here. The
+ * library's real coverage is on the host (tests/host/test_fat.c); this proves the kernel build
+ * works. */
 #include "kernel/fs/fat/fat.h"
 #include "kernel/ke/ktest.h"
 #include "kernel/rtl/string.h"

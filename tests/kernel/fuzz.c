@@ -1,8 +1,9 @@
-/* tests/kernel/fuzz.c: runs the system-call fuzzer (tests/user/fuzz.c) from several seeds and checks
- * that each run left the kernel exactly as it found it: pool bytes and blocks per tag, objects and
- * handles per type, frames in use, the system process's handles. user.fuzz is the short run of every
- * suite boot; fuzz.disk (about 30 s, tests/run's fuzz entry, which then runs fsck.fat on the disk)
- * and fuzz.long (millions of calls, by hand: docs/fuzzing.md) are not part of test=all. */
+/* tests/kernel/fuzz.c: runs the system-call fuzzer (tests/user/fuzz.c) from several seeds and
+ * checks that each run left the kernel exactly as it found it: pool bytes and blocks per tag,
+ * objects and handles per type, frames in use, the system process's handles. user.fuzz is the short
+ * run of every suite boot; fuzz.disk (about 30 s, tests/run's fuzz entry, which then runs fsck.fat
+ * on the disk) and fuzz.long (millions of calls, by hand: docs/fuzzing.md) are not part of
+ * test=all. */
 #include "kernel/rtl/format.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"

@@ -1,6 +1,7 @@
 /* tests/kernel/io_ata.c: PCI, the ATA driver, partitions and the block-device registry against the
- * harness's disk (tools/mkdisk.sh: 130 x 516096 bytes, FAT32 from sector 2048, 512 scratch sectors at
- * the end). Every read is done by PIO and by DMA and compared; writes go to the scratch sectors only. */
+ * harness's disk (tools/mkdisk.sh: 130 x 516096 bytes, FAT32 from sector 2048, 512 scratch sectors
+ * at the end). Every read is done by PIO and by DMA and compared; writes go to the scratch sectors
+ * only. */
 #include "kernel/drivers/ata/ata.h"
 #include "kernel/io/blockdev.h"
 #include "kernel/ke/ke.h"

@@ -1,6 +1,7 @@
-/* tests/kernel/io_ramfs.c: a small file system in kernel memory that implements struct io_fs_ops, so
- * the I/O manager and the NT file services can be tested apart from any disk (test=io). Flat: files
- * in the root only, names compared case-insensitively. user.files runs tests/user/files.c on it. */
+/* tests/kernel/io_ramfs.c: a small file system in kernel memory that implements struct io_fs_ops,
+ * so the I/O manager and the NT file services can be tested apart from any disk (test=io). Flat:
+ * files in the root only, names compared case-insensitively. user.files runs tests/user/files.c on
+ * it. */
 #include "kernel/io/io.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"
@@ -324,8 +325,8 @@ KTEST(io, file_services_from_user_mode)
     return NULL;
 }
 
-/* The same file tests on C:, the FAT partition of the disk (tests/run attaches build/disk.img), then
- * the files the host checks after the run (the diskcheck entry). */
+/* The same file tests on C:, the FAT partition of the disk (tests/run attaches build/disk.img),
+ * then the files the host checks after the run (the diskcheck entry). */
 KTEST(io, fat_files_on_c)
 {
     static const char *const commands[][2] = {
@@ -349,9 +350,9 @@ KTEST(io, fat_files_on_c)
     return NULL;
 }
 
-/* test=diskcheck, only in tests/run's diskcheck entry: its second boot, on the disk the first boot's
- * io.fat_files_on_c wrote, must read \Tests\Persist* back (the mapped file through a view too). Not
- * in test=all: an ordinary disk has no such files. */
+/* test=diskcheck, only in tests/run's diskcheck entry: its second boot, on the disk the first
+ * boot's io.fat_files_on_c wrote, must read \Tests\Persist* back (the mapped file through a view
+ * too). Not in test=all: an ordinary disk has no such files. */
 KTEST(diskcheck, files_read_back_on_the_next_boot)
 {
     struct ps_process *p;

@@ -1,16 +1,16 @@
 /* tests/kernel/ke_core.c: the kernel core: the split's limits, the clock, symbols, the fault-safe
  * copy, CPU identification. */
 #include "kernel/ke/arch.h"
+#include "kernel/ke/boot.h"
+#include "kernel/ke/cmdline.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"
 #include "kernel/rtl/string.h"
 #include "kernel/ke/trap.h"
+#include "kernel/ke/wait.h"
 #include "kernel/ndk/ntapi.h"
 #include "kernel/ke/syscall.h"
 #include "mm/mm.h"
-
-extern uint8_t __kernel_end[];
-void kmain(uint32_t magic, uint32_t mbi);
 
 KTEST(ke, split_values)
 {
@@ -93,7 +93,6 @@ KTEST(ke, cpu_identified)
  * stubs there are the bytes NT's KiFastSystemCall / KiIntSystemCall have. */
 KTEST(ke, system_call_stubs)
 {
-    extern pfn_t ke_shared_user_data_frame;
     PAGODA_KUSER_SHARED_DATA *shared = mm_map_hyperspace(ke_shared_user_data_frame);
     static const uint8_t fast[] = {0x8b, 0xd4, 0x0f, 0x34, 0xc3};
     static const uint8_t slow[] = {0x8d, 0x54, 0x24, 0x08, 0xcd, 0x2e, 0xc3};

@@ -24,9 +24,9 @@ static void keep_own_flags(void *context)
     write_eflags(read_eflags() & ~EFLAGS_AC);
 }
 
-/* Regression: ke_swap_context neither saved nor reset EFLAGS, so a thread's NT (once a user's, through
- * sysenter) went on in the next thread, and a new thread's first iret was a task return. NT and AC
- * change nothing for C code in ring 0 (DF would), so they can be set here. */
+/* Regression: ke_swap_context neither saved nor reset EFLAGS, so a thread's NT (once a user's,
+ * through sysenter) went on in the next thread, and a new thread's first iret was a task return. NT
+ * and AC change nothing for C code in ring 0 (DF would), so they can be set here. */
 KTEST(ke, context_switch_keeps_each_threads_eflags)
 {
     struct ps_thread_start start = {.kernel_routine = keep_own_flags};

@@ -1,6 +1,7 @@
 /* tests/kernel/ldr_pe.c: the PE32 library (ldr/) as the kernel's compiler built it, on two images
  * linked into the kernel (build/ldr_images.asm): the corpus's base.bin and mingw's good_dll.dll,
- * parsed, laid out in pool memory and walked. The full coverage is on the host (tests/host/test_pe.c). */
+ * parsed, laid out in pool memory and walked. The full coverage is on the host
+ * (tests/host/test_pe.c). */
 #include "kernel/ke/ktest.h"
 #include "kernel/rtl/string.h"
 #include "ldr/pe.h"

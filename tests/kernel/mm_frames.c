@@ -1,5 +1,6 @@
 /* tests/kernel/mm_frames.c: the PFN database: the counts add up, allocation and release balance,
  * zeroed frames are zero, exhaustion fails cleanly and recovers. */
+#include "kernel/ke/boot.h"
 #include "kernel/ke/ktest.h"
 #include "kernel/rtl/string.h"
 #include "mm/mi.h"
@@ -72,7 +73,6 @@ KTEST(mm, frames_distinct_and_active)
 
 KTEST(mm, frames_reserved_are_not_ram)
 {
-    extern uint8_t __kernel_start[];
     pfn_t kernel = ((vaddr_t)(uintptr_t)__kernel_start - MM_KERNEL_IMAGE_BASE) >> PAGE_SHIFT;
     KT_EQ(mi_pfn_entry(0)->state, MI_PFN_RESERVED);
     KT_EQ(mi_pfn_entry(kernel)->state, MI_PFN_RESERVED);

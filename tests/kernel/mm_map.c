@@ -1,11 +1,11 @@
-/* tests/kernel/mm_map.c: kernel mappings through the self-map, TLB invalidation, hyperspace, and the
- * final protections of the kernel image (code read-only, boot window and stack guard unmapped). */
+/* tests/kernel/mm_map.c: kernel mappings through the self-map, TLB invalidation, hyperspace, and
+ * the final protections of the kernel image (code read-only, boot window and stack guard
+ * unmapped). */
+#include "kernel/ke/boot.h"
 #include "kernel/ke/ktest.h"
 #include "kernel/rtl/string.h"
 #include "kernel/ke/trap.h"
 #include "mm/mi.h"
-
-extern uint8_t __kernel_start[], boot_stack_guard[];
 
 static bool readable(vaddr_t va)
 {

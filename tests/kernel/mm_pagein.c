@@ -5,6 +5,7 @@
 #include "kernel/rtl/format.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"
+#include "kernel/ex/sync.h"
 #include "kernel/ob/ob.h"
 #include "kernel/ps/thread.h"
 #include "mm/mi.h"
@@ -44,7 +45,8 @@ static bool event_before_exit(struct ke_event *event, struct ps_process *p)
     return ke_wait_for_objects(2, objects, WaitAny, &thirty_seconds) == STATUS_WAIT_0;
 }
 
-/* Polls until every thread of p waits (or has ended): the page-in's collisions have all happened. */
+/* Polls until every thread of p waits (or has ended): the page-in's collisions have all
+ * happened. */
 static bool all_threads_wait(struct ps_process *p)
 {
     for (int tries = 0; tries < 1000; tries++) {
@@ -53,7 +55,8 @@ static bool all_threads_wait(struct ps_process *p)
         LIST_FOR_EACH(e, &p->threads)
         {
             struct ps_thread *t = CONTAINING_RECORD(e, struct ps_thread, process_link);
-            all = all && (t->state == PS_THREAD_WAITING || t->state == PS_THREAD_TERMINATED);
+            all =
+                all && (t->tcb.state == KE_THREAD_WAITING || t->tcb.state == KE_THREAD_TERMINATED);
         }
         ke_restore_interrupts(irq);
         if (all)
@@ -174,7 +177,8 @@ KTEST(mm, pagein_collided_faults_on_c)
 
 /* A process ended while one thread reads a page in and another waits for that read: kernel waits
  * are not cut short, so it ends when the read completes, with the status it was given, and leaves
- * no frame, pool block or file reference behind (the ramfs unmounts only with every file closed). */
+ * no frame, pool block or file reference behind (the ramfs unmounts only with every file
+ * closed). */
 KTEST(mm, pagein_process_ended_while_waiting)
 {
     struct mm_frame_stats before, after;

@@ -1,11 +1,16 @@
-/* tests/kernel/panic.c: test=panic and test=panic_stack. Each crashes on purpose in a function with a
- * known name, so that the harness can check the panic report: the cause, registers, CR2 and that
+/* tests/kernel/panic.c: test=panic and test=panic_stack. Each crashes on purpose in a function with
+ * a known name, so that the harness can check the panic report: the cause, registers, CR2 and that
  * function in the backtrace. */
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"
 #include "kernel/rtl/string.h"
 
 #define UNMAPPED_ADDRESS 0x00000ff0u /* user space: nothing is mapped there in the System process */
+
+/* Not static: the harness looks for these names in the backtrace, and the compiler could clone a
+ * static function under another name. */
+NOINLINE void kt_panic_fault_here(volatile uint32_t *where);
+NOINLINE uint32_t kt_panic_recurse(uint32_t depth);
 
 NOINLINE void kt_panic_fault_here(volatile uint32_t *where) { *where = 0x50414e43; /* "PANC" */ }
 

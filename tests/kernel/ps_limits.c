@@ -187,7 +187,7 @@ static const char *check_kernel_mutant_limit(struct ke_mutant *m, struct ke_even
     KT_EQ(ke_wait_for_objects(2, both, WaitAll, &poll), STATUS_MUTANT_LIMIT_EXCEEDED);
     KT_EQ(set->header.signal_state, 1); /* WaitAll took nothing */
     KT_EQ(m->header.signal_state, 1 - MUTANT_DEPTH);
-    KT_TRUE(m->owner == ps_current_thread());
+    KT_TRUE(m->owner == ke_current_thread());
     for (int i = 0; i < MUTANT_DEPTH; i++) {
         int32_t previous;
         KT_EQ(ke_release_mutant(m, &previous), STATUS_SUCCESS);
@@ -230,7 +230,7 @@ KTEST(ps, mutant_recursion_limit)
         error = run_mutant_program();
     ke_mutant_minimum_signal_state = saved;
     int32_t previous;
-    while (m.owner == ps_current_thread()) /* a failed check may leave it owned: the thread's */
+    while (m.owner == ke_current_thread()) /* a failed check may leave it owned: the thread's */
         ke_release_mutant(&m, &previous); /* list of owned mutants must not keep this stack slot */
     KT_RUN(error);
     KT_EQ(saved, INT32_MIN);

@@ -1,6 +1,7 @@
-/* tests/kernel/ps_threads.c: kernel threads, the scheduler and waits, seen from kernel mode: threads
- * run and end with their status, waits on events, semaphores and mutants behave as NT's do, timeouts
- * are met within one tick, abandoned mutants are reported, and 1,000 thread lifetimes leak nothing. */
+/* tests/kernel/ps_threads.c: kernel threads, the scheduler and waits, seen from kernel mode:
+ * threads run and end with their status, waits on events, semaphores and mutants behave as NT's do,
+ * timeouts are met within one tick, abandoned mutants are reported, and 1,000 thread lifetimes leak
+ * nothing. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"
@@ -62,7 +63,7 @@ KTEST(ps, kernel_threads_run_and_end)
     KT_TRUE(a && b);
     ke_yield(); /* both run and block on the event */
     KT_EQ(sh.counter, 0);
-    KT_EQ(a->state, PS_THREAD_WAITING);
+    KT_EQ(a->tcb.state, KE_THREAD_WAITING);
     ke_set_event(&sh.go); /* notification: releases both */
     KT_EQ(join(a), STATUS_SUCCESS);
     KT_EQ(join(b), STATUS_SUCCESS);
@@ -156,7 +157,7 @@ KTEST(ps, mutant_recursion_and_abandonment)
     KT_EQ(join(t), STATUS_SUCCESS); /* ended owning the mutant twice */
     KT_TRUE(sh.mutant.owner == NULL);
     KT_EQ(ke_wait_for_object(&sh.mutant, NULL), STATUS_ABANDONED);
-    KT_TRUE(sh.mutant.owner == ps_current_thread());
+    KT_TRUE(sh.mutant.owner == ke_current_thread());
     KT_EQ(ke_wait_for_object(&sh.mutant, NULL), STATUS_WAIT_0); /* reported once */
     KT_EQ(ke_release_mutant(&sh.mutant, &previous), STATUS_SUCCESS);
     KT_EQ(ke_release_mutant(&sh.mutant, &previous), STATUS_SUCCESS);
@@ -251,7 +252,7 @@ KTEST(ps, termination_cuts_only_user_waits)
     ps_terminate_thread(u, 0x77);
     KT_EQ(join(u), STATUS_SUCCESS); /* a kernel thread that returns ends with success */
     KT_EQ(user_wait_result, STATUS_THREAD_IS_TERMINATING);
-    KT_EQ(k->state, PS_THREAD_WAITING); /* still waiting: its wait is the kernel's */
+    KT_EQ(k->tcb.state, KE_THREAD_WAITING); /* still waiting: its wait is the kernel's */
     ke_set_event(&sh.go);
     KT_EQ(join(k), STATUS_SUCCESS);
     KT_EQ(kernel_wait_result, STATUS_WAIT_0);

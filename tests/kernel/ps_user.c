@@ -1,9 +1,10 @@
-/* tests/kernel/ps_user.c: user mode, driven from the kernel: the user test programs (tests/user) run
- * as processes and must exit with 0; faults in user mode end only the faulting process with the right
- * status; processes cannot see each other's memory; a spinning process does not starve others; and
- * 1,000 process lifetimes leak no frame, pool byte or handle. */
+/* tests/kernel/ps_user.c: user mode, driven from the kernel: the user test programs (tests/user)
+ * run as processes and must exit with 0; faults in user mode end only the faulting process with the
+ * right status; processes cannot see each other's memory; a spinning process does not starve
+ * others; and 1,000 process lifetimes leak no frame, pool byte or handle. */
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"
+#include "kernel/ex/sync.h"
 #include "kernel/ob/ob.h"
 #include "kernel/rtl/string.h"
 #include "kernel/ke/syscall.h"
@@ -164,8 +165,8 @@ KTEST(ps, thousand_process_lifetimes_leak_nothing)
 
 /* Regression: a thread whose creation failed part-way (its TEB made, then no commit left for its
  * stack) was marked ended and then unlinked from a process list it was never on, and its kernel
- * stack leaked. Creating threads until the commit runs out must fail cleanly, and ending the process
- * must free everything. */
+ * stack leaked. Creating threads until the commit runs out must fail cleanly, and ending the
+ * process must free everything. */
 KTEST(ps, thread_creation_failure_frees_everything)
 {
     struct usage before, after;
@@ -203,7 +204,8 @@ KTEST(ps, thread_creation_failure_frees_everything)
     return NULL;
 }
 
-/* ---- Issue 12: traps and EFLAGS at the user/kernel boundary (tests/user/eflags.c, faults.c) ---- */
+/* ---- Issue 12: traps and EFLAGS at the user/kernel boundary (tests/user/eflags.c, faults.c)
+ * ---- */
 
 /* NT's exception statuses: privileged instructions (decoded from a #GP), breakpoints and into
  * (gates user mode may use), and a #GP that is no privileged instruction. */

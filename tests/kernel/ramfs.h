@@ -1,6 +1,6 @@
-/* tests/kernel/ramfs.h: the test file system of tests/kernel/io_ramfs.c, for other kernel tests: mount
- * it under a letter, and hold one read or write at a given offset at a gate, so a test can act while
- * a page-in or a write-back is in flight (tests/kernel/mm_pagein.c). */
+/* tests/kernel/ramfs.h: the test file system of tests/kernel/io_ramfs.c, for other kernel tests:
+ * mount it under a letter, and hold one read or write at a given offset at a gate, so a test can
+ * act while a page-in or a write-back is in flight (tests/kernel/mm_pagein.c). */
 #ifndef PAGODA_TESTS_KERNEL_RAMFS_H
 #define PAGODA_TESTS_KERNEL_RAMFS_H
 

@@ -1,4 +1,4 @@
-; tests/pe/forwarder_cycle_a.asm: gamma forwards to forwarder_cycle_b.gamma, which forwards back here.
+; tests/pe/forwarder_cycle_a.asm: gamma forwards to forwarder_cycle_b.gamma, which forwards back.
 ; expect: ok
 ; loader: STATUS_INVALID_IMAGE_FORMAT
 ; (binding gamma goes round the cycle: an error, not a hang)

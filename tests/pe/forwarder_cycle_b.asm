@@ -1,4 +1,4 @@
-; tests/pe/forwarder_cycle_b.asm: gamma forwards to forwarder_cycle_a.gamma, which forwards back here.
+; tests/pe/forwarder_cycle_b.asm: gamma forwards to forwarder_cycle_a.gamma, which forwards back.
 ; expect: ok
 ; loader: STATUS_INVALID_IMAGE_FORMAT
 ; (looking gamma up loads forwarder_cycle_a, whose own import of gamma goes round the

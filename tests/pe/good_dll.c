@@ -1,6 +1,6 @@
-/* tests/pe/good_dll.c: the good DLL of the PE tests (tests/host/test_pe.c), linked by mingw-w64 with
- * good_dll.def: exports by name and by ordinal only, two forwarders, relocated code and data, a TLS
- * callback (in .CRT$XLB, where mingw's TLS support collects them) and a SHARED section. */
+/* tests/pe/good_dll.c: the good DLL of the PE tests (tests/host/test_pe.c), linked by mingw-w64
+ * with good_dll.def: exports by name and by ordinal only, two forwarders, relocated code and data,
+ * a TLS callback (in .CRT$XLB, where mingw's TLS support collects them) and a SHARED section. */
 #include <windows.h>
 
 int shared_counter __attribute__((section(".shared"), shared)) = 1;

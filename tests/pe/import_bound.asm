@@ -6,6 +6,9 @@
 %define PE_IMPORT_TIMESTAMP 0xFFFFFFFF
 %define PE_IAT_THUNK1 0x7FFF1234
 %define PE_IAT_THUNK2 0x7FFF5678
-%define PE_HEADER_EXTRA bound_dir: db 0xFF, 0xFF, 0xFF, 0xFF, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "kernel32.dll", 0
+; IMAGE_BOUND_IMPORT_DESCRIPTOR {TimeDateStamp -1, OffsetModuleName 16, 0 forwarder refs}, an
+; empty one to end the list, then the name.
+%define BOUND_DESCRIPTORS 0xFF, 0xFF, 0xFF, 0xFF, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+%define PE_HEADER_EXTRA bound_dir: db BOUND_DESCRIPTORS, "kernel32.dll", 0
 %define PE_DIR_BOUND_IMPORT bound_dir, 29
 %include "tests/pe/base.inc"

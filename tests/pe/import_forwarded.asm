@@ -1,4 +1,4 @@
-; tests/pe/import_forwarded.asm: an import of base.dll's forwarder gamma: binding returns the forwarder.
+; tests/pe/import_forwarded.asm: an import of base.dll's forwarder gamma: binds to the forwarder.
 ; expect: ok
 %define PE_IMPORT_DLL "base.dll"
 %define PE_IMPORT_NAME "gamma"

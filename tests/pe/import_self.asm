@@ -1,4 +1,4 @@
-; tests/pe/import_self.asm: a DLL named in its own imports (the loader, not the parser, deals with it).
+; tests/pe/import_self.asm: a DLL named in its own imports (for the loader, not the parser).
 ; expect: ok
 %define PE_EXPORT_NAME "import_self.dll"
 %define PE_IMPORT_DLL "import_self.dll"

@@ -1,4 +1,4 @@
-; tests/pe/import_wrong_hint.asm: an import whose hint names another export: found by the binary search.
+; tests/pe/import_wrong_hint.asm: an import whose hint names another export: found anyway.
 ; expect: ok
 %define PE_IMPORT_DLL "base.dll"
 %define PE_IMPORT_NAME "gamma"

@@ -1,4 +1,4 @@
-; tests/pe/tls_callbacks_unterminated.asm: a TLS callback array with no NULL before the end of the image.
+; tests/pe/tls_callbacks_unterminated.asm: a TLS callback array with no NULL in the image.
 ; expect: tls STATUS_INVALID_IMAGE_FORMAT "not terminated"
 ; pedump: a TLS callback is outside the image
 %define PE_TLS_CALLBACKS PE_IMAGE_BASE + junk

@@ -1,6 +1,6 @@
-/* tests/user/bench_sections.c: the cost of a fault on a view of a file (\Tests\Sizes\size-3145728.bin,
- * 768 pages), in rdtsc cycles per fault, the median of many short samples (tools/bench-linux/peer.c
- * measures the same operations on Linux). Prints
+/* tests/user/bench_sections.c: the cost of a fault on a view of a file
+ * (\Tests\Sizes\size-3145728.bin, 768 pages), in rdtsc cycles per fault, the median of many short
+ * samples (tools/bench-linux/peer.c measures the same operations on Linux). Prints
  *     bench file_fault_resident_cycles N   a read of each page of a new 32-page read-only view, the
  *                                          file's pages resident (another view keeps them)
  *     bench cow_fault_cycles N             a write to each page of a new 32-page PAGE_WRITECOPY

@@ -3,8 +3,8 @@
  * scheduling, docs/benchmarks.md). argv[1] chooses:
  *   zeroed (the default)   bench demand_zero_fault_cycles N: a write to each page of a fresh
  *                          32-page committed region (allocated and freed outside the timing), with
- *                          zeroed frames ready (tests/kernel/bench.c fills the zeroed list first, as
- *                          the idle thread does when the system has idle time);
+ *                          zeroed frames ready (tests/kernel/bench.c fills the zeroed list first,
+ *                          as the idle thread does when the system has idle time);
  *                          bench virtual_alloc_free_64k_cycles N: NtAllocateVirtualMemory
  *                          (MEM_RESERVE | MEM_COMMIT, 64 KiB) + NtFreeVirtualMemory (MEM_RELEASE)
  *   inline                 bench demand_zero_fault_inline_zero_cycles N: the same fault when the

@@ -1,14 +1,14 @@
 /* tests/user/eflags.c: what a system call does to the caller's EFLAGS, through int 0x2E and through
- * sysenter, each entered directly (SharedUserData->SystemCall uses one of them). The flags come back as
- * the caller had them, NT included, as on NT; NT set on the way in neither stays on in the kernel nor
- * follows into another thread; a caller that single-steps into a call gets its trap after the call.
- * docs/user-mode.md section 1 has the contract.
+ * sysenter, each entered directly (SharedUserData->SystemCall uses one of them). The flags come
+ * back as the caller had them, NT included, as on NT; NT set on the way in neither stays on in the
+ * kernel nor follows into another thread; a caller that single-steps into a call gets its trap
+ * after the call. docs/user-mode.md section 1 has the contract.
  *
- * Sub-tests (argv[1]): int2e_flags int2e_nt_switch sysenter_flags sysenter_nt_switch sysenter_null_ds.
- * The sysenter ones need a kernel that set sysenter up (the kernel test asks for them only then).
- * Two more run only when named, because they end the process: int2e_single_step and
- * sysenter_single_step set the named event EFLAGS_EVENT_NAME (which the kernel test created) in a
- * call made with TF set; the single-step trap after the call must then end the process with
+ * Sub-tests (argv[1]): int2e_flags int2e_nt_switch sysenter_flags sysenter_nt_switch
+ * sysenter_null_ds. The sysenter ones need a kernel that set sysenter up (the kernel test asks for
+ * them only then). Two more run only when named, because they end the process: int2e_single_step
+ * and sysenter_single_step set the named event EFLAGS_EVENT_NAME (which the kernel test created) in
+ * a call made with TF set; the single-step trap after the call must then end the process with
  * STATUS_SINGLE_STEP. */
 #include "pagoda/services.h"
 #include "user/rt/rt.h"
@@ -115,9 +115,10 @@ static void check_one(enum path path, uint32_t in, uint32_t out)
         FAIL("EFLAGS %08x in: %08x came back, expected %08x", in, flags_after, out);
 }
 
-/* What popfd at CPL 3 (IOPL 0) can set and the call must give back: the arithmetic flags, DF, AC, ID;
- * IF cannot be cleared, IOPL not raised; NT comes back too. The sysenter exit takes one road when
- * only arithmetic flags differ from the kernel's and another for DF and AC: both are covered. */
+/* What popfd at CPL 3 (IOPL 0) can set and the call must give back: the arithmetic flags, DF, AC,
+ * ID; IF cannot be cleared, IOPL not raised; NT comes back too. The sysenter exit takes one road
+ * when only arithmetic flags differ from the kernel's and another for DF and AC: both are
+ * covered. */
 static void check_flags(enum path path)
 {
     static const struct {
@@ -182,7 +183,8 @@ static void sysenter_null_ds(void)
     CHECK_EQ(ds_after, 0);
 }
 
-/* Sets the event in a call made with TF set; the process must not come back from the trap after it. */
+/* Sets the event in a call made with TF set; the process must not come back from the trap after
+ * it. */
 static void single_step(enum path path)
 {
     struct rt_name name;

@@ -1,7 +1,7 @@
 /* tests/user/fpu.c: the x87 FPU is per thread. Two threads each hold a different value in st(0)
- * across a busy loop long enough for the clock to preempt them several times; each must find its own
- * value afterwards, which only holds if the kernel saves and restores FPU state on a switch. A new
- * thread starts with NT's control word 0x27F (53-bit precision), whatever its sibling set.
+ * across a busy loop long enough for the clock to preempt them several times; each must find its
+ * own value afterwards, which only holds if the kernel saves and restores FPU state on a switch. A
+ * new thread starts with NT's control word 0x27F (53-bit precision), whatever its sibling set.
  *
  * Sub-tests (argv[1]): registers control_word. */
 #include "user/rt/rt.h"

@@ -1,9 +1,9 @@
-/* tests/user/fuzz.c: the system-call fuzzer (issue 12). From a seed, worker threads make random calls
- * to every service (tests/user/fuzz/), through int 0x2E, the SystemCall stub and sysenter, with
- * random registers and flags, and check that the kernel preserved what it must. The main thread
- * only supervises: it restarts workers that were ended, reports calls that never return, prints
- * the figures and ends the run. The kernel-side test (tests/kernel/fuzz.c) checks that the process
- * left nothing behind. Command line (docs/fuzzing.md):
+/* tests/user/fuzz.c: the system-call fuzzer (issue 12). From a seed, worker threads make random
+ * calls to every service (tests/user/fuzz/), through int 0x2E, the SystemCall stub and sysenter,
+ * with random registers and flags, and check that the kernel preserved what it must. The main
+ * thread only supervises: it restarts workers that were ended, reports calls that never return,
+ * prints the figures and ends the run. The kernel-side test (tests/kernel/fuzz.c) checks that the
+ * process left nothing behind. Command line (docs/fuzzing.md):
  *
  *   fuzz [seed=N] [calls=N] [threads=1..8] [flags=safe|all] [files=off|unique|on]
  *        [end=exit|tf|badsysenter] [stats]

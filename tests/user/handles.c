@@ -483,10 +483,38 @@ static void test_access(void)
         CHECK_STATUS(NtClose(all[i]), STATUS_SUCCESS);
 }
 
+/* ---- tag bits ---- */
+/* NT ignores a handle's two low bits (OBJ_HANDLE_TAGBITS): applications may keep flags there, and
+ * h | 1, h | 2 and h | 3 name the handle h, in every service, NtClose included. */
+static void test_tag_bits(void)
+{
+    HANDLE h = rt_new_event(NotificationEvent, 0), copy = NULL;
+    int32_t state = -1;
+    HANDLE tagged[3];
+    for (uintptr_t tag = 1; tag <= 3; tag++)
+        tagged[tag - 1] = (HANDLE)((uintptr_t)h | tag);
+    CHECK_STATUS(NtSetEvent(tagged[0], &state), STATUS_SUCCESS);
+    CHECK_EQ(state, 0);
+    CHECK_STATUS(rt_poll(h), STATUS_SUCCESS);
+    CHECK_STATUS(NtResetEvent(tagged[1], &state), STATUS_SUCCESS);
+    CHECK_EQ(state, 1);
+    CHECK_STATUS(rt_poll(tagged[2]), STATUS_TIMEOUT);
+    CHECK_STATUS(NtWaitForMultipleObjects(3, tagged, WaitAny, 0, &zero_timeout), STATUS_TIMEOUT);
+    CHECK_EQ(basic_info(tagged[2]).HandleCount, 1);
+    CHECK_STATUS(NtDuplicateObject(NtCurrentProcess(), tagged[1], NtCurrentProcess(), &copy, 0, 0,
+                                   DUPLICATE_SAME_ACCESS),
+                 STATUS_SUCCESS);
+    CHECK_EQ((uintptr_t)copy & 3, 0); /* the tag is not copied: a new handle has none */
+    CHECK_STATUS(NtClose(tagged[2]), STATUS_SUCCESS);
+    CHECK_STATUS(NtClose(h), STATUS_INVALID_HANDLE);
+    CHECK_STATUS(NtSetEvent(tagged[0], NULL), STATUS_INVALID_HANDLE);
+    CHECK_STATUS(NtClose(copy), STATUS_SUCCESS);
+}
+
 static const struct rt_subtest tests[] = {
-    {"close", test_close},   {"forged", test_forged}, {"duplicate", test_duplicate},
-    {"query", test_query},   {"names", test_names},   {"types", test_types},
-    {"access", test_access},
+    {"close", test_close},   {"forged", test_forged},     {"duplicate", test_duplicate},
+    {"query", test_query},   {"names", test_names},       {"types", test_types},
+    {"access", test_access}, {"tag_bits", test_tag_bits},
 };
 
 int main(int argc, char **argv) { return rt_run_subtests(argc, argv, tests, ARRAY_SIZE(tests)); }

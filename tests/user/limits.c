@@ -1,9 +1,9 @@
 /* tests/user/limits.c: resource limits, driven by tests/kernel/ps_limits.c, which sets them up.
  *   limits flood FULL DONE      fills this process's pool quota with events, then (with one event)
  *                               with handle duplicates: each flood must end with
- *                               STATUS_QUOTA_EXCEEDED near the quota that ProcessQuotaLimits reports,
- *                               never with the system's own exhaustion; then sets FULL and waits for
- *                               DONE, still at its quota
+ *                               STATUS_QUOTA_EXCEEDED near the quota that ProcessQuotaLimits
+ *                               reports, never with the system's own exhaustion; then sets FULL and
+ *                               waits for DONE, still at its quota
  *   limits neighbour FULL DONE  creates and closes objects all through the flood, then again while
  *                               the flooder sits at its quota, starts a thread, and sets DONE
  *   limits mutant N             a mutant acquired N times (the kernel test lowered the limit to N)

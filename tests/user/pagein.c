@@ -1,10 +1,11 @@
-/* tests/user/pagein.c: page-ins of mapped files, driven by tests/kernel/mm_pagein.c: several threads
- * fault on one page that is not yet read (collided faults: one read, every thread sees the data), a
- * process ended while its threads wait for a page-in, and a page whose read fails (under tests/run's
- * blkdebug entry): a touch ends the process with STATUS_IN_PAGE_ERROR, a system call's copy returns
- * it. Arguments: the drive, then the sub-tests. The kernel side may give two named events: the
- * program signals PagodaPageinReady when its checks are done and waits for PagodaPageinGo before it
- * unmaps, so the kernel can read the segment's counters while the view exists. */
+/* tests/user/pagein.c: page-ins of mapped files, driven by tests/kernel/mm_pagein.c: several
+ * threads fault on one page that is not yet read (collided faults: one read, every thread sees the
+ * data), a process ended while its threads wait for a page-in, and a page whose read fails (under
+ * tests/run's blkdebug entry): a touch ends the process with STATUS_IN_PAGE_ERROR, a system call's
+ * copy returns it. Arguments: the drive, then the sub-tests. The kernel side may give two named
+ * events: the program signals PagodaPageinReady when its checks are done and waits for
+ * PagodaPageinGo before it unmaps, so the kernel can read the segment's counters while the view
+ * exists. */
 #include "kernel/rtl/format.h"
 #include "user/rt/rt.h"
 

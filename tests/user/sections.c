@@ -1,8 +1,8 @@
 /* tests/user/sections.c: sections and views as NT defines them: pagefile-backed sections with
- * SEC_COMMIT and SEC_RESERVE, two views of one section aliasing, copy-on-write views, named sections
- * shared with another process, data-file sections whose views and NtReadFile/NtWriteFile see each
- * other at once, flushing, and the statuses of bad requests. Argument: the drive of the file tests,
- * then the sub-tests to run (all by default). */
+ * SEC_COMMIT and SEC_RESERVE, two views of one section aliasing, copy-on-write views, named
+ * sections shared with another process, data-file sections whose views and NtReadFile/NtWriteFile
+ * see each other at once, flushing, and the statuses of bad requests. Argument: the drive of the
+ * file tests, then the sub-tests to run (all by default). */
 #include "kernel/rtl/format.h"
 #include "user/rt/rt.h"
 
@@ -576,12 +576,13 @@ static NTSTATUS try_map(HANDLE s, size_t size, uint32_t protection, void **base)
 }
 
 /* The kernel test sets the commit limit 512 pages above what was charged when it started this
- * process. SEC_COMMIT sections charge their size at creation, SEC_RESERVE pages as they are
+ * process (fewer, down to about 60, on a machine with little RAM; this process's own charges take
+ * some of them). SEC_COMMIT sections charge their size at creation, SEC_RESERVE pages as they are
  * committed, copy-on-write views their size at map time; other views of a file charge nothing. */
 static void test_commit_limit(void)
 {
     uint32_t room = commit_room();
-    if (!CHECK(room >= 256 && room < 512))
+    if (!CHECK(room >= 32 && room < 512))
         return;
     HANDLE bad = NULL;
     int64_t size = (int64_t)(room + 1) * PAGE_SIZE;

@@ -1,5 +1,6 @@
-/* tests/win32/bench3.c: the program of the process-creation benchmark (`bench process_3dll_*`): an exe
- * importing three DLLs (bench_a, bench_b, bench_c in \Tests\Bench), that calls each and ends. */
+/* tests/win32/bench3.c: the program of the process-creation benchmark (`bench process_3dll_*`): an
+ * exe importing three DLLs (bench_a, bench_b, bench_c in \Tests\Bench), that calls each and ends.
+ */
 #include "pagoda/ntdll.h"
 
 __attribute__((dllimport)) int bench_a(void);

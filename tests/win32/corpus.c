@@ -1,11 +1,11 @@
-/* tests/win32/corpus.c: the malformed-PE corpus (tests/pe/NAME.asm, at \Tests\PE\NAME.dll) through the
- * real loader: corpus.exe lives there too, so that DLLs the corpus names (its own kernel32.dll, the
- * targets of forwarders) are found in the exe's directory; each DLL is loaded with LdrLoadDll from
- * that directory, then its exports looked up (alpha, beta, ordinal 4 and the forwarder gamma), and
- * the first failure must be the status tools/gen-corpus-table.sh's table names; then it is
+/* tests/win32/corpus.c: the malformed-PE corpus (tests/pe/NAME.asm, at \Tests\PE\NAME.dll) through
+ * the real loader: corpus.exe lives there too, so that DLLs the corpus names (its own kernel32.dll,
+ * the targets of forwarders) are found in the exe's directory; each DLL is loaded with LdrLoadDll
+ * from that directory, then its exports looked up (alpha, beta, ordinal 4 and the forwarder gamma),
+ * and the first failure must be the status tools/gen-corpus-table.sh's table names; then it is
  * unloaded, and nothing may be left: no image view, no loader heap block, no handle. `at_base`
- * loads them where they want to be, `relocated` with 0x10000000 (their base) taken, `bound`
- * checks that a bound import's IAT is bound again. Exit status: failed checks. */
+ * loads them where they want to be, `relocated` with 0x10000000 (their base) taken, `bound` checks
+ * that a bound import's IAT is bound again. Exit status: failed checks. */
 #include "kernel/ndk/ntstatus.h"
 #include "kernel/rtl/format.h"
 #include "tests/win32/common/win32.h"

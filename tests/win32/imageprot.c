@@ -1,8 +1,8 @@
-/* tests/win32/imageprot.c: NtProtectVirtualMemory on an image page nothing has touched yet. An image
- * view is mapped PAGE_EXECUTE_WRITECOPY and its untouched pages take their section's protection;
- * asking for PAGE_EXECUTE_WRITECOPY was mistaken for "the view's own" and dropped, so the page
- * stayed read-only and the loader's fixups faulted (regression test for mm/view.c's untouched
- * PTE). The page is the exe's .reloc, which nothing reads in an exe at its base. */
+/* tests/win32/imageprot.c: NtProtectVirtualMemory on an image page nothing has touched yet. An
+ * image view is mapped PAGE_EXECUTE_WRITECOPY and its untouched pages take their section's
+ * protection; asking for PAGE_EXECUTE_WRITECOPY was mistaken for "the view's own" and dropped, so
+ * the page stayed read-only and the loader's fixups faulted (regression test for mm/view.c's
+ * untouched PTE). The page is the exe's .reloc, which nothing reads in an exe at its base. */
 #include "tests/win32/common/win32.h"
 
 /* The exe's section named name: its address, or NULL. */

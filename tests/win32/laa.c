@@ -1,7 +1,7 @@
 /* tests/win32/laa.c: built twice, as laa.exe (large-address-aware) and nolaa.exe (user/pe.mk); both
  * import high.dll, whose preferred base is 0x90000000. The kernel test says what the split and the
- * flag give: `high` (3 GiB of user space: high.dll at its base, memory at 2 GiB can be had) or `low`
- * (2 GiB: high.dll relocated below 2 GiB, working there, and nothing above it). */
+ * flag give: `high` (3 GiB of user space: high.dll at its base, memory at 2 GiB can be had) or
+ * `low` (2 GiB: high.dll relocated below 2 GiB, working there, and nothing above it). */
 #include "tests/win32/common/win32.h"
 
 #define HIGH_BASE 0x90000000u

@@ -1,11 +1,12 @@
-/* tests/win32/order.c: the static DLLs' initialization: order.exe imports dep_a.dll and log.dll, dep_a
- * imports dep_b and log, dep_b imports log. DllMain(PROCESS_ATTACH) runs dependencies first, once,
- * with a non-NULL reserved; the PEB's three lists are in load, memory (NT: load) and initialization
- * order; a new thread gets THREAD_ATTACH in initialization order and THREAD_DETACH in reverse. The
- * PROCESS_DETACH at the end is printed by the DLLs (the kernel test reads it). Exit status: failures.
- * Two ways to end, run alone: `order exit_from_thread` (ExitProcess from a second thread while the
- * first waits: the process ends with 0x1234) and `order first_returns_first` (the first thread's
- * return ends only it; the last thread's end is the process's, with its status 0x55). */
+/* tests/win32/order.c: the static DLLs' initialization: order.exe imports dep_a.dll and log.dll,
+ * dep_a imports dep_b and log, dep_b imports log. DllMain(PROCESS_ATTACH) runs dependencies first,
+ * once, with a non-NULL reserved; the PEB's three lists are in load, memory (NT: load) and
+ * initialization order; a new thread gets THREAD_ATTACH in initialization order and THREAD_DETACH
+ * in reverse. The PROCESS_DETACH at the end is printed by the DLLs (the kernel test reads it). Exit
+ * status: failures. Two ways to end, run alone: `order exit_from_thread` (ExitProcess from a second
+ * thread while the first waits: the process ends with 0x1234) and `order first_returns_first` (the
+ * first thread's return ends only it; the last thread's end is the process's, with its status
+ * 0x55). */
 #include "tests/win32/common/log.h"
 #include "tests/win32/common/win32.h"
 

@@ -1,7 +1,8 @@
 /* tests/win32/relocs.c: two DLLs with the same preferred base (samebase_a and samebase_b at
- * 0x10000000): the first import gets it, the second is relocated, and both work: code, data pointers,
- * a table of code pointers and an exported variable (imported as data) of the moved one; an import
- * by ordinal without a name; the relocated pages back to their protection. Exit status: failures. */
+ * 0x10000000): the first import gets it, the second is relocated, and both work: code, data
+ * pointers, a table of code pointers and an exported variable (imported as data) of the moved one;
+ * an import by ordinal without a name; the relocated pages back to their protection. Exit status:
+ * failures. */
 #include "tests/win32/common/win32.h"
 
 #define SAMEBASE 0x10000000u

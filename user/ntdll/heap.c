@@ -1,6 +1,7 @@
-/* user/ntdll/heap.c: the loader's small allocator (ldr_sys_alloc/free), until RtlHeap exists: blocks
- * of 16 bytes to 8 KiB in power-of-two classes cut from 256 KiB arenas committed as they fill, with a
- * free list per class; larger blocks have their own reservation. Called with the loader lock held. */
+/* user/ntdll/heap.c: the loader's small allocator (ldr_sys_alloc/free), until RtlHeap exists:
+ * blocks of 16 bytes to 8 KiB in power-of-two classes cut from 256 KiB arenas committed as they
+ * fill, with a free list per class; larger blocks have their own reservation. Called with the
+ * loader lock held. */
 #include "user/ntdll/ntdllp.h"
 
 #define ARENA_SIZE   (256u << 10)

@@ -1,7 +1,8 @@
-; user/ntdll/thunk.asm: the code that must be assembly. RtlUserThreadStart is the first instruction a
-; PE process's thread runs after the loader (NT 6's convention): EAX = the start routine, EBX = its
-; argument; it calls the routine and ends the thread with what it returns. ldr_sys_call_entry calls
-; a DllMain or TLS callback and survives one that pops the wrong number of arguments.
+; user/ntdll/thunk.asm: the code that must be assembly. RtlUserThreadStart is the first
+; instruction a PE process's thread runs after the loader (NT 6's convention): EAX = the start
+; routine, EBX = its argument; it calls the routine and ends the thread with what it returns.
+; ldr_sys_call_entry calls a DllMain or TLS callback and survives one that pops the wrong number of
+; arguments.
 
 bits 32
 section .text

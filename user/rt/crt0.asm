@@ -1,7 +1,7 @@
-; user/rt/crt0.asm: where a flat program's threads start. The kernel enters _start, the image's entry
-; (kernel/ps/flat.h), with EAX = entry and EBX = the PEB, ESP at the top of the first thread's stack and
-; FS = the TEB; new threads enter rt_thread_start with EAX = routine and EBX = its argument, NT's
-; BaseProcessStartThunk and BaseThreadStartThunk conventions. Neither returns.
+; user/rt/crt0.asm: where a flat program's threads start. The kernel enters _start, the image's
+; entry (kernel/ps/flat.h), with EAX = entry and EBX = the PEB, ESP at the top of the first thread's
+; stack and FS = the TEB; new threads enter rt_thread_start with EAX = routine and EBX = its
+; argument, NT's BaseProcessStartThunk and BaseThreadStartThunk conventions. Neither returns.
 
 bits 32
 

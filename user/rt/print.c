@@ -1,5 +1,5 @@
-/* user/rt/print.c: console output for flat programs: kernel/rtl/format.c formats, the text is widened
- * to UTF-16 and NtDisplayString prints it on the kernel console (serial and VGA). */
+/* user/rt/print.c: console output for flat programs: kernel/rtl/format.c formats, the text is
+ * widened to UTF-16 and NtDisplayString prints it on the kernel console (serial and VGA). */
 #include "kernel/rtl/format.h"
 #include "user/rt/rt.h"
 

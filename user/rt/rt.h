@@ -1,7 +1,8 @@
 /* user/rt/rt.h: the runtime of flat user programs (tests/user): start-up and exit, console output,
  * threads, object names, time, and the checks the test programs report with. Programs link with
- * the objects of user/rt, the generated system-call stubs, and kernel/rtl/format.c and kernel/rtl/string.c
- * compiled for user mode; there is no other C library. docs/user-mode.md describes the ABI. */
+ * the objects of user/rt, the generated system-call stubs, and kernel/rtl/format.c and
+ * kernel/rtl/string.c compiled for user mode; there is no other C library. docs/user-mode.md
+ * describes the ABI. */
 #ifndef PAGODA_USER_RT_H
 #define PAGODA_USER_RT_H
 
@@ -97,12 +98,16 @@ static inline uint64_t rt_rdtsc(void)
 }
 
 /* ---- checks for test programs (user/rt/check.c) ----
- * A failed check prints
- *     "  PROGRAM: SUBTEST: what, expected and actual (line N)"
- * - never a line that starts with "ok " or "FAIL ", which the kernel's harness counts - and adds
- * one to rt_failures, which the program returns as its exit status. */
+ * Each check is one result of tests/run. A failed check prints
+ *     "  check PROGRAM.SUBTEST: what, expected and actual (line N)"
+ * and adds one to rt_failures, which the program returns as its exit status; the end of each
+ * sub-test of rt_run_subtests, and rt_exit, print the checks counted since the last such line:
+ *     "checks PROGRAM.SUBTEST: P passed, F failed"
+ * (never a line that starts with "ok " or "FAIL ", the kernel's own results). */
 extern volatile uint32_t rt_failures;
-extern const char *volatile rt_subtest; /* the sub-test running, for the messages */
+extern const char *volatile rt_subtest; /* the sub-test running, for the names and messages */
+/* Prints the "checks" line for the checks counted since the last one, if there are any. */
+void rt_report_checks(void);
 
 bool rt_check_status(int line, const char *expr, NTSTATUS actual, NTSTATUS expected);
 bool rt_check_value(int line, const char *expr, uint32_t actual, uint32_t expected);
@@ -117,8 +122,9 @@ void rt_fail(int line, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 /* Sub-tests chosen by argv[1..]: with no argument every one runs, in table order. Returns the
  * number of failed checks (an unknown sub-test name counts as one). */
-/* For tests that start threads: rt_create_thread, checked (NULL on failure); and waiting at most 5 s
- * for a thread to end (ending it on a timeout), which returns its exit status and closes the handle. */
+/* For tests that start threads: rt_create_thread, checked (NULL on failure); and waiting at most 5
+ * s for a thread to end (ending it on a timeout), which returns its exit status and closes the
+ * handle. */
 HANDLE rt_start_thread(rt_thread_routine routine, void *arg);
 /* A checked NtCreateEvent (unnamed, all access), and a wait with a zero timeout. */
 HANDLE rt_new_event(EVENT_TYPE type, BOOLEAN initial);

@@ -38,6 +38,7 @@ NORETURN void rt_start(PAGODA_PEB *peb)
 
 NORETURN void rt_exit(NTSTATUS status)
 {
+    rt_report_checks(); /* the checks outside rt_run_subtests' sub-tests */
     NtTerminateProcess(NtCurrentProcess(), status);
     /* Only a kernel bug gets here; end the thread at least, then stop. */
     for (;;) {

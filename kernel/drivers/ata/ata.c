@@ -1,8 +1,9 @@
-/* kernel/drivers/ata/ata.c: the ATA driver's front: the two legacy channels and their interrupts, the boot-time
- * probe (reset, IDENTIFY, ATAPI signatures), requests split into commands with retries and the
- * DMA-to-PIO fallback, and the block devices "ata<channel>.<drive>". Task-file and PIO details are in
- * kernel/drivers/ata/pio.c, the bus master in kernel/drivers/ata/dma.c. */
+/* kernel/drivers/ata/ata.c: the ATA driver's front: the two legacy channels and their interrupts,
+ * the boot-time probe (reset, IDENTIFY, ATAPI signatures), requests split into commands with
+ * retries and the DMA-to-PIO fallback, and the block devices "ata<channel>.<drive>". Task-file and
+ * PIO details are in kernel/drivers/ata/pio.c, the bus master in kernel/drivers/ata/dma.c. */
 #include "kernel/ke/arch.h"
+#include "kernel/ke/cmdline.h"
 #include "kernel/drivers/ata/atap.h"
 #include "kernel/rtl/format.h"
 #include "kernel/ke/ke.h"
@@ -124,7 +125,8 @@ static void probe_drive(struct atap_drive *d, uint16_t *id)
     outb(ch->base + ATA_REG_DEVICE, (uint8_t)(0xA0 | d->number << 4));
     atap_delay_400ns(ch);
     ch->selected = d->number;
-    /* Status 0 is no proof of absence: an ATAPI drive clears DRDY after a reset. IDENTIFY decides. */
+    /* Status 0 is no proof of absence: an ATAPI drive clears DRDY after a reset. IDENTIFY
+     * decides. */
     uint8_t status = atap_alt_status(ch);
     if (status == 0xFF || !NT_SUCCESS(atap_wait_not_busy(ch, 1000, &status)))
         return;
@@ -148,7 +150,8 @@ static void probe_drive(struct atap_drive *d, uint16_t *id)
 
 /* ---- requests ---- */
 
-/* STATUS_WAIT_0 once the channel is ours (a kernel wait: ending the thread does not cut it short). */
+/* STATUS_WAIT_0 once the channel is ours (a kernel wait: ending the thread does not cut it
+ * short). */
 static NTSTATUS lock_channel(struct atap_channel *ch)
 {
     return ke_wait_for_object(&ch->lock, NULL);
@@ -166,8 +169,8 @@ static uint8_t opcode_for(enum ata_direction direction, enum ata_mode mode, bool
     return opcodes[direction][mode == ATA_MODE_DMA][lba48];
 }
 
-/* One command, up to ATA_ATTEMPTS times while the drive reports errors. A timeout resets the channel
- * and is not retried (each one already took ATA_TIMEOUT_COMMAND_MS). */
+/* One command, up to ATA_ATTEMPTS times while the drive reports errors. A timeout resets the
+ * channel and is not retried (each one already took ATA_TIMEOUT_COMMAND_MS). */
 static NTSTATUS run_command(struct atap_drive *d, struct atap_command *cmd,
                             enum ata_direction direction, enum ata_mode mode, void *buffer)
 {

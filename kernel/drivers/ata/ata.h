@@ -1,6 +1,7 @@
-/* kernel/drivers/ata/ata.h: the ATA (IDE) disk driver: two legacy channels (0x1F0/IRQ 14, 0x170/IRQ 15), master
- * and slave each, PIO and PIIX bus-master DMA. ata_init probes the drives at boot and registers each
- * disk as the block device "ata<channel>.<drive>"; ATAPI drives are found and logged, not registered. */
+/* kernel/drivers/ata/ata.h: the ATA (IDE) disk driver: two legacy channels (0x1F0/IRQ 14, 0x170/IRQ
+ * 15), master and slave each, PIO and PIIX bus-master DMA. ata_init probes the drives at boot and
+ * registers each disk as the block device "ata<channel>.<drive>"; ATAPI drives are found and
+ * logged, not registered. */
 #ifndef PAGODA_ATA_H
 #define PAGODA_ATA_H
 
@@ -34,10 +35,11 @@ const struct ata_drive_info *ata_drive_info(unsigned channel, unsigned drive);
 /* Whether the channel has a working bus master (PCI IDE controller with BAR4, DMA not failed). */
 bool ata_dma_available(unsigned channel);
 
-/* Transfers count sectors at lba to or from buffer (any kernel virtual memory). Waits: passive level.
- * STATUS_NO_SUCH_DEVICE when no disk is there, STATUS_INVALID_PARAMETER past the end of the disk,
- * STATUS_DEVICE_DATA_ERROR after three failed attempts, STATUS_IO_TIMEOUT when the drive stops
- * answering, STATUS_NOT_SUPPORTED for ATA_MODE_DMA without a bus master or LBA48 on a drive without it. */
+/* Transfers count sectors at lba to or from buffer (any kernel virtual memory). Waits: passive
+ * level. STATUS_NO_SUCH_DEVICE when no disk is there, STATUS_INVALID_PARAMETER past the end of the
+ * disk, STATUS_DEVICE_DATA_ERROR after three failed attempts, STATUS_IO_TIMEOUT when the drive
+ * stops answering, STATUS_NOT_SUPPORTED for ATA_MODE_DMA without a bus master or LBA48 on a drive
+ * without it. */
 NTSTATUS ata_transfer(unsigned channel, unsigned drive, enum ata_direction direction,
                       enum ata_mode mode, enum ata_addressing addressing, uint64_t lba,
                       uint32_t count, void *buffer);

@@ -1,5 +1,6 @@
-/* kernel/drivers/ata/atap.h: the ATA driver's internals shared by kernel/drivers/ata/ata.c (probe, requests, block devices),
- * kernel/drivers/ata/pio.c (the task-file registers and PIO) and kernel/drivers/ata/dma.c (the PIIX bus master). */
+/* kernel/drivers/ata/atap.h: the ATA driver's internals shared by kernel/drivers/ata/ata.c (probe,
+ * requests, block devices), kernel/drivers/ata/pio.c (the task-file registers and PIO) and
+ * kernel/drivers/ata/dma.c (the PIIX bus master). */
 #ifndef PAGODA_ATAP_H
 #define PAGODA_ATAP_H
 
@@ -70,7 +71,8 @@ struct atap_channel {
     struct ke_event interrupt; /* synchronization event the IRQ handler sets */
     volatile uint8_t irq_status; /* the status register as the IRQ handler read it */
     volatile uint8_t bm_status; /* the bus master's status at the interrupt */
-    /* DMA: the PRD table (one page) and the bounce buffer (ATA_DMA_BUFFER_PAGES pages, one PRD each). */
+    /* DMA: the PRD table (one page) and the bounce buffer (ATA_DMA_BUFFER_PAGES pages, one PRD
+     * each). */
     struct atap_prd *prd;
     uint32_t prd_physical;
     uint8_t *bounce;
@@ -97,7 +99,8 @@ struct atap_command {
 /* kernel/drivers/ata/pio.c */
 uint8_t atap_alt_status(struct atap_channel *ch);
 void atap_delay_400ns(struct atap_channel *ch);
-/* Waits for BSY to clear, polling; STATUS_IO_TIMEOUT after ms. Returns the last status in *status. */
+/* Waits for BSY to clear, polling; STATUS_IO_TIMEOUT after ms. Returns the last status in
+ * *status. */
 NTSTATUS atap_wait_not_busy(struct atap_channel *ch, unsigned ms, uint8_t *status);
 /* Waits for the IRQ handler's event and gives the status it saw in *status; STATUS_IO_TIMEOUT, or
  * STATUS_THREAD_IS_TERMINATING when the thread is being ended during the wait. */

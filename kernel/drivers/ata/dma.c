@@ -1,7 +1,8 @@
-/* kernel/drivers/ata/dma.c: bus-master DMA on the PIIX IDE controller (the SFF-8038i register set at PCI BAR4).
- * Each channel has a PRD table in one page and a bounce buffer of ATA_DMA_BUFFER_PAGES pages: the
- * caller's kernel virtual buffer is not physically contiguous, the bounce pages need not be either,
- * since each page gets its own PRD, and a page-aligned page never crosses a 64 KiB boundary. */
+/* kernel/drivers/ata/dma.c: bus-master DMA on the PIIX IDE controller (the SFF-8038i register set
+ * at PCI BAR4). Each channel has a PRD table in one page and a bounce buffer of
+ * ATA_DMA_BUFFER_PAGES pages: the caller's kernel virtual buffer is not physically contiguous, the
+ * bounce pages need not be either, since each page gets its own PRD, and a page-aligned page never
+ * crosses a 64 KiB boundary. */
 #include "kernel/ke/arch.h"
 #include "kernel/drivers/ata/atap.h"
 #include "kernel/ke/ke.h"

@@ -1,6 +1,7 @@
-/* kernel/drivers/ata/pio.c: the ATA task-file registers: selecting a drive, waiting for it (polling with a
- * deadline, or for the channel's interrupt with a timeout), issuing 28- and 48-bit commands, the PIO
- * data protocols and the software reset. The caller holds the channel (kernel/drivers/ata/ata.c). */
+/* kernel/drivers/ata/pio.c: the ATA task-file registers: selecting a drive, waiting for it (polling
+ * with a deadline, or for the channel's interrupt with a timeout), issuing 28- and 48-bit commands,
+ * the PIO data protocols and the software reset. The caller holds the channel
+ * (kernel/drivers/ata/ata.c). */
 #include "kernel/ke/arch.h"
 #include "kernel/drivers/ata/atap.h"
 #include "kernel/ke/ke.h"

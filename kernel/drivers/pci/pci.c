@@ -1,7 +1,7 @@
-/* kernel/drivers/pci/pci.c: PCI configuration mechanism #1 and the boot-time scan of buses 0-255. A function
- * answers with a vendor ID other than 0xFFFF; function 0's header type bit 7 says whether functions
- * 1-7 exist. The scan is brute force (8,192 probes) rather than a walk of the bridges: simpler, and it
- * takes a few milliseconds once. */
+/* kernel/drivers/pci/pci.c: PCI configuration mechanism #1 and the boot-time scan of buses 0-255. A
+ * function answers with a vendor ID other than 0xFFFF; function 0's header type bit 7 says whether
+ * functions 1-7 exist. The scan is brute force (8,192 probes) rather than a walk of the bridges:
+ * simpler, and it takes a few milliseconds once. */
 #include "kernel/drivers/pci/pci.h"
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"

@@ -1,5 +1,6 @@
-/* kernel/drivers/pci/pci.h: the PCI bus through configuration mechanism #1 (ports 0xCF8/0xCFC). pci_init scans
- * every bus, device and function once at boot and keeps what it found; drivers look devices up by class. */
+/* kernel/drivers/pci/pci.h: the PCI bus through configuration mechanism #1 (ports 0xCF8/0xCFC).
+ * pci_init scans every bus, device and function once at boot and keeps what it found; drivers look
+ * devices up by class. */
 #ifndef PAGODA_PCI_H
 #define PAGODA_PCI_H
 

@@ -1,5 +1,6 @@
-/* kernel/fs/fat/cache.c: the FAT library's write-back cache of volume sectors (FAT, directories, partial
- * data sectors), LRU over a few slots, and the data path that bypasses it for whole sectors. */
+/* kernel/fs/fat/cache.c: the FAT library's write-back cache of volume sectors (FAT, directories,
+ * partial data sectors), LRU over a few slots, and the data path that bypasses it for whole
+ * sectors. */
 #include "kernel/fs/fat/fatp.h"
 
 static NTSTATUS dev_read(struct fat_volume *vol, uint32_t sector, uint32_t count, void *buffer)

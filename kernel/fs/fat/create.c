@@ -1,8 +1,9 @@
-/* kernel/fs/fat/create.c: paths and NtCreateFile's dispositions on FAT: walking '\\'-separated paths,
- * opening, creating (files, and directories with "." and ".."), overwriting and superseding. */
+/* kernel/fs/fat/create.c: paths and NtCreateFile's dispositions on FAT: walking '\\'-separated
+ * paths, opening, creating (files, and directories with "." and ".."), overwriting and
+ * superseding. */
 #include "kernel/fs/fat/fatp.h"
 
-uint32_t fatp_dir_cluster_of(const struct fat_volume *vol, const uint8_t *entry)
+uint32_t fatp_dir_cluster_of(const struct fat_volume *vol, const struct fatp_dirent *entry)
 {
     uint32_t c = fatp_entry_cluster(vol, entry);
     return c ? c : vol->root_cluster;
@@ -60,11 +61,11 @@ NTSTATUS fatp_walk_parent(struct fat_volume *vol, const WCHAR *path, size_t char
             break;
         status = fatp_dir_find(vol, *dir, *name, *len, found);
         if (status == STATUS_OBJECT_NAME_NOT_FOUND ||
-            (NT_SUCCESS(status) && !(found->entry[11] & FATP_ATTR_DIR)))
+            (NT_SUCCESS(status) && !(found->entry.attr & FATP_ATTR_DIR)))
             status = STATUS_OBJECT_PATH_NOT_FOUND;
         if (!NT_SUCCESS(status))
             break;
-        *dir = fatp_entry_cluster(vol, found->entry);
+        *dir = fatp_entry_cluster(vol, &found->entry);
         if (!fatp_cluster_valid(vol, *dir)) {
             status = STATUS_FILE_CORRUPT_ERROR;
             break;
@@ -74,19 +75,19 @@ NTSTATUS fatp_walk_parent(struct fat_volume *vol, const WCHAR *path, size_t char
     return status;
 }
 
-static void stamp_times(uint8_t *e, int64_t now, bool creation)
+static void stamp_times(struct fatp_dirent *e, int64_t now, bool creation)
 {
     uint16_t date, time;
     uint8_t tenth;
     fatp_time_to_fat(now, &date, &time, &tenth);
     if (creation) {
-        e[13] = tenth;
-        fatp_put16(e + 14, time);
-        fatp_put16(e + 16, date);
+        e->ctime_tenth = tenth;
+        e->ctime = time;
+        e->cdate = date;
     }
-    fatp_put16(e + 18, date);
-    fatp_put16(e + 22, time);
-    fatp_put16(e + 24, date);
+    e->adate = date;
+    e->wtime = time;
+    e->wdate = date;
 }
 
 /* A new open file, on the volume's list with one reference. */
@@ -185,11 +186,11 @@ static NTSTATUS open_found(struct fat_volume *vol, uint32_t dir, const struct fa
     f = new_file(vol);
     if (!f)
         return STATUS_NO_MEMORY;
-    fatp_memcpy(f->entry, found->entry, FATP_ENTRY_SIZE);
-    f->attr = found->entry[11];
+    f->entry = found->entry;
+    f->attr = found->entry.attr;
     f->directory = f->attr & FATP_ATTR_DIR;
-    f->first_cluster = fatp_entry_cluster(vol, found->entry);
-    f->size = f->directory ? 0 : fatp_get32(found->entry + 28);
+    f->first_cluster = fatp_entry_cluster(vol, &found->entry);
+    f->size = f->directory ? 0 : found->entry.size;
     f->parent = dir;
     f->entry_index = found->index;
     f->lfn_count = found->lfn_count;
@@ -208,23 +209,22 @@ static NTSTATUS open_found(struct fat_volume *vol, uint32_t dir, const struct fa
 }
 
 /* A new directory's first cluster with "." and "..". */
-static NTSTATUS make_dir_cluster(struct fat_volume *vol, uint32_t parent, const uint8_t *entry,
-                                 uint32_t *out)
+static NTSTATUS make_dir_cluster(struct fat_volume *vol, uint32_t parent,
+                                 const struct fatp_dirent *entry, uint32_t *out)
 {
-    uint8_t e[FATP_ENTRY_SIZE];
+    struct fatp_dirent e = *entry;
     NTSTATUS status = fatp_alloc_cluster(vol, 0, true, out);
     if (!NT_SUCCESS(status))
         return status;
-    fatp_memcpy(e, entry, FATP_ENTRY_SIZE);
-    fatp_memset(e, ' ', 11);
-    e[0] = '.';
-    e[12] = 0;
-    fatp_entry_set_cluster(e, *out);
-    status = fatp_dir_write_entry(vol, *out, 0, e);
-    e[1] = '.';
-    fatp_entry_set_cluster(e, parent == vol->root_cluster ? 0 : parent);
+    fatp_memset(e.name, ' ', sizeof e.name);
+    e.name[0] = '.';
+    e.ntres = 0;
+    fatp_entry_set_cluster(&e, *out);
+    status = fatp_dir_write_entry(vol, *out, 0, &e);
+    e.name[1] = '.';
+    fatp_entry_set_cluster(&e, parent == vol->root_cluster ? 0 : parent);
     if (NT_SUCCESS(status))
-        status = fatp_dir_write_entry(vol, *out, 1, e);
+        status = fatp_dir_write_entry(vol, *out, 1, &e);
     return status;
 }
 
@@ -236,9 +236,9 @@ static NTSTATUS create_new(struct fat_volume *vol, uint32_t dir, const WCHAR *na
     bool is_dir = options & FILE_DIRECTORY_FILE;
     if (!found)
         return STATUS_NO_MEMORY;
-    uint8_t *e = found->entry;
-    fatp_memset(e, 0, FATP_ENTRY_SIZE);
-    e[11] = (uint8_t)((attributes & 0x07) | (is_dir ? FATP_ATTR_DIR : FATP_ATTR_ARCHIVE_BIT));
+    struct fatp_dirent *e = &found->entry;
+    fatp_memset(e, 0, sizeof *e);
+    e->attr = (uint8_t)((attributes & 0x07) | (is_dir ? FATP_ATTR_DIR : FATP_ATTR_ARCHIVE_BIT));
     stamp_times(e, fat_now(), true);
     NTSTATUS status = STATUS_SUCCESS;
     if (is_dir)
@@ -271,7 +271,7 @@ NTSTATUS fat_overwrite(struct fat_file *f, uint32_t attributes)
     if (!NT_SUCCESS(status))
         return status;
     f->attr = (uint8_t)((attributes & 0x07) | FATP_ATTR_ARCHIVE_BIT);
-    stamp_times(f->entry, fat_now(), false);
+    stamp_times(&f->entry, fat_now(), false);
     f->entry_dirty = true;
     return fatp_file_store(f);
 }
@@ -293,7 +293,7 @@ static NTSTATUS open_existing(struct fat_volume *vol, uint32_t dir, const struct
                               uint32_t disposition, uint32_t options, uint32_t attributes,
                               struct fat_file **out, uint32_t *action)
 {
-    bool is_dir = found->entry[11] & FATP_ATTR_DIR;
+    bool is_dir = found->entry.attr & FATP_ATTR_DIR;
     if (disposition == FILE_CREATE)
         return STATUS_OBJECT_NAME_COLLISION;
     if ((options & FILE_DIRECTORY_FILE) && !is_dir)

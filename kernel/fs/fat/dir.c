@@ -1,5 +1,5 @@
-/* kernel/fs/fat/dir.c: directory entries: walking a directory by entry index (fixed FAT12/16 root or a
- * cluster chain), long names assembled and checked, lookup, adding entries (with a short name
+/* kernel/fs/fat/dir.c: directory entries: walking a directory by entry index (fixed FAT12/16 root
+ * or a cluster chain), long names assembled and checked, lookup, adding entries (with a short name
  * and its long-name entries), removing them. */
 #include "kernel/fs/fat/fatp.h"
 
@@ -12,7 +12,7 @@ void fatp_dir_iter_init(struct fatp_dir_iter *it, struct fat_volume *vol, uint32
 }
 
 NTSTATUS fatp_dir_locate(struct fatp_dir_iter *it, uint32_t index, struct fatp_buf **buf,
-                         uint8_t **entry)
+                         struct fatp_dirent **entry)
 {
     struct fat_volume *vol = it->vol;
     uint32_t per_sector = vol->bytes_per_sector / FATP_ENTRY_SIZE, sector;
@@ -44,7 +44,7 @@ NTSTATUS fatp_dir_locate(struct fatp_dir_iter *it, uint32_t index, struct fatp_b
     }
     NTSTATUS status = fatp_cache_get(vol, sector, FATP_FILL_READ, buf);
     if (NT_SUCCESS(status))
-        *entry = (*buf)->data + (index % per_sector) * FATP_ENTRY_SIZE;
+        *entry = (struct fatp_dirent *)((*buf)->data + (index % per_sector) * FATP_ENTRY_SIZE);
     return status;
 }
 
@@ -53,40 +53,45 @@ struct lfn_state {
     uint32_t expect; /* the ordinal the next part must have; 0: none in progress */
     uint32_t count;
     uint8_t checksum;
-    WCHAR name[FAT_NAME_MAX + 1 + 13];
+    WCHAR name[FAT_NAME_MAX + 1 + FATP_LFN_UNITS];
 };
 
-static void lfn_part(struct lfn_state *s, const uint8_t *e)
+/* Where UTF-16 unit i (0..12) of a long-name entry is: 5 in name1, 6 in name2, 2 in name3. */
+static uint8_t *lfn_unit(struct fatp_lfn_entry *e, uint32_t i)
 {
-    static const uint8_t offsets[13] = {1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
-    uint32_t ord = e[0] & 0x1F;
-    if (e[0] & 0x40) {
+    return i < 5 ? e->name1 + 2 * i : i < 11 ? e->name2 + 2 * (i - 5) : e->name3 + 2 * (i - 11);
+}
+
+static void lfn_part(struct lfn_state *s, struct fatp_lfn_entry *e)
+{
+    uint32_t ord = e->ord & FATP_LFN_ORD_MASK;
+    if (e->ord & FATP_LFN_LAST) {
         s->expect = ord;
         s->count = ord;
-        s->checksum = e[13];
+        s->checksum = e->checksum;
         if (ord == 0 || ord > 20)
             s->expect = 0;
-    } else if (s->expect == 0 || ord != s->expect || e[13] != s->checksum) {
+    } else if (s->expect == 0 || ord != s->expect || e->checksum != s->checksum) {
         s->expect = 0;
         return;
     }
-    if (s->expect == 0 || e[12] != 0 || fatp_get16(e + 26) != 0) {
+    if (s->expect == 0 || e->type != 0 || e->cluster_lo != 0) {
         s->expect = 0;
         return;
     }
-    for (uint32_t i = 0; i < 13; i++)
-        s->name[(ord - 1) * 13 + i] = fatp_get16(e + offsets[i]);
+    for (uint32_t i = 0; i < FATP_LFN_UNITS; i++)
+        s->name[(ord - 1) * FATP_LFN_UNITS + i] = fatp_get16(lfn_unit(e, i));
     s->expect = ord - 1 ? ord - 1 : 0xFF; /* 0xFF: complete, the short entry must follow */
 }
 
 /* The long name if the finished sequence belongs to this short entry; else 0. */
-static uint32_t lfn_finish(struct lfn_state *s, const uint8_t *e, WCHAR *out)
+static uint32_t lfn_finish(struct lfn_state *s, const struct fatp_dirent *e, WCHAR *out)
 {
-    bool ok = s->expect == 0xFF && s->checksum == fatp_lfn_checksum(e);
+    bool ok = s->expect == 0xFF && s->checksum == fatp_lfn_checksum(e->name);
     s->expect = 0;
     if (!ok)
         return 0;
-    uint32_t n = 0, max = s->count * 13;
+    uint32_t n = 0, max = s->count * FATP_LFN_UNITS;
     while (n < max && s->name[n] != 0)
         n++;
     if (n == 0 || n > FAT_NAME_MAX)
@@ -105,25 +110,25 @@ NTSTATUS fatp_dir_next(struct fatp_dir_iter *it, uint32_t *cursor, struct fatp_f
     s.expect = 0;
     for (uint32_t i = *cursor;; i++) {
         struct fatp_buf *b;
-        uint8_t *e;
+        struct fatp_dirent *e;
         NTSTATUS status = fatp_dir_locate(it, i, &b, &e);
         if (!NT_SUCCESS(status))
             return status;
-        if (e[0] == 0)
+        if (e->name[0] == 0)
             return STATUS_NO_MORE_FILES;
-        if (e[0] == FATP_DELETED) {
+        if (e->name[0] == FATP_DELETED) {
             s.expect = 0;
             continue;
         }
-        if ((e[11] & 0x3F) == FATP_ATTR_LFN) {
-            lfn_part(&s, e);
+        if (fatp_entry_is_lfn(e)) {
+            lfn_part(&s, (struct fatp_lfn_entry *)e);
             continue;
         }
         uint32_t lfn_count = s.expect == 0xFF ? s.count : 0;
         uint32_t n = lfn_finish(&s, e, out->name);
-        if (e[11] & FATP_ATTR_VOLUME)
+        if (e->attr & FATP_ATTR_VOLUME)
             continue;
-        fatp_memcpy(out->entry, e, FATP_ENTRY_SIZE);
+        out->entry = *e;
         out->index = i;
         out->lfn_count = n ? lfn_count : 0;
         out->name_len = n ? n : fatp_short_to_wide(e, out->name);
@@ -147,7 +152,7 @@ NTSTATUS fatp_dir_find(struct fat_volume *vol, uint32_t dir, const WCHAR *name, 
         if (fatp_names_equal(name, len, out->name, out->name_len))
             return STATUS_SUCCESS;
         WCHAR short_name[13];
-        uint32_t short_len = fatp_short_to_wide(out->entry, short_name);
+        uint32_t short_len = fatp_short_to_wide(&out->entry, short_name);
         if (out->lfn_count && fatp_names_equal(name, len, short_name, short_len))
             return STATUS_SUCCESS;
     }
@@ -161,27 +166,28 @@ static NTSTATUS scan_tails(struct fat_volume *vol, uint32_t dir, const uint8_t b
     fatp_dir_iter_init(&it, vol, dir);
     for (uint32_t i = 0;; i++) {
         struct fatp_buf *b;
-        uint8_t *e;
+        struct fatp_dirent *e;
         NTSTATUS status = fatp_dir_locate(&it, i, &b, &e);
         if (status == STATUS_NO_MORE_FILES)
             return STATUS_SUCCESS;
         if (!NT_SUCCESS(status))
             return status;
-        if (e[0] == 0)
+        if (e->name[0] == 0)
             return STATUS_SUCCESS;
-        if (e[0] == FATP_DELETED || (e[11] & 0x3F) == FATP_ATTR_LFN)
+        if (e->name[0] == FATP_DELETED || fatp_entry_is_lfn(e))
             continue;
+        const uint8_t *name = e->name;
         uint32_t tilde = 0, n = 0;
-        while (tilde < 8 && e[tilde] != '~')
+        while (tilde < 8 && name[tilde] != '~')
             tilde++;
-        if (tilde == 8 || fatp_memcmp(e + 8, basis + 8, 3) != 0)
+        if (tilde == 8 || fatp_memcmp(name + 8, basis + 8, 3) != 0)
             continue;
         uint32_t k = tilde + 1;
-        for (; k < 8 && e[k] >= '0' && e[k] <= '9'; k++)
-            n = n * 10 + (e[k] - '0');
+        for (; k < 8 && name[k] >= '0' && name[k] <= '9'; k++)
+            n = n * 10 + (name[k] - '0');
         uint8_t candidate[11];
         fatp_tail_name(basis, n, candidate);
-        if (n > 0 && n < max && fatp_memcmp(candidate, e, 11) == 0)
+        if (n > 0 && n < max && fatp_memcmp(candidate, name, 11) == 0)
             used[n / 8] |= (uint8_t)(1u << (n % 8));
     }
 }
@@ -217,7 +223,7 @@ static NTSTATUS find_slots(struct fat_volume *vol, uint32_t dir, uint32_t need, 
     fatp_dir_iter_init(&it, vol, dir);
     for (uint32_t i = 0;; i++) {
         struct fatp_buf *b;
-        uint8_t *e;
+        struct fatp_dirent *e;
         NTSTATUS status = fatp_dir_locate(&it, i, &b, &e);
         if (status == STATUS_NO_MORE_FILES) {
             if (dir == 0 || i >= FATP_MAX_DIR_ENTRIES)
@@ -230,7 +236,7 @@ static NTSTATUS find_slots(struct fat_volume *vol, uint32_t dir, uint32_t need, 
         }
         if (!NT_SUCCESS(status))
             return status;
-        run = e[0] == 0 || e[0] == FATP_DELETED ? run + 1 : 0;
+        run = e->name[0] == 0 || e->name[0] == FATP_DELETED ? run + 1 : 0;
         if (run == need) {
             *first = i + 1 - need;
             return STATUS_SUCCESS;
@@ -238,24 +244,23 @@ static NTSTATUS find_slots(struct fat_volume *vol, uint32_t dir, uint32_t need, 
     }
 }
 
-static void fill_lfn(uint8_t *e, const WCHAR *name, uint32_t len, uint32_t ord, bool last,
-                     uint8_t checksum)
+static void fill_lfn(struct fatp_lfn_entry *e, const WCHAR *name, uint32_t len, uint32_t ord,
+                     bool last, uint8_t checksum)
 {
-    static const uint8_t offsets[13] = {1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
-    fatp_memset(e, 0, FATP_ENTRY_SIZE);
-    e[0] = (uint8_t)(ord | (last ? 0x40 : 0));
-    e[11] = FATP_ATTR_LFN;
-    e[13] = checksum;
-    for (uint32_t i = 0; i < 13; i++) {
-        uint32_t k = (ord - 1) * 13 + i;
-        fatp_put16(e + offsets[i], k < len ? name[k] : k == len ? 0 : 0xFFFF);
+    fatp_memset(e, 0, sizeof *e);
+    e->ord = (uint8_t)(ord | (last ? FATP_LFN_LAST : 0));
+    e->attr = FATP_ATTR_LFN;
+    e->checksum = checksum;
+    for (uint32_t i = 0; i < FATP_LFN_UNITS; i++) {
+        uint32_t k = (ord - 1) * FATP_LFN_UNITS + i;
+        fatp_put16(lfn_unit(e, i), k < len ? name[k] : k == len ? 0 : 0xFFFF);
     }
 }
 
-static NTSTATUS put_entry(struct fatp_dir_iter *it, uint32_t index, const uint8_t *src)
+static NTSTATUS put_entry(struct fatp_dir_iter *it, uint32_t index, const void *src)
 {
     struct fatp_buf *b;
-    uint8_t *e;
+    struct fatp_dirent *e;
     NTSTATUS status = fatp_dir_locate(it, index, &b, &e);
     if (NT_SUCCESS(status)) {
         fatp_memcpy(e, src, FATP_ENTRY_SIZE);
@@ -265,27 +270,28 @@ static NTSTATUS put_entry(struct fatp_dir_iter *it, uint32_t index, const uint8_
 }
 
 NTSTATUS fatp_dir_add(struct fat_volume *vol, uint32_t dir, const WCHAR *name, uint32_t len,
-                      uint8_t entry[FATP_ENTRY_SIZE], uint32_t *index, uint32_t *lfn_count)
+                      struct fatp_dirent *entry, uint32_t *index, uint32_t *lfn_count)
 {
     uint8_t ntres = 0, basis[11];
     uint32_t parts = 0, first;
     NTSTATUS status = STATUS_SUCCESS;
-    if (!fatp_exact_short_name(name, len, entry, &ntres)) {
+    if (!fatp_exact_short_name(name, len, entry->name, &ntres)) {
         fatp_basis_name(name, len, basis);
-        status = make_short_name(vol, dir, basis, entry);
-        parts = (len + 12) / 13;
+        status = make_short_name(vol, dir, basis, entry->name);
+        parts = (len + FATP_LFN_UNITS - 1) / FATP_LFN_UNITS;
     }
     if (NT_SUCCESS(status))
         status = find_slots(vol, dir, parts + 1, &first);
     if (!NT_SUCCESS(status))
         return status;
-    entry[12] = ntres;
-    uint8_t checksum = fatp_lfn_checksum(entry), lfn[FATP_ENTRY_SIZE];
+    entry->ntres = ntres;
+    uint8_t checksum = fatp_lfn_checksum(entry->name);
+    struct fatp_lfn_entry lfn;
     struct fatp_dir_iter it;
     fatp_dir_iter_init(&it, vol, dir);
     for (uint32_t k = 0; k < parts && NT_SUCCESS(status); k++) {
-        fill_lfn(lfn, name, len, parts - k, k == 0, checksum);
-        status = put_entry(&it, first + k, lfn);
+        fill_lfn(&lfn, name, len, parts - k, k == 0, checksum);
+        status = put_entry(&it, first + k, &lfn);
     }
     if (NT_SUCCESS(status))
         status = put_entry(&it, first + parts, entry);
@@ -302,18 +308,18 @@ NTSTATUS fatp_dir_remove(struct fat_volume *vol, uint32_t dir, uint32_t index, u
         return STATUS_FILE_CORRUPT_ERROR;
     for (uint32_t i = index - lfn_count; i <= index; i++) {
         struct fatp_buf *b;
-        uint8_t *e;
+        struct fatp_dirent *e;
         NTSTATUS status = fatp_dir_locate(&it, i, &b, &e);
         if (!NT_SUCCESS(status))
             return status;
-        e[0] = FATP_DELETED;
+        e->name[0] = FATP_DELETED;
         fatp_cache_dirty(b);
     }
     return STATUS_SUCCESS;
 }
 
 NTSTATUS fatp_dir_write_entry(struct fat_volume *vol, uint32_t dir, uint32_t index,
-                              const uint8_t entry[FATP_ENTRY_SIZE])
+                              const struct fatp_dirent *entry)
 {
     struct fatp_dir_iter it;
     fatp_dir_iter_init(&it, vol, dir);
@@ -331,7 +337,7 @@ NTSTATUS fatp_dir_is_empty(struct fat_volume *vol, uint32_t dir, bool *empty)
     fatp_dir_iter_init(&it, vol, dir);
     *empty = true;
     while (NT_SUCCESS(status = fatp_dir_next(&it, &cursor, found))) {
-        if (found->entry[0] != '.') {
+        if (found->entry.name[0] != '.') {
             *empty = false;
             break;
         }

@@ -1,10 +1,11 @@
 /* kernel/fs/fat/fat.h: the FAT12/16/32 file-system library with long file names, on a block device
- * (kernel/io/blockdev.h). Pure C11: compiled into the kernel and, with sanitizers, into tests/host/test_fat.c.
+ * (kernel/io/blockdev.h). Pure C11: compiled into the kernel and, with sanitizers, into
+ * tests/host/test_fat.c.
  *
- * Concurrency: none inside. The caller serializes all calls on one volume (the NT file layer holds a
- * volume lock). One struct fat_file is one open *file* (an FCB), not a handle: every fat_create of
- * the same file returns the same object, with one reference per call, and fat_close drops one, so
- * all opens see one size, one cluster chain and one directory entry. Names are UTF-16 (WCHAR),
+ * Concurrency: none inside. The caller serializes all calls on one volume (the NT file layer holds
+ * a volume lock). One struct fat_file is one open *file* (an FCB), not a handle: every fat_create
+ * of the same file returns the same object, with one reference per call, and fat_close drops one,
+ * so all opens see one size, one cluster chain and one directory entry. Names are UTF-16 (WCHAR),
  * paths are '\\'-separated, relative to the volume
  * root (a leading '\\' is allowed), compared case-insensitively. Times are NT times (100 ns since
  * 1601, UTC; FAT stores them as they are, no time zone). */

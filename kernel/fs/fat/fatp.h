@@ -1,17 +1,12 @@
-/* kernel/fs/fat/fatp.h: the FAT library's internals (kernel/fs/fat/): the volume and file structures, the
- * sector cache, FAT entries and chains, names and directory entries. Pure C11, like kernel/fs/fat/fat.h.
- *
- *   volume: | reserved (boot sector, FSInfo) | FAT 0 | FAT 1 ... | root dir (FAT12/16) | data ... |
- *   sector  0                         reserved       first_root_sector  first_data_sector
- *   cluster 2 is the first data cluster; a directory entry (32 bytes):
- *     0 name[11]  11 attr  12 ntres (0x08 lower-case base, 0x10 lower-case ext)  13 ctime_tenth
- *     14 ctime  16 cdate  18 adate  20 cluster_hi  22 wtime  24 wdate  26 cluster_lo  28 size
- *   a long-name entry (attr 0x0F) before it, last part first: 0 ord (0x40 = last)  1 name[5]
- *     11 attr  12 type 0  13 checksum of the short name  14 name[6]  26 zero  28 name[2] */
+/* kernel/fs/fat/fatp.h: the FAT library's internals (kernel/fs/fat/): the volume and file
+ * structures, the sector cache, FAT entries and chains, names and directory entries. Pure C11, like
+ * kernel/fs/fat/fat.h. The on-disk structures are in kernel/fs/fat/ondisk.h; cluster 2 is the first
+ * data cluster. */
 #ifndef PAGODA_FATP_H
 #define PAGODA_FATP_H
 
 #include "kernel/fs/fat/fat.h"
+#include "kernel/fs/fat/ondisk.h"
 #include "kernel/rtl/list.h"
 
 #define fatp_memcpy(d, s, n) __builtin_memcpy((d), (s), (n))
@@ -20,7 +15,7 @@
 
 #define FATP_EOC              0xFFFFFFFFu /* end of a chain, as returned by fatp_chain_next */
 #define FATP_MAX_RUN_SECTORS  256u /* whole sectors moved by one data request, at most */
-#define FATP_ENTRY_SIZE       32u
+#define FATP_ENTRY_SIZE       ((uint32_t)sizeof(struct fatp_dirent))
 #define FATP_ATTR_LFN         0x0Fu
 #define FATP_ATTR_VOLUME      0x08u
 #define FATP_ATTR_DIR         0x10u
@@ -72,8 +67,9 @@ struct fatp_dir_iter {
 };
 
 /* One open file (its FCB): every fat_create of the same file returns this object, found on the
- * volume's list by its short entry's place (parent, entry_index), which a rename updates and nothing
- * else changes; the first cluster would not do (an empty file has none, a truncation frees it). */
+ * volume's list by its short entry's place (parent, entry_index), which a rename updates and
+ * nothing else changes; the first cluster would not do (an empty file has none, a truncation frees
+ * it). */
 struct fat_file {
     struct list_entry link; /* in vol->files */
     uint32_t references; /* fat_create calls not yet matched by fat_close */
@@ -82,7 +78,7 @@ struct fat_file {
     uint32_t first_cluster;
     uint32_t size;
     uint8_t attr;
-    uint8_t entry[FATP_ENTRY_SIZE]; /* copy of the short entry: times, name, ntres */
+    struct fatp_dirent entry; /* copy of the short entry: times, name, ntres */
     uint32_t parent; /* parent directory's first cluster (0: fixed root) */
     uint32_t entry_index; /* the short entry's index in the parent */
     uint32_t lfn_count; /* long-name entries before it */
@@ -139,7 +135,7 @@ void fatp_basis_name(const WCHAR *name, uint32_t len, uint8_t out[11]);
 /* Applies the numeric tail ~n to a basis name. */
 void fatp_tail_name(const uint8_t basis[11], uint32_t n, uint8_t out[11]);
 /* The display form of a short entry ("NAME.EXT", lower-cased per ntres); returns the length. */
-uint32_t fatp_short_to_wide(const uint8_t *entry, WCHAR out[13]);
+uint32_t fatp_short_to_wide(const struct fatp_dirent *entry, WCHAR out[13]);
 
 /* ---- time (kernel/fs/fat/name.c) ---- */
 void fatp_time_to_fat(int64_t nt, uint16_t *date, uint16_t *time, uint8_t *tenth);
@@ -149,15 +145,16 @@ int64_t fatp_time_from_fat(uint16_t date, uint16_t time, uint8_t tenth);
 void fatp_dir_iter_init(struct fatp_dir_iter *it, struct fat_volume *vol, uint32_t first);
 /* The sector and byte offset of entry index; STATUS_NO_MORE_FILES past the end of the directory. */
 NTSTATUS fatp_dir_locate(struct fatp_dir_iter *it, uint32_t index, struct fatp_buf **buf,
-                         uint8_t **entry);
+                         struct fatp_dirent **entry);
 
 struct fatp_found {
     uint32_t index, lfn_count;
-    uint8_t entry[FATP_ENTRY_SIZE];
+    struct fatp_dirent entry;
     WCHAR name[FAT_NAME_MAX + 1];
     uint32_t name_len;
 };
-/* The next live entry (short entry and its valid long name) at or after *cursor; STATUS_NO_MORE_FILES. */
+/* The next live entry (short entry and its valid long name) at or after *cursor;
+ * STATUS_NO_MORE_FILES. */
 NTSTATUS fatp_dir_next(struct fatp_dir_iter *it, uint32_t *cursor, struct fatp_found *out);
 /* Case-insensitive lookup by long or short name; STATUS_OBJECT_NAME_NOT_FOUND. */
 NTSTATUS fatp_dir_find(struct fat_volume *vol, uint32_t dir, const WCHAR *name, uint32_t len,
@@ -165,12 +162,12 @@ NTSTATUS fatp_dir_find(struct fat_volume *vol, uint32_t dir, const WCHAR *name, 
 /* Adds entries for name with the short entry template (name and ntres are filled in); returns the
  * short entry's index and the number of long-name entries. STATUS_DISK_FULL. */
 NTSTATUS fatp_dir_add(struct fat_volume *vol, uint32_t dir, const WCHAR *name, uint32_t len,
-                      uint8_t entry[FATP_ENTRY_SIZE], uint32_t *index, uint32_t *lfn_count);
+                      struct fatp_dirent *entry, uint32_t *index, uint32_t *lfn_count);
 /* Marks entries index - lfn_count .. index deleted. */
 NTSTATUS fatp_dir_remove(struct fat_volume *vol, uint32_t dir, uint32_t index, uint32_t lfn_count);
 /* Rewrites the short entry at index. */
 NTSTATUS fatp_dir_write_entry(struct fat_volume *vol, uint32_t dir, uint32_t index,
-                              const uint8_t entry[FATP_ENTRY_SIZE]);
+                              const struct fatp_dirent *entry);
 /* True when the directory holds nothing but "." and "..". */
 NTSTATUS fatp_dir_is_empty(struct fat_volume *vol, uint32_t dir, bool *empty);
 
@@ -189,27 +186,31 @@ static inline void fatp_put32(uint8_t *p, uint32_t v)
     fatp_put16(p, (uint16_t)v);
     fatp_put16(p + 2, (uint16_t)(v >> 16));
 }
-static inline uint32_t fatp_entry_cluster(const struct fat_volume *vol, const uint8_t *e)
+static inline uint32_t fatp_entry_cluster(const struct fat_volume *vol, const struct fatp_dirent *e)
 {
-    uint32_t hi = vol->type == FAT_TYPE_32 ? (uint32_t)fatp_get16(e + 20) << 16 : 0;
-    return hi | fatp_get16(e + 26);
+    uint32_t hi = vol->type == FAT_TYPE_32 ? (uint32_t)e->cluster_hi << 16 : 0;
+    return hi | e->cluster_lo;
 }
-static inline void fatp_entry_set_cluster(uint8_t *e, uint32_t c)
+static inline void fatp_entry_set_cluster(struct fatp_dirent *e, uint32_t c)
 {
-    fatp_put16(e + 20, (uint16_t)(c >> 16));
-    fatp_put16(e + 26, (uint16_t)c);
+    e->cluster_hi = (uint16_t)(c >> 16);
+    e->cluster_lo = (uint16_t)c;
+}
+static inline bool fatp_entry_is_lfn(const struct fatp_dirent *e)
+{
+    return (e->attr & 0x3F) == FATP_ATTR_LFN;
 }
 
 /* ---- files (kernel/fs/fat/file.c, fat_create.c) ---- */
 /* Writes file->entry back to its directory if entry_dirty. */
 NTSTATUS fatp_file_store(struct fat_file *file);
 /* The directory cluster a directory entry designates (the FAT32 root for cluster 0). */
-uint32_t fatp_dir_cluster_of(const struct fat_volume *vol, const uint8_t *entry);
+uint32_t fatp_dir_cluster_of(const struct fat_volume *vol, const struct fatp_dirent *entry);
 /* Resolves all but the last component of path: *dir, and the last component in *name and *len. */
 NTSTATUS fatp_walk_parent(struct fat_volume *vol, const WCHAR *path, size_t chars, uint32_t *dir,
                           const WCHAR **name, uint32_t *len);
-/* The open file whose short entry is entry `index` of directory `dir` (first cluster, 0 for the fixed
- * root), or NULL; deleted files are no longer there (a new entry may take their place). */
+/* The open file whose short entry is entry `index` of directory `dir` (first cluster, 0 for the
+ * fixed root), or NULL; deleted files are no longer there (a new entry may take their place). */
 struct fat_file *fatp_open_file(struct fat_volume *vol, uint32_t dir, uint32_t index);
 /* Counts the free clusters from the FAT (once a mount: allocation and freeing keep the count). */
 NTSTATUS fatp_count_free(struct fat_volume *vol);

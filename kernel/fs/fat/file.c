@@ -1,5 +1,5 @@
-/* kernel/fs/fat/file.c: an open file's data: mapping offsets to clusters, read, write (extending with
- * zeros, all or nothing on a full disk), end of file, information and times, close. */
+/* kernel/fs/fat/file.c: an open file's data: mapping offsets to clusters, read, write (extending
+ * with zeros, all or nothing on a full disk), end of file, information and times, close. */
 #include "kernel/fs/fat/fatp.h"
 
 #define FATP_MAX_SIZE 0xFFFFFFFFull
@@ -36,10 +36,10 @@ NTSTATUS fatp_file_store(struct fat_file *f)
 {
     if (!f->entry_dirty || f->root || f->deleted)
         return STATUS_SUCCESS;
-    f->entry[11] = f->attr;
-    fatp_entry_set_cluster(f->entry, f->first_cluster);
-    fatp_put32(f->entry + 28, f->directory ? 0 : f->size);
-    NTSTATUS status = fatp_dir_write_entry(f->vol, f->parent, f->entry_index, f->entry);
+    f->entry.attr = f->attr;
+    fatp_entry_set_cluster(&f->entry, f->first_cluster);
+    f->entry.size = f->directory ? 0 : f->size;
+    NTSTATUS status = fatp_dir_write_entry(f->vol, f->parent, f->entry_index, &f->entry);
     if (NT_SUCCESS(status))
         f->entry_dirty = false;
     return status;
@@ -188,9 +188,9 @@ static void touch_write(struct fat_file *f)
 {
     uint16_t date, time;
     fatp_time_to_fat(fat_now(), &date, &time, NULL);
-    fatp_put16(f->entry + 22, time);
-    fatp_put16(f->entry + 24, date);
-    fatp_put16(f->entry + 18, date);
+    f->entry.wtime = time;
+    f->entry.wdate = date;
+    f->entry.adate = date;
     f->attr |= FATP_ATTR_ARCHIVE_BIT;
     f->entry_dirty = true;
 }
@@ -288,7 +288,7 @@ static NTSTATUS chain_bytes(struct fat_file *f, uint64_t *bytes)
 
 NTSTATUS fat_query_info(struct fat_file *f, struct fat_file_info *info)
 {
-    const uint8_t *e = f->entry;
+    const struct fatp_dirent *e = &f->entry;
     if (f->deleted)
         return STATUS_FILE_DELETED;
     info->size = f->size;
@@ -301,9 +301,9 @@ NTSTATUS fat_query_info(struct fat_file *f, struct fat_file_info *info)
     info->attributes = f->attr & 0x37;
     if (!info->attributes)
         info->attributes = FILE_ATTRIBUTE_NORMAL;
-    info->creation_time = fatp_time_from_fat(fatp_get16(e + 16), fatp_get16(e + 14), e[13]);
-    info->last_write_time = fatp_time_from_fat(fatp_get16(e + 24), fatp_get16(e + 22), 0);
-    info->last_access_time = fatp_time_from_fat(fatp_get16(e + 18), 0, 0);
+    info->creation_time = fatp_time_from_fat(e->cdate, e->ctime, e->ctime_tenth);
+    info->last_write_time = fatp_time_from_fat(e->wdate, e->wtime, 0);
+    info->last_access_time = fatp_time_from_fat(e->adate, 0, 0);
     return STATUS_SUCCESS;
 }
 
@@ -318,18 +318,18 @@ NTSTATUS fat_set_basic_info(struct fat_file *f, int64_t creation_time, int64_t l
         return STATUS_ACCESS_DENIED;
     if (creation_time != 0 && creation_time != -1) {
         fatp_time_to_fat(creation_time, &date, &time, &tenth);
-        f->entry[13] = tenth;
-        fatp_put16(f->entry + 14, time);
-        fatp_put16(f->entry + 16, date);
+        f->entry.ctime_tenth = tenth;
+        f->entry.ctime = time;
+        f->entry.cdate = date;
     }
     if (last_access_time != 0 && last_access_time != -1) {
         fatp_time_to_fat(last_access_time, &date, &time, NULL);
-        fatp_put16(f->entry + 18, date);
+        f->entry.adate = date;
     }
     if (last_write_time != 0 && last_write_time != -1) {
         fatp_time_to_fat(last_write_time, &date, &time, NULL);
-        fatp_put16(f->entry + 22, time);
-        fatp_put16(f->entry + 24, date);
+        f->entry.wtime = time;
+        f->entry.wdate = date;
     }
     if (attributes)
         f->attr = (uint8_t)((f->attr & FATP_ATTR_DIR) | (attributes & 0x27));

@@ -1,7 +1,8 @@
-/* kernel/fs/fat/fsd.c: the FAT library (kernel/fs/fat/fat.h) as an I/O-manager file system (struct io_fs_ops),
- * and the mounting of the system volume: the first FAT partition becomes drive C:. */
+/* kernel/fs/fat/fsd.c: the FAT library (kernel/fs/fat/fat.h) as an I/O-manager file system (struct
+ * io_fs_ops), and the mounting of the system volume: the first FAT partition becomes drive C:. */
 #include "kernel/io/blockdev.h"
 #include "kernel/fs/fat/fat.h"
+#include "kernel/fs/fat/fsd.h"
 #include "kernel/io/io.h"
 #include "kernel/ke/ke.h"
 #include "kernel/rtl/string.h"
@@ -156,7 +157,7 @@ static const struct io_fs_ops fat_io_ops = {
     .rename = fat_io_rename,
 };
 
-void io_mount_system_volume(void)
+void fat_mount_system_volume(void)
 {
     ke_init_dispatcher_header(&fat_lock.header, KE_MUTANT, 1);
     list_init(&fat_lock.owner_link);

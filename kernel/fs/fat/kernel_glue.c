@@ -1,5 +1,6 @@
-/* kernel/fs/fat/kernel_glue.c: what the FAT library (kernel/fs/fat/) takes from the kernel: pool memory
- * under the 'Fat ' tag and the system time. The host tests provide their own (tests/host). */
+/* kernel/fs/fat/kernel_glue.c: what the FAT library (kernel/fs/fat/) takes from the kernel: pool
+ * memory under the 'Fat ' tag and the system time. The host tests provide their own
+ * (tests/host). */
 #include "kernel/fs/fat/fat.h"
 #include "kernel/ke/wait.h"
 #include "mm/mm.h"

@@ -187,22 +187,25 @@ void fatp_tail_name(const uint8_t basis[11], uint32_t n, uint8_t out[11])
         out[i] = ' ';
 }
 
-uint32_t fatp_short_to_wide(const uint8_t *entry, WCHAR out[13])
+uint32_t fatp_short_to_wide(const struct fatp_dirent *entry, WCHAR out[13])
 {
+    const uint8_t *name = entry->name;
     uint32_t n = 0, base = 8, ext = 3;
-    while (base > 0 && entry[base - 1] == ' ')
+    while (base > 0 && name[base - 1] == ' ')
         base--;
-    while (ext > 0 && entry[8 + ext - 1] == ' ')
+    while (ext > 0 && name[8 + ext - 1] == ' ')
         ext--;
+    bool lower_base = entry->ntres & FATP_NTRES_LOWER_BASE;
+    bool lower_ext = entry->ntres & FATP_NTRES_LOWER_EXT;
     for (uint32_t i = 0; i < base; i++) {
-        WCHAR c = i == 0 && entry[0] == 0x05 ? FATP_DELETED : entry[i];
-        out[n++] = (entry[12] & 0x08) && c >= 'A' && c <= 'Z' ? (WCHAR)(c + 32) : c;
+        WCHAR c = i == 0 && name[0] == 0x05 ? FATP_DELETED : name[i];
+        out[n++] = lower_base && c >= 'A' && c <= 'Z' ? (WCHAR)(c + 32) : c;
     }
     if (ext)
         out[n++] = '.';
     for (uint32_t i = 0; i < ext; i++) {
-        WCHAR c = entry[8 + i];
-        out[n++] = (entry[12] & 0x10) && c >= 'A' && c <= 'Z' ? (WCHAR)(c + 32) : c;
+        WCHAR c = name[8 + i];
+        out[n++] = lower_ext && c >= 'A' && c <= 'Z' ? (WCHAR)(c + 32) : c;
     }
     out[n] = 0;
     return n;

@@ -1,5 +1,5 @@
-/* kernel/fs/fat/namespace.c: operations on names rather than data: delete, rename/move (with the ".."
- * of a moved directory), and enumerating a directory with a resumable cursor. */
+/* kernel/fs/fat/namespace.c: operations on names rather than data: delete, rename/move (with the
+ * ".." of a moved directory), and enumerating a directory with a resumable cursor. */
 #include "kernel/fs/fat/fatp.h"
 
 NTSTATUS fat_can_delete(struct fat_file *f)
@@ -31,25 +31,26 @@ NTSTATUS fat_delete(struct fat_file *f)
 
 /* The ".." entry of directory dir (its second entry): its cached sector and the entry in it. */
 static NTSTATUS locate_dotdot(struct fat_volume *vol, uint32_t dir, struct fatp_buf **b,
-                              uint8_t **e)
+                              struct fatp_dirent **e)
 {
     struct fatp_dir_iter it;
     fatp_dir_iter_init(&it, vol, dir);
     NTSTATUS status = fatp_dir_locate(&it, 1, b, e);
     if (!NT_SUCCESS(status))
         return status == STATUS_NO_MORE_FILES ? STATUS_FILE_CORRUPT_ERROR : status;
-    return (*e)[0] == '.' && (*e)[1] == '.' ? STATUS_SUCCESS : STATUS_FILE_CORRUPT_ERROR;
+    return (*e)->name[0] == '.' && (*e)->name[1] == '.' ? STATUS_SUCCESS
+                                                        : STATUS_FILE_CORRUPT_ERROR;
 }
 
 /* The parent of directory dir from its ".." entry. */
 static NTSTATUS parent_of(struct fat_volume *vol, uint32_t dir, uint32_t *parent)
 {
     struct fatp_buf *b;
-    uint8_t *e;
+    struct fatp_dirent *e;
     NTSTATUS status = locate_dotdot(vol, dir, &b, &e);
     if (!NT_SUCCESS(status))
         return status;
-    if (!(e[11] & FATP_ATTR_DIR))
+    if (!(e->attr & FATP_ATTR_DIR))
         return STATUS_FILE_CORRUPT_ERROR;
     *parent = fatp_dir_cluster_of(vol, e);
     return STATUS_SUCCESS;
@@ -74,7 +75,7 @@ static NTSTATUS check_not_below(struct fat_volume *vol, uint32_t dir, uint32_t m
 static NTSTATUS set_dotdot(struct fat_volume *vol, uint32_t dir, uint32_t parent)
 {
     struct fatp_buf *b;
-    uint8_t *e;
+    struct fatp_dirent *e;
     NTSTATUS status = locate_dotdot(vol, dir, &b, &e);
     if (!NT_SUCCESS(status))
         return status;
@@ -108,12 +109,12 @@ static NTSTATUS remove_target(struct fat_volume *vol, uint32_t dir, const struct
 {
     if (replace != FAT_REPLACE_YES)
         return STATUS_OBJECT_NAME_COLLISION;
-    if (t->entry[11] & (FATP_ATTR_DIR | FILE_ATTRIBUTE_READONLY))
+    if (t->entry.attr & (FATP_ATTR_DIR | FILE_ATTRIBUTE_READONLY))
         return STATUS_ACCESS_DENIED;
     if (fatp_open_file(vol, dir, t->index))
         return STATUS_ACCESS_DENIED;
     NTSTATUS status = fatp_dir_remove(vol, dir, t->index, t->lfn_count);
-    uint32_t cluster = fatp_entry_cluster(vol, t->entry);
+    uint32_t cluster = fatp_entry_cluster(vol, &t->entry);
     if (NT_SUCCESS(status) && cluster)
         status = fatp_free_chain(vol, cluster);
     return status;
@@ -122,21 +123,21 @@ static NTSTATUS remove_target(struct fat_volume *vol, uint32_t dir, const struct
 static NTSTATUS move_entry(struct fat_file *f, uint32_t dir, const WCHAR *name, uint32_t len)
 {
     struct fat_volume *vol = f->vol;
-    uint8_t entry[FATP_ENTRY_SIZE];
+    struct fatp_dirent entry;
     uint32_t index, lfn_count;
     f->entry_dirty = true;
     NTSTATUS status = fatp_file_store(f);
     if (!NT_SUCCESS(status))
         return status;
-    fatp_memcpy(entry, f->entry, FATP_ENTRY_SIZE);
-    status = fatp_dir_add(vol, dir, name, len, entry, &index, &lfn_count);
+    entry = f->entry;
+    status = fatp_dir_add(vol, dir, name, len, &entry, &index, &lfn_count);
     if (NT_SUCCESS(status))
         status = fatp_dir_remove(vol, f->parent, f->entry_index, f->lfn_count);
     if (!NT_SUCCESS(status))
         return status;
     if (f->directory && dir != f->parent)
         status = set_dotdot(vol, f->first_cluster, dir);
-    fatp_memcpy(f->entry, entry, FATP_ENTRY_SIZE);
+    f->entry = entry;
     f->parent = dir;
     f->entry_index = index;
     f->lfn_count = lfn_count;
@@ -193,12 +194,12 @@ NTSTATUS fat_enum_dir(struct fat_file *dir, uint32_t *cursor, struct fat_dirent 
         struct fat_file tmp;
         fatp_memset(&tmp, 0, sizeof tmp);
         tmp.vol = vol;
-        fatp_memcpy(tmp.entry, found->entry, FATP_ENTRY_SIZE);
-        tmp.attr = found->entry[11];
-        tmp.size = tmp.attr & FATP_ATTR_DIR ? 0 : fatp_get32(found->entry + 28);
+        tmp.entry = found->entry;
+        tmp.attr = found->entry.attr;
+        tmp.size = tmp.attr & FATP_ATTR_DIR ? 0 : found->entry.size;
         fatp_memcpy(out->name, found->name, (found->name_len + 1) * sizeof(WCHAR));
         out->name_len = found->name_len;
-        out->short_name_len = fatp_short_to_wide(found->entry, out->short_name);
+        out->short_name_len = fatp_short_to_wide(&found->entry, out->short_name);
         status = fat_query_info(&tmp, &out->info);
         if (tmp.attr & FATP_ATTR_DIR)
             out->info.allocation_size = 0; /* not walked for a listing */

@@ -1,5 +1,6 @@
-/* kernel/fs/fat/table.c: the file allocation table: 12-, 16- and 28-bit entries, every FAT copy written
- * alike, cluster chains walked with range checks and a bound (a loop cannot hang a walk). */
+/* kernel/fs/fat/table.c: the file allocation table: 12-, 16- and 28-bit entries, every FAT copy
+ * written alike, cluster chains walked with range checks and a bound (a loop cannot hang a
+ * walk). */
 #include "kernel/fs/fat/fatp.h"
 
 uint32_t fatp_eoc_value(const struct fat_volume *vol)

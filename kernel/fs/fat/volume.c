@@ -1,5 +1,5 @@
-/* kernel/fs/fat/volume.c: mounting a FAT volume: the BPB checked field by field, the FAT type from the
- * cluster count (the specification's only rule), FSInfo on FAT32; flush and unmount. */
+/* kernel/fs/fat/volume.c: mounting a FAT volume: the BPB checked field by field, the FAT type from
+ * the cluster count (the specification's only rule), FSInfo on FAT32; flush and unmount. */
 #include "kernel/fs/fat/fatp.h"
 
 static bool power_of_two(uint32_t x) { return x && !(x & (x - 1)); }
@@ -15,33 +15,33 @@ static uint32_t log2_u32(uint32_t x)
 }
 
 /* The fields every FAT boot sector has; STATUS_UNRECOGNIZED_VOLUME when they are not a BPB. */
-static NTSTATUS parse_identity(struct fat_volume *vol, const uint8_t *bs)
+static NTSTATUS parse_identity(struct fat_volume *vol, const struct fatp_boot_sector *bs)
 {
-    uint32_t bps = fatp_get16(bs + 11), spc = bs[13];
-    if (bs[0] != 0xEB && bs[0] != 0xE9)
+    uint32_t bps = bs->bytes_per_sector, spc = bs->sectors_per_cluster;
+    if (bs->jump[0] != 0xEB && bs->jump[0] != 0xE9)
         return STATUS_UNRECOGNIZED_VOLUME;
     if (bps < 512 || bps > 4096 || !power_of_two(bps) || bps % vol->dev->sector_size)
         return STATUS_UNRECOGNIZED_VOLUME;
     if (!power_of_two(spc) || bps * spc > 65536)
         return STATUS_UNRECOGNIZED_VOLUME;
-    if (fatp_get16(bs + 14) == 0 || bs[16] == 0 || (bs[21] != 0xF0 && bs[21] < 0xF8))
+    if (bs->reserved_sectors == 0 || bs->fat_count == 0 || (bs->media != 0xF0 && bs->media < 0xF8))
         return STATUS_UNRECOGNIZED_VOLUME;
     vol->bytes_per_sector = bps;
     vol->sector_shift = log2_u32(bps);
     vol->dev_per_sector = bps / vol->dev->sector_size;
     vol->sectors_per_cluster = spc;
     vol->cluster_size = bps * spc;
-    vol->fat_start = fatp_get16(bs + 14);
-    vol->fat_count = bs[16];
-    vol->root_entries = fatp_get16(bs + 17);
+    vol->fat_start = bs->reserved_sectors;
+    vol->fat_count = bs->fat_count;
+    vol->root_entries = bs->root_entries;
     return STATUS_SUCCESS;
 }
 
 /* Sizes: the regions must fit in the volume and the volume on the device. */
-static NTSTATUS parse_layout(struct fat_volume *vol, const uint8_t *bs)
+static NTSTATUS parse_layout(struct fat_volume *vol, const struct fatp_boot_sector *bs)
 {
-    uint32_t total = fatp_get16(bs + 19) ? fatp_get16(bs + 19) : fatp_get32(bs + 32);
-    uint32_t fat_size = fatp_get16(bs + 22) ? fatp_get16(bs + 22) : fatp_get32(bs + 36);
+    uint32_t total = bs->total_sectors_16 ? bs->total_sectors_16 : bs->total_sectors_32;
+    uint32_t fat_size = bs->fat_size_16 ? bs->fat_size_16 : bs->fat32.fat_size;
     if (total == 0 || fat_size == 0)
         return STATUS_UNRECOGNIZED_VOLUME;
     uint64_t root_sectors =
@@ -75,31 +75,36 @@ static NTSTATUS parse_layout(struct fat_volume *vol, const uint8_t *bs)
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS parse_type_specific(struct fat_volume *vol, const uint8_t *bs)
+static uint32_t serial_of(const struct fatp_extended_bpb *ebpb)
+{
+    return ebpb->boot_signature == FATP_EXTENDED_BPB_SIGNATURE ? ebpb->volume_id : 0;
+}
+
+static NTSTATUS parse_type_specific(struct fat_volume *vol, const struct fatp_boot_sector *bs)
 {
     vol->active_fat = 0;
     vol->mirror = true;
     vol->free_count = 0xFFFFFFFFu;
     vol->next_free = 2;
     if (vol->type != FAT_TYPE_32) {
-        vol->serial = bs[38] == 0x29 ? fatp_get32(bs + 39) : 0;
+        vol->serial = serial_of(&bs->fat16);
         return vol->root_entries ? STATUS_SUCCESS : STATUS_DISK_CORRUPT_ERROR;
     }
-    if (vol->root_entries || fatp_get16(bs + 22) || fatp_get16(bs + 42))
+    if (vol->root_entries || bs->fat_size_16 || bs->fat32.version)
         return STATUS_DISK_CORRUPT_ERROR;
-    uint16_t flags = fatp_get16(bs + 40);
-    if (flags & 0x80) {
+    uint16_t flags = bs->fat32.ext_flags;
+    if (flags & FATP_EXT_FLAGS_NO_MIRROR) {
         vol->mirror = false;
-        vol->active_fat = flags & 0x0F;
+        vol->active_fat = flags & FATP_EXT_FLAGS_ACTIVE_FAT;
         if (vol->active_fat >= vol->fat_count)
             return STATUS_DISK_CORRUPT_ERROR;
     }
-    vol->root_cluster = fatp_get32(bs + 44);
+    vol->root_cluster = bs->fat32.root_cluster;
     if (!fatp_cluster_valid(vol, vol->root_cluster))
         return STATUS_DISK_CORRUPT_ERROR;
-    uint32_t fsinfo = fatp_get16(bs + 48);
+    uint32_t fsinfo = bs->fat32.fsinfo_sector;
     vol->fsinfo_sector = fsinfo && fsinfo < vol->fat_start ? fsinfo : 0;
-    vol->serial = bs[66] == 0x29 ? fatp_get32(bs + 67) : 0;
+    vol->serial = serial_of(&bs->fat32.ebpb);
     return STATUS_SUCCESS;
 }
 
@@ -112,13 +117,13 @@ static NTSTATUS read_fsinfo(struct fat_volume *vol)
     NTSTATUS status = fatp_cache_get(vol, vol->fsinfo_sector, FATP_FILL_READ, &b);
     if (!NT_SUCCESS(status))
         return status;
-    const uint8_t *p = b->data;
-    if (fatp_get32(p) != 0x41615252u || fatp_get32(p + 484) != 0x61417272u ||
-        fatp_get32(p + 508) != 0xAA550000u) {
+    const struct fatp_fsinfo *info = (const struct fatp_fsinfo *)b->data;
+    if (info->lead_signature != FATP_FSINFO_LEAD || info->struct_signature != FATP_FSINFO_STRUCT ||
+        info->trail_signature != FATP_FSINFO_TRAIL) {
         vol->fsinfo_sector = 0;
         return STATUS_SUCCESS;
     }
-    uint32_t free_count = fatp_get32(p + 488), next = fatp_get32(p + 492);
+    uint32_t free_count = info->free_count, next = info->next_free;
     if (free_count <= vol->cluster_count)
         vol->free_count = free_count;
     if (fatp_cluster_valid(vol, next))
@@ -134,8 +139,9 @@ static NTSTATUS write_fsinfo(struct fat_volume *vol)
     NTSTATUS status = fatp_cache_get(vol, vol->fsinfo_sector, FATP_FILL_READ, &b);
     if (!NT_SUCCESS(status))
         return status;
-    fatp_put32(b->data + 488, vol->free_count);
-    fatp_put32(b->data + 492, vol->next_free);
+    struct fatp_fsinfo *info = (struct fatp_fsinfo *)b->data;
+    info->free_count = vol->free_count;
+    info->next_free = vol->next_free;
     fatp_cache_dirty(b);
     vol->fsinfo_dirty = false;
     return STATUS_SUCCESS;
@@ -143,7 +149,7 @@ static NTSTATUS write_fsinfo(struct fat_volume *vol)
 
 NTSTATUS fat_mount(struct io_block_device *dev, struct fat_volume **out)
 {
-    uint8_t *bs = NULL;
+    struct fatp_boot_sector *bs = NULL;
     NTSTATUS status = STATUS_NO_MEMORY;
     if (!dev || !out || !dev->read || !dev->write || dev->sector_size != IO_SECTOR_SIZE)
         return STATUS_INVALID_PARAMETER;

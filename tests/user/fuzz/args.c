@@ -1,5 +1,5 @@
-/* tests/user/fuzz/args.c: the fuzzer's random arguments: words, pointers that are good, misaligned or
- * bad, buffers with lengths that fit or do not, handles (remembered, pseudo, reserved, forged,
+/* tests/user/fuzz/args.c: the fuzzer's random arguments: words, pointers that are good, misaligned
+ * or bad, buffers with lengths that fit or do not, handles (remembered, pseudo, reserved, forged,
  * tagged, closed), timeouts that never block for long, and names for objects and files. */
 #include "kernel/rtl/format.h"
 #include "tests/user/fuzz/fuzz.h"

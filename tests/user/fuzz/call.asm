@@ -17,7 +17,7 @@ R_EDI        equ 16
 R_EBP        equ 20
 R_ESP        equ 24             ; in: ESP for the call; [ESP] = a dummy word, the arguments after it
 R_EFLAGS     equ 28
-R_PATH       equ 32             ; 0 int 0x2E, 1 call [SystemCall], 2 sysenter, 3 sysenter, EDX as given
+R_PATH       equ 32             ; 0 int 0x2E, 1 call [SystemCall], 2 and 3 sysenter, EDX as given
 R_OUT        equ 36             ; out: EBX ESI EDI EBP ESP EFLAGS DS ES FS GS SS
 R_SAVED_ESP  equ 80
 
@@ -65,7 +65,7 @@ fz_raw_call:
     je .keep_edx                ; EDX is also the ESP the kernel returns with: the process dies
     lea edx, [esp + 4]
 .keep_edx:
-    popfd                       ; TF set here traps after sysenter, at the kernel's first instruction
+    popfd                       ; TF set here traps after sysenter, at the kernel's first one
     sysenter
 .after:
     pushfd

@@ -1,7 +1,8 @@
-/* tests/user/fuzz/fuzz.h: the system-call fuzzer's shared state (tests/user/fuzz.c drives it). Worker
- * threads make random calls to every service of build/user/include/pagoda/services.h; a shape per
- * service (shapes.c) builds arguments that get past the first checks, from the generators of args.c,
- * and the worker (worker.c) makes each call through tests/user/fuzz/call.asm and checks registers.
+/* tests/user/fuzz/fuzz.h: the system-call fuzzer's shared state (tests/user/fuzz.c drives it).
+ * Worker threads make random calls to every service of build/user/include/pagoda/services.h; a
+ * shape per service (shapes.c) builds arguments that get past the first checks, from the generators
+ * of args.c, and the worker (worker.c) makes each call through tests/user/fuzz/call.asm and checks
+ * registers.
  *
  *   image:  [ code | data | workers' prepared inputs, call stacks ] [ scratch (.tailbss) ] unmapped
  *

@@ -129,8 +129,9 @@ static void check(struct fz_worker *w, const struct fz_call *c, const struct fz_
     COMPARE(out_es, USER_DS);
     COMPARE(out_fs, USER_TEB);
     COMPARE(out_ss, USER_DS);
-    /* EFLAGS: exactly the caller's through int 0x2E; through sysenter only with flags=all (the suite's
-     * mode; flags=safe is for a kernel whose fast path does not give the caller's flags back). */
+    /* EFLAGS: exactly the caller's through int 0x2E; through sysenter only with flags=all (the
+     * suite's mode; flags=safe is for a kernel whose fast path does not give the caller's flags
+     * back). */
     if (r->path == FZ_PATH_INT || fz_options.flags == FZ_FLAGS_ALL)
         COMPARE(out_eflags, r->eflags);
 #undef COMPARE

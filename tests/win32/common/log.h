@@ -1,6 +1,6 @@
-/* tests/win32/common/log.h: log.dll's exports (tests/win32/dll/log.c): a text log that the test DLLs'
- * DllMain and TLS callbacks write to and the test programs read. log.dll is a static import of the
- * programs that use it, so it outlives the DLLs they load and unload. */
+/* tests/win32/common/log.h: log.dll's exports (tests/win32/dll/log.c): a text log that the test
+ * DLLs' DllMain and TLS callbacks write to and the test programs read. log.dll is a static import
+ * of the programs that use it, so it outlives the DLLs they load and unload. */
 #ifndef PAGODA_TESTS_WIN32_LOG_H
 #define PAGODA_TESTS_WIN32_LOG_H
 

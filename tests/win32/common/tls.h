@@ -2,7 +2,7 @@
  * (gcc's __thread is emulated on mingw): a module's TLS variables live in ".tls$B" sections, which
  * the linker puts between tls.c's start and end markers; tls.c also has the TLS directory
  * (_tls_used, which GNU ld points the image's TLS directory at) and the index the loader writes.
- * TLS callbacks go in ".CRT$XLB" sections. Each module linking tls.c has its own of all of these. */
+ * TLS callbacks go in ".CRT$XLB" sections. Each module linking tls.c has its own copy of each. */
 #ifndef PAGODA_TESTS_WIN32_TLS_H
 #define PAGODA_TESTS_WIN32_TLS_H
 

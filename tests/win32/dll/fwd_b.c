@@ -1,4 +1,5 @@
-/* tests/win32/dll/fwd_b.c: the middle of fwd_a's chain: chained forwards on to fwd_c (fwd_b.def). */
+/* tests/win32/dll/fwd_b.c: the middle of fwd_a's chain: chained forwards on to fwd_c (fwd_b.def).
+ */
 #include "pagoda/ntdll.h"
 
 int NTAPI DllMain(void *module, uint32_t reason, void *reserved)

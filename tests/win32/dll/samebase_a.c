@@ -1,5 +1,6 @@
-/* tests/win32/dll/samebase_a.c: one of two DLLs with the same preferred base (0x10000000, user/pe.mk):
- * the first to load gets it. Also exports `hidden` by ordinal only (samebase_a.def). */
+/* tests/win32/dll/samebase_a.c: one of two DLLs with the same preferred base (0x10000000,
+ * user/pe.mk): the first to load gets it. Also exports `hidden` by ordinal only (samebase_a.def).
+ */
 #include "pagoda/ntdll.h"
 
 static int value_a = 0xA1;

@@ -1,6 +1,6 @@
-/* tests/win32/dll/tlsdll.c: a DLL with implicit TLS and a TLS callback, imported by tests/win32/tls.c
- * (static TLS: its slot and block exist before any code of the process runs). The callback logs
- * "tlsdll.cb:R" and DllMain "tlsdll:R" (tests/win32/common/log.h). */
+/* tests/win32/dll/tlsdll.c: a DLL with implicit TLS and a TLS callback, imported by
+ * tests/win32/tls.c (static TLS: its slot and block exist before any code of the process runs). The
+ * callback logs "tlsdll.cb:R" and DllMain "tlsdll:R" (tests/win32/common/log.h). */
 #include "tests/win32/common/log.h"
 #include "tests/win32/common/tls.h"
 #include "pagoda/ntdll.h"

@@ -1,6 +1,6 @@
-/* tests/win32/dll/tlsdyn.c: a DLL with implicit TLS and a TLS callback, which tests/win32/tls.c loads
- * with LdrLoadDll (TLS for a DLL loaded later: NT 6 gives it, NT 5 did not). The callback logs
- * "tlsdyn.cb:R" and DllMain "tlsdyn:R" (tests/win32/common/log.h). */
+/* tests/win32/dll/tlsdyn.c: a DLL with implicit TLS and a TLS callback, which tests/win32/tls.c
+ * loads with LdrLoadDll (TLS for a DLL loaded later: NT 6 gives it, NT 5 did not). The callback
+ * logs "tlsdyn.cb:R" and DllMain "tlsdyn:R" (tests/win32/common/log.h). */
 #include "tests/win32/common/log.h"
 #include "tests/win32/common/tls.h"
 #include "pagoda/ntdll.h"

@@ -1,9 +1,9 @@
 /* user/include/pagoda/nt.h: the NT native system services as user-mode C sees them, one prototype
- * per line of kernel/ke/services.list, with NT's parameter names and the types of kernel/ndk/ntapi.h. The
- * stubs come from tools/gensyscalls.sh (int 0x2E); they are stdcall, so the callee pops. The build
- * compiles this header with mingw-w64 and compares each _NtX@N decoration with the list
- * (tools/check-nt-prototypes.sh), so a prototype with the wrong number of arguments fails the
- * build. */
+ * per line of kernel/ke/services.list, with NT's parameter names and the types of
+ * kernel/ndk/ntapi.h. The stubs come from tools/gensyscalls.sh (int 0x2E); they are stdcall, so the
+ * callee pops. The build compiles this header with mingw-w64 and compares each _NtX@N decoration
+ * with the list (tools/check-nt-prototypes.sh), so a prototype with the wrong number of arguments
+ * fails the build. */
 #ifndef PAGODA_USER_NT_H
 #define PAGODA_USER_NT_H
 

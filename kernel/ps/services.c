@@ -165,6 +165,11 @@ NTSTATUS NtDisplayString(const UNICODE_STRING *user_string)
                       ? (char)chars[i]
                       : '?';
     io_console_write(text, n, VGA_GREY);
+    struct ps_console_capture *capture = current_process()->console;
+    for (size_t i = 0; capture && i < n && capture->length + 1 < capture->size; i++) {
+        capture->text[capture->length++] = text[i];
+        capture->text[capture->length] = 0;
+    }
     return STATUS_SUCCESS;
 }
 
@@ -405,6 +410,11 @@ NTSTATUS NtQueryInformationThread(HANDLE handle, uint32_t info_class, void *user
     NTSTATUS status = probe_info(user_info, length, user_return_length);
     if (!NT_SUCCESS(status))
         return status;
+    if (info_class == ThreadAmILastThread) {
+        /* NT answers for the caller's process, whatever the handle (RtlExitUserThread asks). */
+        uint32_t last = current_process()->thread_count == 1;
+        return return_info(user_info, length, user_return_length, &last, sizeof last);
+    }
     if (info_class != ThreadBasicInformation)
         return STATUS_INVALID_INFO_CLASS;
     status = ob_reference_object_by_handle(current_process(), handle, THREAD_QUERY_INFORMATION,

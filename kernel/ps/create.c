@@ -214,6 +214,7 @@ NTSTATUS ps_create_user_process(const char *path, const char *command_line, stru
                                    &p);
     if (NT_SUCCESS(status)) {
         p->system_dll_entry = system_dll.initialize_thunk;
+        p->system_dll_base = system_dll.base;
         status = map_images(p, exe, &exe_base);
     }
     if (NT_SUCCESS(status))

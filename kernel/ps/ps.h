@@ -48,6 +48,7 @@ struct ps_process {
     struct ps_pool_quota pool_quota;
     /* PE processes: ntdll's LdrInitializeThunk, where every thread starts (0: a flat program). */
     vaddr_t system_dll_entry;
+    vaddr_t system_dll_base; /* where ntdll is: LdrInitializeThunk's second argument */
     struct ps_console_capture *console; /* tests: NtDisplayString's text is appended here too */
 };
 

@@ -19,7 +19,7 @@ LDFLAGS := -m32 -nostdlib -static -no-pie -T linker.ld -Wl,--build-id=none -Wl,-
 NASMFLAGS := -f elf32 -w+all -I./ -I$(BUILD)/gen/
 
 KERNEL_H   := $(sort $(shell find kernel -name '*.h')) $(wildcard mm/*.h ldr/*.h)
-KERNEL_C   := $(sort $(shell find kernel -name '*.c')) $(wildcard mm/*.c ldr/*.c tests/kernel/*.c tests/common/*.c)
+KERNEL_C   := $(sort $(shell find kernel -name '*.c')) $(wildcard mm/*.c ldr/pe*.c tests/kernel/*.c tests/common/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm)
 KERNEL_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD)/obj/%.o,$(KERNEL_ASM))
 

@@ -1,30 +1,28 @@
-# ldr/ldr.mk: the PE32 library's builds besides the kernel's (ldr/*.c is in KERNEL_C), included from
-# the top Makefile:
+# ldr/ldr.mk: the PE32 library's builds besides the kernel's (ldr/pe*.c is in KERNEL_C; ntdll builds
+# it with the loader, ldr/loader*.c, in user/pe.mk), included from the top Makefile:
 #   - tools/pedump for the host (`make pedump`), and a sanitized twin that the tests run
 #   - the malformed-PE corpus: tests/pe/*.asm assembled by `nasm -f bin` into build/pe/*.bin
 #   - the good images: tests/pe/good_*.c linked by mingw-w64 into build/pe/
+#   - tests/host/test_loader: the loader's name rules and search order (ldr/loader_name.c)
 #   - tests/host/test_pe and the fuzzer tests/host/fuzz_pe: a short fixed-seed run in host-tests,
 #     `make fuzz-pe` for a long one (FUZZ_SECONDS, default 600)
-#   - ldr/*.c compiled by mingw-w64 -ffreestanding, as ntdll will build it
 #   - build/ldr_images.asm: two images linked into the kernel for tests/kernel/ldr_pe.c
 
 MINGW_DLLTOOL ?= i686-w64-mingw32-dlltool
 FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 600
 
-LDR_C    := $(wildcard ldr/*.c)
-LDR_DEPS := $(LDR_C) $(wildcard ldr/*.h) kernel/ndk/types.h kernel/ndk/ntstatus.h
+LDR_C    := $(wildcard ldr/pe*.c)
+LDR_DEPS := $(LDR_C) ldr/pe.h ldr/pep.h kernel/ndk/types.h kernel/ndk/ntstatus.h
 PE_BUILD := $(BUILD)/pe
 PE_CORPUS := $(patsubst tests/pe/%.asm,$(PE_BUILD)/%.bin,$(wildcard tests/pe/*.asm))
 PE_GOOD  := $(addprefix $(PE_BUILD)/,good_dll.dll good_exe.exe good_delay.exe good_low.dll \
               low_bss.dll)
 PEDUMP   := $(BUILD)/tools/pedump
-LDR_MINGW_OBJ := $(patsubst %.c,$(BUILD)/mingw/%.o,$(LDR_C))
 
 .PHONY: pedump pe-images pe-host-tests fuzz-pe
 .SECONDARY: $(PE_BUILD)/libgood_dll.a $(PE_BUILD)/libgood_dll_delay.a
 
-all: $(LDR_MINGW_OBJ)
 pedump: $(PEDUMP)
 pe-images: $(PE_CORPUS) $(PE_GOOD)
 
@@ -87,6 +85,13 @@ $(BUILD)/host/test_pe: tests/host/test_pe.c tests/host/pe_host.c tests/host/pe_h
 	@echo "  HOSTCC  $<"
 	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< tests/host/pe_host.c $(LDR_C)
 
+# The loader's pure name and search-order code (the rest of ldr/loader*.c needs ntdll).
+$(BUILD)/host/test_loader: tests/host/test_loader.c ldr/loader_name.c ldr/loader.h ldr/loaderp.h \
+                           $(LDR_DEPS) kernel/ndk/ntapi.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< ldr/loader_name.c
+
 # libFuzzer when clang has it (with ASan and UBSan), else the same entry point under a seeded
 # mutator (tests/host/fuzz_pe.c's own main) built by gcc with the sanitizers.
 $(BUILD)/host/fuzz_pe: tests/host/fuzz_pe.c $(LDR_DEPS)
@@ -111,12 +116,6 @@ fuzz-pe: $(BUILD)/host/fuzz_pe $(PE_CORPUS) $(PE_GOOD)
 	@mkdir -p $(BUILD)/fuzz-corpus $(BUILD)/fuzz-crashes
 	$(BUILD)/host/fuzz_pe -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
 	    -artifact_prefix=$(BUILD)/fuzz-crashes/ $(BUILD)/fuzz-corpus $(PE_BUILD)
-
-# ---- ntdll's build of the library ----
-$(BUILD)/mingw/%.o: %.c $(LDR_DEPS)
-	@mkdir -p $(dir $@)
-	@echo "  MINGW   $< (freestanding)"
-	@$(MINGW_CC) -std=c11 -ffreestanding -O2 -Wall -Wextra -Werror -I. -c $< -o $@
 
 # ---- images for the kernel's test ----
 $(BUILD)/ldr_images.asm: ldr/ldr.mk

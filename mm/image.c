@@ -129,7 +129,8 @@ static void fill_info(const struct ldr_pe_image *pe, struct mm_image_info *info)
 {
     *info = (struct mm_image_info){
         .image_base = pe->image_base,
-        .size_of_image = pe->size_of_image,
+        /* whole pages: a low-alignment image's size is a multiple of its 512-byte alignment only */
+        .size_of_image = ALIGN_UP(pe->size_of_image, PAGE_SIZE),
         .entry_point = pe->entry_point,
         .stack_reserve = pe->stack_reserve,
         .stack_commit = pe->stack_commit,
@@ -177,7 +178,7 @@ NTSTATUS mi_create_image_segment(const struct mm_file_pager *pager, void *file, 
         status = STATUS_INSUFFICIENT_RESOURCES;
     if (NT_SUCCESS(status))
         status = mi_create_file_segment(&mi_image_segment_ops, pager, file, owner,
-                                        pe->size_of_image / PAGE_SIZE, out);
+                                        image->info.size_of_image / PAGE_SIZE, out);
     mm_pool_free(pe, IMAGE_TAG);
     if (!NT_SUCCESS(status)) {
         if (image)

@@ -141,8 +141,8 @@ struct mi_vad_ops {
     /* MEM_COMMIT of [start, end], inside the VAD: STATUS_COMMITMENT_LIMIT, STATUS_NO_MEMORY ... */
     NTSTATUS (*commit)(struct mm_address_space *as, struct mm_vad *vad, vaddr_t start,
                        vaddr_t end, uint32_t protection);
-    /* The invalid PTE that means "committed, not touched, with this protection" here. */
-    pte_t (*untouched_pte)(const struct mm_vad *vad, uint32_t protection);
+    /* The invalid PTE that means "committed, not touched, with this protection" at va. */
+    pte_t (*untouched_pte)(const struct mm_vad *vad, vaddr_t va, uint32_t protection);
     /* Is this protection allowed in this VAD (NtProtectVirtualMemory)? A status if not. */
     NTSTATUS (*check_protection)(const struct mm_vad *vad, uint32_t protection);
     /* The protection a page at va gets when `protection` is asked for: an image's private pages

@@ -162,7 +162,7 @@ NTSTATUS mm_flush_view(vaddr_t *base, uint32_t *size);
  * headers the kernel checked when it made the section (mm/image.c). */
 struct mm_image_info {
     vaddr_t image_base;
-    uint32_t size_of_image;
+    uint32_t size_of_image; /* the header's, rounded up to whole pages: what a view maps */
     uint32_t entry_point; /* RVA */
     uint32_t stack_reserve, stack_commit;
     uint16_t characteristics; /* IMAGE_FILE_*: DLL, LARGE_ADDRESS_AWARE, RELOCS_STRIPPED */

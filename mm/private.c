@@ -30,8 +30,9 @@ static void private_destroy(struct mm_address_space *as, struct mm_vad *vad)
     vad->commit = 0;
 }
 
-static pte_t private_untouched_pte(const struct mm_vad *vad, uint32_t protection)
+static pte_t private_untouched_pte(const struct mm_vad *vad, vaddr_t va, uint32_t protection)
 {
+    (void)va;
     if ((vad->flags & MI_VAD_MEM_COMMIT) && protection == vad->protection)
         return 0;
     return pte_make_demand_zero(protection);

@@ -141,9 +141,12 @@ static NTSTATUS view_commit(struct mm_address_space *as, struct mm_vad *vad, vad
                              protection);
 }
 
-static pte_t view_untouched_pte(const struct mm_vad *vad, uint32_t protection)
+/* A zero PTE means the page's own protection: the view's, or in an image the section's (which the
+ * view's PAGE_EXECUTE_WRITECOPY is not). Any other is written down. */
+static pte_t view_untouched_pte(const struct mm_vad *vad, vaddr_t va, uint32_t protection)
 {
-    return protection == vad->protection ? 0 : pte_make_prototype(protection);
+    uint32_t own = vad->type == MEM_IMAGE ? view_zero_pte_protection(vad, va) : vad->protection;
+    return protection == own ? 0 : pte_make_prototype(protection);
 }
 
 /* A page of a view may take a protection the view was mapped with allows: shared writes only in a

@@ -189,7 +189,7 @@ static void set_page_protection(struct mm_address_space *as, struct mm_vad *vad,
         new = usable ? pte_make_valid(pte_frame(old), mm_protection_to_pte(protection))
                      : pte_make_transition(pte_frame(old), protection);
         break;
-    default: new = vad->ops->untouched_pte(vad, protection); break;
+    default: new = vad->ops->untouched_pte(vad, va, protection); break;
     }
     if (new == old)
         return;

@@ -57,7 +57,7 @@ for accel in "${accels[@]}"; do
             failed=1
             continue
         fi
-        tr -d '\r' <"$log" | awk -v a="$accel" -v r="$run" '/^bench / { printf "%-4s run %d  %-32s %12s %s\n", a, r, $2, $3, ($2 ~ /_mib_s$/ ? "MiB/s" : "cycles") }'
+        tr -d '\r' <"$log" | awk -v a="$accel" -v r="$run" '/^bench / { printf "%-4s run %d  %-32s %12s %s\n", a, r, $2, $3, ($2 ~ /_mib_s$/ ? "MiB/s" : $2 ~ /_pages$/ ? "pages" : "cycles") }'
     done
 done
 exit "$failed"

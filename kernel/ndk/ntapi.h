@@ -59,6 +59,17 @@ typedef struct _UNICODE_STRING {
     WCHAR *Buffer;
 } UNICODE_STRING;
 
+typedef struct _ANSI_STRING {
+    uint16_t Length; /* bytes, without a terminator */
+    uint16_t MaximumLength;
+    char *Buffer;
+} ANSI_STRING;
+
+typedef struct _LIST_ENTRY {
+    struct _LIST_ENTRY *Flink;
+    struct _LIST_ENTRY *Blink;
+} LIST_ENTRY;
+
 #define OBJ_INHERIT          0x00000002u
 #define OBJ_PERMANENT        0x00000010u
 #define OBJ_EXCLUSIVE        0x00000020u
@@ -130,7 +141,10 @@ typedef enum _PROCESSINFOCLASS {
     ProcessQuotaLimits = 1,
     ProcessVmCounters = 3,
 } PROCESSINFOCLASS;
-typedef enum _THREADINFOCLASS { ThreadBasicInformation = 0 } THREADINFOCLASS;
+typedef enum _THREADINFOCLASS {
+    ThreadBasicInformation = 0,
+    ThreadAmILastThread = 12, /* a ULONG: 1 when the caller is its process's only thread left */
+} THREADINFOCLASS;
 
 typedef struct _PROCESS_BASIC_INFORMATION {
     NTSTATUS ExitStatus;
@@ -243,15 +257,57 @@ typedef struct _PAGODA_PEB {
     uint8_t SpareBool;
     void *Mutant; /* 0x04 */
     void *ImageBaseAddress; /* 0x08 */
-    void *Ldr; /* 0x0C */
+    struct _PEB_LDR_DATA *Ldr; /* 0x0C: the loader's module lists (below) */
     void *ProcessParameters; /* 0x10 */
     void *SubSystemData; /* 0x14 */
     void *ProcessHeap; /* 0x18 */
-    uint8_t Reserved[0xA4 - 0x1C];
+    uint8_t Reserved[0xA0 - 0x1C];
+    struct _RTL_CRITICAL_SECTION *LoaderLock; /* 0xA0: ntdll's loader lock */
     uint32_t OSMajorVersion; /* 0xA4 */
     uint32_t OSMinorVersion; /* 0xA8 */
     uint16_t OSBuildNumber; /* 0xAC */
 } PAGODA_PEB;
+
+/* The loader's data (PEB.Ldr) and its record of a module, NT 5.1's x86 layouts: debuggers and
+ * programs walk these lists. ntdll (ldr/loader.h) owns them; nothing in the kernel reads them. */
+typedef struct _PEB_LDR_DATA {
+    uint32_t Length; /* 0x00: sizeof(PEB_LDR_DATA) */
+    BOOLEAN Initialized; /* 0x04: the process's static DLLs are loaded and initialized */
+    void *SsHandle; /* 0x08 */
+    LIST_ENTRY InLoadOrderModuleList; /* 0x0C: LDR_DATA_TABLE_ENTRY.InLoadOrderLinks */
+    LIST_ENTRY InMemoryOrderModuleList; /* 0x14: .InMemoryOrderLinks */
+    LIST_ENTRY InInitializationOrderModuleList; /* 0x1C: .InInitializationOrderLinks */
+    void *EntryInProgress; /* 0x24: the DLL whose DllMain is running */
+} PEB_LDR_DATA;
+
+typedef struct _LDR_DATA_TABLE_ENTRY {
+    LIST_ENTRY InLoadOrderLinks; /* 0x00 */
+    LIST_ENTRY InMemoryOrderLinks; /* 0x08 */
+    LIST_ENTRY InInitializationOrderLinks; /* 0x10 */
+    void *DllBase; /* 0x18 */
+    void *EntryPoint; /* 0x1C: NULL when the image has none */
+    uint32_t SizeOfImage; /* 0x20 */
+    UNICODE_STRING FullDllName; /* 0x24: C:\Windows\System32\ntdll.dll */
+    UNICODE_STRING BaseDllName; /* 0x2C: ntdll.dll */
+    uint32_t Flags; /* 0x34: LDRP_* (ldr/loader.h) */
+    uint16_t LoadCount; /* 0x38: 0xFFFF for a module that never unloads */
+    uint16_t TlsIndex; /* 0x3A */
+    LIST_ENTRY HashLinks; /* 0x3C */
+    uint32_t TimeDateStamp; /* 0x44 */
+    void *EntryPointActivationContext; /* 0x48 */
+    void *PatchInformation; /* 0x4C */
+} LDR_DATA_TABLE_ENTRY;
+
+/* RTL_CRITICAL_SECTION (winnt.h): LockCount is -1 when free, and counts the acquisitions and waits
+ * beyond the first; LockSemaphore is the event waiters sleep on, made at the first contention. */
+typedef struct _RTL_CRITICAL_SECTION {
+    void *DebugInfo;
+    int32_t LockCount;
+    int32_t RecursionCount;
+    HANDLE OwningThread;
+    HANDLE LockSemaphore;
+    uint32_t SpinCount;
+} RTL_CRITICAL_SECTION;
 
 /* The process parameters the PEB points at (ProcessParameters), NT's layout; Pagoda fills the image
  * path and the command line (normalized: the buffers are pointers, not offsets). */
@@ -336,6 +392,15 @@ _Static_assert(offsetof(PAGODA_TEB, ProcessEnvironmentBlock) == 0x30,
 _Static_assert(offsetof(PAGODA_TEB, TlsSlots) == 0xE10, "TEB.TlsSlots");
 _Static_assert(offsetof(PAGODA_TEB, DeallocationStack) == 0xE0C, "TEB.DeallocationStack");
 _Static_assert(offsetof(PAGODA_PEB, OSMajorVersion) == 0xA4, "PEB.OSMajorVersion");
+_Static_assert(offsetof(PAGODA_PEB, Ldr) == 0x0C && offsetof(PAGODA_PEB, LoaderLock) == 0xA0,
+               "PEB.Ldr, PEB.LoaderLock");
+_Static_assert(sizeof(PEB_LDR_DATA) == 0x28, "PEB_LDR_DATA is 0x28 bytes");
+_Static_assert(offsetof(PEB_LDR_DATA, InInitializationOrderModuleList) == 0x1C, "Ldr init list");
+_Static_assert(sizeof(LDR_DATA_TABLE_ENTRY) == 0x50, "LDR_DATA_TABLE_ENTRY is 0x50 bytes");
+_Static_assert(offsetof(LDR_DATA_TABLE_ENTRY, DllBase) == 0x18, "LDR_DATA_TABLE_ENTRY.DllBase");
+_Static_assert(offsetof(LDR_DATA_TABLE_ENTRY, BaseDllName) == 0x2C, "LDR_DATA_TABLE_ENTRY names");
+_Static_assert(offsetof(LDR_DATA_TABLE_ENTRY, LoadCount) == 0x38, "LDR_DATA_TABLE_ENTRY.LoadCount");
+_Static_assert(sizeof(RTL_CRITICAL_SECTION) == 24, "RTL_CRITICAL_SECTION is 24 bytes");
 _Static_assert(offsetof(PAGODA_PROCESS_PARAMETERS, CommandLine) == 0x40, "CommandLine at 0x40");
 _Static_assert(offsetof(PAGODA_KUSER_SHARED_DATA, NtMajorVersion) == 0x26C, "KUSER NtMajorVersion");
 _Static_assert(offsetof(PAGODA_KUSER_SHARED_DATA, TickCount) == 0x320, "KUSER TickCount");

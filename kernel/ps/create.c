@@ -146,13 +146,11 @@ void ps_init_system_dll(void)
 
 /* ---- processes ---- */
 
-static const char *file_name_of(const char *path)
+/* The Win32 form of an NT path ("C:\\Tests\\x.exe" for "\\??\\C:\\Tests\\x.exe"): ntdll finds the
+ * exe's directory, the first place it looks for DLLs, in the process parameters' ImagePathName. */
+static const char *win32_path_of(const char *path)
 {
-    const char *name = path;
-    for (const char *p = path; *p; p++)
-        if (*p == '\\' || *p == '/')
-            name = p + 1;
-    return name;
+    return strncmp(path, "\\??\\", 4) == 0 ? path + 4 : path;
 }
 
 /* Maps the exe and the system DLL into the new process (attached) and records the image base. */
@@ -209,13 +207,14 @@ NTSTATUS ps_create_user_process(const char *path, const char *command_line, stru
     if (info->characteristics & LDR_PE_FILE_DLL)
         status = STATUS_INVALID_IMAGE_FORMAT; /* a DLL is not a program */
     if (NT_SUCCESS(status))
-        status = ps_create_process(file_name_of(path), command_line,
+        status = ps_create_process(win32_path_of(path), command_line,
                                    info->characteristics & LDR_PE_FILE_LARGE_ADDRESS_AWARE
                                        ? MM_LIMIT_LARGE_ADDRESS_AWARE
                                        : MM_LIMIT_2GB,
                                    &p);
     if (NT_SUCCESS(status)) {
         p->system_dll_entry = system_dll.initialize_thunk;
+        p->system_dll_base = system_dll.base;
         status = map_images(p, exe, &exe_base);
     }
     if (NT_SUCCESS(status))

@@ -65,6 +65,16 @@ void ps_detach_process(void)
 
 /* ---- creation ---- */
 
+/* The last component of a path ("C:\\Tests\\hello.exe" names the process "hello.exe"). */
+static const char *last_component(const char *path)
+{
+    const char *name = path;
+    for (const char *c = path; *c; c++)
+        if (*c == '\\' || *c == '/')
+            name = c + 1;
+    return name;
+}
+
 static struct ps_process *new_process_object(const char *name, NTSTATUS *status)
 {
     struct ps_process *p;
@@ -76,7 +86,7 @@ static struct ps_process *new_process_object(const char *name, NTSTATUS *status)
     p->exit_status = STATUS_PENDING;
     p->base_priority = PS_PRIORITY_NORMAL;
     p->pool_quota.limit = ps_default_pool_quota;
-    strlcpy(p->name, name, sizeof p->name);
+    strlcpy(p->name, last_component(name), sizeof p->name);
     uint32_t irq = ke_acquire_spin_lock(&ps_list_lock);
     p->unique_id = next_process_id;
     next_process_id += 4;
@@ -104,7 +114,7 @@ static void put_unicode(uint8_t *page, UNICODE_STRING *u, const char *s, uint32_
 /* The PEB page: the PEB, then the process parameters and their strings, built in the kernel and
  * copied in (a user thread of the process could free the page meanwhile: the copy is
  * fault-safe). */
-static NTSTATUS build_peb(struct ps_process *p, const char *command_line)
+static NTSTATUS build_peb(struct ps_process *p, const char *image_path, const char *command_line)
 {
     vaddr_t peb_address = PS_PEB_ADDRESS;
     NTSTATUS status = mm_create_resident_region(&peb_address, 1, MM_PLACE_EXACT);
@@ -124,7 +134,7 @@ static NTSTATUS build_peb(struct ps_process *p, const char *command_line)
     uint32_t cursor = offset + sizeof *params;
     params->MaximumLength = params->Length = sizeof *params;
     params->Flags = PROCESS_PARAMETERS_NORMALIZED;
-    put_unicode(page, &params->ImagePathName, p->name, &cursor);
+    put_unicode(page, &params->ImagePathName, image_path, &cursor);
     put_unicode(page, &params->CommandLine, command_line, &cursor);
     status = mm_write_user(PS_PEB_ADDRESS, page, PAGE_SIZE);
     mm_pool_free(page, PROCESS_TAG);
@@ -132,8 +142,8 @@ static NTSTATUS build_peb(struct ps_process *p, const char *command_line)
     return status;
 }
 
-static NTSTATUS populate_process(struct ps_process *p, const char *command_line,
-                                 enum mm_address_limit limit)
+static NTSTATUS populate_process(struct ps_process *p, const char *image_path,
+                                 const char *command_line, enum mm_address_limit limit)
 {
     NTSTATUS status = mm_create_address_space(&p->address_space, limit);
     if (!NT_SUCCESS(status))
@@ -144,7 +154,7 @@ static NTSTATUS populate_process(struct ps_process *p, const char *command_line,
     ps_attach_process(p);
     status = mm_map_shared_user_data(ke_shared_user_data_frame);
     if (NT_SUCCESS(status))
-        status = build_peb(p, command_line);
+        status = build_peb(p, image_path, command_line);
     ps_detach_process();
     return status;
 }
@@ -156,7 +166,7 @@ NTSTATUS ps_create_process(const char *name, const char *command_line, enum mm_a
     struct ps_process *p = new_process_object(name, &status);
     if (!p)
         return status;
-    status = populate_process(p, command_line, limit);
+    status = populate_process(p, name, command_line, limit);
     if (!NT_SUCCESS(status)) {
         ob_dereference_object(p); /* process_delete undoes what populate_process did */
         return status;

@@ -18,6 +18,13 @@
 #define PS_PRIORITY_NORMAL 8
 #define PS_PRIORITY_HIGH   15
 
+/* A copy of what a process writes on the console, for tests: they set ps_process.console right
+ * after creating the process (its first thread has not run yet: kernel code is not preempted). */
+struct ps_console_capture {
+    char *text; /* NUL-terminated; what does not fit is dropped */
+    size_t size, length;
+};
+
 /* Non-paged pool charged to a process (NT's quota block, for the one pool Pagoda has): its objects
  * and its handle table. kernel/ps/quota.c. */
 struct ps_pool_quota {
@@ -41,6 +48,8 @@ struct ps_process {
     struct ps_pool_quota pool_quota;
     /* PE processes: ntdll's LdrInitializeThunk, where every thread starts (0: a flat program). */
     vaddr_t system_dll_entry;
+    vaddr_t system_dll_base; /* where ntdll is: LdrInitializeThunk's second argument */
+    struct ps_console_capture *console; /* tests: NtDisplayString's text is appended here too */
 };
 
 struct ps_thread {

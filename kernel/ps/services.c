@@ -149,6 +149,17 @@ NTSTATUS NtQuerySystemTime(int64_t *user_time)
     return ke_copy_to_user(user_time, &now, sizeof now, sizeof(uint32_t));
 }
 
+/* Writes text to the console, and to the process's capture when a test asked for one. */
+static void display(const char *text, size_t n)
+{
+    io_console_write(text, n, VGA_GREY);
+    struct ps_console_capture *capture = current_process()->console;
+    for (size_t i = 0; capture && i < n && capture->length + 1 < capture->size; i++) {
+        capture->text[capture->length++] = text[i];
+        capture->text[capture->length] = 0;
+    }
+}
+
 struct display_buffer {
     WCHAR chars[DISPLAY_MAX_CHARS];
     char text[DISPLAY_MAX_CHARS];
@@ -172,7 +183,7 @@ NTSTATUS NtDisplayString(const UNICODE_STRING *user_string)
         b->text[i] = c < 0x80 && (c >= 0x20 || c == '\n' || c == '\t') ? (char)c : '?';
     }
     if (NT_SUCCESS(status))
-        io_console_write(b->text, n, VGA_GREY);
+        display(b->text, n);
     mm_pool_free(b, BUFFER_TAG);
     return status;
 }
@@ -430,6 +441,11 @@ NTSTATUS NtQueryInformationThread(HANDLE handle, uint32_t info_class, void *user
     NTSTATUS status = probe_info(user_info, length, user_return_length);
     if (!NT_SUCCESS(status))
         return status;
+    if (info_class == ThreadAmILastThread) {
+        /* NT answers for the caller's process, whatever the handle (RtlExitUserThread asks). */
+        uint32_t last = current_process()->thread_count == 1;
+        return return_info(user_info, length, user_return_length, &last, sizeof last);
+    }
     if (info_class != ThreadBasicInformation)
         return STATUS_INVALID_INFO_CLASS;
     status = ob_reference_object_by_handle(current_process(), handle, THREAD_QUERY_INFORMATION,

@@ -106,6 +106,7 @@ static NTSTATUS start_in_system_dll(struct ps_process *p, struct ps_thread_start
     c->SegSs = c->SegDs = c->SegEs = c->SegGs = KGDT_R3_DATA | RPL_USER;
     c->SegFs = KGDT_R3_TEB | RPL_USER;
     frame.context = at + offsetof(__typeof__(frame), context_record);
+    frame.argument1 = p->system_dll_base;
     NTSTATUS status = mm_write_user(at, &frame, sizeof frame);
     start->eip = p->system_dll_entry;
     start->esp = at;

@@ -48,8 +48,9 @@ extern const struct ke_thread_callouts ps_thread_callouts;
 extern struct ke_spin_lock ps_list_lock;
 void ps_init(void);
 /* An empty process: address space (3 GiB of user space only when limit says large-address-aware and
- * the split is 3G), handle table, PEB with the command line, shared user data page. One reference
- * for the caller. */
+ * the split is 3G), handle table, PEB with the command line, shared user data page. name may be a
+ * path: the process is named by its last component, and the whole is the process parameters'
+ * ImagePathName. One reference for the caller. */
 NTSTATUS ps_create_process(const char *name, const char *command_line, enum mm_address_limit limit,
                            struct ps_process **process);
 /* A process running the flat image (kernel/ps/flat.h) embedded in the kernel as `image_name`, with

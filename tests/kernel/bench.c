@@ -156,3 +156,87 @@ static const char *disk_read_bench(enum ata_mode mode, const char *name)
 
 KTEST(bench, disk_read_pio) { return disk_read_bench(ATA_MODE_PIO, "disk_read_pio_mib_s"); }
 KTEST(bench, disk_read_dma) { return disk_read_bench(ATA_MODE_DMA, "disk_read_dma_mib_s"); }
+
+/* Process creation and exit: \Tests\Bench\bench3.exe with its three DLLs, from
+ * ps_create_user_process to the process's end, first with none of the four images resident (their
+ * unused segments purged before each sample: every page comes from the disk; ntdll stays, as on any
+ * system) and then again with them resident (the second launch). Prints the median cycles and the
+ * image pages read from the disk in one launch. */
+#define PROCESS_SAMPLES 9
+
+static const char *const bench3_images[] = {
+    "\\??\\C:\\Tests\\Bench\\bench3.exe", "\\??\\C:\\Tests\\Bench\\bench_a.dll",
+    "\\??\\C:\\Tests\\Bench\\bench_b.dll", "\\??\\C:\\Tests\\Bench\\bench_c.dll"};
+
+static uint32_t bench3_pages_read(void)
+{
+    uint32_t pages = 0;
+    for (unsigned i = 0; i < ARRAY_SIZE(bench3_images); i++)
+        pages += ps_image_pages_read(bench3_images[i]);
+    return pages;
+}
+
+static const char *launch_bench3(uint64_t *cycles)
+{
+    struct ps_process *p;
+    uint64_t start = ke_read_cycles();
+    NTSTATUS status = ps_create_user_process(bench3_images[0], "bench3", &p);
+    if (!NT_SUCCESS(status))
+        return ktest_failf("starting bench3.exe failed with %08x", (uint32_t)status);
+    ke_wait_for_object(p, NULL);
+    *cycles = ke_read_cycles() - start;
+    NTSTATUS exit_status = p->exit_status;
+    bench_faults = p->address_space.faults;
+    ob_dereference_object(p);
+    if (exit_status != STATUS_SUCCESS)
+        return ktest_failf("bench3.exe exited with %08x", (uint32_t)exit_status);
+    return NULL;
+}
+
+static uint64_t median(uint64_t *v, unsigned n)
+{
+    for (unsigned i = 1; i < n; i++)
+        for (unsigned j = i; j > 0 && v[j - 1] > v[j]; j--) {
+            uint64_t t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    return v[n / 2];
+}
+
+/* One launch with the images' pages read from the disk: the pages the launch read. */
+static const char *first_launch(uint64_t *cycles, uint32_t *pages)
+{
+    mm_purge_unused_segments();
+    KT_RUN(launch_bench3(cycles));
+    *pages = bench3_pages_read(); /* the segments are new: all they read is this launch's */
+    return NULL;
+}
+
+KTEST(bench, process_3dll)
+{
+    if (!ke_cpu_has(CPU_FEATURE_TSC)) {
+        ke_print("bench: process_3dll skipped: the CPU has no TSC\n");
+        return NULL;
+    }
+    uint64_t first[PROCESS_SAMPLES], second[PROCESS_SAMPLES];
+    uint32_t first_pages = 0, pages_before;
+    for (unsigned i = 0; i < PROCESS_SAMPLES; i++)
+        KT_RUN(first_launch(&first[i], &first_pages));
+    pages_before = bench3_pages_read();
+    for (unsigned i = 0; i < PROCESS_SAMPLES; i++)
+        KT_RUN(launch_bench3(&second[i]));
+    uint32_t second_pages = (bench3_pages_read() - pages_before) / PROCESS_SAMPLES;
+    ke_print("bench process_3dll_first_cycles %llu\n", median(first, PROCESS_SAMPLES));
+    ke_print("bench process_3dll_first_pages %u\n", first_pages);
+    ke_print("bench process_3dll_second_cycles %llu\n", median(second, PROCESS_SAMPLES));
+    ke_print("bench process_3dll_second_pages %u\n", second_pages);
+    const struct mm_fault_counters *f = &bench_faults;
+    ke_print("bench: process_3dll's second launch took %u page faults: %u on resident image pages, "
+             "%u copy-on-write, %u demand-zero, %u stack growth\n",
+             f->demand_zero + f->copy_on_write + f->prototype_resident + f->prototype_read +
+                 f->stack_growth,
+             f->prototype_resident, f->copy_on_write, f->demand_zero, f->stack_growth);
+    KT_EQ(second_pages, 0);
+    return NULL;
+}

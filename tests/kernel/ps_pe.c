@@ -44,3 +44,22 @@ KTEST(pe, second_launch_reads_no_image_page)
     KT_TRUE(before > 0);
     return NULL;
 }
+
+/* Regression: PAGE_EXECUTE_WRITECOPY on an untouched image page was taken for the view's own
+ * protection and dropped (tests/win32/imageprot.c). */
+KTEST(pe, protect_untouched_image_page_execute_writecopy)
+{
+    struct ps_process *p;
+    NTSTATUS status = ps_create_user_process("\\??\\C:\\Tests\\imageprot.exe", "imageprot", &p);
+    if (!NT_SUCCESS(status))
+        return ktest_failf("starting imageprot.exe failed with %08x", (uint32_t)status);
+    int64_t timeout = -300000000ll;
+    if (ke_wait_for_object(p, &timeout) == STATUS_TIMEOUT) {
+        ps_terminate_process(p, STATUS_TIMEOUT);
+        ke_wait_for_object(p, NULL);
+    }
+    NTSTATUS exit_status = p->exit_status;
+    ob_dereference_object(p);
+    KT_EQ(exit_status, 0);
+    return NULL;
+}

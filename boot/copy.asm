@@ -1,15 +1,16 @@
 ; boot/copy.asm: fault-safe memory copy. A page fault at a labelled instruction is recovered by the
 ; fault handler, which looks the address up in the .extable section (kernel/ke/trap.c) and resumes
 ; at the fixup with EAX set to the fault's NTSTATUS (STATUS_ACCESS_VIOLATION, STATUS_IN_PAGE_ERROR,
-; STATUS_GUARD_PAGE_VIOLATION ...), which it returns. System calls use it for every user buffer.
+; STATUS_GUARD_PAGE_VIOLATION ...), which it returns. Everything but the panic's backtrace calls it
+; through kernel/ke/probe.c, which checks that a copy of user memory may wait.
 
 bits 32
 section .text
-global ke_copy_safe
+global ke_copy_safe_raw
 
 
-; NTSTATUS ke_copy_safe(void *dst, const void *src, size_t n)
-ke_copy_safe:
+; NTSTATUS ke_copy_safe_raw(void *dst, const void *src, size_t n)
+ke_copy_safe_raw:
     push ebp
     mov ebp, esp
     push esi
@@ -36,5 +37,5 @@ ke_copy_safe:
     jmp .out
 
 section .extable progbits alloc noexec nowrite align=4
-    dd ke_copy_safe.copy_words, ke_copy_safe.fault
-    dd ke_copy_safe.copy_bytes, ke_copy_safe.fault
+    dd ke_copy_safe_raw.copy_words, ke_copy_safe_raw.fault
+    dd ke_copy_safe_raw.copy_bytes, ke_copy_safe_raw.fault

@@ -115,6 +115,8 @@ NORETURN void kmain(uint32_t magic, uint32_t mbi)
     ke_info("boot: loader \"%s\", command line \"%s\"\n", boot_info.loader_name, boot_info.cmdline);
     for (int i = 0; i < ke_config.warning_count; i++)
         ke_warn("cmdline: %s\n", ke_config.warnings[i]);
+    if (ke_config.copy_yield)
+        ke_print("ke: copyyield=1: every copy of user memory yields the processor first\n");
 
     ke_cpu_init();
     ke_init_system_calls(ke_config.sysenter);

@@ -31,15 +31,15 @@ NTSTATUS mm_create_address_space(struct mm_address_space *as, enum mm_address_li
     init_vads(as, limit);
     pte_t *dir = mm_map_hyperspace(directory);
     pte_t *system = mm_map_hyperspace(mm_system_address_space.directory);
-    /* Copy and link with interrupts off, so that no system PDE can be created in between. */
-    uint32_t irq = ke_disable_interrupts();
+    /* Copy and link under the lock, so that no system PDE can be created in between. */
+    uint32_t irq = ke_acquire_spin_lock(&mi_directory_lock);
     for (uint32_t i = user_pdes(); i < MM_SELF_MAP_PDE; i++)
         dir[i] = system[i];
     dir[MM_SELF_MAP_PDE] = pte_make_valid(directory, PTE_WRITE);
     as->directory = directory;
     as->next = mm_system_address_space.next;
     mm_system_address_space.next = as;
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&mi_directory_lock, irq);
     mm_unmap_hyperspace(system);
     mm_unmap_hyperspace(dir);
     return STATUS_SUCCESS;
@@ -56,14 +56,14 @@ void mm_init_kernel_address_space(struct mm_address_space *as)
 
 static void unlink_address_space(struct mm_address_space *as)
 {
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&mi_directory_lock);
     for (struct mm_address_space **p = &mm_system_address_space.next; *p; p = &(*p)->next) {
         if (*p == as) {
             *p = as->next;
             break;
         }
     }
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&mi_directory_lock, irq);
 }
 
 void mm_switch_address_space(struct mm_address_space *as)

@@ -90,7 +90,7 @@ static void drop_pages(struct mi_segment *seg, uint32_t first)
         uint32_t irq = mi_lock_pfn();
         struct mi_pfn *e = mi_pfn_entry(frame);
         ASSERT(e->share_count == 0);
-        *mi_proto_pte(seg, i, false) = 0;
+        *mi_proto_pte(seg, i) = 0;
         e->flags = 0;
         e->ref_count--; /* resident_frame's; the segment's goes below */
         mi_unlock_pfn(irq);

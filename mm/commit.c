@@ -4,6 +4,7 @@
 #include "mm/mi.h"
 
 static uint32_t commit_total, commit_limit, commit_peak;
+static struct ke_spin_lock commit_lock = KE_SPIN_LOCK_INIT("system commit");
 
 /* The reserve keeps pool, page tables and kernel stacks (which are not charged) in frames even
  * when user commit is at its limit: an eighth of RAM, at least 1 MiB. */
@@ -18,14 +19,14 @@ void mi_init_commit(void)
 
 NTSTATUS mi_charge_commit(struct mm_address_space *as, uint32_t pages)
 {
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&commit_lock);
     if (commit_total > commit_limit || pages > commit_limit - commit_total) {
-        ke_restore_interrupts(irq);
+        ke_release_spin_lock(&commit_lock, irq);
         return STATUS_COMMITMENT_LIMIT;
     }
     commit_total += pages;
     commit_peak = MAX(commit_peak, commit_total);
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&commit_lock, irq);
     if (as) {
         as->commit += pages;
         as->peak_commit = MAX(as->peak_commit, as->commit);
@@ -40,9 +41,9 @@ void mi_return_commit(struct mm_address_space *as, uint32_t pages)
                  as->commit);
     if (as)
         as->commit -= pages;
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&commit_lock);
     commit_total -= pages;
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&commit_lock, irq);
 }
 
 void mm_get_commit_info(struct mm_commit_info *info)

@@ -199,7 +199,10 @@ enum mm_fault_status mm_access_fault(vaddr_t address, uint32_t error, struct ke_
     struct mm_address_space *as = mm_current_address_space();
     if (address >= mm_split.system_range_start || as->vads.highest_vpn == 0)
         return MM_FAULT_ACCESS_VIOLATION; /* nothing in system space is pageable */
-    if (!(tf->eflags & 0x200)) {
+    /* Resolving may wait: a kernel fault on a user address under a spin lock or in an interrupt
+     * handler is a caller's bug (the copies assert it too, kernel/ke/probe.c). */
+    ASSERT(ke_no_spin_lock_or_interrupt());
+    if (!(tf->eflags & EFLAGS_IF)) {
         ke_warn("mm: fault at %08x (eip %08x) with interrupts off: cannot wait to resolve it\n",
                 address, tf->eip);
         return MM_FAULT_ACCESS_VIOLATION;

@@ -7,18 +7,19 @@
 #include "mm/mi.h"
 
 static uint64_t slots_in_use; /* bit i: slot i is mapped */
+static struct ke_spin_lock slot_lock = KE_SPIN_LOCK_INIT("hyperspace slots");
 
 _Static_assert(MM_HYPERSPACE_SLOTS == 64, "the slot bitmap is one uint64_t");
 
 void *mm_map_hyperspace(pfn_t pfn)
 {
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&slot_lock);
     if (slots_in_use == UINT64_MAX)
         ke_panic("mm: all %d hyperspace slots are mapped (a leak?) mapping frame %#x",
                  MM_HYPERSPACE_SLOTS, pfn);
     unsigned slot = (unsigned)__builtin_ctzll(~slots_in_use);
     slots_in_use |= 1ull << slot;
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&slot_lock, irq);
 
     vaddr_t va = MM_HYPERSPACE_BASE + slot * PAGE_SIZE;
     boot_hyperspace_table[slot] = pte_make_valid(pfn, PTE_WRITE);
@@ -34,9 +35,9 @@ void mm_unmap_hyperspace(void *p)
         ke_panic("mm: unmapping %08x, which is not a mapped hyperspace slot", va);
     boot_hyperspace_table[slot] = 0;
     cpu_invlpg(va);
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&slot_lock);
     slots_in_use &= ~(1ull << slot);
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&slot_lock, irq);
 }
 
 void mi_zero_frame(pfn_t pfn)

@@ -4,6 +4,7 @@
 #include "kernel/rtl/string.h"
 #include "mm/mi.h"
 
+struct ke_spin_lock mi_directory_lock = KE_SPIN_LOCK_INIT("page directories");
 pte_t mi_global_bit;
 uint32_t mi_kernel_page_tables;
 struct mm_address_space mm_system_address_space;
@@ -50,9 +51,9 @@ NTSTATUS mi_ensure_page_table(vaddr_t va)
     pfn_t table = alloc_page_table_frame();
     if (table == MM_PFN_NONE)
         return STATUS_NO_MEMORY;
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&mi_directory_lock);
     if (pte_valid(*pde)) { /* an interrupt handler created it meanwhile */
-        ke_restore_interrupts(irq);
+        ke_release_spin_lock(&mi_directory_lock, irq);
         mm_free_frame(table);
         return STATUS_SUCCESS;
     }
@@ -62,7 +63,7 @@ NTSTATUS mi_ensure_page_table(vaddr_t va)
     if (va >= mm_split.system_range_start)
         sync_kernel_pde(PDE_INDEX(va), entry);
     cpu_invlpg(mi_page_table_va(va));
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&mi_directory_lock, irq);
     return STATUS_SUCCESS;
 }
 

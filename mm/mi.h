@@ -5,6 +5,7 @@
 
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
+#include "kernel/ke/lock.h"
 #include "mm/mm.h"
 #include "mm/physmap.h"
 #include "mm/protect.h"
@@ -65,9 +66,14 @@ static inline struct mi_pfn *mi_pfn_entry(pfn_t pfn)
     return &mi_pfn_database[pfn];
 }
 
-/* The PFN lock: on this uniprocessor kernel, interrupts off. */
-static inline uint32_t mi_lock_pfn(void) { return ke_disable_interrupts(); }
-static inline void mi_unlock_pfn(uint32_t irq) { ke_restore_interrupts(irq); }
+/* The PFN lock, a spin lock (kernel/ke/lock.h): the PFN database and its lists, the segments'
+ * prototype PTEs and counts. It is taken inside the pool's, system VA's and the directories' locks,
+ * so nothing may call the pool (or anything that allocates) while holding it. */
+extern struct ke_spin_lock mi_pfn_lock;
+static inline uint32_t mi_lock_pfn(void) { return ke_acquire_spin_lock(&mi_pfn_lock); }
+static inline void mi_unlock_pfn(uint32_t irq) { ke_release_spin_lock(&mi_pfn_lock, irq); }
+/* The list of address spaces and the system half of every page directory. */
+extern struct ke_spin_lock mi_directory_lock;
 
 /*
  * A VAD (docs/vm.md): one reserved range of an address space, found through the AVL tree
@@ -230,9 +236,9 @@ bool mi_purge_unused_segment(struct mi_segment *segment);
  * that keeps unused segments on the unused list (the oldest there beyond MI_MAX_UNUSED_SEGMENTS, or
  * all while frames are short, are deleted). May wait. */
 void mi_dereference_segment(struct mi_segment *segment);
-/* The prototype PTE of page index; NULL when its chunk does not exist and make is false (then it
- * holds segment->initial). PFN lock held. */
-pte_t *mi_proto_pte(struct mi_segment *segment, uint32_t index, bool make);
+/* The prototype PTE of page index; NULL while its chunk has not been made (then the page holds
+ * segment->initial). PFN lock held. */
+pte_t *mi_proto_pte(struct mi_segment *segment, uint32_t index);
 pte_t mi_read_proto_pte(struct mi_segment *segment, uint32_t index);
 /* Makes page index resident. RESOLVED with *frame; RETRY after it read the page or waited for
  * another fault's read (*waited says which; it dropped `held`, the address space's lock, meanwhile

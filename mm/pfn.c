@@ -9,6 +9,7 @@ struct pfn_list {
     uint32_t count;
 };
 
+struct ke_spin_lock mi_pfn_lock = KE_SPIN_LOCK_INIT("PFN database");
 pfn_t mi_highest_pfn;
 bool mi_pfn_database_ready;
 static struct pfn_list free_list, zeroed_list;

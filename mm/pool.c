@@ -56,6 +56,8 @@ static struct big_block *big_blocks[BIG_BUCKETS];
 static struct tag_stats tags[TAG_SLOTS];
 static size_t bytes_in_use;
 static uint32_t pages_in_use;
+/* Everything above; taken outside the system VA and PFN locks (a pool page comes from both). */
+static struct ke_spin_lock pool_lock = KE_SPIN_LOCK_INIT("pool");
 uint32_t mm_pool_reserve_pages;
 
 /* ---- accounting ---- */
@@ -166,7 +168,8 @@ static bool grow_pool(void)
 }
 
 /* Whether a request of this priority may take `pages` more frames and pages of system VA. Called
- * with interrupts off, so nothing else takes them between this check and the allocation. */
+ * with the pool's lock held (interrupts off), so nothing else takes them between this check and the
+ * allocation. */
 static bool may_take_pages(enum mm_pool_priority priority, uint32_t pages)
 {
     if (priority == MM_POOL_HIGH_PRIORITY)
@@ -308,10 +311,10 @@ void *mm_pool_alloc_priority(size_t size, uint32_t tag, enum mm_pool_priority pr
 {
     if (size == 0 || size > MAX_BLOCK_SIZE || tag == 0)
         return NULL;
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&pool_lock);
     size_t units = small_units(size);
     void *p = units ? alloc_small((unsigned)units, tag, priority) : alloc_big(size, tag, priority);
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&pool_lock, irq);
     return p;
 }
 
@@ -324,12 +327,12 @@ void mm_pool_free(void *p, uint32_t tag)
 {
     if (!p)
         return;
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&pool_lock);
     if (((vaddr_t)(uintptr_t)p & PAGE_MASK) == 0)
         free_big(p, tag);
     else
         free_small((struct pool_header *)p - 1, tag);
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&pool_lock, irq);
 }
 
 size_t mm_pool_tag_bytes(uint32_t tag)
@@ -348,11 +351,11 @@ uint32_t mm_pool_tag_blocks(uint32_t tag)
  * walk before and a walk after some work see the earlier tags at the same indexes. */
 bool mm_pool_tag_at(unsigned index, struct mm_pool_tag_usage *usage)
 {
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&pool_lock);
     bool found = index < TAG_SLOTS && tags[index].tag != 0;
     if (found)
         *usage = (struct mm_pool_tag_usage){tags[index].tag, tags[index].bytes, tags[index].blocks};
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&pool_lock, irq);
     return found;
 }
 

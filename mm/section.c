@@ -117,11 +117,11 @@ static NTSTATUS file_section(HANDLE file_handle, uint64_t *size, uint32_t protec
 static NTSTATUS image_segment(struct io_file *file, struct mi_segment **out)
 {
     void **owner = &file->fcb->section_object_pointers.image_section;
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = mi_lock_pfn(); /* the segment's release clears *owner under it */
     struct mi_segment *seg = *owner;
     if (seg)
-        mi_reference_segment(seg);
-    ke_restore_interrupts(irq);
+        seg->references++; /* mi_reference_segment, under the lock already held */
+    mi_unlock_pfn(irq);
     if (seg) {
         *out = seg;
         return STATUS_SUCCESS;
@@ -164,29 +164,10 @@ static NTSTATUS make_segment(HANDLE file_handle, uint64_t *size, uint32_t protec
                                       !(attributes & SEC_RESERVE), segment);
 }
 
-/* Gives the current process a handle and writes it out; consumes the caller's reference. */
-static NTSTATUS hand_out(void *object, ACCESS_MASK access, uint32_t attributes, HANDLE *user,
-                         NTSTATUS success)
-{
-    HANDLE h;
-    struct ps_process *p = ps_current_process();
-    NTSTATUS status = ob_insert_handle(p, object, access, attributes & OBJ_INHERIT, &h);
-    ob_dereference_object(object);
-    if (!NT_SUCCESS(status))
-        return status;
-    status = ke_copy_to_user(user, &h, sizeof h, 1);
-    if (!NT_SUCCESS(status)) {
-        ob_close_handle(p, h);
-        return status;
-    }
-    return success;
-}
-
-/* The segment is made first (that may wait for the disk), the object after: a named object is
- * visible the moment it exists, so it must never be seen without its segment. */
-static NTSTATUS create_section(struct ke_captured_name *name, uint32_t object_attributes,
-                               uint64_t size, uint32_t protection, uint32_t attributes,
-                               HANDLE file_handle, struct mm_section **out, NTSTATUS *success)
+/* The segment (which may wait for the disk), then the object that holds it; ob_insert_object makes
+ * it visible only once it is complete. */
+static NTSTATUS create_section(struct ke_captured_name *name, uint64_t size, uint32_t protection,
+                               uint32_t attributes, HANDLE file_handle, struct mm_section **out)
 {
     struct mi_segment *seg;
     NTSTATUS status = make_segment(file_handle, &size, protection, attributes, &seg);
@@ -194,20 +175,14 @@ static NTSTATUS create_section(struct ke_captured_name *name, uint32_t object_at
         return status;
     if (attributes & SEC_IMAGE)
         protection = MM_EXECUTE_WRITECOPY; /* the pages' own protections come from the image */
-    struct mm_section *section;
-    status = ob_create_object(&mm_section_type, sizeof *section, name->chars, name->length,
-                              (void **)&section);
-    *success = STATUS_SUCCESS;
-    if (NT_SUCCESS(status)) {
-        *section = (struct mm_section){seg, size, protection, attributes};
-        *out = section;
-        return STATUS_SUCCESS;
-    }
-    mi_dereference_segment(seg);
-    if (status != STATUS_OBJECT_NAME_COLLISION || !(object_attributes & OBJ_OPENIF))
+    status =
+        ob_create_object(&mm_section_type, sizeof **out, name->chars, name->length, (void **)out);
+    if (!NT_SUCCESS(status)) {
+        mi_dereference_segment(seg);
         return status;
-    *success = STATUS_OBJECT_NAME_EXISTS;
-    return ob_lookup_object(name->chars, name->length, &mm_section_type, (void **)out);
+    }
+    **out = (struct mm_section){seg, size, protection, attributes};
+    return STATUS_SUCCESS;
 }
 
 NTSTATUS NtCreateSection(HANDLE *user_handle, ACCESS_MASK access,
@@ -233,13 +208,11 @@ NTSTATUS NtCreateSection(HANDLE *user_handle, ACCESS_MASK access,
     if (!NT_SUCCESS(status))
         return status;
     struct mm_section *section;
-    NTSTATUS success;
-    status = create_section(&name, object_attributes, (uint64_t)size, protection, attributes,
-                            file_handle, &section, &success);
+    status = create_section(&name, (uint64_t)size, protection, attributes, file_handle, &section);
+    if (NT_SUCCESS(status))
+        status = ob_insert_object(section, access, object_attributes, user_handle, NULL);
     ke_release_captured_name(&name);
-    if (!NT_SUCCESS(status))
-        return status;
-    return hand_out(section, access, object_attributes, user_handle, success);
+    return status;
 }
 
 NTSTATUS NtOpenSection(HANDLE *user_handle, ACCESS_MASK access,
@@ -254,13 +227,10 @@ NTSTATUS NtOpenSection(HANDLE *user_handle, ACCESS_MASK access,
         status = ke_capture_object_attributes(user_attributes, &name, &object_attributes);
     if (!NT_SUCCESS(status))
         return status;
-    void *section = NULL;
-    status = name.chars ? ob_lookup_object(name.chars, name.length, &mm_section_type, &section)
-                        : STATUS_OBJECT_PATH_SYNTAX_BAD;
+    status = ob_open_object_by_name(name.chars, name.length, &mm_section_type, access,
+                                    object_attributes, user_handle);
     ke_release_captured_name(&name);
-    if (!NT_SUCCESS(status))
-        return status;
-    return hand_out(section, access, object_attributes, user_handle, STATUS_SUCCESS);
+    return status;
 }
 
 /* ---- views ---- */

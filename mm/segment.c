@@ -14,25 +14,45 @@ static struct mi_segment *data_segments; /* every live data segment, for the shu
 
 /* ---- prototype PTEs ---- */
 
-pte_t *mi_proto_pte(struct mi_segment *seg, uint32_t index, bool make)
+pte_t *mi_proto_pte(struct mi_segment *seg, uint32_t index)
 {
-    ASSERT(index < seg->pages);
-    pte_t **chunk = &seg->chunks[index / MI_PROTO_CHUNK];
-    if (!*chunk && make) {
-        pte_t *ptes = mm_pool_alloc(MI_PROTO_CHUNK * sizeof(pte_t), CHUNK_TAG(seg));
-        if (!ptes)
-            return NULL;
-        for (uint32_t i = 0; i < MI_PROTO_CHUNK; i++)
-            ptes[i] = seg->initial;
-        *chunk = ptes;
-    }
-    return *chunk ? &(*chunk)[index % MI_PROTO_CHUNK] : NULL;
+    ASSERT(index < seg->pages && ke_spin_lock_held(&mi_pfn_lock));
+    pte_t *chunk = seg->chunks[index / MI_PROTO_CHUNK];
+    return chunk ? &chunk[index % MI_PROTO_CHUNK] : NULL;
 }
 
 pte_t mi_read_proto_pte(struct mi_segment *seg, uint32_t index)
 {
-    pte_t *pte = mi_proto_pte(seg, index, false);
+    pte_t *pte = mi_proto_pte(seg, index);
     return pte ? *pte : seg->initial;
+}
+
+/* Makes the chunks of pages [first, first + count) that do not exist yet. The pool is called
+ * without the PFN lock (it takes that lock itself to get a page); a chunk someone else made
+ * meanwhile wins, and ours goes back. Chunks live as long as the segment. */
+static NTSTATUS make_chunks(struct mi_segment *seg, uint32_t first, uint32_t count)
+{
+    ASSERT(count > 0 && first + count <= seg->pages);
+    for (uint32_t c = first / MI_PROTO_CHUNK; c <= (first + count - 1) / MI_PROTO_CHUNK; c++) {
+        uint32_t irq = mi_lock_pfn();
+        bool made = seg->chunks[c] != NULL;
+        mi_unlock_pfn(irq);
+        if (made)
+            continue;
+        pte_t *ptes = mm_pool_alloc(MI_PROTO_CHUNK * sizeof(pte_t), CHUNK_TAG(seg));
+        if (!ptes)
+            return STATUS_INSUFFICIENT_RESOURCES;
+        for (uint32_t i = 0; i < MI_PROTO_CHUNK; i++)
+            ptes[i] = seg->initial;
+        irq = mi_lock_pfn();
+        if (!seg->chunks[c]) {
+            seg->chunks[c] = ptes;
+            ptes = NULL;
+        }
+        mi_unlock_pfn(irq);
+        mm_pool_free(ptes, CHUNK_TAG(seg));
+    }
+    return STATUS_SUCCESS;
 }
 
 /* ---- making segments ---- */
@@ -174,6 +194,7 @@ void mi_release_inpage(struct mi_inpage *inpage)
 /* A fresh frame for a prototype PTE. PFN lock held. */
 static void bind_frame(pfn_t pfn, pte_t *proto)
 {
+    ASSERT(ke_spin_lock_held(&mi_pfn_lock));
     struct mi_pfn *e = mi_pfn_entry(pfn);
     e->pte = proto;
     e->flags |= MI_PFN_PROTOTYPE;
@@ -274,10 +295,13 @@ enum mm_fault_status mi_segment_page(struct mi_segment *seg, uint32_t index, str
 {
     *waited = false;
     uint32_t irq = mi_lock_pfn();
-    pte_t *proto = mi_proto_pte(seg, index, true);
-    if (!proto) {
+    pte_t *proto = mi_proto_pte(seg, index);
+    if (!proto) { /* the chunk's first page: made without the lock, then looked at again */
         mi_unlock_pfn(irq);
-        return MM_FAULT_NO_MEMORY;
+        if (!NT_SUCCESS(make_chunks(seg, index, 1)))
+            return MM_FAULT_NO_MEMORY;
+        irq = mi_lock_pfn();
+        proto = mi_proto_pte(seg, index);
     }
     pte_t value = *proto;
     switch (pte_state(value)) {
@@ -327,23 +351,20 @@ NTSTATUS mi_commit_segment(struct mi_segment *seg, uint32_t first, uint32_t coun
                            uint32_t protection)
 {
     (void)protection; /* a segment's pages all have the section's protection */
-    uint32_t irq = mi_lock_pfn(), needed = 0;
-    for (uint32_t i = first; i < first + count; i++)
-        needed += mi_read_proto_pte(seg, i) == 0;
-    mi_unlock_pfn(irq);
-    NTSTATUS status = mi_charge_commit(NULL, needed);
+    NTSTATUS status = make_chunks(seg, first, count);
     if (!NT_SUCCESS(status))
         return status;
-    irq = mi_lock_pfn();
-    seg->commit += needed;
-    for (uint32_t i = first; i < first + count; i++) {
-        pte_t *proto = mi_proto_pte(seg, i, true);
-        if (!proto) {
-            status = STATUS_INSUFFICIENT_RESOURCES;
-            break;
+    uint32_t irq = mi_lock_pfn(), needed = 0;
+    for (uint32_t i = first; i < first + count; i++)
+        needed += *mi_proto_pte(seg, i) == 0;
+    status = mi_charge_commit(NULL, needed); /* the commit lock nests inside the PFN lock */
+    if (NT_SUCCESS(status)) {
+        seg->commit += needed;
+        for (uint32_t i = first; i < first + count; i++) {
+            pte_t *proto = mi_proto_pte(seg, i);
+            if (*proto == 0)
+                *proto = pte_make_demand_zero(seg->protection);
         }
-        if (*proto == 0)
-            *proto = pte_make_demand_zero(seg->protection);
     }
     mi_unlock_pfn(irq);
     return status;
@@ -416,6 +437,7 @@ static NTSTATUS data_flush(struct mi_segment *seg, uint32_t first, uint32_t coun
 /* PFN lock held. */
 static void unlink_data_segment(struct mi_segment *seg)
 {
+    ASSERT(ke_spin_lock_held(&mi_pfn_lock));
     for (struct mi_segment **p = &data_segments; *p; p = &(*p)->next)
         if (*p == seg) {
             *p = seg->next;

@@ -13,6 +13,7 @@
 static uint32_t *const sysva_bitmap = (uint32_t *)(uintptr_t)MM_SYSVA_BITMAP_BASE;
 _Static_assert(SYSVA_PAGES / 8 <= MM_SYSVA_BITMAP_BYTES, "the system VA bitmap fits its window");
 static uint32_t sysva_hint, sysva_free;
+static struct ke_spin_lock sysva_lock = KE_SPIN_LOCK_INIT("system VA");
 
 static bool page_used(uint32_t i) { return sysva_bitmap[i / WORD_BITS] & (1u << (i % WORD_BITS)); }
 
@@ -64,7 +65,7 @@ vaddr_t mm_alloc_system_va(uint32_t pages)
 {
     if (pages == 0 || pages > SYSVA_PAGES)
         return 0;
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&sysva_lock);
     uint32_t first = find_run(sysva_hint, SYSVA_PAGES, pages);
     if (first == UINT32_MAX)
         first = find_run(0, MIN(sysva_hint + pages, SYSVA_PAGES), pages);
@@ -74,7 +75,7 @@ vaddr_t mm_alloc_system_va(uint32_t pages)
         sysva_hint = first + pages < SYSVA_PAGES ? first + pages : 0;
         va = SYSVA_BASE + first * PAGE_SIZE;
     }
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&sysva_lock, irq);
     return va;
 }
 
@@ -83,13 +84,13 @@ void mm_free_system_va(vaddr_t va, uint32_t pages)
     uint32_t first = page_index(va);
     if (va < SYSVA_BASE || (va & PAGE_MASK) || first + pages > SYSVA_PAGES || pages == 0)
         ke_panic("mm: freeing system VA %08x (%u pages) outside system space", va, pages);
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&sysva_lock);
     for (uint32_t i = first; i < first + pages; i++)
         if (!page_used(i))
             ke_panic("mm: freeing system VA %08x (%u pages): page %08x is not in use", va, pages,
                      SYSVA_BASE + i * PAGE_SIZE);
     mark(first, pages, false);
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&sysva_lock, irq);
 }
 
 uint32_t mm_system_va_pages_free(void) { return sysva_free; }

@@ -1,9 +1,11 @@
 /* kernel/ex/sync.c: the event, semaphore and mutant object types and their system services
- * (NtCreate/Open/Set/Reset/Release...). Creation with a name goes through the namespace; OBJ_OPENIF
- * opens an existing object of the same type and returns STATUS_OBJECT_NAME_EXISTS. */
+ * (NtCreate/Open/Set/Reset/Release...). An object is created, filled in, then inserted (name,
+ * handle); OBJ_OPENIF opens an existing object of the same type and returns
+ * STATUS_OBJECT_NAME_EXISTS. */
 #include "kernel/ex/services.h"
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
+#include "kernel/ke/lock.h"
 #include "kernel/ob/ob.h"
 #include "kernel/ke/probe.h"
 #include "kernel/ps/ps.h"
@@ -12,10 +14,10 @@
 static void mutant_delete(void *object)
 {
     struct ke_mutant *m = object;
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_lock_dispatcher(); /* the owner's list of mutants */
     if (m->owner)
         list_remove(&m->owner_link);
-    ke_restore_interrupts(irq);
+    ke_unlock_dispatcher(irq);
 }
 
 struct ob_type ke_event_type = {
@@ -46,25 +48,6 @@ bool ke_is_waitable_type(const struct ob_type *type)
            type == &ps_thread_type || type == &ps_process_type;
 }
 
-/* Gives the current process a handle to object and writes it to *user_handle; on a failure to write
- * the handle is closed again. Consumes the caller's reference. */
-static NTSTATUS hand_out(void *object, ACCESS_MASK access, uint32_t attributes, HANDLE *user_handle,
-                         NTSTATUS success)
-{
-    HANDLE h;
-    struct ps_process *p = ps_current_process();
-    NTSTATUS status = ob_insert_handle(p, object, access, attributes & OBJ_INHERIT, &h);
-    ob_dereference_object(object);
-    if (!NT_SUCCESS(status))
-        return status;
-    status = ke_copy_to_user(user_handle, &h, sizeof h, 1);
-    if (!NT_SUCCESS(status)) {
-        ob_close_handle(p, h);
-        return status;
-    }
-    return success;
-}
-
 static NTSTATUS ke_create_sync_object(struct ob_type *type, size_t size, HANDLE *user_handle,
                                       ACCESS_MASK access, const OBJECT_ATTRIBUTES *user_attributes,
                                       void (*init)(void *object, const int32_t *args),
@@ -78,18 +61,13 @@ static NTSTATUS ke_create_sync_object(struct ob_type *type, size_t size, HANDLE 
     if (!NT_SUCCESS(status))
         return status;
     void *object;
-    NTSTATUS success = STATUS_SUCCESS;
     status = ob_create_object(type, size, name.chars, name.length, &object);
-    if (status == STATUS_OBJECT_NAME_COLLISION && (attributes & OBJ_OPENIF)) {
-        status = ob_lookup_object(name.chars, name.length, type, &object);
-        success = STATUS_OBJECT_NAME_EXISTS;
-    } else if (NT_SUCCESS(status)) {
+    if (NT_SUCCESS(status)) {
         init(object, args);
+        status = ob_insert_object(object, access, attributes, user_handle, NULL);
     }
     ke_release_captured_name(&name);
-    if (!NT_SUCCESS(status))
-        return status;
-    return hand_out(object, access, attributes, user_handle, success);
+    return status;
 }
 
 static NTSTATUS ke_open_named_object(struct ob_type *type, HANDLE *user_handle, ACCESS_MASK access,
@@ -104,13 +82,9 @@ static NTSTATUS ke_open_named_object(struct ob_type *type, HANDLE *user_handle, 
         status = ke_capture_object_attributes(user_attributes, &name, &attributes);
     if (!NT_SUCCESS(status))
         return status;
-    void *object = NULL;
-    status = name.chars ? ob_lookup_object(name.chars, name.length, type, &object)
-                        : STATUS_OBJECT_PATH_SYNTAX_BAD;
+    status = ob_open_object_by_name(name.chars, name.length, type, access, attributes, user_handle);
     ke_release_captured_name(&name);
-    if (!NT_SUCCESS(status))
-        return status;
-    return hand_out(object, access, attributes, user_handle, STATUS_SUCCESS);
+    return status;
 }
 
 /* Runs op on the object behind handle (of type, with access) and writes its int32 result to the
@@ -231,9 +205,9 @@ static void init_mutant(void *object, const int32_t *args)
         struct ke_thread *t = ke_current_thread();
         m->owner = t;
         m->header.signal_state = 0;
-        uint32_t irq = ke_disable_interrupts();
+        uint32_t irq = ke_lock_dispatcher();
         list_insert_tail(&t->owned_mutants, &m->owner_link);
-        ke_restore_interrupts(irq);
+        ke_unlock_dispatcher(irq);
     }
 }
 

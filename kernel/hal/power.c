@@ -3,20 +3,22 @@
  * halts. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
+#include "kernel/ke/lock.h"
 #include "mm/mm.h"
 
 #define QEMU_DEBUG_EXIT_PORT 0xf4
 #define BOCHS_SHUTDOWN_PORT  0x8900
 
 static struct ke_shutdown_callout *first_callout, **last_callout = &first_callout;
+static struct ke_spin_lock callout_lock = KE_SPIN_LOCK_INIT("shutdown callouts");
 
 void ke_register_shutdown_callout(struct ke_shutdown_callout *callout)
 {
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&callout_lock);
     callout->next = NULL;
     *last_callout = callout;
     last_callout = &callout->next;
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&callout_lock, irq);
 }
 
 /* A clean shutdown: everything dirty reaches the disks first. (A panic powers off without this:

@@ -119,24 +119,23 @@ static NTSTATUS take_pattern(struct io_file *dir, const UNICODE_STRING *user_nam
     return STATUS_SUCCESS;
 }
 
-/* Fills `out` with entries from the directory's cursor on. */
+/* Fills `out` with entries from the directory's cursor on, each read into e. */
 static NTSTATUS list(struct io_file *dir, uint32_t class, uint8_t *out, uint32_t length,
-                     bool single, uint32_t *used)
+                     bool single, struct io_dir_entry *e, uint32_t *used)
 {
-    static struct io_dir_entry e; /* large; the kernel is not preempted in here */
     uint32_t *previous_next = NULL;
     bool truncated = false, started_at_zero = dir->dir_cursor == 0;
     NTSTATUS status = STATUS_SUCCESS;
     *used = 0;
     for (;;) {
         uint32_t cursor = dir->dir_cursor, index = cursor;
-        status = dir->ops->enumerate(dir->fcb->fs_file, &dir->dir_cursor, &e);
+        status = dir->ops->enumerate(dir->fcb->fs_file, &dir->dir_cursor, e);
         if (!NT_SUCCESS(status))
             break;
-        if (!io_name_matches(dir->dir_pattern, dir->dir_pattern_chars, e.name, e.name_chars))
+        if (!io_name_matches(dir->dir_pattern, dir->dir_pattern_chars, e->name, e->name_chars))
             continue;
         uint32_t start = ALIGN_UP(*used, 8);
-        uint32_t size = start <= length ? put_entry(out + start, length - start, class, index, &e,
+        uint32_t size = start <= length ? put_entry(out + start, length - start, class, index, e,
                                                     *used == 0, &truncated)
                                         : 0;
         if (size == 0) {
@@ -155,6 +154,26 @@ static NTSTATUS list(struct io_file *dir, uint32_t class, uint8_t *out, uint32_t
     if (status == STATUS_NO_MORE_FILES)
         return started_at_zero ? STATUS_NO_SUCH_FILE : STATUS_NO_MORE_FILES;
     return NT_SUCCESS(status) ? STATUS_BUFFER_TOO_SMALL : status;
+}
+
+/* The pattern, the cursor and the listing into buffer, under the file's lock; each entry is read
+ * into a block of the call's own (an io_dir_entry is 600 bytes). */
+static NTSTATUS query_directory(struct io_file *dir, uint32_t class, bool single,
+                                const UNICODE_STRING *user_name, bool restart, uint8_t *buffer,
+                                uint32_t size, uint32_t *used)
+{
+    struct io_dir_entry *entry = mm_pool_alloc(sizeof *entry, io_file_type.pool_tag);
+    if (!entry)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    io_lock_file(dir);
+    NTSTATUS status = take_pattern(dir, user_name, restart);
+    if (NT_SUCCESS(status) && restart)
+        dir->dir_cursor = 0;
+    if (NT_SUCCESS(status))
+        status = list(dir, class, buffer, size, single, entry, used);
+    io_unlock_file(dir);
+    mm_pool_free(entry, io_file_type.pool_tag);
+    return status;
 }
 
 NTSTATUS NtQueryDirectoryFile(HANDLE handle, HANDLE event, void *apc_routine, void *apc_context,
@@ -178,17 +197,14 @@ NTSTATUS NtQueryDirectoryFile(HANDLE handle, HANDLE event, void *apc_routine, vo
     if (!NT_SUCCESS(status))
         return status;
     uint8_t *buffer = NULL;
+    uint32_t size = MIN(length, LISTING_MAX);
     if (!dir->fcb->directory || !dir->ops->enumerate)
         status = STATUS_INVALID_PARAMETER;
-    else
-        status = take_pattern(dir, user_name, (uint8_t)restart != 0);
-    if (NT_SUCCESS(status) && (uint8_t)restart)
-        dir->dir_cursor = 0;
-    uint32_t size = MIN(length, LISTING_MAX);
-    if (NT_SUCCESS(status) && !(buffer = mm_pool_alloc(size ? size : 1, io_file_type.pool_tag)))
+    else if (!(buffer = mm_pool_alloc(size ? size : 1, io_file_type.pool_tag)))
         status = STATUS_INSUFFICIENT_RESOURCES;
-    if (NT_SUCCESS(status))
-        status = list(dir, class, buffer, size, (uint8_t)single != 0, &used);
+    else
+        status = query_directory(dir, class, (uint8_t)single != 0, user_name, (uint8_t)restart != 0,
+                                 buffer, size, &used);
     if ((NT_SUCCESS(status) || status == STATUS_BUFFER_OVERFLOW) && used)
         status = NT_SUCCESS(ke_copy_to_user(user_buffer, buffer, used, sizeof(uint32_t)))
                      ? status

@@ -238,6 +238,7 @@ NTSTATUS io_create_file(const WCHAR *path, size_t chars, const struct io_open *o
     status = ob_create_object(&io_file_type, sizeof *file, NULL, 0, (void **)&file);
     if (!NT_SUCCESS(status))
         return status;
+    ke_init_lock(&file->lock, "file object");
     file->ops = v->ops;
     file->options = open->options;
     file->letter = (WCHAR)('A' + (v - volumes));
@@ -253,6 +254,23 @@ NTSTATUS io_create_file(const WCHAR *path, size_t chars, const struct io_open *o
     }
     *out = file;
     return STATUS_SUCCESS;
+}
+
+static bool synchronous(const struct io_file *file)
+{
+    return file->options & (FILE_SYNCHRONOUS_IO_ALERT | FILE_SYNCHRONOUS_IO_NONALERT);
+}
+
+void io_lock_file(struct io_file *file)
+{
+    if (synchronous(file))
+        ke_acquire_lock(&file->lock);
+}
+
+void io_unlock_file(struct io_file *file)
+{
+    if (synchronous(file))
+        ke_release_lock(&file->lock);
 }
 
 /* The file goes at the last cleanup of a delete-pending file; if it cannot (a directory that

@@ -5,6 +5,7 @@
 #ifndef PAGODA_IO_H
 #define PAGODA_IO_H
 
+#include "kernel/ke/lock.h"
 #include "kernel/rtl/list.h"
 #include "kernel/ndk/ntfile.h"
 #include "kernel/ob/ob.h"
@@ -143,8 +144,16 @@ struct io_file {
     uint32_t dir_cursor; /* NtQueryDirectoryFile's place */
     WCHAR *dir_pattern; /* its file-name filter, kept from the first query */
     size_t dir_pattern_chars;
+    struct ke_lock lock; /* io_lock_file: the requests on a synchronous handle, one at a time */
 };
 extern struct ob_type io_file_type;
+
+/* NT serializes the requests on a synchronous file object (FILE_SYNCHRONOUS_IO_*: NT's file object
+ * lock): each reads and moves the position, or the directory cursor, across waits (the disk, a
+ * copy of user memory). Nothing for other handles. A sleeping lock (kernel/ke/lock.h), taken
+ * outside the file system's. */
+void io_lock_file(struct io_file *file);
+void io_unlock_file(struct io_file *file);
 
 /* \??\X:\rest -> the drive letter and "\rest" (empty for the root). STATUS_OBJECT_PATH_SYNTAX_BAD,
  * STATUS_OBJECT_PATH_NOT_FOUND for a path outside \??\X:. */

@@ -54,7 +54,6 @@ NTSTATUS NtCreateFile(HANDLE *user_handle, ACCESS_MASK access, const OBJECT_ATTR
     struct ke_captured_name name;
     uint32_t attribute_bits, action = 0;
     struct io_file *file;
-    HANDLE h;
     NTSTATUS status =
         check_create_parameters(access, share_access, disposition, options, ea, ea_length);
     if (NT_SUCCESS(status))
@@ -73,16 +72,9 @@ NTSTATUS NtCreateFile(HANDLE *user_handle, ACCESS_MASK access, const OBJECT_ATTR
     ke_release_captured_name(&name);
     if (!NT_SUCCESS(status))
         return status;
-    status = ob_insert_handle(current(), file, open.access, attribute_bits & OBJ_INHERIT, &h);
-    ob_dereference_object(file);
-    if (!NT_SUCCESS(status))
-        return status;
-    status = ke_copy_to_user(user_handle, &h, sizeof h, 1);
-    if (NT_SUCCESS(status))
-        status = io_write_status_block(user_iosb, STATUS_SUCCESS, action);
-    if (!NT_SUCCESS(status))
-        ob_close_handle(current(), h);
-    return status;
+    status = ob_insert_object(file, open.access, attribute_bits, user_handle, NULL);
+    /* As in NT, a handle already written stays if the status block then cannot be. */
+    return NT_SUCCESS(status) ? io_write_status_block(user_iosb, STATUS_SUCCESS, action) : status;
 }
 
 NTSTATUS NtOpenFile(HANDLE *user_handle, ACCESS_MASK access, const OBJECT_ATTRIBUTES *attributes,
@@ -182,12 +174,32 @@ static NTSTATUS transfer(struct io_file *file, uint64_t offset, uint8_t *user_bu
     return status;
 }
 
+/* The checks, the transfer and the new position of one read or write; the file's lock held. */
+static NTSTATUS read_write_file(struct io_file *file, ACCESS_MASK granted, void *buffer,
+                                uint32_t length, const int64_t *user_offset, bool write,
+                                uint32_t *moved)
+{
+    uint64_t offset = 0;
+    bool append_only = write && !(granted & FILE_WRITE_DATA) && (granted & FILE_APPEND_DATA);
+    if (!(granted & (write ? FILE_WRITE_DATA | FILE_APPEND_DATA : FILE_READ_DATA)))
+        return STATUS_ACCESS_DENIED;
+    if (file->fcb->directory)
+        return STATUS_INVALID_DEVICE_REQUEST;
+    NTSTATUS status = start_offset(file, user_offset, append_only, &offset);
+    if (NT_SUCCESS(status))
+        status = transfer(file, offset, buffer, length, write, moved);
+    if (NT_SUCCESS(status) && !write && *moved == 0 && length > 0)
+        status = STATUS_END_OF_FILE;
+    if ((NT_SUCCESS(status) || status == STATUS_END_OF_FILE) && synchronous(file))
+        file->position = offset + *moved;
+    return status;
+}
+
 static NTSTATUS read_write(HANDLE handle, HANDLE event, IO_STATUS_BLOCK *user_iosb, void *buffer,
                            uint32_t length, const int64_t *user_offset, bool write)
 {
     struct io_file *file;
     ACCESS_MASK granted;
-    uint64_t offset = 0;
     uint32_t moved = 0;
     NTSTATUS status = ke_probe_user_write(user_iosb, sizeof(IO_STATUS_BLOCK), sizeof(uint32_t));
     if (NT_SUCCESS(status))
@@ -196,19 +208,9 @@ static NTSTATUS read_write(HANDLE handle, HANDLE event, IO_STATUS_BLOCK *user_io
         status = reference_file(handle, 0, &file, &granted);
     if (!NT_SUCCESS(status))
         return status;
-    bool append_only = write && !(granted & FILE_WRITE_DATA) && (granted & FILE_APPEND_DATA);
-    if (!(granted & (write ? FILE_WRITE_DATA | FILE_APPEND_DATA : FILE_READ_DATA)))
-        status = STATUS_ACCESS_DENIED;
-    else if (file->fcb->directory)
-        status = STATUS_INVALID_DEVICE_REQUEST;
-    else
-        status = start_offset(file, user_offset, append_only, &offset);
-    if (NT_SUCCESS(status))
-        status = transfer(file, offset, buffer, length, write, &moved);
-    if (NT_SUCCESS(status) && !write && moved == 0 && length > 0)
-        status = STATUS_END_OF_FILE;
-    if ((NT_SUCCESS(status) || status == STATUS_END_OF_FILE) && synchronous(file))
-        file->position = offset + moved;
+    io_lock_file(file);
+    status = read_write_file(file, granted, buffer, length, user_offset, write, &moved);
+    io_unlock_file(file);
     ob_dereference_object(file);
     if (status != STATUS_ACCESS_VIOLATION) {
         NTSTATUS written = io_write_status_block(user_iosb, status, moved);
@@ -309,7 +311,9 @@ NTSTATUS NtQueryInformationFile(HANDLE handle, IO_STATUS_BLOCK *user_iosb, void 
     status = reference_file(handle, c->query_access, &file, NULL);
     if (!NT_SUCCESS(status))
         return status;
+    io_lock_file(file);
     status = fill_info(file, class, &info);
+    io_unlock_file(file);
     ob_dereference_object(file);
     if (NT_SUCCESS(status))
         status = ke_copy_to_user(user_info, &info, c->size, sizeof(uint32_t));
@@ -382,7 +386,9 @@ NTSTATUS NtSetInformationFile(HANDLE handle, IO_STATUS_BLOCK *user_iosb, const v
         status = reference_file(handle, DELETE, &file, NULL);
         if (!NT_SUCCESS(status))
             return status;
+        io_lock_file(file);
         status = io_rename_file(file, user_info, length);
+        io_unlock_file(file);
         ob_dereference_object(file);
         return NT_SUCCESS(status) ? io_write_status_block(user_iosb, STATUS_SUCCESS, 0) : status;
     }
@@ -395,7 +401,9 @@ NTSTATUS NtSetInformationFile(HANDLE handle, IO_STATUS_BLOCK *user_iosb, const v
         status = reference_file(handle, c->set_access, &file, NULL);
     if (!NT_SUCCESS(status))
         return status;
+    io_lock_file(file);
     status = apply_info(file, class, &info);
+    io_unlock_file(file);
     ob_dereference_object(file);
     if (NT_SUCCESS(status))
         status = io_write_status_block(user_iosb, STATUS_SUCCESS, 0);

@@ -1,5 +1,5 @@
 /* kernel/ke/cmdline.c: parses the kernel command line (split=, test=, loglevel=, mem=, hz=,
- * sysenter=, ata=, trace=).
+ * sysenter=, ata=, trace=, copyyield=, autorun=).
  * Never fails: what it cannot use becomes a warning that kmain prints once the console is up. */
 #include <stdarg.h>
 #include "kernel/ke/cmdline.h"
@@ -152,6 +152,16 @@ static void option_trace(struct ke_config *c, const struct token *t)
         warn(c, "trace=%.*s is not faults or none; ignored", (int)t->value_len, t->value);
 }
 
+static void option_copyyield(struct ke_config *c, const struct token *t)
+{
+    if (equals(t->value, t->value_len, "1") || equals(t->value, t->value_len, "on"))
+        c->copy_yield = true;
+    else if (equals(t->value, t->value_len, "0") || equals(t->value, t->value_len, "off"))
+        c->copy_yield = false;
+    else
+        warn(c, "copyyield=%.*s is not 1 or 0; ignored", (int)t->value_len, t->value);
+}
+
 static void option_test(struct ke_config *c, const struct token *t)
 {
     if (t->value_len == 0 || t->value_len >= KE_TEST_FILTER_MAX) {
@@ -170,7 +180,7 @@ static const struct {
 } options[] = {
     {"split", option_split}, {"loglevel", option_loglevel}, {"mem", option_mem},
     {"hz", option_hz},       {"test", option_test},         {"sysenter", option_sysenter},
-    {"ata", option_ata},     {"trace", option_trace},
+    {"ata", option_ata},     {"trace", option_trace},       {"copyyield", option_copyyield},
 };
 
 static void apply_token(struct ke_config *c, const struct token *t)

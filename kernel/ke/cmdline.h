@@ -22,6 +22,7 @@ struct ke_config {
     bool sysenter; /* use sysenter for system calls where the CPU can */
     bool ata_pio; /* ata=pio: disks use PIO even where there is a bus master */
     bool trace_faults; /* trace=faults: a log line per page fault */
+    bool copy_yield; /* copyyield=1: every copy of user memory yields the processor first */
     /* autorun=PATH ARGS: the rest of the command line, GRUB's escapes undone ("" when absent) */
     char autorun[KE_AUTORUN_MAX];
     char

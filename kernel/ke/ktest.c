@@ -4,6 +4,8 @@
 #include "kernel/rtl/format.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"
+#include "kernel/ke/lock.h"
+#include "kernel/ke/thread.h"
 #include "kernel/rtl/string.h"
 
 /* Does a comma-separated filter select subsystem.name? Entries are "all", a subsystem, or one
@@ -31,9 +33,22 @@ static bool selected(const char *filter, const struct ktest *t)
     return false;
 }
 
+/* A test that left a lock held or interrupts off would make the next one fail somewhere else. */
+static const char *check_left_clean(void)
+{
+    const struct ke_lock *lock = ke_first_lock_held_by(ke_current_thread());
+    if (ke_spin_locks_held)
+        return ktest_failf("the test left %u spin lock(s) held", ke_spin_locks_held);
+    if (lock)
+        return ktest_failf("the test left the lock %s held", lock->name);
+    if (!(read_eflags() & EFLAGS_IF))
+        return "the test left interrupts off";
+    return NULL;
+}
+
 NORETURN void ktest_run(const char *filter)
 {
-    if (!strcmp(filter, "panic") || !strcmp(filter, "panic_stack"))
+    if (!strcmp(filter, "panic") || !strcmp(filter, "panic_stack") || !strcmp(filter, "panic_lock"))
         ktest_run_panic(filter);
     unsigned planned = 0, passed = 0, failed = 0;
     uintptr_t start = (uintptr_t)__ktests_start, end = (uintptr_t)__ktests_end;
@@ -52,6 +67,8 @@ NORETURN void ktest_run(const char *filter)
             continue;
         ke_print("ktest: run %s.%s\n", t->subsystem, t->name);
         const char *error = t->run();
+        if (!error)
+            error = check_left_clean();
         if (error) {
             ke_print("FAIL %s.%s: %s\n", t->subsystem, t->name, error);
             failed++;

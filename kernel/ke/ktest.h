@@ -62,7 +62,7 @@ const char *ktest_failf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 NORETURN void ktest_run(const char *filter);
 
 /* tests/kernel/panic.c: mode "panic" faults on purpose, "panic_stack" overflows the kernel stack,
- * so the harness can check the panic report. */
+ * "panic_lock" waits holding a spin lock, so the harness can check the panic report. */
 NORETURN void ktest_run_panic(const char *mode);
 
 #endif

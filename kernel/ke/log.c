@@ -1,6 +1,7 @@
 /* kernel/ke/log.c: leveled kernel messages to serial and VGA.
  * A message is formatted into one buffer and written with interrupts off, so lines never
- * interleave. */
+ * interleave. That is synchronization with interrupt handlers (which log too) and with a panic, not
+ * a spin lock (kernel/ke/lock.h): a panic inside a write must still be able to print. */
 #include <stdarg.h>
 #include "kernel/ke/arch.h"
 #include "kernel/hal/console.h"

@@ -26,7 +26,8 @@ void ke_print_backtrace(uint32_t eip, uint32_t ebp)
         /* Frames are read with the fault-safe copy: a corrupt chain ends the walk, not the
          * report. */
         uint32_t next[2];
-        if (ebp == 0 || (ebp & 3) || ebp <= frame || ke_copy_safe(next, (void *)(uintptr_t)ebp, 8))
+        if (ebp == 0 || (ebp & 3) || ebp <= frame ||
+            ke_copy_safe_raw(next, (void *)(uintptr_t)ebp, 8))
             break;
         frame = ebp;
         ebp = next[0];

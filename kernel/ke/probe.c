@@ -1,11 +1,40 @@
 /* kernel/ke/probe.c: what stands between system services and user-mode pointers: NT's ProbeForRead
  * and ProbeForWrite, fault-safe copies in both directions, and the capture of OBJECT_ATTRIBUTES. */
+#include "kernel/ke/cmdline.h"
 #include "kernel/ke/ke.h"
+#include "kernel/ke/lock.h"
 #include "kernel/ke/probe.h"
+#include "kernel/ke/sched.h"
 #include "kernel/ke/trap.h"
 #include "mm/mm.h"
 
 #define KE_NAME_TAG MM_TAG('O', 'b', 'N', 'm')
+
+/* Every copy that may touch user memory comes here first. It may wait: a fault on a user page can
+ * read it from the disk (docs/vm.md), so the caller must be able to wait (no spin lock, not in an
+ * interrupt handler, interrupts on). With copyyield=1 the copy gives the processor away first, as a
+ * page-in would: tests/run's yieldcopy entry runs the whole suite that way, to show that no caller
+ * relies on not sleeping across a copy (docs/decisions.md, "Locks"). Interrupts are checked only
+ * then: reading EFLAGS costs more than the rest of the check under QEMU TCG (6% of the 64 KiB
+ * allocate-and-free benchmark), and a fault with interrupts off fails the copy with a warning
+ * anyway (mm_access_fault). */
+static void before_user_copy(void)
+{
+    ASSERT(ke_no_spin_lock_or_interrupt());
+    if (ke_config.copy_yield) {
+        ASSERT(read_eflags() & EFLAGS_IF);
+        ke_yield();
+    }
+}
+
+/* A copy whose source or destination starts below system space may touch user memory. */
+NTSTATUS ke_copy_safe(void *dst, const void *src, size_t n)
+{
+    uintptr_t system = mm_split.system_range_start;
+    if ((uintptr_t)dst < system || (uintptr_t)src < system)
+        before_user_copy();
+    return ke_copy_safe_raw(dst, src, n);
+}
 
 /* See probe.h. The bound is overflow-safe: p + length is never computed. */
 NTSTATUS ke_probe_user(const void *p, size_t length, size_t alignment)
@@ -21,16 +50,18 @@ NTSTATUS ke_probe_user(const void *p, size_t length, size_t alignment)
     return STATUS_SUCCESS;
 }
 
-/* Reads (and with `write`, writes back) one byte in every page of [p, p + length). */
+/* Reads (and with `write`, writes back) one byte in every page of [p, p + length), a user range. */
 static NTSTATUS touch_pages(const void *p, size_t length, bool write)
 {
     NTSTATUS status = STATUS_SUCCESS;
     uintptr_t address = (uintptr_t)p, end = address + length;
+    if (length)
+        before_user_copy();
     while (NT_SUCCESS(status) && address < end) {
         uint8_t byte;
-        status = ke_copy_safe(&byte, (const void *)address, 1);
+        status = ke_copy_safe_raw(&byte, (const void *)address, 1);
         if (NT_SUCCESS(status) && write)
-            status = ke_copy_safe((void *)address, &byte, 1);
+            status = ke_copy_safe_raw((void *)address, &byte, 1);
         address = (address | PAGE_MASK) + 1;
     }
     return status;
@@ -48,8 +79,10 @@ NTSTATUS ke_probe_user_write(void *p, size_t length, size_t alignment)
 NTSTATUS ke_copy_from_user(void *dst, const void *user_src, size_t length, size_t alignment)
 {
     NTSTATUS status = ke_probe_user(user_src, length, alignment);
-    if (NT_SUCCESS(status) && length)
-        status = ke_copy_safe(dst, user_src, length);
+    if (NT_SUCCESS(status) && length) {
+        before_user_copy();
+        status = ke_copy_safe_raw(dst, user_src, length);
+    }
     return status;
 }
 
@@ -57,8 +90,10 @@ NTSTATUS ke_copy_from_user(void *dst, const void *user_src, size_t length, size_
 NTSTATUS ke_copy_to_user(void *user_dst, const void *src, size_t length, size_t alignment)
 {
     NTSTATUS status = ke_probe_user(user_dst, length, alignment);
-    if (NT_SUCCESS(status) && length)
-        status = ke_copy_safe(user_dst, src, length);
+    if (NT_SUCCESS(status) && length) {
+        before_user_copy();
+        status = ke_copy_safe_raw(user_dst, src, length);
+    }
     return status;
 }
 

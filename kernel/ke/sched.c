@@ -4,6 +4,7 @@
 #include "kernel/ke/arch.h"
 #include "kernel/ke/fpu.h"
 #include "kernel/ke/ke.h"
+#include "kernel/ke/lock.h"
 #include "kernel/ke/sched.h"
 #include "kernel/ke/thread.h"
 #include "mm/mm.h"
@@ -82,6 +83,8 @@ static void switch_to(struct ke_thread *next)
 void ke_schedule(void)
 {
     ASSERT(!(read_eflags() & EFLAGS_IF));
+    /* A spin lock held into a switch would be "held" by a thread that is not running. */
+    ASSERT(ke_no_spin_lock_or_interrupt());
     need_resched = false;
     struct ke_thread *next = take_next();
     if (next == current) {
@@ -93,14 +96,14 @@ void ke_schedule(void)
 
 bool ke_yield(void)
 {
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_lock_dispatcher();
     bool yielded = (ready_summary >> current->priority) != 0; /* someone at least as urgent */
     if (yielded) {
         if (current != idle_thread)
             ke_ready_thread(current);
         ke_schedule();
     }
-    ke_restore_interrupts(irq);
+    ke_unlock_dispatcher(irq);
     return yielded;
 }
 
@@ -121,6 +124,7 @@ void ke_clock_tick(uint64_t now)
 void ke_exit_to_user(struct ke_trap_frame *tf)
 {
     (void)tf;
+    ke_assert_no_locks_held(current);
     for (;;) {
         cpu_cli();
         if (current->terminating)

@@ -3,8 +3,10 @@
  *
  * The kernel is not preemptive while it runs kernel code: a thread in kernel mode runs until it
  * waits, yields or ends; the clock only preempts threads on their way back to user mode
- * (ke_exit_to_user). So kernel code needs no locks against other threads, only interrupts-off
- * against interrupt handlers, and ke_schedule is always called with interrupts off. */
+ * (ke_exit_to_user). Anything may wait, though (a copy of user memory can page in), so shared data
+ * is guarded by the named locks of kernel/ke/lock.h, whose rules are asserted: no spin lock is held
+ * into ke_schedule, no sleeping lock on the way back to user mode. ke_schedule is called with
+ * interrupts off (the dispatcher lock). */
 #ifndef PAGODA_SCHED_H
 #define PAGODA_SCHED_H
 

@@ -6,6 +6,7 @@
 #include "kernel/ke/fpu.h"
 #include "kernel/ke/ke.h"
 #include "kernel/hal/pic.h"
+#include "kernel/ke/lock.h"
 #include "kernel/ke/probe.h"
 #include "kernel/ke/sched.h"
 #include "kernel/ke/syscall.h"
@@ -84,10 +85,12 @@ static void dispatch_irq(struct ke_trap_frame *tf)
         spurious_irqs++;
         return;
     }
+    ke_interrupt_depth++; /* what may not run in a handler asserts !ke_in_interrupt() */
     if (irq_handlers[irq])
         irq_handlers[irq](tf);
     else
         ke_warn("trap: IRQ %u with no handler\n", irq);
+    ke_interrupt_depth--;
     ke_pic_eoi(irq);
 }
 

@@ -105,9 +105,14 @@ enum ke_instruction_class {
 };
 enum ke_instruction_class ke_classify_instruction(const uint8_t *code, size_t length);
 
-/* Fault-safe copy (boot/copy.asm): returns STATUS_SUCCESS, or STATUS_ACCESS_VIOLATION when a page
- * fault hit either buffer; in that case part of dst may have been written. */
+/* Fault-safe copy: returns STATUS_SUCCESS, or the fault's status (STATUS_ACCESS_VIOLATION,
+ * STATUS_IN_PAGE_ERROR ...) when a page fault hit either buffer and could not be resolved; part of
+ * dst may have been written then. A copy that touches user memory may wait (a page-in), so its
+ * caller must be able to (kernel/ke/probe.c checks; with copyyield=1 it yields first). */
 NTSTATUS ke_copy_safe(void *dst, const void *src, size_t n);
+/* The copy itself (boot/copy.asm), without the checks: for the panic's backtrace, and for
+ * kernel/ke/probe.c's copies once it has checked. */
+NTSTATUS ke_copy_safe_raw(void *dst, const void *src, size_t n);
 /* Finds the recovery address for a fault at eip in a fault-safe routine, or 0. */
 uint32_t ke_find_fixup(uint32_t eip);
 

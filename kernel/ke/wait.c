@@ -1,9 +1,11 @@
-/* kernel/ke/wait.c: waits on dispatcher objects. A waiter checks its objects with interrupts off;
- * if it cannot be satisfied it links a wait block into each object's wait list (and itself into the
- * timer list when it has a deadline) and sleeps. Signalling an object readies every waiter, and
- * each checks again when it runs ("wake and retry"): simple, and correct for every object type. */
+/* kernel/ke/wait.c: waits on dispatcher objects. A waiter checks its objects under the dispatcher
+ * lock (interrupts off, kernel/ke/lock.h); if it cannot be satisfied it links a wait block into
+ * each object's wait list (and itself into the timer list when it has a deadline) and sleeps.
+ * Signalling an object readies every waiter, and each checks again when it runs ("wake and
+ * retry"): simple, and correct for every object type. */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
+#include "kernel/ke/lock.h"
 #include "kernel/ke/sched.h"
 #include "kernel/ke/wait.h"
 
@@ -131,7 +133,8 @@ static NTSTATUS wait_for_objects(uint32_t count, void *const objects[], WAIT_TYP
 {
     struct ke_thread *t = ke_current_thread();
     ASSERT(count <= KE_MAX_WAIT_BLOCKS);
-    uint32_t irq = ke_disable_interrupts();
+    ASSERT((timeout && *timeout == 0) || ke_can_wait()); /* a poll never waits */
+    uint32_t irq = ke_lock_dispatcher();
     t->wait_deadline = ke_timeout_to_deadline(timeout);
     t->wait_mode = (uint8_t)mode;
     NTSTATUS status;
@@ -149,7 +152,7 @@ static NTSTATUS wait_for_objects(uint32_t count, void *const objects[], WAIT_TYP
         }
         block(t, count, objects);
     }
-    ke_restore_interrupts(irq);
+    ke_unlock_dispatcher(irq);
     return status;
 }
 
@@ -198,34 +201,34 @@ void ke_expire_timers(uint64_t now)
 
 void ke_signal_object(struct ke_dispatcher_header *h)
 {
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_lock_dispatcher();
     h->signal_state = 1;
     wake_waiters(h);
-    ke_restore_interrupts(irq);
+    ke_unlock_dispatcher(irq);
 }
 
 int32_t ke_set_event(struct ke_event *e)
 {
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_lock_dispatcher();
     int32_t previous = e->header.signal_state;
     e->header.signal_state = 1;
     wake_waiters(&e->header);
-    ke_restore_interrupts(irq);
+    ke_unlock_dispatcher(irq);
     return previous;
 }
 
 int32_t ke_reset_event(struct ke_event *e)
 {
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_lock_dispatcher();
     int32_t previous = e->header.signal_state;
     e->header.signal_state = 0;
-    ke_restore_interrupts(irq);
+    ke_unlock_dispatcher(irq);
     return previous;
 }
 
 NTSTATUS ke_release_semaphore(struct ke_semaphore *s, int32_t count, int32_t *previous)
 {
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_lock_dispatcher();
     NTSTATUS status = STATUS_SUCCESS;
     *previous = s->header.signal_state;
     if (count <= 0 || count > s->limit - s->header.signal_state) {
@@ -234,13 +237,13 @@ NTSTATUS ke_release_semaphore(struct ke_semaphore *s, int32_t count, int32_t *pr
         s->header.signal_state += count;
         wake_waiters(&s->header);
     }
-    ke_restore_interrupts(irq);
+    ke_unlock_dispatcher(irq);
     return status;
 }
 
 NTSTATUS ke_release_mutant(struct ke_mutant *m, int32_t *previous)
 {
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_lock_dispatcher();
     NTSTATUS status = STATUS_SUCCESS;
     *previous = m->header.signal_state;
     if (m->owner != ke_current_thread()) {
@@ -251,13 +254,13 @@ NTSTATUS ke_release_mutant(struct ke_mutant *m, int32_t *previous)
         list_remove(&m->owner_link);
         wake_waiters(&m->header);
     }
-    ke_restore_interrupts(irq);
+    ke_unlock_dispatcher(irq);
     return status;
 }
 
 void ke_abandon_mutants(struct ke_thread *t)
 {
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_lock_dispatcher();
     while (!list_empty(&t->owned_mutants)) {
         struct ke_mutant *m =
             CONTAINING_RECORD(list_remove_head(&t->owned_mutants), struct ke_mutant, owner_link);
@@ -266,5 +269,5 @@ void ke_abandon_mutants(struct ke_thread *t)
         m->header.signal_state = 1;
         wake_waiters(&m->header);
     }
-    ke_restore_interrupts(irq);
+    ke_unlock_dispatcher(irq);
 }

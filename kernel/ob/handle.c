@@ -3,8 +3,8 @@
  * of 4 (the two low bits of a value looked up are tag bits, ignored). NtCurrentProcess() and
  * NtCurrentThread() are understood here, never stored. The array is charged to the pool quota of
  * the table's process (NT's QuotaProcess), if it has one. */
-#include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
+#include "kernel/ke/probe.h"
 #include "kernel/ob/obp.h"
 #include "kernel/rtl/string.h"
 
@@ -30,6 +30,7 @@ struct ob_handle_table {
     uint32_t count; /* entries in use */
     uint32_t free_head;
     struct ps_process *quota_process; /* pays for entries; NULL: the kernel */
+    struct ke_spin_lock lock; /* everything above; taken outside obp_lock */
 };
 
 /* The process's table (NULL once its last thread has closed it). */
@@ -45,7 +46,9 @@ struct ob_handle_table *ob_create_handle_table(struct ps_process *quota_process)
 {
     struct ob_handle_table *table = mm_pool_alloc(sizeof *table, OBP_TABLE_TAG);
     if (table)
-        *table = (struct ob_handle_table){.free_head = OBP_NO_FREE, .quota_process = quota_process};
+        *table = (struct ob_handle_table){.free_head = OBP_NO_FREE,
+                                          .quota_process = quota_process,
+                                          .lock = KE_SPIN_LOCK_INIT("handle table")};
     return table;
 }
 
@@ -73,8 +76,8 @@ static void return_array(struct ob_handle_table *table, uint32_t capacity)
 uint32_t ob_handle_table_count(struct ob_handle_table *table) { return table->count; }
 
 /* The index of the open handle, or OBP_NO_FREE for anything else: 0, out of range, closed. The low
- * two bits are the application's tag bits and are ignored, as NT does (OBJ_HANDLE_TAGBITS). Call
- * with interrupts off. */
+ * two bits are the application's tag bits and are ignored, as NT does (OBJ_HANDLE_TAGBITS). The
+ * table's lock held. */
 static uint32_t handle_to_index(struct ob_handle_table *table, HANDLE handle)
 {
     uintptr_t value = (uintptr_t)handle & ~(uintptr_t)3;
@@ -88,6 +91,7 @@ static uint32_t handle_to_index(struct ob_handle_table *table, HANDLE handle)
 
 static void free_entry(struct ob_handle_table *table, uint32_t index)
 {
+    ASSERT(ke_spin_lock_held(&table->lock));
     ASSERT(table->count > 0 && table->entries[index].object != NULL);
     table->entries[index] = (struct ob_handle_entry){.next_free = table->free_head};
     table->free_head = index;
@@ -99,7 +103,7 @@ static void free_entry(struct ob_handle_table *table, uint32_t index)
 static struct ob_handle_entry *install_array(struct ob_handle_table *table, uint32_t seen,
                                              struct ob_handle_entry *entries, uint32_t capacity)
 {
-    uint32_t flags = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&table->lock);
     struct ob_handle_entry *unused = entries;
     if (table->capacity == seen) {
         if (seen)
@@ -112,12 +116,12 @@ static struct ob_handle_entry *install_array(struct ob_handle_table *table, uint
         table->entries = entries;
         table->capacity = capacity;
     }
-    ke_restore_interrupts(flags);
+    ke_release_spin_lock(&table->lock, irq);
     return unused;
 }
 
-/* Doubles a table that had `seen` entries and no free one. The pool is called with interrupts as
- * the caller had them; if the table grew meanwhile the new array is simply dropped. The new array
+/* Doubles a table that had `seen` entries and no free one. The pool is called without the table's
+ * lock; if the table grew meanwhile the new array is simply dropped. The new array
  * is charged before it is allocated and the one that goes is given back after, so a process pays
  * for both for a moment: STATUS_QUOTA_EXCEEDED when they do not fit its quota. */
 static NTSTATUS grow(struct ob_handle_table *table, uint32_t seen)
@@ -153,7 +157,7 @@ NTSTATUS ob_insert_handle(struct ps_process *process, void *object, ACCESS_MASK 
         return STATUS_PROCESS_IS_TERMINATING;
     access = ob_map_access(ob_object_type(object), access);
     while (NT_SUCCESS(status)) {
-        uint32_t flags = ke_disable_interrupts();
+        uint32_t irq = ke_acquire_spin_lock(&table->lock);
         uint32_t index = table->free_head, capacity = table->capacity;
         if (index != OBP_NO_FREE) {
             struct ob_handle_entry *entry = &table->entries[index];
@@ -165,13 +169,28 @@ NTSTATUS ob_insert_handle(struct ps_process *process, void *object, ACCESS_MASK 
                                               .attributes = attributes & OBP_HANDLE_ATTRIBUTES};
             ob_reference_object(object);
             obp_handle_opened(object);
-            ke_restore_interrupts(flags);
+            ke_release_spin_lock(&table->lock, irq);
             *handle = index_to_handle(index);
             return STATUS_SUCCESS;
         }
-        ke_restore_interrupts(flags);
+        ke_release_spin_lock(&table->lock, irq);
         status = grow(table, capacity);
     }
+    return status;
+}
+
+/* See obp.h: the one place a new handle reaches user mode (object creation, opening by name,
+ * duplication). */
+NTSTATUS obp_insert_handle_to_user(struct ps_process *process, void *object, ACCESS_MASK access,
+                                   uint32_t attributes, HANDLE *user_handle)
+{
+    HANDLE handle = NULL;
+    NTSTATUS status = ob_insert_handle(process, object, access, attributes, &handle);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = ke_copy_to_user_optional(user_handle, &handle, sizeof handle, 1);
+    if (!NT_SUCCESS(status))
+        ob_close_handle(process, handle);
     return status;
 }
 
@@ -189,38 +208,47 @@ static void *pseudo_handle_object(HANDLE handle, ACCESS_MASK *access)
     return NULL;
 }
 
+/* The entry behind a handle of the table, its object referenced; STATUS_INVALID_HANDLE for
+ * anything but an open handle (a process that has ended has no table). */
+static NTSTATUS reference_entry(struct ob_handle_table *table, HANDLE handle,
+                                struct ob_handle_entry *entry)
+{
+    if (!table)
+        return STATUS_INVALID_HANDLE;
+    uint32_t irq = ke_acquire_spin_lock(&table->lock);
+    uint32_t index = handle_to_index(table, handle);
+    if (index != OBP_NO_FREE) {
+        *entry = table->entries[index];
+        ob_reference_object(entry->object);
+    }
+    ke_release_spin_lock(&table->lock, irq);
+    return index != OBP_NO_FREE ? STATUS_SUCCESS : STATUS_INVALID_HANDLE;
+}
+
 /* The lookup behind ob_reference_object_by_handle: pseudo-handles first, then the table; the
  * checks in NT's order (handle, type, access). */
 NTSTATUS obp_reference_by_handle(struct ps_process *process, HANDLE handle, ACCESS_MASK desired,
                                  struct ob_type *type, void **object, ACCESS_MASK *granted,
                                  uint32_t *attributes)
 {
-    ACCESS_MASK access = 0;
-    uint32_t handle_attributes = 0;
+    struct ob_handle_entry entry = {.object = NULL};
     NTSTATUS status = STATUS_SUCCESS;
-    void *found = pseudo_handle_object(handle, &access);
-    uint32_t flags = ke_disable_interrupts();
-    struct ob_handle_table *table = table_of(process);
-    uint32_t index = handle_to_index(table, handle);
-    if (!found && index != OBP_NO_FREE) {
-        found = table->entries[index].object;
-        access = table->entries[index].access;
-        handle_attributes = table->entries[index].attributes;
-    }
-    if (!found)
-        status = STATUS_INVALID_HANDLE;
-    else if (type && ob_object_type(found) != type)
-        status = STATUS_OBJECT_TYPE_MISMATCH;
-    else if (desired & ~access)
-        status = STATUS_ACCESS_DENIED;
+    entry.object = pseudo_handle_object(handle, &entry.access);
+    if (entry.object)
+        ob_reference_object(entry.object); /* a pseudo-handle has no attributes */
     else
-        ob_reference_object(found);
-    ke_restore_interrupts(flags);
-    *object = NT_SUCCESS(status) ? found : NULL;
+        status = reference_entry(table_of(process), handle, &entry);
+    if (NT_SUCCESS(status) && type && ob_object_type(entry.object) != type)
+        status = STATUS_OBJECT_TYPE_MISMATCH;
+    else if (NT_SUCCESS(status) && (desired & ~entry.access))
+        status = STATUS_ACCESS_DENIED;
+    if (!NT_SUCCESS(status) && entry.object)
+        ob_dereference_object(entry.object);
+    *object = NT_SUCCESS(status) ? entry.object : NULL;
     if (granted)
-        *granted = NT_SUCCESS(status) ? access : 0;
+        *granted = NT_SUCCESS(status) ? entry.access : 0;
     if (attributes)
-        *attributes = NT_SUCCESS(status) ? handle_attributes : 0;
+        *attributes = NT_SUCCESS(status) ? entry.attributes : 0;
     return status;
 }
 
@@ -236,10 +264,10 @@ NTSTATUS ob_reference_object_by_handle(struct ps_process *process, HANDLE handle
 static uint32_t count_handles(struct ob_handle_table *table, void *object)
 {
     uint32_t count = 0;
-    uint32_t flags = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&table->lock);
     for (uint32_t i = 0; i < table->capacity; i++)
         count += table->entries[i].object == object;
-    ke_restore_interrupts(flags);
+    ke_release_spin_lock(&table->lock, irq);
     return count;
 }
 
@@ -258,12 +286,14 @@ static void close_object(struct ob_handle_table *table, struct ps_process *proce
 NTSTATUS ob_close_handle(struct ps_process *process, HANDLE handle)
 {
     struct ob_handle_table *table = table_of(process);
-    uint32_t flags = ke_disable_interrupts();
+    if (!table)
+        return STATUS_INVALID_HANDLE; /* the process has ended */
+    uint32_t irq = ke_acquire_spin_lock(&table->lock);
     uint32_t index = handle_to_index(table, handle);
     void *object = index != OBP_NO_FREE ? table->entries[index].object : NULL;
     if (object)
         free_entry(table, index);
-    ke_restore_interrupts(flags);
+    ke_release_spin_lock(&table->lock, irq);
     if (!object)
         return STATUS_INVALID_HANDLE;
     close_object(table, process, object);
@@ -274,15 +304,14 @@ NTSTATUS ob_close_handle(struct ps_process *process, HANDLE handle)
 void ob_destroy_handle_table(struct ob_handle_table *table, struct ps_process *process)
 {
     for (uint32_t i = 0;; i++) {
-        uint32_t flags = ke_disable_interrupts();
-        if (i >= table->capacity) {
-            ke_restore_interrupts(flags);
-            break;
-        }
-        void *object = table->entries[i].object;
+        uint32_t irq = ke_acquire_spin_lock(&table->lock);
+        bool past_end = i >= table->capacity;
+        void *object = past_end ? NULL : table->entries[i].object;
         if (object)
             free_entry(table, i);
-        ke_restore_interrupts(flags);
+        ke_release_spin_lock(&table->lock, irq);
+        if (past_end)
+            break;
         if (object)
             close_object(table, process, object);
     }

@@ -1,7 +1,6 @@
 /* kernel/ob/namespace.c: the object namespace: directory objects (NT's OBJECT_DIRECTORY: 37 hash
  * buckets of headers) under a root `\`, with \BaseNamedObjects, \Device and \?? made at boot. Names
  * are UTF-16 full paths, compared without regard to the case of ASCII letters. */
-#include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ob/obp.h"
 
@@ -47,7 +46,7 @@ static bool same_name(const struct ob_header *header, const WCHAR *name, size_t 
     return true;
 }
 
-/* The entry of dir called name, or NULL. Call with interrupts off. */
+/* The entry of dir called name, or NULL. obp_lock held. */
 static struct ob_header *find_entry(struct obp_directory *dir, const WCHAR *name, size_t chars)
 {
     struct ob_header *header = dir->buckets[hash_name(name, chars)];
@@ -63,7 +62,7 @@ static bool is_directory(const struct ob_header *header)
 }
 
 /* Follows path[0, chars), a checked path or the empty string, from the root through directories;
- * NULL when a component is missing or is not a directory. Call with interrupts off. */
+ * NULL when a component is missing or is not a directory. obp_lock held. */
 static struct obp_directory *walk(const WCHAR *path, size_t chars)
 {
     struct obp_directory *dir = root_directory;
@@ -105,32 +104,56 @@ static void insert_entry(struct obp_directory *dir, struct ob_header *header)
     header->bucket_next = *bucket;
     *bucket = header;
     header->directory = dir;
-    ob_reference_object(dir);
+    obp_reference_locked(obp_header(dir));
+}
+
+/* The header a checked name leads to, or why there is none; *parent is the directory its last
+ * component is in or would go in (NULL for the root and a path not found). obp_lock held. */
+static NTSTATUS find_object(const WCHAR *name, size_t chars, size_t leaf_chars,
+                            struct ob_header **found, struct obp_directory **parent)
+{
+    *found = NULL;
+    *parent = NULL;
+    if (leaf_chars == 0) {
+        *found = obp_header(root_directory);
+        return STATUS_SUCCESS;
+    }
+    *parent = walk(name, chars - leaf_chars - 1);
+    if (!*parent)
+        return STATUS_OBJECT_PATH_NOT_FOUND;
+    *found = find_entry(*parent, name + chars - leaf_chars, leaf_chars);
+    return *found ? STATUS_SUCCESS : STATUS_OBJECT_NAME_NOT_FOUND;
 }
 
 /* See obp.h: the directories of the path must exist now; the check and the insertion are one step
- * under the lock, so two creators of one name cannot both succeed. */
-NTSTATUS obp_insert_name(struct ob_header *header, const WCHAR *path, size_t chars)
+ * under the lock, so two creators of one name cannot both succeed, and the object that has the
+ * name is referenced before it can go. */
+NTSTATUS obp_insert_name(struct ob_header *header, const WCHAR *path, size_t chars,
+                         struct ob_header **existing)
 {
-    NTSTATUS status = STATUS_OBJECT_NAME_COLLISION;
-    if (header->name_chars == 0)
-        return status; /* "\" names the root, which exists */
-    ASSERT(chars > header->name_chars && header->directory == NULL);
-    uint32_t flags = ke_disable_interrupts();
-    struct obp_directory *dir = walk(path, chars - header->name_chars - 1);
-    if (!dir) {
-        status = STATUS_OBJECT_PATH_NOT_FOUND;
-    } else if (!find_entry(dir, header->name, header->name_chars)) {
+    struct obp_directory *dir = NULL;
+    struct ob_header *found = NULL;
+    ASSERT(header->directory == NULL && (header->name_chars == 0 || chars > header->name_chars));
+    uint32_t irq = ke_acquire_spin_lock(&obp_lock);
+    NTSTATUS status = find_object(path, chars, header->name_chars, &found, &dir);
+    if (status == STATUS_OBJECT_NAME_NOT_FOUND) {
         insert_entry(dir, header);
         status = STATUS_SUCCESS;
+    } else if (NT_SUCCESS(status)) {
+        status = STATUS_OBJECT_NAME_COLLISION; /* "\" too: the root exists */
+        if (existing)
+            obp_reference_locked(found);
     }
-    ke_restore_interrupts(flags);
+    ke_release_spin_lock(&obp_lock, irq);
+    if (existing)
+        *existing = status == STATUS_OBJECT_NAME_COLLISION ? found : NULL;
     return status;
 }
 
 /* See obp.h; a header missing from the bucket its name hashes to is kernel corruption. */
 void *obp_remove_name(struct ob_header *header)
 {
+    ASSERT(ke_spin_lock_held(&obp_lock));
     struct obp_directory *dir = header->directory;
     if (!dir)
         return NULL;
@@ -146,22 +169,6 @@ void *obp_remove_name(struct ob_header *header)
     return dir;
 }
 
-/* The header a checked name leads to, or why there is none. Call with interrupts off. */
-static NTSTATUS find_object(const WCHAR *name, size_t chars, size_t leaf_chars,
-                            struct ob_header **found)
-{
-    *found = NULL;
-    if (leaf_chars == 0) {
-        *found = obp_header(root_directory);
-        return STATUS_SUCCESS;
-    }
-    struct obp_directory *dir = walk(name, chars - leaf_chars - 1);
-    if (!dir)
-        return STATUS_OBJECT_PATH_NOT_FOUND;
-    *found = find_entry(dir, name + chars - leaf_chars, leaf_chars);
-    return *found ? STATUS_SUCCESS : STATUS_OBJECT_NAME_NOT_FOUND;
-}
-
 /* See ob.h. "\" is the root directory; the reference is taken under the lock that found the
  * object, so it cannot be deleted in between. */
 NTSTATUS ob_lookup_object(const WCHAR *name, size_t name_chars, struct ob_type *type, void **object)
@@ -172,15 +179,16 @@ NTSTATUS ob_lookup_object(const WCHAR *name, size_t name_chars, struct ob_type *
     NTSTATUS status = obp_check_name(name, name_chars, &leaf_chars);
     if (!NT_SUCCESS(status))
         return status;
-    uint32_t flags = ke_disable_interrupts();
-    status = find_object(name, name_chars, leaf_chars, &header);
+    struct obp_directory *parent;
+    uint32_t irq = ke_acquire_spin_lock(&obp_lock);
+    status = find_object(name, name_chars, leaf_chars, &header, &parent);
     if (NT_SUCCESS(status) && type && header->type != type)
         status = STATUS_OBJECT_TYPE_MISMATCH;
     if (NT_SUCCESS(status)) {
-        ob_reference_object(obp_body(header));
+        obp_reference_locked(header);
         *object = obp_body(header);
     }
-    ke_restore_interrupts(flags);
+    ke_release_spin_lock(&obp_lock, irq);
     return status;
 }
 
@@ -192,12 +200,14 @@ static size_t name_length(const WCHAR *name)
     return chars;
 }
 
-/* A permanent directory; its creation reference is kept for good. */
+/* A permanent directory; its reference is kept for good. */
 static void *make_directory(const WCHAR *name)
 {
     void *dir = NULL;
     NTSTATUS status = ob_create_object(&ob_directory_type, sizeof(struct obp_directory), name,
                                        name ? name_length(name) : 0, &dir);
+    if (NT_SUCCESS(status) && name)
+        status = ob_insert_object(dir, 0, 0, NULL, &dir);
     if (!NT_SUCCESS(status))
         ke_panic("ob: cannot create a directory of the namespace: status %08x", (uint32_t)status);
     obp_make_permanent(dir);

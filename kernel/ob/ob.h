@@ -63,15 +63,35 @@ struct ob_process_callouts {
 };
 void ob_set_process_callouts(const struct ob_process_callouts *callouts);
 
-/* Creates an object of `type` whose body is body_size bytes (zeroed), with one pointer reference
- * for the caller. With a name (a full path such as \BaseNamedObjects\X, or a path relative to a
- * root directory handle already resolved by the caller), the object is entered in the namespace:
- * STATUS_OBJECT_NAME_COLLISION if the name exists, STATUS_OBJECT_PATH_NOT_FOUND if its directory
- * does not, STATUS_OBJECT_NAME_INVALID for a malformed name. The block is charged to the pool quota
- * of the current process (STATUS_QUOTA_EXCEEDED) until the object is deleted, unless the kernel
- * creates it (ps_quota_process). */
+/* Creation in two steps, as NT's ObCreateObject and ObInsertObject: the object is made
+ * invisible, the caller fills it in, then ob_insert_object makes it visible (name, quota, handle)
+ * in one place. So nobody can find an object before it is complete, whatever the caller waits for
+ * in between.
+ *
+ * ob_create_object: an object of `type` whose body is body_size bytes (zeroed), with one pointer
+ * reference for the caller, in no namespace and no handle table. A name (a full path such as
+ * \BaseNamedObjects\X) is checked here (STATUS_OBJECT_NAME_INVALID) and entered by
+ * ob_insert_object; the path must stay valid until then (it is the caller's captured name).
+ * STATUS_INSUFFICIENT_RESOURCES when the pool is out. */
 NTSTATUS ob_create_object(struct ob_type *type, size_t body_size, const WCHAR *name,
                           size_t name_chars, void **object);
+/* Enters the name given to ob_create_object (STATUS_OBJECT_NAME_COLLISION if it exists,
+ * STATUS_OBJECT_PATH_NOT_FOUND if its directory does not; with OBJ_OPENIF in attributes the object
+ * that has the name is used instead, STATUS_OBJECT_NAME_EXISTS, or STATUS_OBJECT_TYPE_MISMATCH when
+ * it has another type), then charges the block to the pool quota of the current process
+ * (STATUS_QUOTA_EXCEEDED; not for the kernel's objects: the quota_process callout) until it is
+ * deleted, after the name as NT does, then gives the current process a handle with `access` and
+ * writes it to the user pointer user_handle (closing it again if the write fails). Consumes the
+ * caller's reference whatever happens. user_handle NULL: no handle. *inserted (optional) gets a
+ * reference to the object now visible: the new one, or OBJ_OPENIF's. With user_handle, the caller
+ * must be able to wait. */
+NTSTATUS ob_insert_object(void *object, ACCESS_MASK access, uint32_t attributes,
+                          HANDLE *user_handle, void **inserted);
+/* NT's ObOpenObjectByName: a handle for the current process to the object a captured name leads to
+ * (see ob_lookup_object for the errors; NULL name: STATUS_OBJECT_PATH_SYNTAX_BAD), written to the
+ * user pointer user_handle as ob_insert_object does. The caller must be able to wait. */
+NTSTATUS ob_open_object_by_name(const WCHAR *name, size_t name_chars, struct ob_type *type,
+                                ACCESS_MASK access, uint32_t attributes, HANDLE *user_handle);
 void ob_reference_object(void *object);
 void ob_dereference_object(void *object);
 uint32_t ob_pointer_count(void *object);

@@ -1,7 +1,6 @@
 /* kernel/ob/services.c: the object manager's system services: NtClose, NtDuplicateObject and
  * NtQueryObject. Handles are the current process's; pointers are user pointers
  * (kernel/ke/probe.h). */
-#include "kernel/ke/arch.h"
 #include "kernel/ob/services.h"
 #include "kernel/ob/obp.h"
 #include "kernel/ke/probe.h"
@@ -11,6 +10,15 @@
 #define DUPLICATE_VALID_OPTIONS                                                                    \
     (DUPLICATE_CLOSE_SOURCE | DUPLICATE_SAME_ACCESS | DUPLICATE_SAME_ATTRIBUTES)
 #define TYPE_NAME_MAX 32 /* characters of a type name NtQueryObject reports */
+#define NAME_TAG      MM_TAG('O', 'b', 'Q', 'n')
+
+struct name_information {
+    OBJECT_NAME_INFORMATION header;
+    WCHAR chars[OBP_MAX_NAME + 1];
+};
+
+_Static_assert(offsetof(struct name_information, chars) == sizeof(OBJECT_NAME_INFORMATION),
+               "the path follows the header");
 
 struct type_information {
     PAGODA_OBJECT_TYPE_INFORMATION header;
@@ -27,21 +35,6 @@ static void dereference_optional(void *object)
 {
     if (object)
         ob_dereference_object(object);
-}
-
-/* Makes the new handle in target and stores it at the user's target_handle (optional). If that
- * store faults the handle is closed again: nobody would know its value. */
-static NTSTATUS insert_duplicate(struct ps_process *target, void *object, ACCESS_MASK access,
-                                 uint32_t attributes, HANDLE *target_handle)
-{
-    HANDLE handle = NULL;
-    NTSTATUS status = ob_insert_handle(target, object, access, attributes, &handle);
-    if (!NT_SUCCESS(status))
-        return status;
-    status = ke_copy_to_user_optional(target_handle, &handle, sizeof handle, 1);
-    if (!NT_SUCCESS(status))
-        ob_close_handle(target, handle);
-    return status;
 }
 
 /* Copies a handle of one process into another (both named by handles of the current process with
@@ -77,7 +70,7 @@ NTSTATUS NtDuplicateObject(HANDLE source_process_handle, HANDLE source_handle,
         access = ob_map_access(ob_object_type(object), desired_access);
     if (!(options & DUPLICATE_SAME_ATTRIBUTES))
         attributes = handle_attributes;
-    status = insert_duplicate(target, object, access, attributes, target_handle);
+    status = obp_insert_handle_to_user(target, object, access, attributes, target_handle);
 out:
     if (object && (options & DUPLICATE_CLOSE_SOURCE))
         ob_close_handle(source, source_handle);
@@ -122,7 +115,7 @@ static NTSTATUS query_basic(void *object, ACCESS_MASK granted, uint32_t attribut
 static size_t full_name(void *object, WCHAR path[OBP_MAX_NAME + 1])
 {
     size_t at = OBP_MAX_NAME;
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&obp_lock);
     for (struct ob_header *h = obp_header(object); h->directory && h->name_chars;
          h = obp_header(h->directory)) {
         if (h->name_chars + 1u > at)
@@ -131,29 +124,33 @@ static size_t full_name(void *object, WCHAR path[OBP_MAX_NAME + 1])
         memcpy(&path[at], h->name, h->name_chars * sizeof(WCHAR));
         path[--at] = '\\';
     }
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&obp_lock, irq);
     return OBP_MAX_NAME - at;
 }
 
 /* OBJECT_NAME_INFORMATION, then the path's characters and a NUL; Name.Buffer points at them in the
- * caller's buffer. An unnamed object has an empty name. */
+ * caller's buffer. An unnamed object has an empty name. The buffer is the call's own: the copy out
+ * may wait, and another thread's query may run meanwhile. */
 static NTSTATUS query_name(void *object, void *info, uint32_t length, uint32_t *needed)
 {
-    static struct {
-        OBJECT_NAME_INFORMATION header;
-        WCHAR chars[OBP_MAX_NAME + 1];
-    } buffer;
     WCHAR path[OBP_MAX_NAME + 1];
     size_t chars = full_name(object, path);
-    *needed = (uint32_t)(sizeof buffer.header + (chars ? (chars + 1) * sizeof(WCHAR) : 0));
+    *needed =
+        (uint32_t)(sizeof(OBJECT_NAME_INFORMATION) + (chars ? (chars + 1) * sizeof(WCHAR) : 0));
     if (length < *needed)
         return STATUS_INFO_LENGTH_MISMATCH;
-    memset(&buffer, 0, sizeof buffer);
-    memcpy(buffer.chars, &path[OBP_MAX_NAME - chars], chars * sizeof(WCHAR));
-    buffer.header.Name.Length = (uint16_t)(chars * sizeof(WCHAR));
-    buffer.header.Name.MaximumLength = (uint16_t)(chars ? (chars + 1) * sizeof(WCHAR) : 0);
-    buffer.header.Name.Buffer = chars ? (WCHAR *)((uint8_t *)info + sizeof buffer.header) : NULL;
-    return ke_copy_to_user(info, &buffer, *needed, sizeof(uint32_t));
+    struct name_information *buffer = mm_pool_alloc(sizeof *buffer, NAME_TAG);
+    if (!buffer)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    memset(buffer, 0, sizeof *buffer);
+    memcpy(buffer->chars, &path[OBP_MAX_NAME - chars], chars * sizeof(WCHAR));
+    buffer->header.Name.Length = (uint16_t)(chars * sizeof(WCHAR));
+    buffer->header.Name.MaximumLength = (uint16_t)(chars ? (chars + 1) * sizeof(WCHAR) : 0);
+    buffer->header.Name.Buffer =
+        chars ? (WCHAR *)((uint8_t *)info + sizeof(OBJECT_NAME_INFORMATION)) : NULL;
+    NTSTATUS status = ke_copy_to_user(info, buffer, *needed, sizeof(uint32_t));
+    mm_pool_free(buffer, NAME_TAG);
+    return status;
 }
 
 /* PAGODA_OBJECT_TYPE_INFORMATION, then the name with a terminating NUL; TypeName.Buffer points at

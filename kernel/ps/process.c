@@ -6,6 +6,7 @@
 #include "kernel/ps/embedded.h"
 #include "kernel/ps/flat.h"
 #include "kernel/ke/ke.h"
+#include "kernel/ke/lock.h"
 #include "kernel/ndk/ntmm.h"
 #include "kernel/ob/ob.h"
 #include "kernel/ke/sched.h"
@@ -30,6 +31,8 @@ struct ob_type ps_process_type = {
 };
 
 struct ps_process *ps_system_process;
+/* The process list and count, each process's thread list and count, and the client IDs. */
+struct ke_spin_lock ps_list_lock = KE_SPIN_LOCK_INIT("process and thread lists");
 static struct list_entry process_list = {&process_list, &process_list};
 static uint32_t process_count;
 static uint32_t next_process_id = 0x1000;
@@ -84,12 +87,12 @@ static struct ps_process *new_process_object(const char *name, NTSTATUS *status)
     p->base_priority = PS_PRIORITY_NORMAL;
     p->pool_quota.limit = ps_default_pool_quota;
     strlcpy(p->name, last_component(name), sizeof p->name);
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&ps_list_lock);
     p->unique_id = next_process_id;
     next_process_id += 4;
     list_insert_tail(&process_list, &p->link);
     process_count++;
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&ps_list_lock, irq);
     return p;
 }
 
@@ -237,28 +240,34 @@ NTSTATUS ps_create_process_from_image(const char *image_name, const char *comman
 /* Each thread ends at its next return to user mode; waits it makes for user mode end at once, its
  * kernel waits and the rest of a system call run to completion first (ke_exit_to_user). Nothing
  * here waits for them: NT's PspTerminateThreadByPointer does not either. */
-void ps_terminate_other_threads(struct ps_process *p, NTSTATUS status)
+static void terminate_other_threads(struct ps_process *p, NTSTATUS status)
 {
-    uint32_t irq = ke_disable_interrupts();
+    ASSERT(ke_spin_lock_held(&ps_list_lock));
     LIST_FOR_EACH(e, &p->threads)
     {
         struct ps_thread *t = CONTAINING_RECORD(e, struct ps_thread, process_link);
         if (t != ps_current_thread())
             ps_terminate_thread(t, status);
     }
-    ke_restore_interrupts(irq);
+}
+
+void ps_terminate_other_threads(struct ps_process *p, NTSTATUS status)
+{
+    uint32_t irq = ke_acquire_spin_lock(&ps_list_lock);
+    terminate_other_threads(p, status);
+    ke_release_spin_lock(&ps_list_lock, irq);
 }
 
 void ps_terminate_process(struct ps_process *p, NTSTATUS status)
 {
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&ps_list_lock);
     if (!p->terminating) {
         p->terminating = true;
         if (p->exit_status == STATUS_PENDING)
             p->exit_status = status;
     }
-    ps_terminate_other_threads(p, status);
-    ke_restore_interrupts(irq);
+    terminate_other_threads(p, status);
+    ke_release_spin_lock(&ps_list_lock, irq);
 }
 
 /* The last thread is ending (on its own kernel stack, in its own address space): close every
@@ -293,10 +302,10 @@ static void process_delete(void *object)
         }
         mm_delete_address_space(&p->address_space);
     }
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&ps_list_lock);
     list_remove(&p->link);
     process_count--;
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&ps_list_lock, irq);
 }
 
 /* ---- what the object manager asks of ps (kernel/ob/ob.h) ---- */

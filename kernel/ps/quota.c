@@ -4,6 +4,7 @@
  * (mm.h). */
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
+#include "kernel/ke/lock.h"
 #include "kernel/ps/thread.h"
 
 #define QUOTA_SHARE 8u /* of RAM, a process */
@@ -11,6 +12,8 @@
 #define QUOTA_MAX   (32u << 20)
 
 size_t ps_default_pool_quota;
+/* Every process's pool quota counters (charges come from any thread, returns from any deletion). */
+static struct ke_spin_lock quota_lock = KE_SPIN_LOCK_INIT("pool quotas");
 
 size_t ps_pool_quota_for_frames(uint32_t frames)
 {
@@ -38,7 +41,7 @@ NTSTATUS ps_charge_pool_quota(struct ps_process *p, size_t bytes)
 {
     struct ps_pool_quota *q = &p->pool_quota;
     NTSTATUS status = STATUS_QUOTA_EXCEEDED;
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&quota_lock);
     if (bytes <= q->limit && q->usage <= q->limit - bytes) {
         q->usage += bytes;
         q->peak = MAX(q->peak, q->usage);
@@ -46,7 +49,7 @@ NTSTATUS ps_charge_pool_quota(struct ps_process *p, size_t bytes)
     }
     bool first_refusal = !NT_SUCCESS(status) && !q->refused;
     q->refused |= !NT_SUCCESS(status);
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&quota_lock, irq);
     if (first_refusal) /* once a process: a flood would otherwise flood the log too */
         ke_info("ps: process %u (%s) reached its pool quota: %zu of %zu bytes used, %zu asked\n",
                 p->unique_id, p->name, q->usage, q->limit, bytes);
@@ -56,10 +59,17 @@ NTSTATUS ps_charge_pool_quota(struct ps_process *p, size_t bytes)
 void ps_return_pool_quota(struct ps_process *p, size_t bytes)
 {
     struct ps_pool_quota *q = &p->pool_quota;
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&quota_lock);
     if (bytes > q->usage)
         ke_panic("ps: returning %zu bytes of pool quota to process %u, which was charged %zu",
                  bytes, p->unique_id, q->usage);
     q->usage -= bytes;
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&quota_lock, irq);
+}
+
+void ps_read_pool_quota(struct ps_process *p, struct ps_pool_quota *quota)
+{
+    uint32_t irq = ke_acquire_spin_lock(&quota_lock);
+    *quota = p->pool_quota;
+    ke_release_spin_lock(&quota_lock, irq);
 }

@@ -14,6 +14,9 @@
 #include "kernel/ps/thread.h"
 
 #define DISPLAY_MAX_CHARS 1024
+/* The services' buffers too big for a 12 KiB kernel stack come from the pool, one per call: a
+ * copy from user mode may wait, and another thread's call may run meanwhile. */
+#define BUFFER_TAG MM_TAG('P', 's', 'B', 'f')
 
 static struct ps_process *current_process(void) { return ps_current_process(); }
 
@@ -146,31 +149,43 @@ NTSTATUS NtQuerySystemTime(int64_t *user_time)
     return ke_copy_to_user(user_time, &now, sizeof now, sizeof(uint32_t));
 }
 
-NTSTATUS NtDisplayString(const UNICODE_STRING *user_string)
+/* Writes text to the console, and to the process's capture when a test asked for one. */
+static void display(const char *text, size_t n)
 {
-    UNICODE_STRING s;
-    static WCHAR chars[DISPLAY_MAX_CHARS];
-    static char text[DISPLAY_MAX_CHARS + 1];
-    NTSTATUS status = ke_copy_from_user(&s, user_string, sizeof s, sizeof(uint32_t));
-    if (!NT_SUCCESS(status))
-        return status;
-    if ((s.Length & 1) || s.Length > s.MaximumLength)
-        return STATUS_INVALID_PARAMETER;
-    size_t n = MIN((size_t)s.Length / 2, (size_t)DISPLAY_MAX_CHARS);
-    status = ke_copy_from_user(chars, s.Buffer, n * sizeof(WCHAR), sizeof(WCHAR));
-    if (!NT_SUCCESS(status))
-        return status;
-    for (size_t i = 0; i < n; i++)
-        text[i] = chars[i] < 0x80 && (chars[i] >= 0x20 || chars[i] == '\n' || chars[i] == '\t')
-                      ? (char)chars[i]
-                      : '?';
     io_console_write(text, n, VGA_GREY);
     struct ps_console_capture *capture = current_process()->console;
     for (size_t i = 0; capture && i < n && capture->length + 1 < capture->size; i++) {
         capture->text[capture->length++] = text[i];
         capture->text[capture->length] = 0;
     }
-    return STATUS_SUCCESS;
+}
+
+struct display_buffer {
+    WCHAR chars[DISPLAY_MAX_CHARS];
+    char text[DISPLAY_MAX_CHARS];
+};
+
+NTSTATUS NtDisplayString(const UNICODE_STRING *user_string)
+{
+    UNICODE_STRING s;
+    NTSTATUS status = ke_copy_from_user(&s, user_string, sizeof s, sizeof(uint32_t));
+    if (!NT_SUCCESS(status))
+        return status;
+    if ((s.Length & 1) || s.Length > s.MaximumLength)
+        return STATUS_INVALID_PARAMETER;
+    struct display_buffer *b = mm_pool_alloc(sizeof *b, BUFFER_TAG);
+    if (!b)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    size_t n = MIN((size_t)s.Length / 2, (size_t)DISPLAY_MAX_CHARS);
+    status = ke_copy_from_user(b->chars, s.Buffer, n * sizeof(WCHAR), sizeof(WCHAR));
+    for (size_t i = 0; NT_SUCCESS(status) && i < n; i++) {
+        WCHAR c = b->chars[i];
+        b->text[i] = c < 0x80 && (c >= 0x20 || c == '\n' || c == '\t') ? (char)c : '?';
+    }
+    if (NT_SUCCESS(status))
+        display(b->text, n);
+    mm_pool_free(b, BUFFER_TAG);
+    return status;
 }
 
 /* ---- threads ---- */
@@ -200,39 +215,56 @@ static NTSTATUS start_from_context(const CONTEXT *ctx, const INITIAL_TEB *teb,
     return STATUS_SUCCESS;
 }
 
+/* What NtCreateThread is given, read into start: the CONTEXT (716 bytes: from the pool), the
+ * INITIAL_TEB, and the object attributes, which are checked though threads have no names. */
+static NTSTATUS capture_thread_start(const OBJECT_ATTRIBUTES *attributes,
+                                     const CONTEXT *user_context,
+                                     const INITIAL_TEB *user_initial_teb,
+                                     struct ps_thread_start *start)
+{
+    INITIAL_TEB initial_teb;
+    struct ke_captured_name name;
+    uint32_t attribute_bits;
+    CONTEXT *ctx = mm_pool_alloc(sizeof *ctx, BUFFER_TAG);
+    if (!ctx)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    NTSTATUS status = ke_copy_from_user(ctx, user_context, sizeof *ctx, sizeof(uint32_t));
+    /* A NULL INITIAL_TEB is read like any pointer, and faults (NT's behaviour). */
+    if (NT_SUCCESS(status))
+        status =
+            ke_copy_from_user(&initial_teb, user_initial_teb, sizeof initial_teb, sizeof(uint32_t));
+    if (NT_SUCCESS(status) && attributes) {
+        status = ke_capture_object_attributes(attributes, &name, &attribute_bits);
+        if (NT_SUCCESS(status))
+            ke_release_captured_name(&name);
+    }
+    if (NT_SUCCESS(status))
+        status = start_from_context(ctx, &initial_teb, start);
+    mm_pool_free(ctx, BUFFER_TAG);
+    return status;
+}
+
+/* The thread is made suspended and runs only once its handle exists, as NT inserts a thread before
+ * it readies it: a thread that ran first could make handles to itself before its insertion. */
 NTSTATUS NtCreateThread(HANDLE *user_handle, ACCESS_MASK access,
                         const OBJECT_ATTRIBUTES *attributes, HANDLE process_handle,
                         CLIENT_ID *user_client_id, const CONTEXT *user_context,
                         const INITIAL_TEB *user_initial_teb, uint32_t create_suspended)
 {
-    static CONTEXT ctx; /* 716 bytes: too big for a 12 KiB kernel stack's comfort */
-    INITIAL_TEB initial_teb;
     struct ps_thread_start start;
     struct ps_process *process;
     struct ps_thread *thread;
-    struct ke_captured_name name;
-    uint32_t attribute_bits;
+    uint32_t previous;
     if (!user_context)
         return STATUS_INVALID_PARAMETER;
     NTSTATUS status = ke_probe_user_write(user_handle, sizeof(HANDLE), 1);
     if (NT_SUCCESS(status) && user_client_id)
         status = ke_probe_user_write(user_client_id, sizeof(CLIENT_ID), sizeof(uint32_t));
     if (NT_SUCCESS(status))
-        status = ke_copy_from_user(&ctx, user_context, sizeof ctx, sizeof(uint32_t));
-    /* A NULL INITIAL_TEB is read like any pointer, and faults (NT's behaviour). */
-    if (NT_SUCCESS(status))
-        status =
-            ke_copy_from_user(&initial_teb, user_initial_teb, sizeof initial_teb, sizeof(uint32_t));
-    if (NT_SUCCESS(status) && attributes) { /* threads have no names, but the OA is checked */
-        status = ke_capture_object_attributes(attributes, &name, &attribute_bits);
-        if (NT_SUCCESS(status))
-            ke_release_captured_name(&name);
-    }
-    if (NT_SUCCESS(status))
-        status = start_from_context(&ctx, &initial_teb, &start);
+        status = capture_thread_start(attributes, user_context, user_initial_teb, &start);
     if (!NT_SUCCESS(status))
         return status;
-    start.suspended = (uint8_t)create_suspended != 0;
+    start.suspended = true;
     status = ob_reference_object_by_handle(current_process(), process_handle, PROCESS_CREATE_THREAD,
                                            &ps_process_type, (void **)&process, NULL);
     if (!NT_SUCCESS(status))
@@ -241,15 +273,14 @@ NTSTATUS NtCreateThread(HANDLE *user_handle, ACCESS_MASK access,
     ob_dereference_object(process);
     if (!NT_SUCCESS(status))
         return status;
-    HANDLE h;
     CLIENT_ID cid = {(HANDLE)(uintptr_t)thread->process->unique_id,
                      (HANDLE)(uintptr_t)thread->unique_id};
-    status = ob_insert_handle(current_process(), thread, access, 0, &h);
-    if (NT_SUCCESS(status)) {
-        status = ke_copy_to_user(user_handle, &h, sizeof h, 1);
-        if (NT_SUCCESS(status))
-            status = ke_copy_to_user_optional(user_client_id, &cid, sizeof cid, sizeof(uint32_t));
-    }
+    ob_reference_object(thread); /* ours: the insertion consumes the creation's */
+    status = ob_insert_object(thread, access, 0, user_handle, NULL);
+    if (NT_SUCCESS(status))
+        status = ke_copy_to_user_optional(user_client_id, &cid, sizeof cid, sizeof(uint32_t));
+    if (NT_SUCCESS(status) && !(uint8_t)create_suspended)
+        ps_resume_thread(thread, &previous);
     if (!NT_SUCCESS(status))
         ps_terminate_thread(thread, status);
     ob_dereference_object(thread);
@@ -364,14 +395,14 @@ static uint32_t query_process(struct ps_process *p, uint32_t info_class, uint32_
         return sizeof info->quota;
     }
     if (info_class == ProcessVmCounters) {
-        uint32_t irq = ke_disable_interrupts(); /* peak and usage from the same moment */
-        info->vm.QuotaPeakNonPagedPoolUsage = (uint32_t)p->pool_quota.peak;
-        info->vm.QuotaNonPagedPoolUsage = (uint32_t)p->pool_quota.usage;
+        struct ps_pool_quota quota;
+        ps_read_pool_quota(p, &quota); /* peak and usage from the same moment */
+        info->vm.QuotaPeakNonPagedPoolUsage = (uint32_t)quota.peak;
+        info->vm.QuotaNonPagedPoolUsage = (uint32_t)quota.usage;
         /* The commit charge (NT's PagefileUsage and PrivateUsage are both CommitCharge). */
         info->vm.PagefileUsage = p->address_space.commit * PAGE_SIZE;
         info->vm.PeakPagefileUsage = p->address_space.peak_commit * PAGE_SIZE;
         info->vm.PrivateUsage = info->vm.PagefileUsage;
-        ke_restore_interrupts(irq);
         return length == sizeof info->vm ? sizeof info->vm : VM_COUNTERS_SIZE;
     }
     info->basic = (PROCESS_BASIC_INFORMATION){

@@ -4,6 +4,7 @@
 #include "kernel/ke/arch.h"
 #include "kernel/ke/fpu.h"
 #include "kernel/ke/ke.h"
+#include "kernel/ke/lock.h"
 #include "kernel/ndk/ntmm.h"
 #include "kernel/ob/ob.h"
 #include "kernel/ke/sched.h"
@@ -168,10 +169,10 @@ static void init_thread_object(struct ps_thread *t, struct ps_process *process, 
     t->process = process;
     ob_reference_object(process);
     t->exit_status = STATUS_PENDING;
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&ps_list_lock);
     t->unique_id = next_unique_id;
     next_unique_id += 4;
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&ps_list_lock, irq);
 }
 
 static NTSTATUS init_thread(struct ps_thread *t, struct ps_process *process,
@@ -214,7 +215,7 @@ NTSTATUS ps_create_thread(struct ps_process *process, const struct ps_thread_sta
         return status;
     }
     ob_reference_object(t); /* the scheduler's, dropped by reap_thread */
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&ps_list_lock);
     list_insert_tail(&process->threads, &t->process_link);
     process->thread_count++;
     /* The process began to end while the thread was being made: it ends at its first return to
@@ -223,7 +224,7 @@ NTSTATUS ps_create_thread(struct ps_process *process, const struct ps_thread_sta
         ps_terminate_thread(t, process->exit_status);
     else if (t->suspend_count == 0)
         ke_ready_thread(&t->tcb);
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&ps_list_lock, irq);
     *out = t;
     return STATUS_SUCCESS;
 }
@@ -247,13 +248,17 @@ NORETURN void ps_exit_current_thread(NTSTATUS status)
 {
     struct ps_thread *t = ps_current_thread();
     struct ps_process *p = t->process;
+    ASSERT(ke_no_spin_lock_or_interrupt());
+    if (ke_first_lock_held_by(&t->tcb))
+        ke_panic("ps: thread %u ends holding the lock %s", t->unique_id,
+                 ke_first_lock_held_by(&t->tcb)->name);
     cpu_sti();
     ke_abandon_mutants(&t->tcb);
     release_user_side(t);
     t->exit_status = status;
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&ps_list_lock);
     bool last = --p->thread_count == 0;
-    ke_restore_interrupts(irq);
+    ke_release_spin_lock(&ps_list_lock, irq);
     if (last) {
         if (p->exit_status == STATUS_PENDING)
             p->exit_status = status;
@@ -307,7 +312,7 @@ const struct ke_thread_callouts ps_thread_callouts = {
 
 void ps_terminate_thread(struct ps_thread *t, NTSTATUS status)
 {
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_lock_dispatcher();
     if (!t->tcb.terminating && t->tcb.state != KE_THREAD_TERMINATED) {
         t->tcb.terminating = true;
         t->exit_status = status;
@@ -317,16 +322,16 @@ void ps_terminate_thread(struct ps_thread *t, NTSTATUS status)
         else if (t->tcb.state == KE_THREAD_INITIALIZED)
             ke_ready_thread(&t->tcb);
     }
-    ke_restore_interrupts(irq);
+    ke_unlock_dispatcher(irq);
 }
 
 NTSTATUS ps_resume_thread(struct ps_thread *t, uint32_t *previous)
 {
-    uint32_t irq = ke_disable_interrupts();
+    uint32_t irq = ke_lock_dispatcher();
     *previous = t->suspend_count;
     if (t->suspend_count && --t->suspend_count == 0 && t->tcb.state == KE_THREAD_INITIALIZED)
         ke_ready_thread(&t->tcb);
-    ke_restore_interrupts(irq);
+    ke_unlock_dispatcher(irq);
     return STATUS_SUCCESS;
 }
 
@@ -334,14 +339,13 @@ static void thread_delete(void *object)
 {
     struct ps_thread *t = object;
     if (t->process) {
-        uint32_t irq = ke_disable_interrupts();
-        if (t->tcb.state != KE_THREAD_TERMINATED) { /* never started: creation failed */
-            ke_restore_interrupts(irq);
-            ke_free_kernel_stack(&t->tcb);
-        } else {
+        uint32_t irq = ke_acquire_spin_lock(&ps_list_lock);
+        bool started = t->tcb.state == KE_THREAD_TERMINATED; /* else its creation failed */
+        if (started)
             list_remove(&t->process_link);
-            ke_restore_interrupts(irq);
-        }
+        ke_release_spin_lock(&ps_list_lock, irq);
+        if (!started)
+            ke_free_kernel_stack(&t->tcb);
         ob_dereference_object(t->process);
     }
 }

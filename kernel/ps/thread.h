@@ -43,6 +43,9 @@ NTSTATUS ps_resume_thread(struct ps_thread *thread, uint32_t *previous_count);
 extern const struct ke_thread_callouts ps_thread_callouts;
 
 /* ---- processes (kernel/ps/process.c) ---- */
+/* A spin lock (kernel/ke/lock.h) over the list of processes, each process's list and count of
+ * threads, and the next client IDs. */
+extern struct ke_spin_lock ps_list_lock;
 void ps_init(void);
 /* An empty process: address space (3 GiB of user space only when limit says large-address-aware and
  * the split is 3G), handle table, PEB with the command line, shared user data page. name may be a
@@ -96,6 +99,8 @@ struct ps_process *ps_quota_process(void);
 NTSTATUS ps_charge_pool_quota(struct ps_process *process, size_t bytes);
 /* Gives back a charge; the process object must still exist (charged objects reference it). */
 void ps_return_pool_quota(struct ps_process *process, size_t bytes);
+/* The counters of one moment (usage and peak agree). */
+void ps_read_pool_quota(struct ps_process *process, struct ps_pool_quota *quota);
 
 #define PS_PEB_ADDRESS        0x7FFDF000u /* TEBs go below it, top down, a page each */
 #define PS_PARAMETERS_ADDRESS 0x7FFDF400u

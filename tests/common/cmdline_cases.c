@@ -13,6 +13,7 @@ const char *tc_cmdline_defaults(void)
     KT_EQ(config.timer_hz, KE_DEFAULT_HZ);
     KT_EQ(config.run_tests, false);
     KT_EQ(config.ata_pio, false);
+    KT_EQ(config.copy_yield, false);
     KT_EQ(config.warning_count, 0);
     ke_parse_cmdline(NULL, &config);
     KT_EQ(config.warning_count, 0);
@@ -59,6 +60,15 @@ const char *tc_cmdline_all_options(void)
     KT_EQ(config.trace_faults, false);
     KT_EQ(config.warning_count, 1);
     KT_STR_EQ(config.warnings[0], "trace=pages is not faults or none; ignored");
+    ke_parse_cmdline("copyyield=1", &config);
+    KT_EQ(config.copy_yield, true);
+    KT_EQ(config.warning_count, 0);
+    ke_parse_cmdline("copyyield=on copyyield=0", &config); /* last one wins */
+    KT_EQ(config.copy_yield, false);
+    ke_parse_cmdline("copyyield=1 copyyield=yes", &config);
+    KT_EQ(config.copy_yield, true);
+    KT_EQ(config.warning_count, 1);
+    KT_STR_EQ(config.warnings[0], "copyyield=yes is not 1 or 0; ignored");
     ke_parse_cmdline("SPLIT=3g split=2g loglevel=4 mem=640k", &config); /* last one wins */
     KT_EQ(config.warning_count, 0);
     KT_EQ(config.split, KE_SPLIT_2G);

@@ -33,8 +33,10 @@ static NTSTATUS named_event(const WCHAR *name, struct ke_event **out)
 {
     NTSTATUS status =
         ob_create_object(&ke_event_type, sizeof **out, name, wlen(name), (void **)out);
-    if (NT_SUCCESS(status))
+    if (NT_SUCCESS(status)) {
         ke_init_dispatcher_header(&(*out)->header, KE_NOTIFICATION_EVENT, 0);
+        status = ob_insert_object(*out, 0, 0, NULL, (void **)out);
+    }
     return status;
 }
 

@@ -34,9 +34,21 @@ static size_t wlen(const WCHAR *s)
     return n;
 }
 
+/* Created and inserted, as the services do; no handle. *object is NULL on failure. */
+static NTSTATUS create_typed(struct ob_type *type, size_t size, const WCHAR *name, size_t chars,
+                             void **object)
+{
+    NTSTATUS status = ob_create_object(type, size, name, chars, object);
+    if (NT_SUCCESS(status))
+        status = ob_insert_object(*object, 0, 0, NULL, object);
+    if (!NT_SUCCESS(status))
+        *object = NULL;
+    return status;
+}
+
 static NTSTATUS create(const WCHAR *name, void **object)
 {
-    return ob_create_object(&test_type, 16, name, wlen(name), object);
+    return create_typed(&test_type, 16, name, wlen(name), object);
 }
 
 static NTSTATUS lookup(const WCHAR *name, struct ob_type *type, void **object)
@@ -99,9 +111,8 @@ KTEST(ob, name_collision)
     KT_TRUE(second == NULL);
     KT_EQ(mm_pool_tag_bytes(TAG), bytes);
     KT_EQ(test_type.object_count, 1);
-    KT_EQ(
-        ob_create_object(&ob_directory_type, sizeof(struct obp_directory), u"\\Device", 7, &second),
-        STATUS_OBJECT_NAME_COLLISION);
+    KT_EQ(create_typed(&ob_directory_type, sizeof(struct obp_directory), u"\\Device", 7, &second),
+          STATUS_OBJECT_NAME_COLLISION);
     KT_EQ(create(u"\\", &second), STATUS_OBJECT_NAME_COLLISION); /* the root exists */
     /* The same last component in another directory is another name. */
     KT_EQ(create(u"\\Device\\Collide", &second), STATUS_SUCCESS);
@@ -153,7 +164,7 @@ KTEST(ob, invalid_names)
         long_name[i] = (WCHAR)('a' + i % 26);
     KT_EQ(ob_create_object(&test_type, 16, long_name, 256, &object), STATUS_OBJECT_NAME_INVALID);
     KT_EQ(ob_lookup_object(long_name, 256, NULL, &object), STATUS_OBJECT_NAME_INVALID);
-    KT_EQ(ob_create_object(&test_type, 16, long_name, 255, &object), STATUS_SUCCESS);
+    KT_EQ(create_typed(&test_type, 16, long_name, 255, &object), STATUS_SUCCESS);
     void *found = NULL;
     KT_EQ(ob_lookup_object(long_name, 255, NULL, &found), STATUS_SUCCESS);
     KT_TRUE(found == object);
@@ -219,8 +230,8 @@ KTEST(ob, subdirectory)
     void *dir = NULL, *leaf = NULL, *found = NULL;
     size_t dir_bytes = mm_pool_tag_bytes(DIR_TAG);
     uint32_t directories = ob_directory_type.object_count;
-    KT_EQ(ob_create_object(&ob_directory_type, sizeof(struct obp_directory),
-                           u"\\BaseNamedObjects\\TestDir", 25, &dir),
+    KT_EQ(create_typed(&ob_directory_type, sizeof(struct obp_directory),
+                       u"\\BaseNamedObjects\\TestDir", 25, &dir),
           STATUS_SUCCESS);
     KT_EQ(ob_directory_type.object_count, directories + 1);
     KT_EQ(create(u"\\BaseNamedObjects\\TestDir\\Leaf", &leaf), STATUS_SUCCESS);
@@ -236,6 +247,74 @@ KTEST(ob, subdirectory)
     ob_dereference_object(leaf);
     KT_EQ(ob_directory_type.object_count, directories);
     KT_EQ(mm_pool_tag_bytes(DIR_TAG), dir_bytes);
+    KT_EQ(mm_pool_tag_bytes(TAG), 0);
+    return NULL;
+}
+
+/* Regression: ob_create_object entered the name at once, so another thread could open an object
+ * before its creator had filled it in (the creator's copies of user memory may wait). Now the name
+ * goes in with ob_insert_object, after the caller's initialization. */
+KTEST(ob, invisible_until_inserted)
+{
+    static const WCHAR name[] = u"\\BaseNamedObjects\\PagodaUnfinished";
+    void *object = NULL, *found = NULL;
+    deletes = 0;
+    KT_EQ(ob_create_object(&test_type, 16, name, wlen(name), &object), STATUS_SUCCESS);
+    KT_EQ(lookup(name, NULL, &found), STATUS_OBJECT_NAME_NOT_FOUND);
+    KT_EQ(ob_pointer_count(object), 1);
+    KT_EQ(ob_insert_object(object, 0, 0, NULL, &object), STATUS_SUCCESS);
+    KT_EQ(lookup(name, &test_type, &found), STATUS_SUCCESS);
+    KT_TRUE(found == object);
+    ob_dereference_object(found);
+    ob_dereference_object(object);
+    KT_EQ(deletes, 1);
+    KT_EQ(lookup(name, NULL, &found), STATUS_OBJECT_NAME_NOT_FOUND);
+    KT_EQ(mm_pool_tag_bytes(TAG), 0);
+    return NULL;
+}
+
+/* A created object that never gets inserted leaves nothing behind, name or not. */
+KTEST(ob, created_but_never_inserted)
+{
+    static const WCHAR name[] = u"\\BaseNamedObjects\\PagodaNeverInserted";
+    void *object = NULL, *found = NULL;
+    deletes = 0;
+    KT_EQ(ob_create_object(&test_type, 16, name, wlen(name), &object), STATUS_SUCCESS);
+    ob_dereference_object(object);
+    KT_EQ(deletes, 1);
+    KT_EQ(lookup(name, NULL, &found), STATUS_OBJECT_NAME_NOT_FOUND);
+    KT_EQ(test_type.object_count, 0);
+    KT_EQ(mm_pool_tag_bytes(TAG), 0);
+    return NULL;
+}
+
+/* OBJ_OPENIF: the insertion gives the object that has the name (of the same type) and drops the
+ * new one, STATUS_OBJECT_NAME_EXISTS; another type is STATUS_OBJECT_TYPE_MISMATCH. */
+KTEST(ob, insert_open_if)
+{
+    static const WCHAR name[] = u"\\BaseNamedObjects\\PagodaOpenIf";
+    void *first = NULL, *second = NULL, *got = NULL;
+    size_t directories = ob_directory_type.object_count;
+    deletes = 0;
+    KT_EQ(create(name, &first), STATUS_SUCCESS);
+    KT_EQ(ob_create_object(&test_type, 16, name, wlen(name), &second), STATUS_SUCCESS);
+    KT_EQ(ob_insert_object(second, 0, OBJ_OPENIF, NULL, &got), STATUS_OBJECT_NAME_EXISTS);
+    KT_TRUE(got == first);
+    KT_EQ(deletes, 1); /* the new object went */
+    KT_EQ(ob_pointer_count(first), 2);
+    ob_dereference_object(got);
+    KT_EQ(ob_create_object(&test_type, 16, name, wlen(name), &second), STATUS_SUCCESS);
+    KT_EQ(ob_insert_object(second, 0, 0, NULL, &got), STATUS_OBJECT_NAME_COLLISION);
+    KT_EQ(deletes, 2);
+    KT_EQ(ob_create_object(&ob_directory_type, sizeof(struct obp_directory), name, wlen(name),
+                           &second),
+          STATUS_SUCCESS);
+    KT_EQ(ob_insert_object(second, 0, OBJ_OPENIF, NULL, &got), STATUS_OBJECT_TYPE_MISMATCH);
+    KT_EQ(ob_directory_type.object_count, directories);
+    KT_EQ(ob_pointer_count(first), 1);
+    ob_dereference_object(first);
+    KT_EQ(deletes, 3);
+    KT_EQ(test_type.object_count, 0);
     KT_EQ(mm_pool_tag_bytes(TAG), 0);
     return NULL;
 }

@@ -2,6 +2,7 @@
  * run as processes and must exit with 0; faults in user mode end only the faulting process with the
  * right status; processes cannot see each other's memory; a spinning process does not starve
  * others; and 1,000 process lifetimes leak no frame, pool byte or handle. */
+#include "kernel/ke/cmdline.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/ktest.h"
 #include "kernel/ex/sync.h"
@@ -60,6 +61,20 @@ KTEST(user, pointers) { return run("pointers", "pointers", 0); }
 KTEST(user, sync) { return run("sync", "sync", 0); }
 KTEST(user, threads) { return run("threads", "threads", 0); }
 KTEST(user, fpu) { return run("fpu", "fpu", 0); }
+
+/* Regression: NtQueryObject (ObjectNameInformation) and NtCreateThread kept the caller's data in
+ * static buffers across copies of user memory, so two threads whose copies waited got each other's
+ * answers. The copies yield here (copyyield=1 for the length of the test), as a page-in would
+ * wait. */
+KTEST(user, racing_services)
+{
+    bool copy_yield = ke_config.copy_yield;
+    ke_config.copy_yield = true;
+    const char *error =
+        run("threads", "threads racing_query_name racing_create_thread racing_shared_position", 0);
+    ke_config.copy_yield = copy_yield;
+    return error;
+}
 
 /* Regression: NtTerminateProcess(NULL, status) also ended its caller, so ExitProcess could never
  * run its second step; the program ends with 0x0E1D0E1D only if its own checks pass. */
@@ -265,9 +280,12 @@ static const char *single_step_call(const char *cmdline)
     struct ke_event *event;
     NTSTATUS status = ob_create_object(&ke_event_type, sizeof *event, name, ARRAY_SIZE(name) - 1,
                                        (void **)&event);
+    if (NT_SUCCESS(status)) {
+        ke_init_dispatcher_header(&event->header, KE_NOTIFICATION_EVENT, 0);
+        status = ob_insert_object(event, 0, 0, NULL, (void **)&event);
+    }
     if (!NT_SUCCESS(status))
         return ktest_failf("creating the event failed with %08x", (uint32_t)status);
-    ke_init_dispatcher_header(&event->header, KE_NOTIFICATION_EVENT, 0);
     const char *error = run("eflags", cmdline, STATUS_SINGLE_STEP);
     int32_t signaled = event->header.signal_state;
     ob_dereference_object(event);

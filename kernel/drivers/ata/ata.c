@@ -150,13 +150,10 @@ static void probe_drive(struct atap_drive *d, uint16_t *id)
 
 /* ---- requests ---- */
 
-/* STATUS_WAIT_0 once the channel is ours (a kernel wait: ending the thread does not cut it
- * short). */
-static NTSTATUS lock_channel(struct atap_channel *ch)
-{
-    return ke_wait_for_object(&ch->lock, NULL);
-}
-static void unlock_channel(struct atap_channel *ch) { ke_set_event(&ch->lock); }
+/* A sleeping lock (kernel/ke/lock.h): its wait is a kernel wait, which ending the thread does not
+ * cut short. */
+static void lock_channel(struct atap_channel *ch) { ke_acquire_lock(&ch->lock); }
+static void unlock_channel(struct atap_channel *ch) { ke_release_lock(&ch->lock); }
 
 static uint8_t opcode_for(enum ata_direction direction, enum ata_mode mode, bool lba48)
 {
@@ -243,10 +240,8 @@ NTSTATUS ata_transfer(unsigned channel, unsigned drive, enum ata_direction direc
         return STATUS_NOT_SUPPORTED;
     if (!d->info.lba48 && lba + count > LBA28_LIMIT)
         return STATUS_INVALID_PARAMETER;
-    NTSTATUS result = lock_channel(d->channel);
-    if (result != STATUS_WAIT_0)
-        return result;
-    result = STATUS_NOT_SUPPORTED;
+    lock_channel(d->channel);
+    NTSTATUS result = STATUS_NOT_SUPPORTED;
     if (mode != ATA_MODE_DMA || d->channel->bus_master)
         result =
             run_request(d, direction, mode, addressing == ATA_ADDRESS_LBA48, lba, count, buffer);
@@ -260,10 +255,8 @@ NTSTATUS ata_flush(unsigned channel, unsigned drive)
     if (!d || d->info.kind != ATA_DISK)
         return STATUS_NO_SUCH_DEVICE;
     struct atap_channel *ch = d->channel;
-    NTSTATUS result = lock_channel(ch);
-    if (result != STATUS_WAIT_0)
-        return result;
-    result = atap_select(d);
+    lock_channel(ch);
+    NTSTATUS result = atap_select(d);
     if (NT_SUCCESS(result)) {
         ke_reset_event(&ch->interrupt);
         outb(ch->base + ATA_REG_COMMAND, d->info.lba48 ? ATA_CMD_FLUSH_EXT : ATA_CMD_FLUSH);
@@ -364,7 +357,7 @@ static void log_drive(const struct atap_drive *d)
 
 static void init_channel(struct atap_channel *ch, uint16_t *id)
 {
-    ke_init_dispatcher_header(&ch->lock.header, KE_SYNCHRONIZATION_EVENT, 1);
+    ke_init_lock(&ch->lock, "ATA channel");
     ke_init_dispatcher_header(&ch->interrupt.header, KE_SYNCHRONIZATION_EVENT, 0);
     ch->selected = 0xFF;
     ke_register_irq(ch->irq, ch->number == 0 ? primary_interrupt : secondary_interrupt);

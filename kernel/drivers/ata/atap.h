@@ -6,6 +6,7 @@
 
 #include "kernel/drivers/ata/ata.h"
 #include "kernel/io/blockdev.h"
+#include "kernel/ke/lock.h"
 #include "kernel/ke/wait.h"
 
 /* Task-file registers, offsets from the channel's command block (0x1F0 / 0x170). */
@@ -67,7 +68,7 @@ struct atap_channel {
     uint16_t bus_master; /* the PIIX bus-master registers for this channel, or 0 */
     uint8_t irq;
     uint8_t selected; /* the drive last written to the device register (0xFF: none yet) */
-    struct ke_event lock; /* synchronization event, signaled when the channel is free */
+    struct ke_lock lock; /* a request at a time: held across its waits for the drive */
     struct ke_event interrupt; /* synchronization event the IRQ handler sets */
     volatile uint8_t irq_status; /* the status register as the IRQ handler read it */
     volatile uint8_t bm_status; /* the bus master's status at the interrupt */

@@ -5,6 +5,7 @@
 #include "kernel/drivers/pci/pci.h"
 #include "kernel/ke/arch.h"
 #include "kernel/ke/ke.h"
+#include "kernel/ke/lock.h"
 
 #define PCI_CONFIG_ADDRESS 0xCF8
 #define PCI_CONFIG_DATA    0xCFC
@@ -13,6 +14,8 @@
 
 static struct pci_device found[PCI_MAX_DEVICES];
 static uint32_t found_count;
+/* The configuration ports: an address/data pair that must not be interleaved. */
+static struct ke_spin_lock config_lock = KE_SPIN_LOCK_INIT("PCI configuration");
 
 static uint32_t config_address(uint8_t bus, uint8_t device, uint8_t function, uint8_t offset)
 {
@@ -22,10 +25,10 @@ static uint32_t config_address(uint8_t bus, uint8_t device, uint8_t function, ui
 
 static uint32_t read_config(uint8_t bus, uint8_t device, uint8_t function, uint8_t offset)
 {
-    uint32_t flags = ke_disable_interrupts(); /* the address/data pair must not be interleaved */
+    uint32_t irq = ke_acquire_spin_lock(&config_lock);
     outl(PCI_CONFIG_ADDRESS, config_address(bus, device, function, offset));
     uint32_t value = inl(PCI_CONFIG_DATA);
-    ke_restore_interrupts(flags);
+    ke_release_spin_lock(&config_lock, irq);
     return value;
 }
 
@@ -41,12 +44,12 @@ uint16_t pci_read16(const struct pci_device *d, uint8_t offset)
 
 void pci_write16(const struct pci_device *d, uint8_t offset, uint16_t value)
 {
-    uint32_t flags = ke_disable_interrupts();
+    uint32_t irq = ke_acquire_spin_lock(&config_lock);
     outl(PCI_CONFIG_ADDRESS, config_address(d->bus, d->device, d->function, offset));
     uint32_t shift = (offset & 2) * 8;
     uint32_t old = inl(PCI_CONFIG_DATA);
     outl(PCI_CONFIG_DATA, (old & ~(0xFFFFu << shift)) | (uint32_t)value << shift);
-    ke_restore_interrupts(flags);
+    ke_release_spin_lock(&config_lock, irq);
 }
 
 uint16_t pci_io_bar(const struct pci_device *d, unsigned bar)

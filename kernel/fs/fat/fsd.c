@@ -5,19 +5,19 @@
 #include "kernel/fs/fat/fsd.h"
 #include "kernel/io/io.h"
 #include "kernel/ke/ke.h"
+#include "kernel/ke/lock.h"
 #include "kernel/rtl/string.h"
-#include "kernel/ke/wait.h"
 
 /* The FAT library has no locks and waits for the disk inside its calls, so every call into it holds
- * this mutant (one FAT volume is mounted: C:). */
-static struct ke_mutant fat_lock;
+ * this sleeping lock (one FAT volume is mounted: C:). Not a mutant: a call into the library from
+ * inside it would be a bug, which the lock's refusal of recursion reports. */
+static struct ke_lock fat_lock;
 
-static void lock(void) { ke_wait_for_object(&fat_lock, NULL); }
+static void lock(void) { ke_acquire_lock(&fat_lock); }
 
 static NTSTATUS unlock(NTSTATUS status)
 {
-    int32_t previous;
-    ke_release_mutant(&fat_lock, &previous);
+    ke_release_lock(&fat_lock);
     return status;
 }
 
@@ -159,8 +159,7 @@ static const struct io_fs_ops fat_io_ops = {
 
 void fat_mount_system_volume(void)
 {
-    ke_init_dispatcher_header(&fat_lock.header, KE_MUTANT, 1);
-    list_init(&fat_lock.owner_link);
+    ke_init_lock(&fat_lock, "FAT volume");
     for (uint32_t i = 0; i < io_block_device_count(); i++) {
         struct io_block_device *dev = io_block_device_at(i);
         struct fat_volume *vol;

@@ -226,7 +226,10 @@ NTSTATUS mi_create_pagefile_segment(uint32_t pages, uint32_t protection, bool co
                                     struct mi_segment **segment);
 NTSTATUS mi_create_data_segment(const struct mm_file_pager *pager, void *file, void **owner,
                                 uint32_t pages, struct mi_segment **segment);
+/* One more reference; an unused segment leaves the unused list (it is revived). The _locked form
+ * is for a caller that holds the PFN lock (finding the segment through a file's FCB). */
 void mi_reference_segment(struct mi_segment *segment);
+void mi_reference_segment_locked(struct mi_segment *segment);
 /* Grows a data segment to `pages` (a later section of a longer file). */
 NTSTATUS mi_extend_segment(struct mi_segment *segment, uint32_t pages);
 void mi_release_inpage(struct mi_inpage *inpage);

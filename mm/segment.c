@@ -144,14 +144,20 @@ static void leave_unused_list(struct mi_segment *seg)
     seg->unused = false;
 }
 
-void mi_reference_segment(struct mi_segment *seg)
+void mi_reference_segment_locked(struct mi_segment *seg)
 {
-    uint32_t irq = mi_lock_pfn();
+    ASSERT(ke_spin_lock_held(&mi_pfn_lock));
     /* a new section revives a dying segment, and an unused one */
     ASSERT(seg->references > 0 || seg->deleting || seg->unused);
     if (seg->unused)
         leave_unused_list(seg);
     seg->references++;
+}
+
+void mi_reference_segment(struct mi_segment *seg)
+{
+    uint32_t irq = mi_lock_pfn();
+    mi_reference_segment_locked(seg);
     mi_unlock_pfn(irq);
 }
 
@@ -531,6 +537,7 @@ void mi_dereference_segment(struct mi_segment *seg)
     bool last = --seg->references == 0 && !seg->deleting; /* a dying one's deleter goes on */
     bool keep = last && seg->ops->keep_unused && !seg->file_gone;
     if (keep) {
+        ASSERT(!seg->unused); /* a revived segment left the list (mi_reference_segment_locked) */
         list_insert_tail(&unused_segments, &seg->unused_link);
         unused_count++;
         seg->unused = true;

@@ -189,6 +189,9 @@ struct mi_segment_ops {
 
 #define MI_MAX_UNUSED_SEGMENTS 32
 
+/* Resident pages of image segments (PFN lock): mm_frame_stats.image_pages. */
+extern uint32_t mi_image_pages;
+
 extern const struct mi_segment_ops mi_pagefile_segment_ops, mi_data_segment_ops,
     mi_image_segment_ops;
 
@@ -214,6 +217,13 @@ struct mi_segment {
     struct list_entry unused_link;
     struct mi_segment *next; /* on the list of data segments (flushed at shutdown) */
 };
+
+/* Where a fault on a page of vad, a view, is counted: images apart from the other sections. */
+static inline struct mm_view_fault_counters *mi_view_counters(struct mm_address_space *as,
+                                                              const struct mm_vad *vad)
+{
+    return vad->segment && vad->segment->image ? &as->faults.images : &as->faults.views;
+}
 
 /* An in-page operation: the event a collided fault waits on and the read's status. */
 struct mi_inpage {

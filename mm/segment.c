@@ -133,6 +133,7 @@ NTSTATUS mi_create_file_segment(const struct mi_segment_ops *ops, const struct m
 
 /* ---- unused segments: kept, pages and all, for the next user (NT's unused segment list) ---- */
 
+uint32_t mi_image_pages;
 static struct list_entry unused_segments = {&unused_segments, &unused_segments};
 static uint32_t unused_count;
 
@@ -269,6 +270,7 @@ static enum mm_fault_status page_in(struct mi_segment *seg, uint32_t index, pte_
     if (NT_SUCCESS(status)) {
         *proto = pte_make_valid(frame, 0);
         seg->pages_read++;
+        mi_image_pages += seg->ops == &mi_image_segment_ops;
     } else {
         *proto = 0;
     }
@@ -470,6 +472,7 @@ static bool data_segment_revived(struct mi_segment *seg)
 
 static void free_pages(struct mi_segment *seg)
 {
+    uint32_t freed = 0;
     for (uint32_t c = 0; c < seg->chunk_count; c++) {
         pte_t *chunk = seg->chunks[c];
         if (!chunk)
@@ -483,8 +486,14 @@ static void free_pages(struct mi_segment *seg)
                          c * MI_PROTO_CHUNK + i, e->share_count);
             e->flags = 0;
             mm_release_frame(pte_frame(chunk[i]));
+            freed++;
         }
         mm_pool_free(chunk, CHUNK_TAG(seg));
+    }
+    if (seg->ops == &mi_image_segment_ops) {
+        uint32_t irq = mi_lock_pfn();
+        mi_image_pages -= freed;
+        mi_unlock_pfn(irq);
     }
 }
 

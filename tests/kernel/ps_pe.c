@@ -7,7 +7,7 @@
 #include "kernel/ps/thread.h"
 #include "mm/mm.h"
 
-#define HELLO "\\??\\C:\\Tests\\hello.exe"
+#define HELLO             "\\??\\C:\\Tests\\hello.exe"
 #define IMAGE_SEGMENT_TAG MM_TAG('M', 'm', 'S', 'i') /* mm/image.c */
 
 static const char *run(const char *cmdline, NTSTATUS expected)

@@ -146,7 +146,7 @@ debug: all
 test:
 	tests/run
 
-bench: kernel
+bench: all
 	tools/bench.sh
 
 # Linux (Debian's i386 kernel, tools/bench-linux/peer.c as /init) and Pagoda's bench, back to back.

@@ -78,7 +78,7 @@ static enum mm_fault_status resolve_cow(struct mm_address_space *as, struct mm_v
     pte_t new = pte_make_valid(copy, mm_protection_to_pte(protection) | PTE_ACCESSED | PTE_DIRTY);
     mi_write_user_pte(as, va, pte, new);
     vad->ops->release_frame(vad, value);
-    as->faults.copy_on_write++;
+    mi_view_counters(as, vad)->copy_on_write++;
     return MM_FAULT_RESOLVED;
 }
 

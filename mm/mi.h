@@ -189,6 +189,9 @@ struct mi_segment_ops {
 
 #define MI_MAX_UNUSED_SEGMENTS 32
 
+/* Resident pages of image segments (PFN lock): mm_frame_stats.image_pages. */
+extern uint32_t mi_image_pages;
+
 extern const struct mi_segment_ops mi_pagefile_segment_ops, mi_data_segment_ops,
     mi_image_segment_ops;
 
@@ -215,6 +218,13 @@ struct mi_segment {
     struct mi_segment *next; /* on the list of data segments (flushed at shutdown) */
 };
 
+/* Where a fault on a page of vad, a view, is counted: images apart from the other sections. */
+static inline struct mm_view_fault_counters *mi_view_counters(struct mm_address_space *as,
+                                                              const struct mm_vad *vad)
+{
+    return vad->segment && vad->segment->image ? &as->faults.images : &as->faults.views;
+}
+
 /* An in-page operation: the event a collided fault waits on and the read's status. */
 struct mi_inpage {
     struct ke_event done;
@@ -226,7 +236,10 @@ NTSTATUS mi_create_pagefile_segment(uint32_t pages, uint32_t protection, bool co
                                     struct mi_segment **segment);
 NTSTATUS mi_create_data_segment(const struct mm_file_pager *pager, void *file, void **owner,
                                 uint32_t pages, struct mi_segment **segment);
+/* One more reference; an unused segment leaves the unused list (it is revived). The _locked form
+ * is for a caller that holds the PFN lock (finding the segment through a file's FCB). */
 void mi_reference_segment(struct mi_segment *segment);
+void mi_reference_segment_locked(struct mi_segment *segment);
 /* Grows a data segment to `pages` (a later section of a longer file). */
 NTSTATUS mi_extend_segment(struct mi_segment *segment, uint32_t pages);
 void mi_release_inpage(struct mi_inpage *inpage);

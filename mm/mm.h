@@ -37,13 +37,21 @@ extern struct mm_split_info mm_split;
  * MmUserProbeAddress, MmSystemRangeStart). */
 void mm_compute_split(unsigned user_gigabytes, struct mm_split_info *info);
 
-/* Faults resolved in one address space, by kind (readable by tests; docs/vm.md). */
+/* Faults on the pages of views (prototype PTEs), of one kind of section. */
+struct mm_view_fault_counters {
+    uint32_t resident; /* the page was in memory already */
+    uint32_t read; /* read from its file */
+    uint32_t collided; /* waited for another fault's read of the same page */
+    uint32_t copy_on_write; /* a write to a copy-on-write page made a private copy */
+};
+
+/* Faults resolved in one address space, by kind (readable by tests; docs/vm.md). Image views are
+ * counted apart: every program faults on its exe's and ntdll's pages as it runs, and a test counts
+ * the faults on the views it makes. */
 struct mm_fault_counters {
     uint32_t demand_zero;
-    uint32_t copy_on_write;
-    uint32_t prototype_resident; /* a view's page already in memory */
-    uint32_t prototype_read; /* a view's page read from its file */
-    uint32_t collided; /* waited for another fault's read of the same page */
+    struct mm_view_fault_counters views; /* data files and pagefile-backed sections */
+    struct mm_view_fault_counters images; /* executables and DLLs (SEC_IMAGE) */
     uint32_t guard;
     uint32_t stack_growth;
     uint32_t access_violations;
@@ -225,6 +233,7 @@ struct mm_frame_stats {
     uint32_t zeroed;
     uint32_t active; /* in use: free + zeroed + active == total */
     uint32_t page_tables; /* of the active ones, kernel page tables (kept for good once made) */
+    uint32_t image_pages; /* of the active ones, pages of executable images: the image cache */
     uint32_t highest_pfn;
 };
 void mm_get_frame_stats(struct mm_frame_stats *stats);

@@ -144,6 +144,7 @@ void mm_get_frame_stats(struct mm_frame_stats *s)
     s->zeroed = zeroed_list.count;
     s->active = active_frames;
     s->page_tables = mi_kernel_page_tables;
+    s->image_pages = mi_image_pages;
     s->highest_pfn = mi_highest_pfn;
     mi_unlock_pfn(irq);
 }

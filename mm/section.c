@@ -120,7 +120,7 @@ static NTSTATUS image_segment(struct io_file *file, struct mi_segment **out)
     uint32_t irq = mi_lock_pfn(); /* the segment's release clears *owner under it */
     struct mi_segment *seg = *owner;
     if (seg)
-        seg->references++; /* mi_reference_segment, under the lock already held */
+        mi_reference_segment_locked(seg); /* an unused one leaves the unused list */
     mi_unlock_pfn(irq);
     if (seg) {
         *out = seg;

@@ -133,6 +133,7 @@ NTSTATUS mi_create_file_segment(const struct mi_segment_ops *ops, const struct m
 
 /* ---- unused segments: kept, pages and all, for the next user (NT's unused segment list) ---- */
 
+uint32_t mi_image_pages;
 static struct list_entry unused_segments = {&unused_segments, &unused_segments};
 static uint32_t unused_count;
 
@@ -144,14 +145,20 @@ static void leave_unused_list(struct mi_segment *seg)
     seg->unused = false;
 }
 
-void mi_reference_segment(struct mi_segment *seg)
+void mi_reference_segment_locked(struct mi_segment *seg)
 {
-    uint32_t irq = mi_lock_pfn();
+    ASSERT(ke_spin_lock_held(&mi_pfn_lock));
     /* a new section revives a dying segment, and an unused one */
     ASSERT(seg->references > 0 || seg->deleting || seg->unused);
     if (seg->unused)
         leave_unused_list(seg);
     seg->references++;
+}
+
+void mi_reference_segment(struct mi_segment *seg)
+{
+    uint32_t irq = mi_lock_pfn();
+    mi_reference_segment_locked(seg);
     mi_unlock_pfn(irq);
 }
 
@@ -263,6 +270,7 @@ static enum mm_fault_status page_in(struct mi_segment *seg, uint32_t index, pte_
     if (NT_SUCCESS(status)) {
         *proto = pte_make_valid(frame, 0);
         seg->pages_read++;
+        mi_image_pages += seg->ops == &mi_image_segment_ops;
     } else {
         *proto = 0;
     }
@@ -464,6 +472,7 @@ static bool data_segment_revived(struct mi_segment *seg)
 
 static void free_pages(struct mi_segment *seg)
 {
+    uint32_t freed = 0;
     for (uint32_t c = 0; c < seg->chunk_count; c++) {
         pte_t *chunk = seg->chunks[c];
         if (!chunk)
@@ -477,8 +486,14 @@ static void free_pages(struct mi_segment *seg)
                          c * MI_PROTO_CHUNK + i, e->share_count);
             e->flags = 0;
             mm_release_frame(pte_frame(chunk[i]));
+            freed++;
         }
         mm_pool_free(chunk, CHUNK_TAG(seg));
+    }
+    if (seg->ops == &mi_image_segment_ops) {
+        uint32_t irq = mi_lock_pfn();
+        mi_image_pages -= freed;
+        mi_unlock_pfn(irq);
     }
 }
 
@@ -531,6 +546,7 @@ void mi_dereference_segment(struct mi_segment *seg)
     bool last = --seg->references == 0 && !seg->deleting; /* a dying one's deleter goes on */
     bool keep = last && seg->ops->keep_unused && !seg->file_gone;
     if (keep) {
+        ASSERT(!seg->unused); /* a revived segment left the list (mi_reference_segment_locked) */
         list_insert_tail(&unused_segments, &seg->unused_link);
         unused_count++;
         seg->unused = true;

@@ -20,8 +20,8 @@ static bool access_allowed(uint32_t protection, enum mi_access access)
 
 /* A write to a copy-on-write view's page that is not mapped here yet: copy straight from the
  * segment's frame, without mapping the shared page first. */
-static enum mm_fault_status private_copy(struct mm_address_space *as, vaddr_t va, pte_t *pte,
-                                         pfn_t shared, uint32_t protection)
+static enum mm_fault_status private_copy(struct mm_address_space *as, struct mm_vad *vad,
+                                         vaddr_t va, pte_t *pte, pfn_t shared, uint32_t protection)
 {
     pfn_t copy = mm_alloc_frame(MM_FRAME_ANY);
     if (copy == MM_PFN_NONE)
@@ -37,7 +37,7 @@ static enum mm_fault_status private_copy(struct mm_address_space *as, vaddr_t va
     mi_write_user_pte(
         as, va, pte,
         pte_make_valid(copy, mm_protection_to_pte(protection) | PTE_ACCESSED | PTE_DIRTY));
-    as->faults.copy_on_write++;
+    mi_view_counters(as, vad)->copy_on_write++;
     return MM_FAULT_RESOLVED;
 }
 
@@ -74,8 +74,8 @@ static enum mm_fault_status view_fault(struct mm_address_space *as, struct mm_va
     enum mm_fault_status status =
         mi_segment_page(vad->segment, view_index(vad, va), &as->lock, &frame, &waited);
     if (status == MM_FAULT_RETRY || status == MM_FAULT_IO_ERROR) {
-        as->faults.prototype_read += !waited;
-        as->faults.collided += waited;
+        mi_view_counters(as, vad)->read += !waited;
+        mi_view_counters(as, vad)->collided += waited;
     }
     if (status != MM_FAULT_RESOLVED)
         return status;
@@ -85,9 +85,9 @@ static enum mm_fault_status view_fault(struct mm_address_space *as, struct mm_va
     if (!pte && !NT_SUCCESS(mi_user_pte_make(as, va, &pte)))
         return MM_FAULT_NO_MEMORY;
     if (access == MI_ACCESS_WRITE && mm_protection_copy_on_write(protection))
-        return private_copy(as, va, pte, frame, protection);
+        return private_copy(as, vad, va, pte, frame, protection);
     map_shared(as, va, pte, frame, protection, access);
-    as->faults.prototype_resident++;
+    mi_view_counters(as, vad)->resident++;
     return MM_FAULT_RESOLVED;
 }
 

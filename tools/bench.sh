@@ -2,7 +2,7 @@
 # tools/bench.sh: `make bench`. Boots the kernel with test=bench under QEMU TCG (the reference: default
 # qemu32 CPU, -m 256, one vCPU, as ../shared/bench/README.md asks) and, when a probe boot works, KVM;
 # prints every "bench NAME CYCLES" figure the benchmark programs report ("bench NAME_mib_s N" for the
-# disk reads, with build/disk.img attached, snapshot=on). BENCH_RUNS=N boots N times;
+# disk reads), with build/disk.img attached (snapshot=on). BENCH_RUNS=N boots N times;
 # BENCH_CMDLINE adds kernel options (e.g. sysenter=off); BENCH_KVM=0 skips the KVM attempt; BENCH_OUT
 # is the log directory. tools/bench-linux.sh (`make bench-linux`) runs it one boot at a time.
 set -euo pipefail
@@ -14,10 +14,11 @@ runs=${BENCH_RUNS:-3}
 out=${BENCH_OUT:-build/bench}
 extra=${BENCH_CMDLINE:-}
 mkdir -p "$out"
-[ -f "$kernel" ] || { echo "bench: $kernel not found: run 'make' first" >&2; exit 1; }
+[ -f "$kernel" ] && [ -f build/disk.img ] ||
+    { echo "bench: $kernel or build/disk.img not found: run 'make' first" >&2; exit 1; }
 
-disk=()
-[ -f build/disk.img ] && disk=(-drive file=build/disk.img,format=raw,if=ide,index=0,snapshot=on)
+# The benchmark programs are on C: (\Tests\bench_*.exe).
+disk=(-drive file=build/disk.img,format=raw,if=ide,index=0,snapshot=on)
 
 # boot ACCEL LOG: one benchmark boot; returns QEMU's status.
 boot() {

@@ -4,9 +4,10 @@
 #     exported under NT's names (Nt* and Zw*), and its own exports (user/ntdll/exports.def), whose
 #     decorations must match mingw-w64's libntdll.a (tools/check-ntdll-exports.sh); at
 #     \Windows\System32\ntdll.dll
-#   - the PE test programs tests/win32/NAME.c at \Tests\NAME.exe and their DLLs tests/win32/dll/NAME.c
-#     (+ NAME.def) at \Tests\NAME.dll, linked with the stock -lntdll and the flat programs' runtime
-#     (user/rt) built again for PE (tests/win32/common: the start-up)
+#   - the runtime of the programs, user/rt (start-up, console, threads, checks), as build/user/pe/librt.a
+#   - the test programs tests/user/NAME.c (the kernel's services) and tests/win32/NAME.c (the loader)
+#     at \Tests\NAME.exe, and their DLLs tests/win32/dll/NAME.c (+ NAME.def) at \Tests\NAME.dll,
+#     linked with the runtime and the stock -lntdll
 #   - the malformed-PE corpus (build/pe/*.bin) at \Tests\PE\NAME.dll, for tests/win32/corpus.c
 # Included from user/user.mk.
 
@@ -68,9 +69,10 @@ $(WIN32_BUILD)/ntdll-exports.ok: $(WIN32_BUILD)/libntdll.a $(NTDLL) tools/check-
 	@tools/check-ntdll-exports.sh $(WIN32_BUILD)/libntdll.a $(STOCK_NTDLL)
 	@touch $@
 
-# ---- the runtime of the test programs: user/rt built for PE, with a PE start-up ----
-PE_RT_C    := $(filter-out user/rt/start.c,$(wildcard user/rt/*.c)) kernel/rtl/format.c \
-              kernel/rtl/string.c $(wildcard tests/win32/common/*.c)
+# ---- the runtime of the programs ----
+# An archive: a DLL linked with it pulls no entry (user/rt/start.c) and needs no main.
+PE_RT_C    := $(wildcard user/rt/*.c) kernel/rtl/format.c kernel/rtl/string.c \
+              $(wildcard tests/win32/common/*.c)
 PE_RT      := $(WIN32_BUILD)/librt.a
 
 $(PE_RT): $(patsubst %.c,$(WIN32_BUILD)/%.o,$(PE_RT_C))
@@ -177,14 +179,37 @@ $(WIN32_BUILD)/exe/%.exe: $(WIN32_BUILD)/tests/win32/%.o $$(call exe_libs,$$*) $
 	@$(MINGW_CC) -nostdlib -o $@ $< $(call exe_libs,$*) $(PE_RT) -lntdll -lgcc -Wl,-e,_entry@4 \
 	    $(PE_LDFLAGS_$*)
 
+# ---- the programs that test the kernel's services: tests/user/NAME.c (+ tests/user/NAME/*.c and
+# *.asm, which the fuzzer has) ----
+USER_PROGRAMS := $(patsubst tests/user/%.c,%,$(wildcard tests/user/*.c))
+user_objs = $(patsubst %.c,$(WIN32_BUILD)/%.o,$(wildcard tests/user/$(1)/*.c)) \
+            $(patsubst %.asm,$(WIN32_BUILD)/%.o,$(wildcard tests/user/$(1)/*.asm))
+
+# Their stacks are the kernel's default (kernel/ps/thread.h: 1 MiB reserved, 16 KiB committed), which
+# tests/kernel/mm_virtual.c counts the growth of (mingw-w64's own default is 2 MiB and 4 KiB).
+USER_STACK := -Xlinker --stack=0x100000,0x4000
+
+$(WIN32_BUILD)/exe/%.exe: $(WIN32_BUILD)/tests/user/%.o $$(call user_objs,$$*) $(PE_RT)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(MINGW_CC) -nostdlib -o $@ $< $(call user_objs,$*) $(PE_RT) -lntdll -lgcc -Wl,-e,_entry@4 \
+	    $(USER_STACK)
+
 # nolaa.exe is laa.exe without the large-address-aware flag.
 $(WIN32_BUILD)/exe/nolaa.exe: $(WIN32_BUILD)/tests/win32/laa.o $(call exe_libs,laa) $(PE_RT)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(MINGW_CC) -nostdlib -o $@ $< $(call exe_libs,laa) $(PE_RT) -lntdll -lgcc -Wl,-e,_entry@4
 
+# virtual_laa.exe is tests/user/virtual.c with the large-address-aware flag (the split's test).
+$(WIN32_BUILD)/exe/virtual_laa.exe: $(WIN32_BUILD)/tests/user/virtual.o $(PE_RT)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(MINGW_CC) -nostdlib -o $@ $< $(PE_RT) -lntdll -lgcc -Wl,-e,_entry@4 $(USER_STACK) \
+	    -Wl,--large-address-aware
+
 # ---- staging on C: ----
-PE_EXE_FILES := $(foreach p,$(PE_PROGRAMS) nolaa,$(DISK_ROOT)/$(or $(PE_DIR_$(p)),Tests)/$(p).exe)
+PE_EXE_FILES := $(foreach p,$(PE_PROGRAMS) nolaa $(USER_PROGRAMS) virtual_laa,$(DISK_ROOT)/$(or $(PE_DIR_$(p)),Tests)/$(p).exe)
 PE_DLL_FILES := $(foreach d,$(filter-out where corpus_kernel32,$(PE_DLLS)),\
                   $(DISK_ROOT)/$(call dll_dir,$(d))/$(d).dll) $(DISK_ROOT)/Tests/PE/kernel32.dll
 
@@ -221,7 +246,11 @@ $(WIN32_BUILD)/search-order.staged: $(WHERE_DLLS)
 
 # The malformed-PE corpus as DLLs, and the table of what loading each gives (tests/win32/corpus.c).
 # (ldr/ldr.mk, included later, assembles them into build/pe.)
-PE_CORPUS_DLLS := $(patsubst tests/pe/%.asm,$(DISK_ROOT)/Tests/PE/%.dll,$(wildcard tests/pe/*.asm))
+PE_CORPUS_DLLS := $(patsubst tests/pe/%.asm,$(DISK_ROOT)/Tests/PE/%.dll,$(wildcard tests/pe/*.asm)) \
+                  $(DISK_ROOT)/Tests/PE/good_dll.dll
+# mingw's good_dll.dll beside them, for tests/kernel/ldr_pe.c.
+$(DISK_ROOT)/Tests/PE/good_dll.dll: $(BUILD)/pe/good_dll.dll
+	@mkdir -p $(dir $@) && cp $< $@
 $(DISK_ROOT)/Tests/PE/%.dll: $(BUILD)/pe/%.bin
 	@mkdir -p $(dir $@) && cp $< $@
 $(WIN32_BUILD)/corpus_table.h: tools/gen-corpus-table.sh $(wildcard tests/pe/*.asm)
@@ -238,6 +267,8 @@ DISK_FILES += $(NTDLL) $(WIN32_BUILD)/ntdll-exports.ok $(PE_EXE_FILES) $(PE_DLL_
 .SECONDARY: $(patsubst %.c,$(WIN32_BUILD)/%.o,$(PE_RT_C) $(NTDLL_C)) \
             $(PE_PROGRAMS:%=$(WIN32_BUILD)/tests/win32/%.o) $(PE_DLLS:%=$(WIN32_BUILD)/tests/win32/dll/%.o) \
             $(PE_PROGRAMS:%=$(WIN32_BUILD)/exe/%.exe) $(PE_DLLS:%=$(WIN32_BUILD)/dll/%.dll) \
+            $(USER_PROGRAMS:%=$(WIN32_BUILD)/tests/user/%.o) $(USER_PROGRAMS:%=$(WIN32_BUILD)/exe/%.exe) \
+            $(foreach p,$(USER_PROGRAMS),$(call user_objs,$(p))) \
             $(PE_DLLS:%=$(WIN32_BUILD)/lib/lib%.a) $(WHERE_DLLS)
 
 .SECONDARY: $(foreach p,$(PE_PROGRAMS),$(call exe_libs,$(p)))

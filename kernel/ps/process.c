@@ -1,10 +1,8 @@
 /* kernel/ps/process.c: processes: the process object type, the System process (the boot thread and
  * the idle thread live in it), creating a process with its PEB, parameters and shared user data
- * page, loading a flat image into it, ending it (last thread) and deleting it (last reference). */
+ * page, ending it (last thread) and deleting it (last reference). */
 #include "kernel/ke/boot.h"
 #include "kernel/ke/arch.h"
-#include "kernel/ps/embedded.h"
-#include "kernel/ps/flat.h"
 #include "kernel/ke/ke.h"
 #include "kernel/ke/lock.h"
 #include "kernel/ndk/ntmm.h"
@@ -171,66 +169,6 @@ NTSTATUS ps_create_process(const char *name, const char *command_line, enum mm_a
         ob_dereference_object(p); /* process_delete undoes what populate_process did */
         return status;
     }
-    *out = p;
-    return STATUS_SUCCESS;
-}
-
-static NTSTATUS check_flat_header(const struct ke_embedded_image *image,
-                                  const struct pagoda_flat_header *h)
-{
-    const char *problem = ke_flat_check(image->data, image->size);
-    if (!problem && h->stack_size > PS_MAX_STACK_COMMIT)
-        problem = "stack_size is larger than a thread's stack";
-    if (!problem)
-        return STATUS_SUCCESS;
-    ke_warn("ps: image '%s' is not a valid flat image: %s\n", image->name, problem);
-    return STATUS_INVALID_IMAGE_FORMAT;
-}
-
-static NTSTATUS load_flat_image(struct ps_process *p, const struct ke_embedded_image *image,
-                                const struct pagoda_flat_header *h)
-{
-    ps_attach_process(p);
-    vaddr_t base = PAGODA_FLAT_BASE, image_base = PAGODA_FLAT_BASE;
-    uint32_t size = h->memory_size;
-    NTSTATUS status =
-        mm_allocate_virtual(&base, &size, 0, MEM_RESERVE | MEM_COMMIT, PAGE_EXECUTE_READWRITE);
-    if (NT_SUCCESS(status))
-        status = mm_write_user(PAGODA_FLAT_BASE, image->data, h->file_size);
-    if (NT_SUCCESS(status))
-        status = mm_write_user(p->peb + offsetof(PAGODA_PEB, ImageBaseAddress), &image_base,
-                               sizeof image_base);
-    ps_detach_process();
-    return status;
-}
-
-NTSTATUS ps_create_process_from_image(const char *image_name, const char *command_line,
-                                      enum mm_address_limit limit, struct ps_process **out)
-{
-    const struct ke_embedded_image *image = ke_find_embedded_image(image_name);
-    if (!image)
-        return STATUS_OBJECT_NAME_NOT_FOUND;
-    struct pagoda_flat_header h;
-    memcpy(&h, image->data, MIN(sizeof h, image->size));
-    NTSTATUS status = check_flat_header(image, &h);
-    if (!NT_SUCCESS(status))
-        return status;
-    struct ps_process *p;
-    status = ps_create_process(image_name, command_line, limit, &p);
-    if (!NT_SUCCESS(status))
-        return status;
-    status = load_flat_image(p, image, &h);
-    struct ps_thread *t = NULL;
-    if (NT_SUCCESS(status)) {
-        struct ps_thread_start start = {
-            .eip = h.entry, .eax = h.entry, .ebx = p->peb, .stack_size = h.stack_size};
-        status = ps_create_thread(p, &start, &t);
-    }
-    if (!NT_SUCCESS(status)) {
-        ob_dereference_object(p);
-        return status;
-    }
-    ob_dereference_object(t);
     *out = p;
     return STATUS_SUCCESS;
 }

@@ -7,7 +7,6 @@
 
 #define PS_STACK_RESERVE        (1u << 20) /* reserved for a thread's user stack */
 #define PS_DEFAULT_STACK_COMMIT (16u << 10) /* committed at its top when the caller gives no size */
-#define PS_MAX_STACK_COMMIT     (960u << 10)
 
 /* How a new thread starts: a kernel routine, or user mode with a register context. */
 struct ps_thread_start {
@@ -53,11 +52,6 @@ void ps_init(void);
  * ImagePathName. One reference for the caller. */
 NTSTATUS ps_create_process(const char *name, const char *command_line, enum mm_address_limit limit,
                            struct ps_process **process);
-/* A process running the flat image (kernel/ps/flat.h) embedded in the kernel as `image_name`, with
- * its first thread started. STATUS_OBJECT_NAME_NOT_FOUND if there is no such image,
- * STATUS_INVALID_IMAGE_FORMAT for a bad header. */
-NTSTATUS ps_create_process_from_image(const char *image_name, const char *command_line,
-                                      enum mm_address_limit limit, struct ps_process **process);
 
 /* ---- PE processes (kernel/ps/create.c) ---- */
 /* Makes the system DLL's image section (\Windows\System32\ntdll.dll on C:) once C: is mounted. */

@@ -32,8 +32,6 @@ struct tc_case {
     X(physmap_exclusions_and_alignment)                                                            \
     X(physmap_odd_entries)                                                                         \
     X(physmap_mem_limit)                                                                           \
-    X(flat_valid_images)                                                                           \
-    X(flat_bad_headers)                                                                            \
     X(vad_insert_lookup_overlap)                                                                   \
     X(vad_find_free_aligned)                                                                       \
     X(vad_random_against_model)                                                                    \

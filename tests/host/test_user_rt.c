@@ -1,4 +1,4 @@
-/* tests/host/test_user_rt.c: the pure parts of the flat user runtime (user/rt) on the host, under
+/* tests/host/test_user_rt.c: the pure parts of the user runtime (user/rt) on the host, under
  * the sanitizers: the command-line splitter that builds main's argv. One "ok"/"FAIL" line a
  * case. */
 #include <stdio.h>

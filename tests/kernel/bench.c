@@ -9,13 +9,14 @@
 #include "kernel/ps/thread.h"
 #include "mm/mm.h"
 #include "tests/common/bench_sections.h"
+#include "tests/kernel/program.h"
 
 static struct mm_fault_counters bench_faults; /* of the last benchmark program */
 
 static struct ps_process *start_bench(const char *image, const char *cmdline, const char **error)
 {
     struct ps_process *p;
-    NTSTATUS status = ps_create_process_from_image(image, cmdline, MM_LIMIT_2GB, &p);
+    NTSTATUS status = kt_start_program(image, cmdline, &p);
     if (NT_SUCCESS(status))
         return p;
     *error = ktest_failf("starting %s failed with %08x", cmdline, (uint32_t)status);
@@ -99,13 +100,13 @@ KTEST(bench, section_faults)
         return NULL;
     const struct mm_fault_counters *f = &bench_faults;
     uint32_t samples = BENCH_FAULT_SAMPLES + 1, disk_samples = BENCH_DISK_SAMPLES + 1;
-    KT_EQ(f->copy_on_write, samples * BENCH_BATCH_PAGES);
-    KT_EQ(f->prototype_read, BENCH_FILE_PAGES + disk_samples * BENCH_DISK_PAGES);
+    KT_EQ(f->views.copy_on_write, samples * BENCH_BATCH_PAGES);
+    KT_EQ(f->views.read, BENCH_FILE_PAGES + disk_samples * BENCH_DISK_PAGES);
     /* the keeper, the read-only and the copy-on-write views map resident pages; each disk page is
      * mapped once read */
-    KT_EQ(f->prototype_resident,
+    KT_EQ(f->views.resident,
           BENCH_FILE_PAGES + 2 * samples * BENCH_BATCH_PAGES + disk_samples * BENCH_DISK_PAGES);
-    KT_EQ(f->collided, 0);
+    KT_EQ(f->views.collided, 0);
     return NULL;
 }
 
@@ -233,10 +234,11 @@ KTEST(bench, process_3dll)
     ke_print("bench process_3dll_second_pages %u\n", second_pages);
     const struct mm_fault_counters *f = &bench_faults;
     ke_print("bench: process_3dll's second launch took %u page faults: %u on resident image pages, "
-             "%u copy-on-write, %u demand-zero, %u stack growth\n",
-             f->demand_zero + f->copy_on_write + f->prototype_resident + f->prototype_read +
+             "%u image pages read, %u copy-on-write, %u demand-zero, %u stack growth\n",
+             f->demand_zero + f->images.copy_on_write + f->images.resident + f->images.read +
                  f->stack_growth,
-             f->prototype_resident, f->copy_on_write, f->demand_zero, f->stack_growth);
+             f->images.resident, f->images.read, f->images.copy_on_write, f->demand_zero,
+             f->stack_growth);
     KT_EQ(second_pages, 0);
     return NULL;
 }

@@ -13,6 +13,7 @@
 #include "kernel/ps/thread.h"
 #include "kernel/ke/wait.h"
 #include "mm/mm.h"
+#include "tests/kernel/program.h"
 
 /* The mode every run uses: NT and TF on every entry path with EFLAGS checked on every path
  * (flags=all), and files opened more than once (files=on). */
@@ -44,6 +45,8 @@ struct fuzz_run {
 static struct usage before, after; /* big: not on the 12 KiB kernel stack */
 static char report[384];
 
+/* What the kernel holds; the images cached since the fuzzer ended (its pages, their segment and
+ * file objects) are let go first, as a run may read pages of fuzz.exe that the last did not. */
 static void measure(struct usage *u)
 {
     struct mm_frame_stats s;
@@ -56,8 +59,8 @@ static void measure(struct usage *u)
         u->types[u->type_count].objects = t->object_count;
         u->types[u->type_count++].handles = t->handle_count;
     }
-    mm_get_frame_stats(&s);
-    u->frames = s.active - s.page_tables;
+    kt_frame_stats(&s);
+    u->frames = kt_frames_used(&s);
     u->page_tables = s.page_tables;
     u->system_handles = ob_handle_table_count(ps_system_process->handle_table);
     struct mm_commit_info commit;
@@ -158,10 +161,10 @@ static const char *run_fuzzer(const char *args, NTSTATUS expected)
     static char cmdline[192];
     struct ps_process *p, *target;
     ke_snprintf(cmdline, sizeof cmdline, "fuzz %s target=4,8,12", args);
-    NTSTATUS status = ps_create_process_from_image("fuzz", "fuzz target", MM_LIMIT_2GB, &target);
+    NTSTATUS status = kt_start_program("fuzz", "fuzz target", &target);
     if (!NT_SUCCESS(status))
         return ktest_failf("starting the target returned %08x", (uint32_t)status);
-    status = ps_create_process_from_image("fuzz", cmdline, MM_LIMIT_2GB, &p);
+    status = kt_start_program("fuzz", cmdline, &p);
     if (!NT_SUCCESS(status)) {
         ps_terminate_process(target, 0);
         ke_wait_for_object(target, NULL);

@@ -10,6 +10,7 @@
 #include "kernel/ps/thread.h"
 #include "mm/mm.h"
 #include "tests/kernel/ramfs.h"
+#include "tests/kernel/program.h"
 
 #define RAMFS_FILES    16
 #define RAMFS_NAME     32
@@ -301,11 +302,13 @@ NTSTATUS kt_ramfs_unmount(WCHAR letter)
 
 KTEST(io, file_services_from_user_mode)
 {
+    /* the file objects of cached images (files.exe's, from an earlier run) go first */
+    mm_purge_unused_segments();
     size_t pool_before = mm_pool_tag_bytes(io_file_type.pool_tag);
     KT_EQ(io_mount_volume('R', &ramfs_ops, &ramfs_marker), STATUS_SUCCESS);
     KT_EQ(io_mount_volume('r', &ramfs_ops, &ramfs_marker), STATUS_OBJECT_NAME_COLLISION);
     struct ps_process *p;
-    NTSTATUS status = ps_create_process_from_image("files", "files R", MM_LIMIT_2GB, &p);
+    NTSTATUS status = kt_start_program("files", "files R", &p);
     NTSTATUS exit_status = status;
     if (NT_SUCCESS(status)) {
         int64_t timeout = -300000000ll;
@@ -320,6 +323,7 @@ KTEST(io, file_services_from_user_mode)
     ramfs_clear();
     KT_EQ(exit_status, 0);
     KT_EQ(unmounted, STATUS_SUCCESS); /* every file object was closed */
+    mm_purge_unused_segments();
     KT_EQ(mm_pool_tag_bytes(io_file_type.pool_tag), pool_before);
     KT_EQ(io_unmount_volume('R'), STATUS_OBJECT_NAME_NOT_FOUND);
     return NULL;
@@ -333,8 +337,7 @@ KTEST(io, fat_files_on_c)
         {"staged", "staged"}, {"files", "files C"}, {"persist", "persist"}};
     for (unsigned i = 0; i < ARRAY_SIZE(commands); i++) {
         struct ps_process *p;
-        NTSTATUS status =
-            ps_create_process_from_image(commands[i][0], commands[i][1], MM_LIMIT_2GB, &p);
+        NTSTATUS status = kt_start_program(commands[i][0], commands[i][1], &p);
         if (!NT_SUCCESS(status))
             return ktest_failf("starting '%s' failed with %08x", commands[i][1], (uint32_t)status);
         int64_t timeout = -600000000ll;
@@ -356,7 +359,7 @@ KTEST(io, fat_files_on_c)
 KTEST(diskcheck, files_read_back_on_the_next_boot)
 {
     struct ps_process *p;
-    NTSTATUS status = ps_create_process_from_image("persist", "persist check", MM_LIMIT_2GB, &p);
+    NTSTATUS status = kt_start_program("persist", "persist check", &p);
     if (!NT_SUCCESS(status))
         return ktest_failf("starting 'persist check' failed with %08x", (uint32_t)status);
     int64_t timeout = -600000000ll;

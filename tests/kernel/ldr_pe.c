@@ -1,29 +1,34 @@
 /* tests/kernel/ldr_pe.c: the PE32 library (ldr/) as the kernel's compiler built it, on two images
- * linked into the kernel (build/ldr_images.asm): the corpus's base.bin and mingw's good_dll.dll,
+ * read from C: (\Tests\PE): the corpus's base.dll (tests/pe/base.asm) and mingw's good_dll.dll,
  * parsed, laid out in pool memory and walked. The full coverage is on the host
  * (tests/host/test_pe.c). */
 #include "kernel/ke/ktest.h"
 #include "kernel/rtl/string.h"
 #include "ldr/pe.h"
 #include "mm/mm.h"
+#include "tests/kernel/program.h"
 
 #define LDR_TEST_TAG MM_TAG('L', 'd', 'r', 'T')
-
-extern const uint8_t ldr_test_base[], ldr_test_base_end[];
-extern const uint8_t ldr_test_good_dll[], ldr_test_good_dll_end[];
+#define BASE_DLL     "\\??\\C:\\Tests\\PE\\base.dll"
+#define GOOD_DLL     "\\??\\C:\\Tests\\PE\\good_dll.dll"
 
 static struct ldr_pe_image image; /* 3.7 KiB: not on the kernel stack */
 
-static uint32_t size_of(const uint8_t *start, const uint8_t *end)
+/* Runs body on the bytes of the file at path. */
+static const char *with_file(const char *path, const char *(*body)(const struct kt_file *f))
 {
-    return (uint32_t)(end - start);
+    struct kt_file f;
+    KT_RUN(kt_read_file(path, &f));
+    const char *error = body(&f);
+    kt_free_file(&f);
+    return error;
 }
 
-KTEST(ldr, pe_parse_base)
+static const char *parse_base(const struct kt_file *f)
 {
     const char *why = NULL;
-    uint32_t size = size_of(ldr_test_base, ldr_test_base_end);
-    KT_EQ(ldr_pe_parse(ldr_test_base, size, size, &image, &why), STATUS_SUCCESS);
+    uint32_t size = f->size;
+    KT_EQ(ldr_pe_parse(f->data, size, size, &image, &why), STATUS_SUCCESS);
     KT_EQ(image.machine, LDR_PE_MACHINE_I386);
     KT_EQ(image.characteristics,
           LDR_PE_FILE_DLL | LDR_PE_FILE_32BIT_MACHINE | LDR_PE_FILE_EXECUTABLE_IMAGE);
@@ -42,7 +47,7 @@ KTEST(ldr, pe_parse_base)
     /* From the first 64 bytes, asking for more each time reaches the same verdict. */
     uint32_t length = 64, rounds = 0;
     NTSTATUS status;
-    while ((status = ldr_pe_parse(ldr_test_base, length, size, &image, NULL)) ==
+    while ((status = ldr_pe_parse(f->data, length, size, &image, NULL)) ==
            STATUS_BUFFER_TOO_SMALL) {
         KT_TRUE(image.headers_needed > length && ++rounds < 8);
         length = image.headers_needed;
@@ -51,14 +56,17 @@ KTEST(ldr, pe_parse_base)
     return NULL;
 }
 
-/* Copies base.bin, changes one header field, and expects the reason. */
-static const char *expect_refused(uint32_t offset, uint32_t value, const char *reason)
+KTEST(ldr, pe_parse_base) { return with_file(BASE_DLL, parse_base); }
+
+/* Copies base.dll, changes one header field, and expects the reason. */
+static const char *expect_refused(const struct kt_file *f, uint32_t offset, uint32_t value,
+                                  const char *reason)
 {
-    uint32_t size = size_of(ldr_test_base, ldr_test_base_end);
+    uint32_t size = f->size;
     uint8_t *copy = mm_pool_alloc(size, LDR_TEST_TAG);
     const char *why = "";
     KT_TRUE(copy != NULL);
-    memcpy(copy, ldr_test_base, size);
+    memcpy(copy, f->data, size);
     memcpy(copy + offset, &value, sizeof value);
     NTSTATUS status = ldr_pe_parse(copy, size, size, &image, &why);
     mm_pool_free(copy, LDR_TEST_TAG);
@@ -68,16 +76,17 @@ static const char *expect_refused(uint32_t offset, uint32_t value, const char *r
     return NULL;
 }
 
-KTEST(ldr, pe_refuses_malformed)
+static const char *refuse_malformed(const struct kt_file *f)
 {
-    KT_RUN(expect_refused(0x44, 0x8664, "Machine 0x8664 is not i386"));
-    KT_RUN(expect_refused(0x58 + 56, 0x7FFF0000, "SizeOfImage 0x7fff0000 is 0 or larger"));
-    KT_RUN(expect_refused(0x138 + 40 + 12, 0x1000, "section 1 (.rdata) overlaps"));
-    uint32_t size = size_of(ldr_test_base, ldr_test_base_end);
-    KT_EQ(ldr_pe_parse(ldr_test_base, size - 1, size - 1, &image, NULL),
+    KT_RUN(expect_refused(f, 0x44, 0x8664, "Machine 0x8664 is not i386"));
+    KT_RUN(expect_refused(f, 0x58 + 56, 0x7FFF0000, "SizeOfImage 0x7fff0000 is 0 or larger"));
+    KT_RUN(expect_refused(f, 0x138 + 40 + 12, 0x1000, "section 1 (.rdata) overlaps"));
+    KT_EQ(ldr_pe_parse(f->data, f->size - 1, f->size - 1, &image, NULL),
           STATUS_INVALID_IMAGE_FORMAT);
     return NULL;
 }
+
+KTEST(ldr, pe_refuses_malformed) { return with_file(BASE_DLL, refuse_malformed); }
 
 static const char *walk_base(struct ldr_pe_view *view)
 {
@@ -122,19 +131,20 @@ static const char *walk_base(struct ldr_pe_view *view)
     return NULL;
 }
 
-KTEST(ldr, pe_walk_base)
+static const char *lay_out_base(const struct kt_file *f)
 {
-    uint32_t size = size_of(ldr_test_base, ldr_test_base_end);
     struct ldr_pe_view view;
-    KT_EQ(ldr_pe_parse(ldr_test_base, size, size, &image, NULL), STATUS_SUCCESS);
+    KT_EQ(ldr_pe_parse(f->data, f->size, f->size, &image, NULL), STATUS_SUCCESS);
     uint8_t *memory = mm_pool_alloc(image.size_of_image, LDR_TEST_TAG);
     KT_TRUE(memory != NULL);
-    ldr_pe_lay_out(&image, ldr_test_base, memory, image.size_of_image);
+    ldr_pe_lay_out(&image, f->data, memory, image.size_of_image);
     ldr_pe_view_init(&view, &image, memory, image.image_base);
     const char *error = walk_base(&view);
     mm_pool_free(memory, LDR_TEST_TAG);
     return error;
 }
+
+KTEST(ldr, pe_walk_base) { return with_file(BASE_DLL, lay_out_base); }
 
 static const char *walk_good_dll(struct ldr_pe_view *view)
 {
@@ -157,18 +167,19 @@ static const char *walk_good_dll(struct ldr_pe_view *view)
     return NULL;
 }
 
-KTEST(ldr, pe_good_dll)
+static const char *lay_out_good_dll(const struct kt_file *f)
 {
-    uint32_t size = size_of(ldr_test_good_dll, ldr_test_good_dll_end);
     struct ldr_pe_view view;
     const char *why = NULL;
-    KT_EQ(ldr_pe_parse(ldr_test_good_dll, size, size, &image, &why), STATUS_SUCCESS);
+    KT_EQ(ldr_pe_parse(f->data, f->size, f->size, &image, &why), STATUS_SUCCESS);
     KT_TRUE(image.characteristics & LDR_PE_FILE_DLL);
     uint8_t *memory = mm_pool_alloc(image.size_of_image, LDR_TEST_TAG);
     KT_TRUE(memory != NULL);
-    ldr_pe_lay_out(&image, ldr_test_good_dll, memory, image.size_of_image);
+    ldr_pe_lay_out(&image, f->data, memory, image.size_of_image);
     ldr_pe_view_init(&view, &image, memory, image.image_base);
     const char *error = walk_good_dll(&view);
     mm_pool_free(memory, LDR_TEST_TAG);
     return error;
 }
+
+KTEST(ldr, pe_good_dll) { return with_file(GOOD_DLL, lay_out_good_dll); }

@@ -11,6 +11,7 @@
 #include "mm/mi.h"
 #include "tests/kernel/pagein.h"
 #include "tests/kernel/ramfs.h"
+#include "tests/kernel/program.h"
 
 #define VIEW_BASE   0x30000000u /* where tests/user/pagein.c maps its file */
 #define HOT_OFFSET  (2u * PAGE_SIZE) /* its HOT_PAGE */
@@ -109,7 +110,7 @@ static const char *run_collide(const char *cmdline, struct kt_ramfs_gate *gate,
     const char *error = NULL;
     struct ps_process *p;
     kt_ramfs_gate = gate;
-    NTSTATUS status = ps_create_process_from_image("pagein", cmdline, MM_LIMIT_2GB, &p);
+    NTSTATUS status = kt_start_program("pagein", cmdline, &p);
     if (!NT_SUCCESS(status)) {
         error = ktest_failf("starting '%s' failed with %08x", cmdline, (uint32_t)status);
     } else {
@@ -136,7 +137,7 @@ static const char *run_collide(const char *cmdline, struct kt_ramfs_gate *gate,
 KTEST(mm, pagein_collided_faults_read_once)
 {
     struct mm_frame_stats before, after;
-    mm_get_frame_stats(&before);
+    kt_frame_stats(&before);
     KT_EQ(kt_ramfs_mount('R'), STATUS_SUCCESS);
     struct kt_ramfs_gate gate = {.offset = HOT_OFFSET};
     ke_init_dispatcher_header(&gate.reached.header, KE_NOTIFICATION_EVENT, 0);
@@ -144,19 +145,19 @@ KTEST(mm, pagein_collided_faults_read_once)
     struct collide_run run = {0};
     const char *error = run_collide("pagein R collide", &gate, &run);
     NTSTATUS unmounted = kt_ramfs_unmount('R');
-    mm_get_frame_stats(&after);
+    kt_frame_stats(&after);
     KT_RUN(error);
     KT_EQ(run.exit_status, 0);
     KT_EQ(unmounted, STATUS_SUCCESS);
     KT_EQ(gate.hits, 1); /* one read of the hot page, whatever the number of faults */
     KT_EQ(run.pages_read, 2); /* the hot page and the one the main thread reads after */
-    KT_EQ(run.faults.prototype_read, 2);
-    KT_EQ(run.faults.collided, COLLIDERS - 1);
+    KT_EQ(run.faults.views.read, 2);
+    KT_EQ(run.faults.views.collided, COLLIDERS - 1);
     /* Threads share the PTE: the first retry maps the page, the others find it mapped. */
-    KT_EQ(run.faults.prototype_resident, 2);
+    KT_EQ(run.faults.views.resident, 2);
     KT_EQ(mm_pool_tag_bytes(INPAGE_TAG), 0);
     KT_EQ(mm_pool_tag_bytes(SEGMENT_TAG), 0);
-    KT_EQ(after.active - after.page_tables, before.active - before.page_tables);
+    KT_EQ(kt_frames_used(&after), kt_frames_used(&before));
     return NULL;
 }
 
@@ -166,13 +167,13 @@ KTEST(mm, pagein_collided_faults_on_c)
 {
     struct collide_run run = {0};
     KT_RUN(run_collide("pagein C collide", NULL, &run));
-    ke_info("mm: %u of %u faults on the page collided with its read\n", run.faults.collided,
+    ke_info("mm: %u of %u faults on the page collided with its read\n", run.faults.views.collided,
             COLLIDERS);
     KT_EQ(run.exit_status, 0);
     KT_EQ(run.pages_read, 2);
-    KT_EQ(run.faults.prototype_read, 2);
-    KT_TRUE(run.faults.collided <= COLLIDERS - 1);
-    KT_EQ(run.faults.prototype_resident, 2);
+    KT_EQ(run.faults.views.read, 2);
+    KT_TRUE(run.faults.views.collided <= COLLIDERS - 1);
+    KT_EQ(run.faults.views.resident, 2);
     KT_EQ(mm_pool_tag_bytes(INPAGE_TAG), 0);
     return NULL;
 }
@@ -184,15 +185,14 @@ KTEST(mm, pagein_collided_faults_on_c)
 KTEST(mm, pagein_process_ended_while_waiting)
 {
     struct mm_frame_stats before, after;
-    mm_get_frame_stats(&before);
+    kt_frame_stats(&before);
     KT_EQ(kt_ramfs_mount('R'), STATUS_SUCCESS);
     struct kt_ramfs_gate gate = {.offset = HOT_OFFSET};
     ke_init_dispatcher_header(&gate.reached.header, KE_NOTIFICATION_EVENT, 0);
     ke_init_dispatcher_header(&gate.open.header, KE_NOTIFICATION_EVENT, 0);
     kt_ramfs_gate = &gate;
     struct ps_process *p;
-    NTSTATUS status =
-        ps_create_process_from_image("pagein", "pagein R inpage_wait", MM_LIMIT_2GB, &p);
+    NTSTATUS status = kt_start_program("pagein", "pagein R inpage_wait", &p);
     const char *error = NULL;
     NTSTATUS exit_status = 0, early = 0;
     struct mm_fault_counters faults;
@@ -209,7 +209,7 @@ KTEST(mm, pagein_process_ended_while_waiting)
     }
     kt_ramfs_gate = NULL;
     NTSTATUS unmounted = kt_ramfs_unmount('R');
-    mm_get_frame_stats(&after);
+    kt_frame_stats(&after);
     KT_RUN(error);
     KT_EQ(early, STATUS_TIMEOUT); /* the read holds its thread */
     KT_EQ(exit_status, 0x1234);
@@ -218,7 +218,7 @@ KTEST(mm, pagein_process_ended_while_waiting)
     KT_EQ(mm_pool_tag_bytes(INPAGE_TAG), 0);
     KT_EQ(mm_pool_tag_bytes(SEGMENT_TAG), 0);
     KT_EQ(mm_pool_tag_bytes(CHUNK_TAG), 0);
-    KT_EQ(after.active - after.page_tables, before.active - before.page_tables);
+    KT_EQ(kt_frames_used(&after), kt_frames_used(&before));
     return NULL;
 }
 
@@ -236,8 +236,7 @@ KTEST(mm, segment_read_during_its_last_flush)
     KT_EQ(named_event(u"\\BaseNamedObjects\\PagodaPageinGo", &go), STATUS_SUCCESS);
     kt_ramfs_gate = &gate;
     struct ps_process *p;
-    NTSTATUS status =
-        ps_create_process_from_image("pagein", "pagein R flush_race", MM_LIMIT_2GB, &p);
+    NTSTATUS status = kt_start_program("pagein", "pagein R flush_race", &p);
     const char *error = NULL;
     NTSTATUS exit_status = 0;
     struct mm_fault_counters faults;
@@ -270,7 +269,7 @@ static const char *run_pagein(const char *cmdline, NTSTATUS *exit_status,
                               struct mm_fault_counters *faults)
 {
     struct ps_process *p;
-    NTSTATUS status = ps_create_process_from_image("pagein", cmdline, MM_LIMIT_2GB, &p);
+    NTSTATUS status = kt_start_program("pagein", cmdline, &p);
     if (!NT_SUCCESS(status))
         return ktest_failf("starting '%s' failed with %08x", cmdline, (uint32_t)status);
     *exit_status = finish(p, faults);
@@ -301,7 +300,7 @@ const char *kt_check_in_page_errors(char drive)
 KTEST(mm, pagein_read_error)
 {
     struct mm_frame_stats before, after;
-    mm_get_frame_stats(&before);
+    kt_frame_stats(&before);
     KT_EQ(kt_ramfs_mount('R'), STATUS_SUCCESS);
     struct kt_ramfs_gate gate = {.offset = HOT_OFFSET, .status = STATUS_DEVICE_DATA_ERROR};
     ke_init_dispatcher_header(&gate.reached.header, KE_NOTIFICATION_EVENT, 0);
@@ -310,10 +309,10 @@ KTEST(mm, pagein_read_error)
     const char *error = kt_check_in_page_errors('R');
     kt_ramfs_gate = NULL;
     NTSTATUS unmounted = kt_ramfs_unmount('R');
-    mm_get_frame_stats(&after);
+    kt_frame_stats(&after);
     KT_RUN(error);
     KT_EQ(unmounted, STATUS_SUCCESS);
-    KT_EQ(after.active - after.page_tables, before.active - before.page_tables);
+    KT_EQ(kt_frames_used(&after), kt_frames_used(&before));
     KT_EQ(gate.hits, 4); /* one touch, two copies, one NtReadFile: each reads again */
     return NULL;
 }

@@ -7,13 +7,14 @@
 #include "kernel/ob/ob.h"
 #include "kernel/ps/thread.h"
 #include "mm/mi.h"
+#include "tests/kernel/program.h"
 
 #define SEGMENT_TAG MM_TAG('M', 'm', 'S', 'g')
 #define CHUNK_TAG   MM_TAG('M', 'm', 'P', 't')
 
 static NTSTATUS start(const char *cmdline, struct ps_process **p)
 {
-    return ps_create_process_from_image("sections", cmdline, MM_LIMIT_2GB, p);
+    return kt_start_program("sections", cmdline, p);
 }
 
 static NTSTATUS finish(struct ps_process *p)
@@ -39,7 +40,7 @@ static NTSTATUS run(const char *cmdline)
 KTEST(mm, sections_from_user_mode)
 {
     struct mm_frame_stats before, after;
-    mm_get_frame_stats(&before);
+    kt_frame_stats(&before);
     struct ps_process *p;
     const char *cmdline =
         "sections C alias writecopy reserve named file_view file_extend file_coherence statuses";
@@ -47,13 +48,13 @@ KTEST(mm, sections_from_user_mode)
     if (!NT_SUCCESS(status))
         return ktest_failf("starting sections failed with %08x", (uint32_t)status);
     status = finish(p);
-    mm_get_frame_stats(&after);
+    kt_frame_stats(&after);
     if (status != 0)
         return ktest_failf("'%s' exited with %08x (%d failed checks?)", cmdline, (uint32_t)status,
                            (int)status);
     KT_EQ(mm_pool_tag_bytes(SEGMENT_TAG), 0);
     KT_EQ(mm_pool_tag_bytes(CHUNK_TAG), 0);
-    KT_EQ(after.active - after.page_tables, before.active - before.page_tables);
+    KT_EQ(kt_frames_used(&after), kt_frames_used(&before));
     return NULL;
 }
 
@@ -91,7 +92,7 @@ KTEST(mm, copy_on_write_view_beside_a_shared_one_in_another_process)
 static uint32_t commit_room_pages(void)
 {
     struct mm_frame_stats frames;
-    mm_get_frame_stats(&frames);
+    kt_frame_stats(&frames);
     uint32_t quarter = (frames.free + frames.zeroed) / 4;
     return quarter < 512 ? quarter : 512;
 }
@@ -125,12 +126,12 @@ KTEST(mm, section_map_loop_leaks_nothing)
 {
     KT_EQ(run("sections C map_loop"), 0);
     struct mm_frame_stats before, after;
-    mm_get_frame_stats(&before);
+    kt_frame_stats(&before);
     size_t pool_before = mm_pool_bytes_in_use();
     KT_EQ(run("sections C map_loop"), 0);
-    mm_get_frame_stats(&after);
+    kt_frame_stats(&after);
     KT_EQ(mm_pool_bytes_in_use(), pool_before);
-    KT_EQ(after.active - after.page_tables, before.active - before.page_tables);
+    KT_EQ(kt_frames_used(&after), kt_frames_used(&before));
     KT_EQ(mm_pool_tag_bytes(SEGMENT_TAG), 0);
     return NULL;
 }
@@ -141,12 +142,12 @@ KTEST(mm, section_map_loop_leaks_nothing)
 KTEST(mm, sections_out_of_memory)
 {
     struct mm_frame_stats base, after;
-    mm_get_frame_stats(&base);
+    kt_frame_stats(&base);
     uint32_t capacity = base.free + base.zeroed;
     pfn_t *taken = mm_pool_alloc(capacity * sizeof(pfn_t), MM_TAG('T', 'o', 'o', 'm'));
     KT_TRUE(taken != NULL);
     struct mm_frame_stats now;
-    mm_get_frame_stats(&now);
+    kt_frame_stats(&now);
     uint32_t keep = mm_pool_reserve_pages + 256, n = 0;
     while (now.free + now.zeroed > keep + n && (taken[n] = mm_alloc_frame(MM_FRAME_ANY)))
         n++;
@@ -156,11 +157,11 @@ KTEST(mm, sections_out_of_memory)
     while (n)
         mm_free_frame(taken[--n]);
     mm_pool_free(taken, MM_TAG('T', 'o', 'o', 'm'));
-    mm_get_frame_stats(&after);
+    kt_frame_stats(&after);
     KT_EQ(shared, STATUS_NO_MEMORY);
     KT_EQ(copied, STATUS_NO_MEMORY);
     KT_EQ(mm_pool_tag_bytes(SEGMENT_TAG), 0);
     KT_EQ(mm_pool_tag_bytes(CHUNK_TAG), 0);
-    KT_EQ(after.active - after.page_tables, base.active - base.page_tables);
+    KT_EQ(kt_frames_used(&after), kt_frames_used(&base));
     return NULL;
 }

@@ -12,6 +12,7 @@
 #include "kernel/rtl/string.h"
 #include "kernel/ps/thread.h"
 #include "mm/mm.h"
+#include "tests/kernel/program.h"
 
 #define PROGRAM_TIMEOUT (-300000000ll) /* 30 s */
 #define MIB             (1024u * 1024u)
@@ -36,11 +37,12 @@ static const char *finish(struct ps_process *p, const char *cmdline, NTSTATUS *e
     return error;
 }
 
-static const char *run(const char *cmdline, enum mm_address_limit limit, NTSTATUS expected,
-                       struct mm_fault_counters *faults)
+/* Runs program (tests/user/virtual.c, or the same linked large-address-aware) with cmdline. */
+static const char *run_program(const char *program, const char *cmdline, NTSTATUS expected,
+                               struct mm_fault_counters *faults)
 {
     struct ps_process *p;
-    NTSTATUS status = ps_create_process_from_image("virtual", cmdline, limit, &p);
+    NTSTATUS status = kt_start_program(program, cmdline, &p);
     if (!NT_SUCCESS(status))
         return ktest_failf("starting '%s' failed with %08x", cmdline, (uint32_t)status);
     NTSTATUS exit_status;
@@ -51,7 +53,12 @@ static const char *run(const char *cmdline, enum mm_address_limit limit, NTSTATU
     return NULL;
 }
 
-KTEST(user, virtual) { return run("virtual", MM_LIMIT_2GB, 0, NULL); }
+static const char *run(const char *cmdline, NTSTATUS expected, struct mm_fault_counters *faults)
+{
+    return run_program("virtual", cmdline, expected, faults);
+}
+
+KTEST(user, virtual) { return run("virtual", 0, NULL); }
 
 /* Each forbidden access ends only its process, with NT's status, counted by kind. */
 KTEST(mm, bad_access_ends_only_the_process)
@@ -64,26 +71,27 @@ KTEST(mm, bad_access_ends_only_the_process)
     char cmdline[64];
     for (unsigned i = 0; i < ARRAY_SIZE(access_violations); i++) {
         ke_snprintf(cmdline, sizeof cmdline, "virtual %s", access_violations[i]);
-        KT_RUN(run(cmdline, MM_LIMIT_2GB, STATUS_ACCESS_VIOLATION, &f));
+        KT_RUN(run(cmdline, STATUS_ACCESS_VIOLATION, &f));
         KT_EQ(f.access_violations, 1);
         KT_EQ(f.guard, 0);
     }
-    KT_RUN(run("virtual guard_touch", MM_LIMIT_2GB, STATUS_GUARD_PAGE_VIOLATION, &f));
+    KT_RUN(run("virtual guard_touch", STATUS_GUARD_PAGE_VIOLATION, &f));
     KT_EQ(f.guard, 1);
     KT_EQ(f.access_violations, 0);
     return NULL;
 }
 
 /* Thread stacks grow down through their guard page, one page a fault, until the reservation's last
- * page: then STATUS_STACK_OVERFLOW ends the process. */
+ * page: then STATUS_STACK_OVERFLOW ends the process. The programs' headers ask for the kernel's
+ * default stack, 1 MiB reserved and 16 KiB committed (user/pe.mk). */
 KTEST(mm, stacks_grow_then_overflow)
 {
     struct mm_fault_counters f;
-    KT_RUN(run("virtual stack_growth", MM_LIMIT_2GB, 0, &f));
+    KT_RUN(run("virtual stack_growth", 0, &f));
     KT_TRUE(f.stack_growth >= 128); /* 600 KiB of frames from a 16 KiB commit */
     KT_EQ(f.guard, f.stack_growth);
     KT_EQ(f.access_violations, 0);
-    KT_RUN(run("virtual stack_overflow", MM_LIMIT_2GB, STATUS_STACK_OVERFLOW, &f));
+    KT_RUN(run("virtual stack_overflow", STATUS_STACK_OVERFLOW, &f));
     /* 1 MiB: the pages committed at the start, the guard page, and the last page, which is never
      * committed. */
     KT_EQ(f.stack_growth, (PS_STACK_RESERVE - PS_DEFAULT_STACK_COMMIT) / PAGE_SIZE - 2);
@@ -117,9 +125,8 @@ KTEST(mm, virtual_memory_of_another_process)
 {
     struct ps_process *target, *tester;
     const char *cmdline = "virtual other 4 8 12";
-    KT_EQ(ps_create_process_from_image("virtual", "virtual target", MM_LIMIT_2GB, &target),
-          STATUS_SUCCESS);
-    KT_EQ(ps_create_process_from_image("virtual", cmdline, MM_LIMIT_2GB, &tester), STATUS_SUCCESS);
+    KT_EQ(kt_start_program("virtual", "virtual target", &target), STATUS_SUCCESS);
+    KT_EQ(kt_start_program("virtual", cmdline, &tester), STATUS_SUCCESS);
     /* Nothing has run yet: this thread does not wait before the handles are in. */
     const char *error = give_handle(tester, target, PROCESS_QUERY_INFORMATION, 4);
     if (!error)
@@ -191,8 +198,8 @@ static NTSTATUS touch(vaddr_t va, uint32_t value)
 static uint32_t frames_in_use(void)
 {
     struct mm_frame_stats s;
-    mm_get_frame_stats(&s);
-    return s.active - s.page_tables;
+    kt_frame_stats(&s);
+    return kt_frames_used(&s);
 }
 
 /* ---- sparse memory ---- */
@@ -465,8 +472,7 @@ KTEST(mm, out_of_frames)
     struct ps_process *victim;
     NTSTATUS results[5] = {0};
     uint32_t frames = frames_in_use();
-    KT_EQ(ps_create_process_from_image("virtual", "virtual stack_growth", MM_LIMIT_2GB, &victim),
-          STATUS_SUCCESS);
+    KT_EQ(kt_start_program("virtual", "virtual stack_growth", &victim), STATUS_SUCCESS);
     KT_RUN(enter_scratch(&s, MM_LIMIT_2GB));
     const char *error = without_frames(&s, victim, results);
     leave_scratch(&s);
@@ -511,8 +517,8 @@ KTEST(mm, split_and_large_address_awareness)
     vaddr_t laa, normal;
     KT_RUN(split_for(MM_LIMIT_LARGE_ADDRESS_AWARE, &laa));
     KT_RUN(split_for(MM_LIMIT_2GB, &normal));
-    KT_RUN(run("virtual laa 1", MM_LIMIT_LARGE_ADDRESS_AWARE, 0, NULL));
-    KT_RUN(run("virtual laa 0", MM_LIMIT_2GB, 0, NULL));
+    KT_RUN(run_program("virtual_laa", "virtual laa 1", 0, NULL));
+    KT_RUN(run("virtual laa 0", 0, NULL));
     return NULL;
 }
 
@@ -602,7 +608,7 @@ static const char *count_faults(struct scratch *s)
     KT_EQ(f->guard - before.guard, 1);
     KT_EQ(f->demand_zero - before.demand_zero, 5);
     KT_EQ(f->from_kernel - before.from_kernel, 7);
-    KT_EQ(f->stack_growth + f->copy_on_write + f->prototype_read + f->collided, 0);
+    KT_EQ(f->stack_growth + f->views.copy_on_write + f->views.read + f->views.collided, 0);
     /* trace=faults: one line per fault (the log shows it; here: tracing must not disturb it). */
     mm_trace_faults = true;
     NTSTATUS traced = touch(base + 7 * PAGE_SIZE, 1);

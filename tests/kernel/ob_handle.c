@@ -9,6 +9,7 @@
 #include "kernel/ps/thread.h"
 #include "kernel/ke/wait.h"
 #include "mm/mm.h"
+#include "tests/kernel/program.h"
 
 #define TAG             MM_TAG('T', 'o', 'b', 'H')
 #define TABLE_TAG       MM_TAG('O', 'b', 'H', 't') /* kernel/ob/handle.c's */
@@ -328,7 +329,7 @@ KTEST(ob, handle_insert_into_ended_process)
     KT_EQ(ob_create_object(&test_type, 8, NULL, 0, &other), STATUS_SUCCESS);
     insert_while_closing_object = other;
     insert_while_closing_status = STATUS_PENDING;
-    KT_EQ(ps_create_process_from_image("fuzz", "fuzz target", MM_LIMIT_2GB, &p), STATUS_SUCCESS);
+    KT_EQ(kt_start_program("fuzz", "fuzz target", &p), STATUS_SUCCESS);
     NTSTATUS inserted = ob_insert_handle(p, closing, TEST_READ, 0, &h);
     ob_dereference_object(closing);
     ps_terminate_process(p, 0);

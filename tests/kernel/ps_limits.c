@@ -9,6 +9,7 @@
 #include "kernel/ob/ob.h"
 #include "kernel/ex/sync.h"
 #include "kernel/ps/thread.h"
+#include "tests/kernel/program.h"
 
 #define PROGRAM_TIMEOUT   (-300000000ll) /* 30 s */
 #define FLOOD_LIMIT       (256u << 10) /* the flooder's quota where the default is larger, */
@@ -50,7 +51,7 @@ static const char *start_limits(const char *mode, struct ke_event *events[2], si
     HANDLE h[2] = {NULL, NULL};
     char cmdline[32];
     ke_snprintf(cmdline, sizeof cmdline, "limits %s 4 8", mode);
-    NTSTATUS status = ps_create_process_from_image("limits", cmdline, MM_LIMIT_2GB, &p);
+    NTSTATUS status = kt_start_program("limits", cmdline, &p);
     if (!NT_SUCCESS(status))
         return ktest_failf("starting '%s' failed with %08x", cmdline, (uint32_t)status);
     *out = p;
@@ -86,8 +87,8 @@ struct usage {
 static void measure(struct usage *u)
 {
     struct mm_frame_stats s;
-    mm_get_frame_stats(&s);
-    u->frames = s.active - s.page_tables;
+    kt_frame_stats(&s);
+    u->frames = kt_frames_used(&s);
     u->processes = ps_process_type.object_count;
     u->threads = ps_thread_type.object_count;
     u->events = ke_event_type.object_count;
@@ -165,7 +166,7 @@ KTEST(ps, default_pool_quota_leaves_memory_to_others)
     KT_EQ(ps_pool_quota_for_frames(32768), 16u << 20); /* 128 MiB */
     KT_EQ(ps_pool_quota_for_frames(917504), 32u << 20); /* 3.5 GiB */
     struct mm_frame_stats s;
-    mm_get_frame_stats(&s);
+    kt_frame_stats(&s);
     KT_EQ(ps_default_pool_quota, ps_pool_quota_for_frames(s.total));
     uint64_t available = (uint64_t)(s.free + s.zeroed) * PAGE_SIZE;
     if (ps_default_pool_quota > available / 2)
@@ -202,7 +203,7 @@ static const char *run_mutant_program(void)
     struct ps_process *p;
     NTSTATUS exit_status = -1;
     ke_snprintf(cmdline, sizeof cmdline, "limits mutant %d", MUTANT_DEPTH);
-    NTSTATUS status = ps_create_process_from_image("limits", cmdline, MM_LIMIT_2GB, &p);
+    NTSTATUS status = kt_start_program("limits", cmdline, &p);
     if (!NT_SUCCESS(status))
         return ktest_failf("starting '%s' failed with %08x", cmdline, (uint32_t)status);
     const char *error = finish(p, cmdline, &exit_status);

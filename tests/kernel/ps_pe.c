@@ -7,7 +7,8 @@
 #include "kernel/ps/thread.h"
 #include "mm/mm.h"
 
-#define HELLO "\\??\\C:\\Tests\\hello.exe"
+#define HELLO             "\\??\\C:\\Tests\\hello.exe"
+#define IMAGE_SEGMENT_TAG MM_TAG('M', 'm', 'S', 'i') /* mm/image.c */
 
 static const char *run(const char *cmdline, NTSTATUS expected)
 {
@@ -42,6 +43,22 @@ KTEST(pe, second_launch_reads_no_image_page)
     KT_RUN(run("hello.exe", 42));
     KT_EQ(ps_image_pages_read(HELLO), before);
     KT_TRUE(before > 0);
+    return NULL;
+}
+
+/* Regression: a program's second launch found its cached image segment through the file's FCB and
+ * took a reference without taking it off the unused list, so its end put it on the list twice and
+ * a later trim or purge freed a segment still listed (a kernel page fault at a garbage address).
+ * Three launches, then every unused image goes: nothing of hello.exe's may be left. */
+KTEST(pe, relaunched_image_leaves_the_unused_list)
+{
+    mm_purge_unused_segments();
+    size_t before = mm_pool_tag_bytes(IMAGE_SEGMENT_TAG);
+    for (int i = 0; i < 3; i++)
+        KT_RUN(run("hello.exe", 42));
+    KT_TRUE(mm_pool_tag_bytes(IMAGE_SEGMENT_TAG) > before); /* kept for the next launch */
+    mm_purge_unused_segments();
+    KT_EQ(mm_pool_tag_bytes(IMAGE_SEGMENT_TAG), before);
     return NULL;
 }
 

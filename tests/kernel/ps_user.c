@@ -10,6 +10,7 @@
 #include "kernel/rtl/string.h"
 #include "kernel/ke/syscall.h"
 #include "kernel/ps/thread.h"
+#include "tests/kernel/program.h"
 
 #define PROGRAM_TIMEOUT (-300000000ll) /* 30 s */
 
@@ -17,7 +18,7 @@
 static struct ps_process *start(const char *image, const char *cmdline, const char **error)
 {
     struct ps_process *p;
-    NTSTATUS status = ps_create_process_from_image(image, cmdline, MM_LIMIT_2GB, &p);
+    NTSTATUS status = kt_start_program(image, cmdline, &p);
     if (!NT_SUCCESS(status)) {
         *error = ktest_failf("starting '%s' failed with %08x", cmdline, (uint32_t)status);
         return NULL;
@@ -146,8 +147,8 @@ struct usage {
 static void measure(struct usage *u)
 {
     struct mm_frame_stats s;
-    mm_get_frame_stats(&s);
-    u->frames = s.active - s.page_tables;
+    kt_frame_stats(&s);
+    u->frames = kt_frames_used(&s);
     u->processes = ps_process_type.object_count;
     u->threads = ps_thread_type.object_count;
     u->system_handles = ob_handle_table_count(ps_system_process->handle_table);

@@ -33,9 +33,8 @@ static struct fz_worker workers[STATES + 1];
 static uint32_t slot_state[FZ_MAX_WORKERS], slot_generation[FZ_MAX_WORKERS];
 static uint32_t next_spare = FZ_MAX_WORKERS;
 static bool retired[FZ_MAX_WORKERS]; /* lost, and no spare state left */
-/* The scratch of every state, last in the image (user/rt/flat.ld's .tailbss). */
-static uint8_t scratch_area[(STATES + 1) * FZ_SCRATCH]
-    __attribute__((section(".tailbss"), aligned(4096)));
+/* The scratch of every state (tests/user/fuzz/layout.c). */
+static uint8_t *scratch_area;
 static uint32_t respawns, lost;
 
 uint32_t fz_atomic_add(volatile uint32_t *p, uint32_t n)
@@ -206,6 +205,7 @@ static void start_worker(uint32_t slot)
         return;
     init_worker(slot_state[slot], slot, ++slot_generation[slot]);
     if (NT_SUCCESS(rt_create_thread(fz_worker_main, &workers[slot_state[slot]], &h))) {
+        fz_layout_add_thread(h);
         fz_worker_threads[slot] = h;
         respawns += slot_generation[slot] > 1;
     }
@@ -375,6 +375,8 @@ int main(int argc, char **argv)
              fz_options.seed, fz_options.calls, fz_options.threads, flags_names[fz_options.flags],
              files_names[fz_options.files], end_names[fz_options.end],
              fz_has_sysenter ? "sysenter" : "no sysenter");
+    if (!(scratch_area = fz_layout_init((STATES + 1) * FZ_SCRATCH)))
+        return (int)fz_failures;
     make_reserved_handles();
     if (fz_options.files != FZ_FILES_OFF)
         make_scratch_directory();

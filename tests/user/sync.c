@@ -667,6 +667,10 @@ static void test_yield(void)
     /* With a ready thread of the same priority, yielding runs it. */
     struct spinner s = {0, 0};
     HANDLE t = rt_start_thread(spinner_thread, &s);
+    /* It starts in ntdll's LdrInitializeThunk, whose system calls may give the processor back
+     * before it counts (copyyield=1 yields at every copy): let it reach its loop first. */
+    for (int i = 0; i < 1000 && !s.count; i++)
+        rt_sleep_ms(1);
     uint32_t before = s.count;
     CHECK_STATUS(NtYieldExecution(), STATUS_SUCCESS);
     CHECK(s.count != before);

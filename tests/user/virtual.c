@@ -1023,6 +1023,8 @@ static void test_stack_syscall(void)
 struct walk {
     uintptr_t va;
     uint32_t regions;
+    uintptr_t images[2]; /* the exe's and ntdll's bases: their regions are MEM_IMAGE */
+    uint32_t image_regions[2];
     bool previous_free;
     uintptr_t previous_allocation;
     uint32_t previous_state, previous_protect;
@@ -1043,7 +1045,13 @@ static bool walk_step(struct walk *w, const MEMORY_BASIC_INFORMATION *m)
         CHECK_EQ(m->Type, 0);
     } else {
         CHECK(alloc <= base && alloc % PAGE == 0);
-        CHECK_EQ(m->Type, MEM_PRIVATE);
+        uint32_t type = MEM_PRIVATE;
+        for (int i = 0; i < 2; i++)
+            if (alloc == w->images[i]) {
+                type = MEM_IMAGE;
+                w->image_regions[i]++;
+            }
+        CHECK_EQ(m->Type, type);
         CHECK(m->State == MEM_COMMIT || m->State == MEM_RESERVE);
         CHECK(m->AllocationProtect != 0);
         CHECK(!(alloc == w->previous_allocation && m->State == w->previous_state &&
@@ -1105,8 +1113,11 @@ static void test_walk(void)
           MEM_PRIVATE}},
     };
     bool seen[ARRAY_SIZE(e)] = {false};
-    struct walk w = {0};
     MEMORY_BASIC_INFORMATION m;
+    /* The loader's list in load order: the exe, then ntdll.dll. */
+    const LIST_ENTRY *exe = rt_peb->Ldr->InLoadOrderModuleList.Flink;
+    const LDR_DATA_TABLE_ENTRY *ntdll = (const LDR_DATA_TABLE_ENTRY *)exe->Flink;
+    struct walk w = {.images = {(uintptr_t)rt_peb->ImageBaseAddress, (uintptr_t)ntdll->DllBase}};
     while (w.va < top && w.regions < 10000) {
         if (!CHECK_STATUS(query_in(SELF, w.va, &m), STATUS_SUCCESS))
             break;
@@ -1118,6 +1129,8 @@ static void test_walk(void)
             break;
     }
     CHECK_EQ(w.va, top);
+    /* headers, code, data at least, each image */
+    CHECK(w.image_regions[0] >= 3 && w.image_regions[1] >= 3);
     CHECK_STATUS(query_in(SELF, top, &m), STATUS_INVALID_PARAMETER);
     for (size_t i = 0; i < ARRAY_SIZE(e); i++)
         if (!seen[i])

@@ -5,8 +5,8 @@
  * in reverse. The PROCESS_DETACH at the end is printed by the DLLs (the kernel test reads it). Exit
  * status: failures. Two ways to end, run alone: `order exit_from_thread` (ExitProcess from a second
  * thread while the first waits: the process ends with 0x1234) and `order first_returns_first` (the
- * first thread's return ends only it; the last thread's end is the process's, with its status
- * 0x55). */
+ * first thread's end, RtlExitUserThread as its return from a bare entry point would be, ends only
+ * it; the last thread's end is the process's, with its status 0x55). */
 #include "tests/win32/common/log.h"
 #include "tests/win32/common/win32.h"
 
@@ -123,7 +123,7 @@ int main(int argc, char **argv)
     if (argc == 2 && !strcmp(argv[1], "first_returns_first")) {
         HANDLE t = rt_start_thread(outlive_the_first, NULL);
         NtClose(t);
-        return 2; /* not the process's status: another thread is left */
+        RtlExitUserThread(2); /* not the process's status: another thread is left */
     }
     int failures = rt_run_subtests(argc, argv, tests, ARRAY_SIZE(tests));
     log_clear();

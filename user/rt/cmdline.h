@@ -1,4 +1,4 @@
-/* user/rt/cmdline.h: the command-line splitter of the flat runtime (user/rt/cmdline.c). Pure C with
+/* user/rt/cmdline.h: the command-line splitter of the runtime (user/rt/cmdline.c). Pure C with
  * no NT headers (kernel/ndk/ntapi.h is 32-bit only), so the 64-bit host tests can build it too; the
  * characters are UTF-16 code units, NT's WCHAR. */
 #ifndef PAGODA_USER_RT_CMDLINE_H

@@ -1,4 +1,4 @@
-/* user/rt/object.c: UNICODE_STRING and OBJECT_ATTRIBUTES helpers for flat programs, which name
+/* user/rt/object.c: UNICODE_STRING and OBJECT_ATTRIBUTES helpers for the programs, which name
  * their objects in ASCII. */
 #include "user/rt/rt.h"
 

@@ -1,4 +1,4 @@
-/* user/rt/print.c: console output for flat programs: kernel/rtl/format.c formats, the text is
+/* user/rt/print.c: console output for the programs: kernel/rtl/format.c formats, the text is
  * widened to UTF-16 and NtDisplayString prints it on the kernel console (serial and VGA). */
 #include "kernel/rtl/format.h"
 #include "user/rt/rt.h"

@@ -1,28 +1,30 @@
-/* user/rt/rt.h: the runtime of flat user programs (tests/user): start-up and exit, console output,
- * threads, object names, time, and the checks the test programs report with. Programs link with
- * the objects of user/rt, the generated system-call stubs, and kernel/rtl/format.c and
- * kernel/rtl/string.c compiled for user mode; there is no other C library. docs/user-mode.md
- * describes the ABI. */
+/* user/rt/rt.h: the runtime of the test programs (tests/user, tests/win32), PE files built by
+ * mingw-w64 and linked with the stock -lntdll: start-up and exit, console output, threads, object
+ * names, time, and the checks the test programs report with. The services are ntdll's exports;
+ * kernel/rtl/format.c and kernel/rtl/string.c are compiled in, and there is no other C library.
+ * docs/user-mode.md describes the ABI. */
 #ifndef PAGODA_USER_RT_H
 #define PAGODA_USER_RT_H
 
 #include <stdarg.h>
 #include "kernel/rtl/string.h"
 #include "kernel/ndk/types.h"
-#include "pagoda/nt.h"
+#include "pagoda/ntdll.h"
 #include "user/rt/cmdline.h"
 
-/* ---- start-up (user/rt/start.c) ---- */
-/* The program: argv[0] is the first word of the command line, argv[argc] is NULL. */
+/* ---- start-up and exit (user/rt/start.c, user/rt/process.c) ---- */
+/* The program: argv[0] is the first word of the command line, argv[argc] is NULL. Its return value
+ * ends the process (rt_exit). */
 int main(int argc, char **argv);
 
 #define RT_MAX_ARGS         32
 #define RT_MAX_COMMAND_LINE 512 /* characters kept of the command line */
 
-extern PAGODA_PEB *rt_peb; /* the PEB the kernel passed in EBX */
+extern PAGODA_PEB *rt_peb; /* the PEB the entry was called with */
 extern const char *rt_name; /* argv[0] without any path: the prefix of diagnostics */
 
-/* Ends the process with status (NtTerminateProcess(NtCurrentProcess(), status)); never returns. */
+/* Reports the checks outside sub-tests, then ends the process with status (ntdll's
+ * RtlExitUserProcess, ExitProcess's sequence); never returns. */
 NORETURN void rt_exit(NTSTATUS status);
 
 /* ---- console (user/rt/print.c) ---- */
@@ -36,8 +38,8 @@ void rt_vprint(const char *fmt, va_list ap);
 /* A thread's code: its return value becomes the thread's exit status. */
 typedef NTSTATUS (*rt_thread_routine)(void *arg);
 
-/* The CONTEXT NtCreateThread needs to start routine(arg) in this process: Eip = rt_thread_start,
- * EAX = routine, EBX = arg (NT's BaseThreadStartThunk convention), user selectors, IF set. */
+/* The CONTEXT NtCreateThread needs to start routine(arg) in this process: Eip = ntdll's
+ * RtlUserThreadStart, EAX = routine, EBX = arg (NT's convention), user selectors, IF set. */
 void rt_init_thread_context(CONTEXT *context, rt_thread_routine routine, void *arg);
 
 /* Creates a thread running routine(arg) with a default stack; when it returns, the thread ends with
@@ -46,9 +48,6 @@ void rt_init_thread_context(CONTEXT *context, rt_thread_routine routine, void *a
 NTSTATUS rt_create_thread(rt_thread_routine routine, void *arg, HANDLE *out);
 NTSTATUS rt_create_thread_ex(rt_thread_routine routine, void *arg, BOOLEAN suspended, HANDLE *out,
                              CLIENT_ID *client_id);
-
-/* The start thunk (user/rt/crt0.asm): calls EAX(EBX), then NtTerminateThread(current, result). */
-void rt_thread_start(void);
 
 /* ---- names and object attributes (user/rt/object.c) ---- */
 /* Points us at buf holding ascii converted to UTF-16 (at most cap characters are kept). */

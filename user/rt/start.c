@@ -1,15 +1,14 @@
-/* user/rt/start.c: a flat program's first C code. _start (crt0.asm) calls rt_start with the PEB;
- * it turns the command line of the process parameters into argv, runs main and ends the process
- * with main's return value, as NT's BaseProcessStartThunk ends it with ExitProcess. */
+/* user/rt/start.c: where a program starts: the image's entry point (the link's -e _entry@4), which
+ * ntdll's RtlUserThreadStart calls with the PEB once the loader has run. The command line of the
+ * process parameters becomes argv, main runs, and its value ends the process (rt_exit), as a C
+ * runtime's exit() calls ExitProcess. A file of its own, so that the DLLs linked with the runtime
+ * need no main. */
 #include "user/rt/rt.h"
-
-PAGODA_PEB *rt_peb;
-const char *rt_name = "?";
 
 static char rt_command_line[RT_MAX_COMMAND_LINE + 1];
 static char *rt_argv[RT_MAX_ARGS + 1];
 
-/* The last path component: the kernel may pass "handles" or a path to it. */
+/* The last path component: the command line may start with "handles" or a path to it. */
 static const char *base_name(const char *path)
 {
     const char *name = path;
@@ -19,7 +18,13 @@ static const char *base_name(const char *path)
     return name;
 }
 
-NORETURN void rt_start(PAGODA_PEB *peb)
+/* gcc calls __main at the top of main on mingw targets, for the C runtime's constructors: there is
+ * no C runtime (libgcc's would need atexit). */
+void __main(void);
+void __main(void) {}
+
+int NTAPI entry(PAGODA_PEB *peb);
+int NTAPI entry(PAGODA_PEB *peb)
 {
     rt_peb = peb;
     const PAGODA_PROCESS_PARAMETERS *params = peb ? peb->ProcessParameters : NULL;
@@ -34,15 +39,4 @@ NORETURN void rt_start(PAGODA_PEB *peb)
     }
     rt_name = base_name(rt_argv[0]);
     rt_exit(main(argc, rt_argv));
-}
-
-NORETURN void rt_exit(NTSTATUS status)
-{
-    rt_report_checks(); /* the checks outside rt_run_subtests' sub-tests */
-    NtTerminateProcess(NtCurrentProcess(), status);
-    /* Only a kernel bug gets here; end the thread at least, then stop. */
-    for (;;) {
-        NtTerminateThread(NtCurrentThread(), status);
-        __builtin_trap();
-    }
 }

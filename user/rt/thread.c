@@ -1,6 +1,9 @@
-/* user/rt/thread.c: threads for flat programs. NtCreateThread gets a CONTEXT that starts the new
- * thread in rt_thread_start (crt0.asm) with the routine in EAX and its argument in EBX, and an
- * all-zero INITIAL_TEB, which asks the kernel for a default stack. */
+/* user/rt/thread.c: threads. NtCreateThread gets a CONTEXT that starts the new thread at ntdll's
+ * RtlUserThreadStart with the routine in EAX and its argument in EBX (NT's convention), and an
+ * all-zero INITIAL_TEB, which asks the kernel for a default stack. The kernel starts every thread
+ * of the process in ntdll's LdrInitializeThunk first (TLS, DllMain(THREAD_ATTACH)), which then
+ * continues with this context; the routine's return value goes to RtlExitUserThread
+ * (DllMain(THREAD_DETACH), then the thread ends with it). */
 #include "user/rt/rt.h"
 
 /* NT's user-mode selectors (docs/decisions.md): KGDT_R3_CODE, KGDT_R3_DATA, KGDT_R3_TEB, RPL 3. */
@@ -18,7 +21,7 @@ void rt_init_thread_context(CONTEXT *context, rt_thread_routine routine, void *a
     context->SegDs = context->SegEs = context->SegSs = RT_USER_DS;
     context->SegFs = RT_USER_TEB;
     context->EFlags = RT_EFLAGS_IF | RT_EFLAGS_RESERVED;
-    context->Eip = (uint32_t)(uintptr_t)rt_thread_start;
+    context->Eip = (uint32_t)(uintptr_t)RtlUserThreadStart;
     context->Eax = (uint32_t)(uintptr_t)routine;
     context->Ebx = (uint32_t)(uintptr_t)arg;
 }

@@ -1,4 +1,4 @@
-/* user/rt/time.c: time for flat programs: the tick count the kernel keeps in KUSER_SHARED_DATA
+/* user/rt/time.c: time for the programs: the tick count the kernel keeps in KUSER_SHARED_DATA
  * (read without a system call, as NT's GetTickCount does), delays, and whether rdtsc exists. */
 #include "user/rt/rt.h"
 

@@ -4,21 +4,6 @@
 #include "kernel/rtl/format.h"
 #include "tests/user/fuzz/fuzz.h"
 
-/* Mapped parts of the fuzzer's address space that a random word must never name, since the kernel
- * might write there: the image (code, data, prepared inputs), the thread stacks (1 MiB slots from
- * 0x10000000, kernel/ps/thread.h) and the TEBs and PEB under the shared page. */
-extern char __image_start[], __memory_end[];
-#define STACKS_START 0x10000000u
-#define STACKS_END   0x18000000u
-#define TEBS_START   0x7FF00000u
-#define TEBS_END     0x7FFE0000u
-
-static bool hazard(uint32_t v)
-{
-    return (v >= (uint32_t)(uintptr_t)__image_start && v < (uint32_t)(uintptr_t)__memory_end) ||
-           (v >= STACKS_START && v < STACKS_END) || (v >= TEBS_START && v < TEBS_END);
-}
-
 /* ---- random numbers: xorshift32, one state per worker ---- */
 
 uint32_t fz_random(struct fz_worker *w)
@@ -85,7 +70,7 @@ static uint32_t random_word(struct fz_worker *w)
     uint32_t v;
     do
         v = fz_random(w);
-    while (hazard(v));
+    while (fz_is_hazard(v));
     return v;
 }
 

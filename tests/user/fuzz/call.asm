@@ -6,7 +6,7 @@
 
 bits 32
 
-extern fz_thread_main           ; tests/user/fuzz/worker.c: void fz_thread_main(uint32_t regs[6])
+extern _fz_thread_main          ; tests/user/fuzz/worker.c: void fz_thread_main(uint32_t regs[6])
 
 ; struct fz_regs
 R_EAX        equ 0              ; in: the service number; out: EAX (the status)
@@ -24,11 +24,11 @@ R_SAVED_ESP  equ 80
 SYSTEM_CALL  equ 0x7FFE0300     ; SharedUserData->SystemCall
 TEB_SLOT     equ 0x14           ; NT_TIB.ArbitraryUserPointer: finds the struct after the call
 
-section .text
+section .text code
 
 ; void fz_raw_call(struct fz_regs *r) (cdecl)
-global fz_raw_call:function (fz_raw_call.end - fz_raw_call)
-fz_raw_call:
+global _fz_raw_call
+_fz_raw_call:
     push ebp
     push ebx
     push esi
@@ -97,12 +97,11 @@ fz_raw_call:
     pop ebx
     pop ebp
     ret
-.end:
 
 ; A thread the fuzzer creates starts here with the CONTEXT's ECX, EDX, ESI, EDI, EBP, which
 ; fz_thread_main checks against the pattern made from EBX; it never returns.
-global fz_thread_entry:function (fz_thread_entry.end - fz_thread_entry)
-fz_thread_entry:
+global _fz_thread_entry
+_fz_thread_entry:
     push ebx
     push ebp
     push edi
@@ -114,6 +113,5 @@ fz_thread_entry:
     and esp, -16
     sub esp, 12
     push eax
-    call fz_thread_main
+    call _fz_thread_main
     ud2
-.end:

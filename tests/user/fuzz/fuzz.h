@@ -4,10 +4,9 @@
  * of args.c, and the worker (worker.c) makes each call through tests/user/fuzz/call.asm and checks
  * registers.
  *
- *   image:  [ code | data | workers' prepared inputs, call stacks ] [ scratch (.tailbss) ] unmapped
- *
- * Outputs of the kernel go to the scratch area or to prepared slots; the scratch is the last thing
- * in the image, so a length that overruns it faults instead of overwriting the fuzzer. */
+ * Outputs of the kernel go to the scratch area or to prepared slots. The scratch is a region of its
+ * own with a reserved page after it, so a length that overruns it faults instead of overwriting the
+ * fuzzer; random words never name the fuzzer's own memory (layout.c). */
 #ifndef PAGODA_FUZZ_H
 #define PAGODA_FUZZ_H
 
@@ -159,6 +158,13 @@ extern bool fz_has_sysenter;
 void fz_report(const char *fmt, ...) PRINTF_LIKE(1, 2);
 bool fz_is_reserved(HANDLE h); /* the run's own handles: never closed, never terminated */
 uint32_t fz_atomic_add(volatile uint32_t *p, uint32_t n);
+
+/* ---- the fuzzer's own memory (tests/user/fuzz/layout.c) ---- */
+extern uint32_t fz_image_start, fz_image_end; /* the exe */
+/* Maps what is mapped now as the fuzzer's own, then makes the scratch region (NULL: none). */
+uint8_t *fz_layout_init(uint32_t scratch_bytes);
+void fz_layout_add_thread(HANDLE thread); /* its TEB and stack are the fuzzer's own too */
+bool fz_is_hazard(uint32_t v); /* whether v is in the fuzzer's own memory */
 
 /* ---- the VM services (tests/user/fuzz/vm.c) ---- */
 extern HANDLE fz_target[3]; /* the target process: all access, VM operations only, query only */

@@ -19,8 +19,6 @@
 #define SHAPE(name) void fz_shape_##name(struct fz_worker *w, struct fz_call *c)
 #define A           (c->args)
 
-extern char __image_start[], __memory_end[];
-
 HANDLE fz_target[3]; /* the target process: all access, VM operations only, query only */
 HANDLE fz_own_vm; /* the own process with VM operations and queries, never closed */
 
@@ -126,8 +124,7 @@ static PAGODA_TEB *own_teb(void)
  * and everything destructive_address gives. Only for calls that cannot destroy memory. */
 static uint32_t any_address(struct fz_worker *w)
 {
-    uint32_t image = (uint32_t)(uintptr_t)__image_start;
-    uint32_t image_size = (uint32_t)(uintptr_t)__memory_end - image;
+    uint32_t image = fz_image_start, image_size = fz_image_end - fz_image_start;
     PAGODA_TEB *teb = own_teb();
     uint32_t stack = (uint32_t)(uintptr_t)teb->DeallocationStack;
     uint32_t stack_size = (uint32_t)(uintptr_t)teb->NtTib.StackBase - stack;

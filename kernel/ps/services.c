@@ -305,8 +305,13 @@ NTSTATUS NtResumeThread(HANDLE handle, uint32_t *user_previous)
 NTSTATUS NtTerminateThread(HANDLE handle, NTSTATUS exit_status)
 {
     struct ps_thread *t;
-    if (!handle)
+    if (!handle) {
+        /* NT's rule: NULL names the caller, but not when it is its process's last thread, which
+         * must end the process instead (RtlExitUserThread asks ThreadAmILastThread first). */
+        if (current_process()->thread_count == 1)
+            return STATUS_CANT_TERMINATE_SELF;
         handle = NtCurrentThread();
+    }
     NTSTATUS status = ob_reference_object_by_handle(current_process(), handle, THREAD_TERMINATE,
                                                     &ps_thread_type, (void **)&t, NULL);
     if (!NT_SUCCESS(status))

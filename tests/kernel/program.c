@@ -12,7 +12,7 @@
 NTSTATUS kt_start_program(const char *name, const char *command_line, struct ps_process **process)
 {
     char path[96];
-    if (ke_snprintf(path, sizeof path, "\\??\\C:\\Tests\\%s.exe", name) >= (int)sizeof path)
+    if (rtl_snprintf(path, sizeof path, "\\??\\C:\\Tests\\%s.exe", name) >= (int)sizeof path)
         return STATUS_OBJECT_NAME_INVALID;
     return ps_create_user_process(path, command_line, process);
 }

@@ -62,7 +62,7 @@ static void boot_memory(void)
                                      boot_info.excluded_count, ke_config.mem_limit, usable_ranges,
                                      MM_PHYSMAP_MAX_RANGES, &ram_bytes);
     if (!mm_init(usable_ranges, count, ram_bytes))
-        ke_power_off(KE_EXIT_BOOT_ERROR);
+        hal_power_off(KE_EXIT_BOOT_ERROR);
     print_memory(ram_bytes, count);
 }
 
@@ -86,21 +86,21 @@ static NORETURN void autorun(const char *line)
     NTSTATUS status = ps_create_user_process(path, line, &process);
     if (!NT_SUCCESS(status)) {
         ke_print("autorun: cannot run %s: %08x\n", path, (uint32_t)status);
-        ke_shutdown(KE_EXIT_BOOT_ERROR);
+        hal_shutdown(KE_EXIT_BOOT_ERROR);
     }
     ke_wait_for_object(process, NULL);
     ke_print("exit status 0x%08x\n", (uint32_t)process->exit_status);
     ob_dereference_object(process);
-    ke_shutdown(KE_EXIT_HALT);
+    hal_shutdown(KE_EXIT_HALT);
 }
 
 NORETURN void kmain(uint32_t magic, uint32_t mbi)
 {
-    io_serial_init();
-    io_vga_init();
+    hal_serial_init();
+    hal_vga_init();
     ke_gdt_init();
     ke_idt_init();
-    ke_pic_init();
+    hal_pic_init();
 
     const char *why = NULL;
     bool have_info = ke_read_multiboot(magic, mbi, &boot_info, &why);
@@ -110,7 +110,7 @@ NORETURN void kmain(uint32_t magic, uint32_t mbi)
              PAGODA_VERSION);
     if (!have_info) {
         ke_error("boot: %s; cannot continue\n", why);
-        ke_power_off(KE_EXIT_BOOT_ERROR);
+        hal_power_off(KE_EXIT_BOOT_ERROR);
     }
     ke_info("boot: loader \"%s\", command line \"%s\"\n", boot_info.loader_name, boot_info.cmdline);
     for (int i = 0; i < ke_config.warning_count; i++)
@@ -141,5 +141,5 @@ NORETURN void kmain(uint32_t magic, uint32_t mbi)
     if (ke_config.run_tests)
         ktest_run(ke_config.test_filter);
     ke_print("boot: nothing to run yet (no shell); system halted\n");
-    ke_shutdown(KE_EXIT_HALT);
+    hal_shutdown(KE_EXIT_HALT);
 }

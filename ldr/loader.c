@@ -334,11 +334,11 @@ void ldr_format_failure(const struct ldr_failure *f, char *buf, size_t size)
     const char *reason = reason_of(f->status);
     char status_text[24];
     if (!reason) {
-        ke_snprintf(status_text, sizeof status_text, "status 0x%08x", (uint32_t)f->status);
+        rtl_snprintf(status_text, sizeof status_text, "status 0x%08x", (uint32_t)f->status);
         reason = status_text;
     }
     const char *separator = f->status == STATUS_INVALID_IMAGE_FORMAT ? ": " : " ";
-    ke_snprintf(buf, size, "ntdll: %s: %s%s%s%s%s%s\n", f->dll[0] ? f->dll : "?", reason,
-                f->detail[0] ? separator : "", f->detail, f->importer[0] ? " (imported by " : "",
-                f->importer, f->importer[0] ? ")" : "");
+    rtl_snprintf(buf, size, "ntdll: %s: %s%s%s%s%s%s\n", f->dll[0] ? f->dll : "?", reason,
+                 f->detail[0] ? separator : "", f->detail, f->importer[0] ? " (imported by " : "",
+                 f->importer, f->importer[0] ? ")" : "");
 }

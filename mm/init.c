@@ -125,5 +125,6 @@ bool mm_init(const struct mm_phys_range *usable, int count, uint64_t ram_bytes)
     mi_init_system_va();
     mi_init_pool();
     mi_init_commit();
+    mi_init_sections();
     return true;
 }

@@ -323,6 +323,7 @@ uint32_t mi_page_protection(const struct mm_vad *vad, vaddr_t va, pte_t pte);
 NTSTATUS mi_charge_commit(struct mm_address_space *as, uint32_t pages);
 void mi_return_commit(struct mm_address_space *as, uint32_t pages);
 void mi_init_commit(void);
+void mi_init_sections(void); /* mm/section.c */
 
 /* mm/pfn.c */
 void mi_init_pfn_database(const struct mm_phys_range *usable, int count, pfn_t highest);

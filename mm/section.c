@@ -113,22 +113,33 @@ static NTSTATUS file_section(HANDLE file_handle, uint64_t *size, uint32_t protec
     return status;
 }
 
+/* Held from the look at a file's FCB to the new image segment's place in it: making one reads the
+ * headers from the disk, and two processes that load one DLL at once must not make two segments
+ * (the second would replace the first in the FCB: a SHARED section shared by neither). NT waits
+ * on the control area being created; one lock for every file is enough here. */
+static struct ke_lock image_creation_lock;
+
+void mi_init_sections(void) { ke_init_lock(&image_creation_lock, "image segment creation"); }
+
 /* The image segment of a file: the FCB's, or a new one from its headers. */
 static NTSTATUS image_segment(struct io_file *file, struct mi_segment **out)
 {
     void **owner = &file->fcb->section_object_pointers.image_section;
+    ke_acquire_lock(&image_creation_lock);
     uint32_t irq = mi_lock_pfn(); /* the segment's release clears *owner under it */
     struct mi_segment *seg = *owner;
     if (seg)
         mi_reference_segment_locked(seg); /* an unused one leaves the unused list */
     mi_unlock_pfn(irq);
-    if (seg) {
+    NTSTATUS status = STATUS_SUCCESS;
+    if (seg)
         *out = seg;
-        return STATUS_SUCCESS;
-    }
-    if (file->fcb->directory)
-        return STATUS_INVALID_FILE_FOR_SECTION;
-    return mi_create_image_segment(&io_file_pager, file, owner, out);
+    else if (file->fcb->directory)
+        status = STATUS_INVALID_FILE_FOR_SECTION;
+    else
+        status = mi_create_image_segment(&io_file_pager, file, owner, out);
+    ke_release_lock(&image_creation_lock);
+    return status;
 }
 
 /* SEC_IMAGE: the file handle needs FILE_EXECUTE (NT's rule); the section is the image's size. */

@@ -617,12 +617,12 @@ void mm_describe_address(vaddr_t address, char *buf, uint32_t size)
                              ? mi_find_vad(as, address)
                              : NULL;
     if (!vad) {
-        ke_snprintf(buf, size, address >= mm_split.system_range_start ? "system space" : "no VAD");
+        rtl_snprintf(buf, size, address >= mm_split.system_range_start ? "system space" : "no VAD");
         return;
     }
     pte_t *pte = mi_user_pte(address);
     uint32_t protection = mi_page_protection(vad, address, pte ? *pte : 0);
-    ke_snprintf(buf, size, "%s VAD %08x-%08x, page %s %#x", vad->ops->name, mi_vad_start(vad),
-                mi_vad_end(vad), protection ? "protection" : "not committed",
-                mm_protection_to_win32(protection));
+    rtl_snprintf(buf, size, "%s VAD %08x-%08x, page %s %#x", vad->ops->name, mi_vad_start(vad),
+                 mi_vad_end(vad), protection ? "protection" : "not committed",
+                 mm_protection_to_win32(protection));
 }

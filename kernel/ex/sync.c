@@ -20,21 +20,21 @@ static void mutant_delete(void *object)
     ke_unlock_dispatcher(irq);
 }
 
-struct ob_type ke_event_type = {
+struct ob_type ex_event_type = {
     .name = "Event",
     .pool_tag = MM_TAG('E', 'v', 'e', 'n'),
     .valid_access = EVENT_ALL_ACCESS,
     .generic = {READ_CONTROL | EVENT_QUERY_STATE, EVENT_MODIFY_STATE, SYNCHRONIZE,
                 EVENT_ALL_ACCESS},
 };
-struct ob_type ke_semaphore_type = {
+struct ob_type ex_semaphore_type = {
     .name = "Semaphore",
     .pool_tag = MM_TAG('S', 'e', 'm', 'a'),
     .valid_access = SEMAPHORE_ALL_ACCESS,
     .generic = {READ_CONTROL | SEMAPHORE_QUERY_STATE, SEMAPHORE_MODIFY_STATE, SYNCHRONIZE,
                 SEMAPHORE_ALL_ACCESS},
 };
-struct ob_type ke_mutant_type = {
+struct ob_type ex_mutant_type = {
     .name = "Mutant",
     .pool_tag = MM_TAG('M', 'u', 't', 'a'),
     .valid_access = MUTANT_ALL_ACCESS,
@@ -42,13 +42,13 @@ struct ob_type ke_mutant_type = {
     .delete_procedure = mutant_delete,
 };
 
-bool ke_is_waitable_type(const struct ob_type *type)
+bool ex_is_waitable_type(const struct ob_type *type)
 {
-    return type == &ke_event_type || type == &ke_semaphore_type || type == &ke_mutant_type ||
+    return type == &ex_event_type || type == &ex_semaphore_type || type == &ex_mutant_type ||
            type == &ps_thread_type || type == &ps_process_type;
 }
 
-static NTSTATUS ke_create_sync_object(struct ob_type *type, size_t size, HANDLE *user_handle,
+static NTSTATUS ex_create_sync_object(struct ob_type *type, size_t size, HANDLE *user_handle,
                                       ACCESS_MASK access, const OBJECT_ATTRIBUTES *user_attributes,
                                       void (*init)(void *object, const int32_t *args),
                                       const int32_t *args)
@@ -70,7 +70,7 @@ static NTSTATUS ke_create_sync_object(struct ob_type *type, size_t size, HANDLE 
     return status;
 }
 
-static NTSTATUS ke_open_named_object(struct ob_type *type, HANDLE *user_handle, ACCESS_MASK access,
+static NTSTATUS ex_open_named_object(struct ob_type *type, HANDLE *user_handle, ACCESS_MASK access,
                                      const OBJECT_ATTRIBUTES *user_attributes)
 {
     struct ke_captured_name name;
@@ -123,13 +123,13 @@ NTSTATUS NtCreateEvent(HANDLE *handle, ACCESS_MASK access, const OBJECT_ATTRIBUT
     if (event_type != NotificationEvent && event_type != SynchronizationEvent)
         return STATUS_INVALID_PARAMETER;
     int32_t args[2] = {(int32_t)event_type, (int32_t)(uint8_t)initial_state};
-    return ke_create_sync_object(&ke_event_type, sizeof(struct ke_event), handle, access,
+    return ex_create_sync_object(&ex_event_type, sizeof(struct ke_event), handle, access,
                                  attributes, init_event, args);
 }
 
 NTSTATUS NtOpenEvent(HANDLE *handle, ACCESS_MASK access, const OBJECT_ATTRIBUTES *attributes)
 {
-    return ke_open_named_object(&ke_event_type, handle, access, attributes);
+    return ex_open_named_object(&ex_event_type, handle, access, attributes);
 }
 
 static NTSTATUS op_set_event(void *object, int32_t arg, int32_t *out)
@@ -148,12 +148,12 @@ static NTSTATUS op_reset_event(void *object, int32_t arg, int32_t *out)
 
 NTSTATUS NtSetEvent(HANDLE handle, int32_t *previous_state)
 {
-    return with_object(handle, &ke_event_type, EVENT_MODIFY_STATE, previous_state, op_set_event, 0);
+    return with_object(handle, &ex_event_type, EVENT_MODIFY_STATE, previous_state, op_set_event, 0);
 }
 
 NTSTATUS NtResetEvent(HANDLE handle, int32_t *previous_state)
 {
-    return with_object(handle, &ke_event_type, EVENT_MODIFY_STATE, previous_state, op_reset_event,
+    return with_object(handle, &ex_event_type, EVENT_MODIFY_STATE, previous_state, op_reset_event,
                        0);
 }
 
@@ -172,13 +172,13 @@ NTSTATUS NtCreateSemaphore(HANDLE *handle, ACCESS_MASK access, const OBJECT_ATTR
     if (maximum_count <= 0 || initial_count < 0 || initial_count > maximum_count)
         return STATUS_INVALID_PARAMETER;
     int32_t args[2] = {initial_count, maximum_count};
-    return ke_create_sync_object(&ke_semaphore_type, sizeof(struct ke_semaphore), handle, access,
+    return ex_create_sync_object(&ex_semaphore_type, sizeof(struct ke_semaphore), handle, access,
                                  attributes, init_semaphore, args);
 }
 
 NTSTATUS NtOpenSemaphore(HANDLE *handle, ACCESS_MASK access, const OBJECT_ATTRIBUTES *attributes)
 {
-    return ke_open_named_object(&ke_semaphore_type, handle, access, attributes);
+    return ex_open_named_object(&ex_semaphore_type, handle, access, attributes);
 }
 
 static NTSTATUS op_release_semaphore(void *object, int32_t count, int32_t *out)
@@ -190,7 +190,7 @@ NTSTATUS NtReleaseSemaphore(HANDLE handle, int32_t count, int32_t *previous_coun
 {
     if (count <= 0)
         return STATUS_INVALID_PARAMETER;
-    return with_object(handle, &ke_semaphore_type, SEMAPHORE_MODIFY_STATE, previous_count,
+    return with_object(handle, &ex_semaphore_type, SEMAPHORE_MODIFY_STATE, previous_count,
                        op_release_semaphore, count);
 }
 
@@ -215,13 +215,13 @@ NTSTATUS NtCreateMutant(HANDLE *handle, ACCESS_MASK access, const OBJECT_ATTRIBU
                         uint32_t initial_owner)
 {
     int32_t args[1] = {(uint8_t)initial_owner};
-    return ke_create_sync_object(&ke_mutant_type, sizeof(struct ke_mutant), handle, access,
+    return ex_create_sync_object(&ex_mutant_type, sizeof(struct ke_mutant), handle, access,
                                  attributes, init_mutant, args);
 }
 
 NTSTATUS NtOpenMutant(HANDLE *handle, ACCESS_MASK access, const OBJECT_ATTRIBUTES *attributes)
 {
-    return ke_open_named_object(&ke_mutant_type, handle, access, attributes);
+    return ex_open_named_object(&ex_mutant_type, handle, access, attributes);
 }
 
 static NTSTATUS op_release_mutant(void *object, int32_t arg, int32_t *out)
@@ -232,29 +232,29 @@ static NTSTATUS op_release_mutant(void *object, int32_t arg, int32_t *out)
 
 NTSTATUS NtReleaseMutant(HANDLE handle, int32_t *previous_count)
 {
-    return with_object(handle, &ke_mutant_type, 0, previous_count, op_release_mutant, 0);
+    return with_object(handle, &ex_mutant_type, 0, previous_count, op_release_mutant, 0);
 }
 
 /* NtSignalAndWaitForSingleObject's first half: what "signal" means for each type, and the right the
  * handle must grant for it. */
-NTSTATUS ke_signal_by_type(void *object, ACCESS_MASK granted)
+NTSTATUS ex_signal_by_type(void *object, ACCESS_MASK granted)
 {
     struct ob_type *type = ob_object_type(object);
     int32_t previous;
-    ACCESS_MASK needed = type == &ke_event_type       ? EVENT_MODIFY_STATE
-                         : type == &ke_semaphore_type ? SEMAPHORE_MODIFY_STATE
+    ACCESS_MASK needed = type == &ex_event_type       ? EVENT_MODIFY_STATE
+                         : type == &ex_semaphore_type ? SEMAPHORE_MODIFY_STATE
                                                       : SYNCHRONIZE;
     if ((granted & needed) != needed)
-        return type == &ke_event_type || type == &ke_semaphore_type || type == &ke_mutant_type
+        return type == &ex_event_type || type == &ex_semaphore_type || type == &ex_mutant_type
                    ? STATUS_ACCESS_DENIED
                    : STATUS_OBJECT_TYPE_MISMATCH;
-    if (type == &ke_event_type) {
+    if (type == &ex_event_type) {
         ke_set_event(object);
         return STATUS_SUCCESS;
     }
-    if (type == &ke_semaphore_type)
+    if (type == &ex_semaphore_type)
         return ke_release_semaphore(object, 1, &previous);
-    if (type == &ke_mutant_type)
+    if (type == &ex_mutant_type)
         return ke_release_mutant(object, &previous);
     return STATUS_OBJECT_TYPE_MISMATCH;
 }

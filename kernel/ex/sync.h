@@ -5,12 +5,12 @@
 
 #include "kernel/ob/ob.h"
 
-extern struct ob_type ke_event_type, ke_semaphore_type, ke_mutant_type;
+extern struct ob_type ex_event_type, ex_semaphore_type, ex_mutant_type;
 
-bool ke_is_waitable_type(const struct ob_type *type);
+bool ex_is_waitable_type(const struct ob_type *type);
 /* Signals an event (set), semaphore (release 1) or mutant (release) through a handle that granted
  * `granted`: STATUS_ACCESS_DENIED without the type's modify right, STATUS_OBJECT_TYPE_MISMATCH for
  * other objects. */
-NTSTATUS ke_signal_by_type(void *object, ACCESS_MASK granted);
+NTSTATUS ex_signal_by_type(void *object, ACCESS_MASK granted);
 
 #endif

@@ -5,9 +5,9 @@
 
 #include "kernel/ndk/types.h"
 
-void io_serial_init(void);
-void io_serial_write(const char *s, size_t n);
-bool io_serial_present(void);
+void hal_serial_init(void);
+void hal_serial_write(const char *s, size_t n);
+bool hal_serial_present(void);
 
 enum vga_color {
     VGA_GREY = 0x07,
@@ -16,10 +16,10 @@ enum vga_color {
     VGA_RED = 0x0c,
     VGA_CYAN = 0x0b
 };
-void io_vga_init(void);
-void io_vga_write(const char *s, size_t n, enum vga_color color);
+void hal_vga_init(void);
+void hal_vga_write(const char *s, size_t n, enum vga_color color);
 
 /* Writes to both devices. */
-void io_console_write(const char *s, size_t n, enum vga_color color);
+void hal_console_write(const char *s, size_t n, enum vga_color color);
 
 #endif

@@ -14,7 +14,7 @@
 #define OCW3_READ_ISR  0x0b
 #define CASCADE_IRQ    2
 
-void ke_pic_init(void)
+void hal_pic_init(void)
 {
     outb(PIC1_CMD, ICW1_INIT_ICW4);
     io_wait();
@@ -36,26 +36,26 @@ void ke_pic_init(void)
     outb(PIC2_DATA, 0xff);
 }
 
-void ke_pic_unmask(unsigned irq)
+void hal_pic_unmask(unsigned irq)
 {
     uint16_t port = irq < 8 ? PIC1_DATA : PIC2_DATA;
     outb(port, inb(port) & (uint8_t) ~(1 << (irq & 7)));
 }
 
-void ke_pic_mask(unsigned irq)
+void hal_pic_mask(unsigned irq)
 {
     uint16_t port = irq < 8 ? PIC1_DATA : PIC2_DATA;
     outb(port, inb(port) | (uint8_t)(1 << (irq & 7)));
 }
 
-void ke_pic_eoi(unsigned irq)
+void hal_pic_eoi(unsigned irq)
 {
     if (irq >= 8)
         outb(PIC2_CMD, OCW2_EOI);
     outb(PIC1_CMD, OCW2_EOI);
 }
 
-bool ke_pic_spurious(unsigned irq)
+bool hal_pic_spurious(unsigned irq)
 {
     if (irq != 7 && irq != 15)
         return false;

@@ -4,12 +4,12 @@
 
 #include "kernel/ndk/types.h"
 
-void ke_pic_init(void);
-void ke_pic_unmask(unsigned irq);
-void ke_pic_mask(unsigned irq);
-void ke_pic_eoi(unsigned irq);
+void hal_pic_init(void);
+void hal_pic_unmask(unsigned irq);
+void hal_pic_mask(unsigned irq);
+void hal_pic_eoi(unsigned irq);
 /* True when an IRQ 7 or 15 was spurious (not in the in-service register): it then gets no EOI
  * (IRQ 15 still gets one on the master, for the cascade). */
-bool ke_pic_spurious(unsigned irq);
+bool hal_pic_spurious(unsigned irq);
 
 #endif

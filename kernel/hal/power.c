@@ -12,7 +12,7 @@
 static struct ke_shutdown_callout *first_callout, **last_callout = &first_callout;
 static struct ke_spin_lock callout_lock = KE_SPIN_LOCK_INIT("shutdown callouts");
 
-void ke_register_shutdown_callout(struct ke_shutdown_callout *callout)
+void hal_register_shutdown_callout(struct ke_shutdown_callout *callout)
 {
     uint32_t irq = ke_acquire_spin_lock(&callout_lock);
     callout->next = NULL;
@@ -23,16 +23,16 @@ void ke_register_shutdown_callout(struct ke_shutdown_callout *callout)
 
 /* A clean shutdown: everything dirty reaches the disks first. (A panic powers off without this:
  * a kernel that found its own state corrupt should not write it out.) */
-NORETURN void ke_shutdown(enum ke_exit_code code)
+NORETURN void hal_shutdown(enum ke_exit_code code)
 {
     cpu_sti(); /* the disk drivers wait for interrupts */
     mm_flush_all_segments(); /* mapped files' modified pages, then the volumes under them */
     for (struct ke_shutdown_callout *c = first_callout; c; c = c->next)
         c->routine();
-    ke_power_off(code);
+    hal_power_off(code);
 }
 
-NORETURN void ke_power_off(enum ke_exit_code code)
+NORETURN void hal_power_off(enum ke_exit_code code)
 {
     cpu_cli();
     ke_print("pagoda: power off (code 0x%02x)\n", code);

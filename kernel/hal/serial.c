@@ -21,9 +21,9 @@
 
 static bool serial_ok;
 
-bool io_serial_present(void) { return serial_ok; }
+bool hal_serial_present(void) { return serial_ok; }
 
-void io_serial_init(void)
+void hal_serial_init(void)
 {
     outb(COM1 + UART_IER, 0x00);
     outb(COM1 + UART_LCR, LCR_DLAB);
@@ -47,7 +47,7 @@ static void serial_putc(char c)
     outb(COM1 + UART_DATA, (uint8_t)c);
 }
 
-void io_serial_write(const char *s, size_t n)
+void hal_serial_write(const char *s, size_t n)
 {
     if (!serial_ok)
         return;
@@ -58,8 +58,8 @@ void io_serial_write(const char *s, size_t n)
     }
 }
 
-void io_console_write(const char *s, size_t n, enum vga_color color)
+void hal_console_write(const char *s, size_t n, enum vga_color color)
 {
-    io_serial_write(s, n);
-    io_vga_write(s, n, color);
+    hal_serial_write(s, n);
+    hal_vga_write(s, n, color);
 }

@@ -27,7 +27,7 @@ static void vga_clear_row(int row)
         VGA_TEXT[row * VGA_COLS + c] = (uint16_t)(VGA_GREY << 8 | ' ');
 }
 
-void io_vga_init(void)
+void hal_vga_init(void)
 {
     for (int r = 0; r < VGA_ROWS; r++)
         vga_clear_row(r);
@@ -66,7 +66,7 @@ static void vga_putc(char c, enum vga_color color)
         vga_newline();
 }
 
-void io_vga_write(const char *s, size_t n, enum vga_color color)
+void hal_vga_write(const char *s, size_t n, enum vga_color color)
 {
     for (size_t i = 0; i < n; i++)
         vga_putc(s[i], color);

@@ -83,7 +83,7 @@ void io_flush_all_volumes(void)
 
 static struct ke_shutdown_callout flush_at_shutdown = {.routine = io_flush_all_volumes};
 
-void io_init(void) { ke_register_shutdown_callout(&flush_at_shutdown); }
+void io_init(void) { hal_register_shutdown_callout(&flush_at_shutdown); }
 
 NTSTATUS io_query_volume(struct io_file *file, struct io_volume_info *info)
 {

@@ -69,7 +69,7 @@ static bool add_partition(struct io_block_device *disk, unsigned index, const ui
     if (!p)
         return false;
     memset(p, 0, sizeof *p);
-    ke_snprintf(p->block.name, sizeof p->block.name, "%sp%u", disk->name, index);
+    rtl_snprintf(p->block.name, sizeof p->block.name, "%sp%u", disk->name, index);
     p->block.sector_size = IO_SECTOR_SIZE;
     p->block.sector_count = count;
     p->block.read = partition_read;

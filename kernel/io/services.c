@@ -133,7 +133,7 @@ static void signal_event(HANDLE event)
 {
     void *object;
     if (event && NT_SUCCESS(ob_reference_object_by_handle(current(), event, EVENT_MODIFY_STATE,
-                                                          &ke_event_type, &object, NULL))) {
+                                                          &ex_event_type, &object, NULL))) {
         ke_set_event(object);
         ob_dereference_object(object);
     }

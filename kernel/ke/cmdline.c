@@ -19,7 +19,7 @@ static void warn(struct ke_config *c, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    ke_vsnprintf(c->warnings[c->warning_count++], KE_WARNING_LEN, fmt, ap);
+    rtl_vsnprintf(c->warnings[c->warning_count++], KE_WARNING_LEN, fmt, ap);
     va_end(ap);
 }
 

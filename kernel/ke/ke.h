@@ -61,18 +61,18 @@ enum ke_exit_code {
 };
 /* Ends the emulator run with code (QEMU isa-debug-exit, Bochs shutdown port), else halts for
  * good. */
-NORETURN void ke_power_off(enum ke_exit_code code);
+NORETURN void hal_power_off(enum ke_exit_code code);
 /* Writes out what is cached (the memory manager's mapped files, then every shutdown callout in the
- * order they were registered), then ke_power_off: the normal way to end a run. */
-NORETURN void ke_shutdown(enum ke_exit_code code);
-/* A routine ke_shutdown runs (NT's IoRegisterShutdownNotification): how the subsystems above ke
+ * order they were registered), then hal_power_off: the normal way to end a run. */
+NORETURN void hal_shutdown(enum ke_exit_code code);
+/* A routine hal_shutdown runs (NT's IoRegisterShutdownNotification): how the subsystems above ke
  * (the I/O manager's volumes and disk caches) are flushed without ke knowing them. The caller
  * keeps the structure; interrupts are on when the routine runs. */
 struct ke_shutdown_callout {
     void (*routine)(void);
     struct ke_shutdown_callout *next;
 };
-void ke_register_shutdown_callout(struct ke_shutdown_callout *callout);
+void hal_register_shutdown_callout(struct ke_shutdown_callout *callout);
 
 /* ---- clock (kernel/ke/timer.c) ---- */
 void ke_timer_init(unsigned hz);

@@ -13,7 +13,7 @@
 static bool selected(const char *filter, const struct ktest *t)
 {
     char full[96];
-    ke_snprintf(full, sizeof full, "%s.%s", t->subsystem, t->name);
+    rtl_snprintf(full, sizeof full, "%s.%s", t->subsystem, t->name);
     const char *p = filter;
     while (*p) {
         const char *end = strchr(p, ',');
@@ -78,5 +78,5 @@ NORETURN void ktest_run(const char *filter)
         }
     }
     ke_print("ktest: end %u passed, %u failed\n", passed, failed);
-    ke_shutdown(failed ? KE_EXIT_TESTS_FAILED : KE_EXIT_TESTS_PASSED);
+    hal_shutdown(failed ? KE_EXIT_TESTS_FAILED : KE_EXIT_TESTS_PASSED);
 }

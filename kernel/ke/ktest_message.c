@@ -9,10 +9,10 @@ static char fail_message[384];
 const char *ktest_fail_values(const char *file, int line, const char *expr, uint64_t expected,
                               uint64_t actual)
 {
-    ke_snprintf(fail_message, sizeof fail_message,
-                "expected %llu (%#llx) got %llu (%#llx) for %s at %s:%d",
-                (unsigned long long)expected, (unsigned long long)expected,
-                (unsigned long long)actual, (unsigned long long)actual, expr, file, line);
+    rtl_snprintf(fail_message, sizeof fail_message,
+                 "expected %llu (%#llx) got %llu (%#llx) for %s at %s:%d",
+                 (unsigned long long)expected, (unsigned long long)expected,
+                 (unsigned long long)actual, (unsigned long long)actual, expr, file, line);
     return fail_message;
 }
 
@@ -20,7 +20,7 @@ const char *ktest_failf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    ke_vsnprintf(fail_message, sizeof fail_message, fmt, ap);
+    rtl_vsnprintf(fail_message, sizeof fail_message, fmt, ap);
     va_end(ap);
     return fail_message;
 }

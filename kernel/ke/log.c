@@ -17,13 +17,13 @@ void ke_set_log_level(enum ke_log_level level) { ke_log_level = level; }
 static void log_write(const char *prefix, enum vga_color color, const char *fmt, va_list ap)
 {
     char line[LOG_LINE_MAX];
-    int n = ke_snprintf(line, sizeof line, "%s", prefix);
-    int m = ke_vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+    int n = rtl_snprintf(line, sizeof line, "%s", prefix);
+    int m = rtl_vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
     size_t len = (size_t)n + (size_t)m;
     if (len >= sizeof line)
         len = sizeof line - 1;
     uint32_t irq = ke_disable_interrupts();
-    io_console_write(line, len, color);
+    hal_console_write(line, len, color);
     ke_restore_interrupts(irq);
 }
 

@@ -51,14 +51,14 @@ static void panic_enter(void)
     cpu_cli();
     if (++panic_depth > 1) {
         ke_print("\n*** PANIC while panicking; halting\n");
-        ke_power_off(KE_EXIT_PANIC);
+        hal_power_off(KE_EXIT_PANIC);
     }
 }
 
 static void panic_header(const char *fmt, va_list ap)
 {
     char cause[256];
-    ke_vsnprintf(cause, sizeof cause, fmt, ap);
+    rtl_vsnprintf(cause, sizeof cause, fmt, ap);
     ke_print("\n*** PANIC: %s\n", cause);
     struct ke_thread *t = ke_current_thread();
     char who[96];
@@ -89,7 +89,7 @@ NORETURN void ke_panic(const char *fmt, ...)
     /* Start at our caller: this frame only says "ke_panic". */
     uint32_t caller_ebp = *(uint32_t *)(uintptr_t)tf.ebp;
     ke_print_backtrace(tf.eip, caller_ebp);
-    ke_power_off(KE_EXIT_PANIC);
+    hal_power_off(KE_EXIT_PANIC);
 }
 
 NORETURN void ke_panic_trap(const struct ke_trap_frame *tf, const char *fmt, ...)
@@ -104,7 +104,7 @@ NORETURN void ke_panic_trap(const struct ke_trap_frame *tf, const char *fmt, ...
     uint32_t esp = tf->vector == TRAP_DOUBLE_FAULT ? tf->user_esp : ke_trap_esp(tf);
     print_registers(tf, esp);
     ke_print_backtrace(tf->eip, tf->ebp);
-    ke_power_off(KE_EXIT_PANIC);
+    hal_power_off(KE_EXIT_PANIC);
 }
 
 /* Entered from the double-fault task (boot/trap.asm), on its own stack. */

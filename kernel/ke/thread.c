@@ -24,7 +24,7 @@ void ke_describe_thread(struct ke_thread *thread, char *buffer, size_t size)
     if (ke_thread_callouts && thread)
         ke_thread_callouts->describe_thread(thread, buffer, size);
     else
-        ke_snprintf(buffer, size, "thread %p", (void *)thread);
+        rtl_snprintf(buffer, size, "thread %p", (void *)thread);
 }
 
 void ke_init_thread(struct ke_thread *t, uint8_t priority, struct mm_address_space *address_space)

@@ -43,7 +43,7 @@ static int64_t read_rtc(void)
     int year = 2000 + bcd(cmos_read(0x09), binary);
     if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60)
         return 0; /* no usable RTC: time starts at 1601 */
-    int64_t days = ke_days_from_civil(year, month, day) + KE_DAYS_1601_TO_1970;
+    int64_t days = rtl_days_from_civil(year, month, day) + KE_DAYS_1601_TO_1970;
     return (days * SECONDS_PER_DAY + hour * 3600 + min * 60 + sec) * KE_TICKS_PER_SECOND;
 }
 

@@ -75,13 +75,13 @@ void ke_register_irq(unsigned irq, ke_irq_handler handler)
 {
     ASSERT(irq < IRQ_COUNT);
     irq_handlers[irq] = handler;
-    ke_pic_unmask(irq);
+    hal_pic_unmask(irq);
 }
 
 static void dispatch_irq(struct ke_trap_frame *tf)
 {
     unsigned irq = tf->vector - TRAP_IRQ_BASE;
-    if (ke_pic_spurious(irq)) {
+    if (hal_pic_spurious(irq)) {
         spurious_irqs++;
         return;
     }
@@ -91,7 +91,7 @@ static void dispatch_irq(struct ke_trap_frame *tf)
     else
         ke_warn("trap: IRQ %u with no handler\n", irq);
     ke_interrupt_depth--;
-    ke_pic_eoi(irq);
+    hal_pic_eoi(irq);
 }
 
 /* Reads the instruction a user-mode #GP stopped at, a byte at a time and only as far as decoding it

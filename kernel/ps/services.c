@@ -36,7 +36,7 @@ static NTSTATUS reference_waitable(HANDLE handle, void **object)
 {
     NTSTATUS status =
         ob_reference_object_by_handle(current_process(), handle, SYNCHRONIZE, NULL, object, NULL);
-    if (NT_SUCCESS(status) && !ke_is_waitable_type(ob_object_type(*object))) {
+    if (NT_SUCCESS(status) && !ex_is_waitable_type(ob_object_type(*object))) {
         ob_dereference_object(*object);
         return STATUS_OBJECT_TYPE_MISMATCH;
     }
@@ -116,7 +116,7 @@ NTSTATUS NtSignalAndWaitForSingleObject(HANDLE signal_handle, HANDLE wait_handle
     status = reference_waitable(wait_handle, &wait_object);
     if (NT_SUCCESS(status)) {
         /* The kernel is not preempted between the two halves, so no one runs in between. */
-        status = ke_signal_by_type(signal_object, granted);
+        status = ex_signal_by_type(signal_object, granted);
         if (NT_SUCCESS(status))
             status = ke_wait_for_objects_user(1, &wait_object, WaitAny, use);
         ob_dereference_object(wait_object);
@@ -152,7 +152,7 @@ NTSTATUS NtQuerySystemTime(int64_t *user_time)
 /* Writes text to the console, and to the process's capture when a test asked for one. */
 static void display(const char *text, size_t n)
 {
-    io_console_write(text, n, VGA_GREY);
+    hal_console_write(text, n, VGA_GREY);
     struct ps_console_capture *capture = current_process()->console;
     for (size_t i = 0; capture && i < n && capture->length + 1 < capture->size; i++) {
         capture->text[capture->length++] = text[i];
@@ -305,8 +305,13 @@ NTSTATUS NtResumeThread(HANDLE handle, uint32_t *user_previous)
 NTSTATUS NtTerminateThread(HANDLE handle, NTSTATUS exit_status)
 {
     struct ps_thread *t;
-    if (!handle)
+    if (!handle) {
+        /* NT's rule: NULL names the caller, but not when it is its process's last thread, which
+         * must end the process instead (RtlExitUserThread asks ThreadAmILastThread first). */
+        if (current_process()->thread_count == 1)
+            return STATUS_CANT_TERMINATE_SELF;
         handle = NtCurrentThread();
+    }
     NTSTATUS status = ob_reference_object_by_handle(current_process(), handle, THREAD_TERMINATE,
                                                     &ps_thread_type, (void **)&t, NULL);
     if (!NT_SUCCESS(status))

@@ -299,8 +299,8 @@ static void reap_thread(struct ke_thread *thread)
 static void describe_thread(struct ke_thread *thread, char *buffer, size_t size)
 {
     struct ps_thread *t = ps_thread_of(thread);
-    ke_snprintf(buffer, size, "process %s (pid %u, tid %u)", t->process->name,
-                t->process->unique_id, t->unique_id);
+    rtl_snprintf(buffer, size, "process %s (pid %u, tid %u)", t->process->name,
+                 t->process->unique_id, t->unique_id);
 }
 
 const struct ke_thread_callouts ps_thread_callouts = {

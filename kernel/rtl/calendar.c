@@ -3,7 +3,7 @@
  * last. */
 #include "kernel/rtl/calendar.h"
 
-int64_t ke_days_from_civil(int64_t y, int64_t m, int64_t d)
+int64_t rtl_days_from_civil(int64_t y, int64_t m, int64_t d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -13,7 +13,7 @@ int64_t ke_days_from_civil(int64_t y, int64_t m, int64_t d)
     return era * 146097 + doe - 719468;
 }
 
-void ke_civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
+void rtl_civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
 {
     z += 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;

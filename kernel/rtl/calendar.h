@@ -9,8 +9,8 @@
 #define KE_DAYS_1601_TO_1970 134774LL
 
 /* Days since 1970-01-01 of a date in the proleptic Gregorian calendar (m 1-12, d 1-31). */
-int64_t ke_days_from_civil(int64_t y, int64_t m, int64_t d);
+int64_t rtl_days_from_civil(int64_t y, int64_t m, int64_t d);
 /* The date of a day count since 1970-01-01. */
-void ke_civil_from_days(int64_t days, int64_t *y, int64_t *m, int64_t *d);
+void rtl_civil_from_days(int64_t days, int64_t *y, int64_t *m, int64_t *d);
 
 #endif

@@ -189,7 +189,7 @@ static void convert(struct fmt_out *o, struct fmt_spec *sp, char conv, va_list *
     }
 }
 
-int ke_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+int rtl_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
     struct fmt_out o = {buf, size, 0};
     va_list args;
@@ -211,11 +211,11 @@ int ke_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
     return (int)o.len;
 }
 
-int ke_snprintf(char *buf, size_t size, const char *fmt, ...)
+int rtl_snprintf(char *buf, size_t size, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = ke_vsnprintf(buf, size, fmt, ap);
+    int n = rtl_vsnprintf(buf, size, fmt, ap);
     va_end(ap);
     return n;
 }

@@ -9,7 +9,7 @@
 /* Formats like C's vsnprintf for %d %i %u %x %X %o %p %s %c %%, the flags - 0 + space #, width and
  * precision (also as *), and the length modifiers hh h l ll z. Always terminates the buffer when
  * size > 0; returns the length the full output would have had. */
-int ke_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int ke_snprintf(char *buf, size_t size, const char *fmt, ...) PRINTF_LIKE(3, 4);
+int rtl_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int rtl_snprintf(char *buf, size_t size, const char *fmt, ...) PRINTF_LIKE(3, 4);
 
 #endif

@@ -1,11 +1,11 @@
-/* tests/common/format_cases.c: ke_snprintf against what C's printf would print. */
+/* tests/common/format_cases.c: rtl_snprintf against what C's printf would print. */
 #include "kernel/rtl/format.h"
 #include "tests/common/cases.h"
 
 #define EXPECT_FORMAT(expected, ...)                                                               \
     do {                                                                                           \
         char buf_[128];                                                                            \
-        int n_ = ke_snprintf(buf_, sizeof buf_, __VA_ARGS__);                                      \
+        int n_ = rtl_snprintf(buf_, sizeof buf_, __VA_ARGS__);                                     \
         KT_STR_EQ(buf_, expected);                                                                 \
         KT_EQ(n_, strlen(expected));                                                               \
     } while (0)
@@ -26,7 +26,7 @@ const char *tc_format_integers(void)
 }
 
 /* Called through a pointer, for the cases the compiler's format check rightly rejects. */
-static int (*volatile unchecked_snprintf)(char *, size_t, const char *, ...) = ke_snprintf;
+static int (*volatile unchecked_snprintf)(char *, size_t, const char *, ...) = rtl_snprintf;
 
 const char *tc_format_strings_and_padding(void)
 {
@@ -47,14 +47,14 @@ const char *tc_format_truncation(void)
 {
     char buf[8];
     memset(buf, 'z', sizeof buf);
-    int n = ke_snprintf(buf, sizeof buf, "%s", "0123456789");
+    int n = rtl_snprintf(buf, sizeof buf, "%s", "0123456789");
     KT_EQ(n, 10);
     KT_STR_EQ(buf, "0123456");
-    n = ke_snprintf(buf, 1, "abc");
+    n = rtl_snprintf(buf, 1, "abc");
     KT_EQ(n, 3);
     KT_EQ(buf[0], 0);
     buf[0] = 'q';
-    n = ke_snprintf(buf, 0, "abc"); /* size 0: nothing written at all */
+    n = rtl_snprintf(buf, 0, "abc"); /* size 0: nothing written at all */
     KT_EQ(n, 3);
     KT_EQ(buf[0], 'q');
     return NULL;

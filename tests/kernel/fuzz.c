@@ -76,7 +76,7 @@ static void note(size_t *n, const char *fmt, ...)
     if (*n >= sizeof report - 1)
         return;
     va_start(ap, fmt);
-    int k = ke_vsnprintf(report + *n, sizeof report - *n, fmt, ap);
+    int k = rtl_vsnprintf(report + *n, sizeof report - *n, fmt, ap);
     va_end(ap);
     *n += k > 0 ? (size_t)k : 0;
 }
@@ -160,7 +160,7 @@ static const char *run_fuzzer(const char *args, NTSTATUS expected)
 {
     static char cmdline[192];
     struct ps_process *p, *target;
-    ke_snprintf(cmdline, sizeof cmdline, "fuzz %s target=4,8,12", args);
+    rtl_snprintf(cmdline, sizeof cmdline, "fuzz %s target=4,8,12", args);
     NTSTATUS status = kt_start_program("fuzz", "fuzz target", &target);
     if (!NT_SUCCESS(status))
         return ktest_failf("starting the target returned %08x", (uint32_t)status);
@@ -203,7 +203,7 @@ static const char *settle(void)
 static const char *fuzz(const struct fuzz_run *runs, size_t count, uint32_t calls)
 {
     static char args[160];
-    ke_snprintf(args, sizeof args, "seed=1000 calls=200 threads=2 %s", FUZZ_MODE);
+    rtl_snprintf(args, sizeof args, "seed=1000 calls=200 threads=2 %s", FUZZ_MODE);
     const char *error = run_fuzzer(args, 0);
     if (error)
         return error;
@@ -211,8 +211,8 @@ static const char *fuzz(const struct fuzz_run *runs, size_t count, uint32_t call
     for (size_t i = 0; i < count; i++) {
         if (!runs[i].args)
             continue;
-        ke_snprintf(args, sizeof args, "seed=%u calls=%u %s %s", (uint32_t)i + 1, calls,
-                    runs[i].args, FUZZ_MODE);
+        rtl_snprintf(args, sizeof args, "seed=%u calls=%u %s %s", (uint32_t)i + 1, calls,
+                     runs[i].args, FUZZ_MODE);
         if ((error = run_fuzzer(args, runs[i].expected)))
             return error;
         const char *diff = settle();

@@ -28,7 +28,7 @@ static const char *start(const char *program, const char *command_line, struct p
                          struct ps_console_capture *capture)
 {
     char path[96];
-    ke_snprintf(path, sizeof path, "\\??\\C:\\Tests\\%s", program);
+    rtl_snprintf(path, sizeof path, "\\??\\C:\\Tests\\%s", program);
     NTSTATUS status = ps_create_user_process(path, command_line, p);
     if (!NT_SUCCESS(status))
         return ktest_failf("starting %s failed with %08x", path, (uint32_t)status);

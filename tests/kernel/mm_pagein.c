@@ -33,7 +33,7 @@ static size_t wlen(const WCHAR *s)
 static NTSTATUS named_event(const WCHAR *name, struct ke_event **out)
 {
     NTSTATUS status =
-        ob_create_object(&ke_event_type, sizeof **out, name, wlen(name), (void **)out);
+        ob_create_object(&ex_event_type, sizeof **out, name, wlen(name), (void **)out);
     if (NT_SUCCESS(status)) {
         ke_init_dispatcher_header(&(*out)->header, KE_NOTIFICATION_EVENT, 0);
         status = ob_insert_object(*out, 0, 0, NULL, (void **)out);
@@ -279,8 +279,8 @@ static const char *run_pagein(const char *cmdline, NTSTATUS *exit_status,
 const char *kt_check_in_page_errors(char drive)
 {
     char touch[32], copy[32];
-    ke_snprintf(touch, sizeof touch, "pagein %c inpage_touch", drive);
-    ke_snprintf(copy, sizeof copy, "pagein %c inpage_copy", drive);
+    rtl_snprintf(touch, sizeof touch, "pagein %c inpage_touch", drive);
+    rtl_snprintf(copy, sizeof copy, "pagein %c inpage_copy", drive);
     NTSTATUS touched = 0, copied = 0;
     struct mm_fault_counters touch_faults, copy_faults;
     KT_RUN(run_pagein(touch, &touched, &touch_faults));

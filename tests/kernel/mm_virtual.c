@@ -70,7 +70,7 @@ KTEST(mm, bad_access_ends_only_the_process)
     struct mm_fault_counters f;
     char cmdline[64];
     for (unsigned i = 0; i < ARRAY_SIZE(access_violations); i++) {
-        ke_snprintf(cmdline, sizeof cmdline, "virtual %s", access_violations[i]);
+        rtl_snprintf(cmdline, sizeof cmdline, "virtual %s", access_violations[i]);
         KT_RUN(run(cmdline, STATUS_ACCESS_VIOLATION, &f));
         KT_EQ(f.access_violations, 1);
         KT_EQ(f.guard, 0);

@@ -51,5 +51,5 @@ NORETURN void ktest_run_panic(const char *mode)
         kt_panic_fault_here((volatile uint32_t *)(uintptr_t)UNMAPPED_ADDRESS);
     }
     ke_print("FAIL panic.report: the %s test did not crash\n", mode);
-    ke_power_off(KE_EXIT_TESTS_FAILED);
+    hal_power_off(KE_EXIT_TESTS_FAILED);
 }

@@ -12,7 +12,7 @@
 NTSTATUS kt_start_program(const char *name, const char *command_line, struct ps_process **process)
 {
     char path[96];
-    if (ke_snprintf(path, sizeof path, "\\??\\C:\\Tests\\%s.exe", name) >= (int)sizeof path)
+    if (rtl_snprintf(path, sizeof path, "\\??\\C:\\Tests\\%s.exe", name) >= (int)sizeof path)
         return STATUS_OBJECT_NAME_INVALID;
     return ps_create_user_process(path, command_line, process);
 }
@@ -23,7 +23,7 @@ void kt_frame_stats(struct mm_frame_stats *stats)
     mm_get_frame_stats(stats);
 }
 
-static NTSTATUS open_for_reading(const char *path, struct io_file **file)
+NTSTATUS kt_open_file(const char *path, struct io_file **file)
 {
     WCHAR wide[MAX_PATH];
     size_t chars = 0;
@@ -47,7 +47,7 @@ const char *kt_read_file(const char *path, struct kt_file *out)
     uint64_t size = 0;
     uint32_t done = 0;
     *out = (struct kt_file){0};
-    NTSTATUS status = open_for_reading(path, &file);
+    NTSTATUS status = kt_open_file(path, &file);
     if (!NT_SUCCESS(status))
         return ktest_failf("opening %s: %08x", path, (uint32_t)status);
     status = io_file_pager.query_size(file, &size);

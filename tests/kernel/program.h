@@ -25,6 +25,9 @@ struct kt_file {
     uint8_t *data;
     uint32_t size;
 };
+/* Opens path (\??\C:\...) for reading, sharing reads: one reference to the file object. */
+struct io_file;
+NTSTATUS kt_open_file(const char *path, struct io_file **file);
 /* Reads path (\??\C:\..., at most 1 MiB) into file; NULL, or what failed. */
 const char *kt_read_file(const char *path, struct kt_file *file);
 void kt_free_file(struct kt_file *file);

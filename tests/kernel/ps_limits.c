@@ -35,7 +35,7 @@ static const char *finish(struct ps_process *p, const char *what, NTSTATUS *exit
 static struct ke_event *new_event(void)
 {
     struct ke_event *e;
-    if (!NT_SUCCESS(ob_create_object(&ke_event_type, sizeof *e, NULL, 0, (void **)&e)))
+    if (!NT_SUCCESS(ob_create_object(&ex_event_type, sizeof *e, NULL, 0, (void **)&e)))
         return NULL;
     ke_init_dispatcher_header(&e->header, KE_NOTIFICATION_EVENT, 0);
     return e;
@@ -50,7 +50,7 @@ static const char *start_limits(const char *mode, struct ke_event *events[2], si
     struct ps_process *p;
     HANDLE h[2] = {NULL, NULL};
     char cmdline[32];
-    ke_snprintf(cmdline, sizeof cmdline, "limits %s 4 8", mode);
+    rtl_snprintf(cmdline, sizeof cmdline, "limits %s 4 8", mode);
     NTSTATUS status = kt_start_program("limits", cmdline, &p);
     if (!NT_SUCCESS(status))
         return ktest_failf("starting '%s' failed with %08x", cmdline, (uint32_t)status);
@@ -91,10 +91,10 @@ static void measure(struct usage *u)
     u->frames = kt_frames_used(&s);
     u->processes = ps_process_type.object_count;
     u->threads = ps_thread_type.object_count;
-    u->events = ke_event_type.object_count;
+    u->events = ex_event_type.object_count;
     u->pool_bytes = mm_pool_bytes_in_use();
-    u->event_bytes = mm_pool_tag_bytes(ke_event_type.pool_tag);
-    u->mutant_bytes = mm_pool_tag_bytes(ke_mutant_type.pool_tag);
+    u->event_bytes = mm_pool_tag_bytes(ex_event_type.pool_tag);
+    u->mutant_bytes = mm_pool_tag_bytes(ex_mutant_type.pool_tag);
     u->table_bytes = mm_pool_tag_bytes(MM_TAG('O', 'b', 'H', 't'));
     u->process_bytes = mm_pool_tag_bytes(ps_process_type.pool_tag);
     u->thread_bytes = mm_pool_tag_bytes(ps_thread_type.pool_tag);
@@ -202,7 +202,7 @@ static const char *run_mutant_program(void)
     char cmdline[32];
     struct ps_process *p;
     NTSTATUS exit_status = -1;
-    ke_snprintf(cmdline, sizeof cmdline, "limits mutant %d", MUTANT_DEPTH);
+    rtl_snprintf(cmdline, sizeof cmdline, "limits mutant %d", MUTANT_DEPTH);
     NTSTATUS status = kt_start_program("limits", cmdline, &p);
     if (!NT_SUCCESS(status))
         return ktest_failf("starting '%s' failed with %08x", cmdline, (uint32_t)status);

@@ -6,6 +6,7 @@
 #include "kernel/ob/ob.h"
 #include "kernel/ps/thread.h"
 #include "mm/mm.h"
+#include "tests/kernel/program.h"
 
 #define HELLO             "\\??\\C:\\Tests\\hello.exe"
 #define IMAGE_SEGMENT_TAG MM_TAG('M', 'm', 'S', 'i') /* mm/image.c */
@@ -58,6 +59,61 @@ KTEST(pe, relaunched_image_leaves_the_unused_list)
         KT_RUN(run("hello.exe", 42));
     KT_TRUE(mm_pool_tag_bytes(IMAGE_SEGMENT_TAG) > before); /* kept for the next launch */
     mm_purge_unused_segments();
+    KT_EQ(mm_pool_tag_bytes(IMAGE_SEGMENT_TAG), before);
+    return NULL;
+}
+
+/* Regression: two processes that loaded one image at once made a segment each (making one reads
+ * the headers from the disk, and the other looked at the FCB meanwhile), so a SHARED section was
+ * shared by neither: tests/win32/shared.c failed now and then under copyyield=1. Two kernel threads
+ * open hello.exe, then make its image section at once, with nothing of it cached: one segment for
+ * both. */
+struct image_opener {
+    struct ke_event *go;
+    struct io_file *file;
+    struct mm_section *section;
+    NTSTATUS status;
+};
+
+static void make_hello_section(void *context)
+{
+    struct image_opener *o = context;
+    ke_wait_for_object(o->go, NULL);
+    o->status = mm_create_image_section(o->file, &o->section);
+}
+
+KTEST(pe, concurrent_loads_share_one_image_segment)
+{
+    struct ke_event go;
+    ke_init_dispatcher_header(&go.header, KE_NOTIFICATION_EVENT, 0);
+    struct image_opener openers[2] = {{&go, NULL, NULL, STATUS_PENDING},
+                                      {&go, NULL, NULL, STATUS_PENDING}};
+    struct ps_thread *threads[2] = {NULL, NULL};
+    mm_purge_unused_segments();
+    size_t before = mm_pool_tag_bytes(IMAGE_SEGMENT_TAG);
+    for (int i = 0; i < 2; i++) {
+        KT_EQ(kt_open_file(HELLO, &openers[i].file), STATUS_SUCCESS);
+        struct ps_thread_start start = {.kernel_routine = make_hello_section,
+                                        .kernel_context = &openers[i]};
+        KT_EQ(ps_create_thread(ps_system_process, &start, &threads[i]), STATUS_SUCCESS);
+    }
+    ke_set_event(&go);
+    for (int i = 0; i < 2; i++) {
+        ke_wait_for_object(threads[i], NULL);
+        ob_dereference_object(threads[i]);
+    }
+    bool same =
+        openers[0].section && openers[1].section &&
+        mm_section_image_info(openers[0].section) == mm_section_image_info(openers[1].section);
+    for (int i = 0; i < 2; i++) {
+        if (openers[i].section)
+            ob_dereference_object(openers[i].section);
+        ob_dereference_object(openers[i].file);
+    }
+    mm_purge_unused_segments();
+    KT_EQ(openers[0].status, STATUS_SUCCESS);
+    KT_EQ(openers[1].status, STATUS_SUCCESS);
+    KT_TRUE(same);
     KT_EQ(mm_pool_tag_bytes(IMAGE_SEGMENT_TAG), before);
     return NULL;
 }

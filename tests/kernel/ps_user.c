@@ -279,7 +279,7 @@ static const char *single_step_call(const char *cmdline)
 {
     static const WCHAR name[] = u"\\BaseNamedObjects\\PagodaEflagsSingleStep"; /* eflags.c's */
     struct ke_event *event;
-    NTSTATUS status = ob_create_object(&ke_event_type, sizeof *event, name, ARRAY_SIZE(name) - 1,
+    NTSTATUS status = ob_create_object(&ex_event_type, sizeof *event, name, ARRAY_SIZE(name) - 1,
                                        (void **)&event);
     if (NT_SUCCESS(status)) {
         ke_init_dispatcher_header(&event->header, KE_NOTIFICATION_EVENT, 0);

@@ -136,7 +136,7 @@ static void bench_vads(uint32_t n, bool first)
             CHECK_STATUS(NtWaitForSingleObject(mine, 0, &ten_seconds), STATUS_SUCCESS);
     }
     char name[48];
-    ke_snprintf(name, sizeof name, "fault_%u_vads_cycles", n);
+    rtl_snprintf(name, sizeof name, "fault_%u_vads_cycles", n);
     if (!rt_failures)
         report(name, s, FAULT_SAMPLES, BATCH_PAGES);
     NtClose(mine);

@@ -19,7 +19,7 @@ static IO_STATUS_BLOCK iosb;
 static const char *path(const char *name)
 {
     static char buffer[96];
-    ke_snprintf(buffer, sizeof buffer, "\\??\\%c:\\%s", drive, name);
+    rtl_snprintf(buffer, sizeof buffer, "\\??\\%c:\\%s", drive, name);
     return buffer;
 }
 

@@ -49,7 +49,7 @@ void fz_report(const char *fmt, ...)
     char line[RT_PRINT_MAX - 16];
     va_list ap;
     va_start(ap, fmt);
-    ke_vsnprintf(line, sizeof line, fmt, ap);
+    rtl_vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
     rt_print("  fuzz: %s\n", line);
 }

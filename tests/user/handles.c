@@ -76,7 +76,7 @@ static void check_forged(HANDLE h)
     int32_t state;
     char label[48];
     const char *saved = rt_subtest;
-    ke_snprintf(label, sizeof label, "forged handle %p", h);
+    rtl_snprintf(label, sizeof label, "forged handle %p", h);
     rt_subtest = label;
     CHECK_STATUS(NtClose(h), STATUS_INVALID_HANDLE);
     CHECK_STATUS(NtSetEvent(h, &state), STATUS_INVALID_HANDLE);

@@ -33,7 +33,7 @@ static HANDLE open_file(const char *name, uint32_t disposition)
     char path[64];
     struct rt_name n;
     HANDLE h = NULL;
-    ke_snprintf(path, sizeof path, "\\??\\%c:\\%s", drive, name);
+    rtl_snprintf(path, sizeof path, "\\??\\%c:\\%s", drive, name);
     CHECK_STATUS(NtCreateFile(&h, FILE_READ_DATA | FILE_WRITE_DATA | SYNCHRONIZE | DELETE,
                               rt_named(&n, path, 0), &iosb, NULL, 0, SHARE_ALL, disposition,
                               FILE_SYNCHRONOUS_IO_NONALERT, NULL, 0),

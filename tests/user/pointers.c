@@ -44,7 +44,7 @@ static char label[80];
 
 static void with_pointer(uintptr_t p)
 {
-    ke_snprintf(label, sizeof label, "%s, pointer 0x%08X", test_name, (uint32_t)p);
+    rtl_snprintf(label, sizeof label, "%s, pointer 0x%08X", test_name, (uint32_t)p);
     rt_subtest = label;
 }
 

@@ -15,7 +15,7 @@ static IO_STATUS_BLOCK iosb;
 static const char *path(const char *name)
 {
     static char buffer[96];
-    ke_snprintf(buffer, sizeof buffer, "\\??\\%c:\\%s", drive, name);
+    rtl_snprintf(buffer, sizeof buffer, "\\??\\%c:\\%s", drive, name);
     return buffer;
 }
 
@@ -351,7 +351,7 @@ static HANDLE step_event(int step)
     char name[64];
     struct rt_name n;
     HANDLE h = NULL;
-    ke_snprintf(name, sizeof name, "\\BaseNamedObjects\\PagodaCowStep%d", step);
+    rtl_snprintf(name, sizeof name, "\\BaseNamedObjects\\PagodaCowStep%d", step);
     CHECK(NT_SUCCESS(
         NtCreateEvent(&h, EVENT_ALL_ACCESS, rt_named(&n, name, OBJ_OPENIF), NotificationEvent, 0)));
     return h;

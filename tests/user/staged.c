@@ -22,7 +22,7 @@ static HANDLE open_file(const char *path)
 static void check_size_file(uint32_t size)
 {
     char path[64];
-    ke_snprintf(path, sizeof path, "\\??\\C:\\Tests\\Sizes\\size-%u.bin", size);
+    rtl_snprintf(path, sizeof path, "\\??\\C:\\Tests\\Sizes\\size-%u.bin", size);
     HANDLE h = open_file(path);
     if (!h)
         return;

@@ -564,6 +564,8 @@ static NTSTATUS last_thread(void *arg)
                  STATUS_SUCCESS);
     CHECK_STATUS(pbi.ExitStatus, STATUS_PENDING); /* one thread left: still running */
     CHECK_STATUS(NtClose(main_thread), STATUS_SUCCESS);
+    /* NULL names the caller only while another thread is left (NT's rule). */
+    CHECK_STATUS(NtTerminateThread(NULL, 0x5E1F), STATUS_CANT_TERMINATE_SELF);
     /* The last thread's exit status becomes the process's. */
     NtTerminateThread(NtCurrentThread(), (NTSTATUS)rt_failures);
     rt_exit(0x1A57); /* not reached */
@@ -577,8 +579,8 @@ static void test_last_thread(void)
                  STATUS_SUCCESS);
     if (!CHECK_STATUS(rt_create_thread(last_thread, self, &t), STATUS_SUCCESS))
         return;
-    NtTerminateThread(NtCurrentThread(), 0xBAD0);
-    FAIL("NtTerminateThread(NtCurrentThread()) returned");
+    NtTerminateThread(NULL, 0xBAD0); /* another thread is left: NULL ends the caller */
+    FAIL("NtTerminateThread(NULL) returned with another thread left");
 }
 
 /* ---- racing: two threads call the same services at once, each checking that it gets its own

@@ -27,7 +27,7 @@ static NTSTATUS exercise(const char *name)
 {
     char file[64];
     void *base = NULL, *address;
-    ke_snprintf(file, sizeof file, "%s.dll", name);
+    rtl_snprintf(file, sizeof file, "%s.dll", name);
     NTSTATUS status = load_dll(CORPUS, file, &base);
     if (!NT_SUCCESS(status))
         return status;

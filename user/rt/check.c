@@ -27,7 +27,7 @@ static const char *scope_name(void) { return rt_scope ? rt_scope : rt_subtest; }
 static void result_name(char *out, size_t size)
 {
     const char *scope = scope_name();
-    ke_snprintf(out, size, *scope ? "%s.%s" : "%s", rt_name, scope);
+    rtl_snprintf(out, size, *scope ? "%s.%s" : "%s", rt_name, scope);
 }
 
 static void count_pass(void) { __atomic_add_fetch(&rt_scope_passed, 1, __ATOMIC_RELAXED); }
@@ -43,7 +43,7 @@ void rt_fail(int line, const char *fmt, ...)
     char message[RT_PRINT_MAX / 2], name[64];
     va_list ap;
     va_start(ap, fmt);
-    ke_vsnprintf(message, sizeof message, fmt, ap);
+    rtl_vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
     uint32_t n = count_failure();
     result_name(name, sizeof name);

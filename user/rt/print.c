@@ -7,7 +7,7 @@ void rt_vprint(const char *fmt, va_list ap)
 {
     char text[RT_PRINT_MAX + 1];
     WCHAR wide[RT_PRINT_MAX];
-    int n = ke_vsnprintf(text, sizeof text, fmt, ap);
+    int n = rtl_vsnprintf(text, sizeof text, fmt, ap);
     if (n <= 0)
         return;
     size_t len = (size_t)n < RT_PRINT_MAX ? (size_t)n : RT_PRINT_MAX;

@@ -306,7 +306,7 @@ static NTSTATUS block_flush(struct io_block_device *dev)
 static void register_disk(struct atap_drive *d)
 {
     struct io_block_device *b = &d->block;
-    ke_snprintf(b->name, sizeof b->name, "ata%u.%u", d->channel->number, d->number);
+    rtl_snprintf(b->name, sizeof b->name, "ata%u.%u", d->channel->number, d->number);
     b->sector_size = IO_SECTOR_SIZE;
     b->sector_count = d->info.sectors;
     b->read = block_read;

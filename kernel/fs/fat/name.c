@@ -218,13 +218,13 @@ uint32_t fatp_short_to_wide(const struct fatp_dirent *entry, WCHAR out[13])
 /* Clamps to FAT's range, 1980-01-01 .. 2107-12-31 23:59:58. */
 void fatp_time_to_fat(int64_t nt, uint16_t *date, uint16_t *time, uint8_t *tenth)
 {
-    int64_t lo = (ke_days_from_civil(1980, 1, 1) + DAYS_1601_TO_1970) * 86400 * TICKS_PER_SECOND;
+    int64_t lo = (rtl_days_from_civil(1980, 1, 1) + DAYS_1601_TO_1970) * 86400 * TICKS_PER_SECOND;
     int64_t hi =
-        (ke_days_from_civil(2108, 1, 1) + DAYS_1601_TO_1970) * 86400 * TICKS_PER_SECOND - 1;
+        (rtl_days_from_civil(2108, 1, 1) + DAYS_1601_TO_1970) * 86400 * TICKS_PER_SECOND - 1;
     nt = nt < lo ? lo : nt > hi ? hi : nt;
     int64_t centis = nt / 100000, secs = centis / 100;
     int64_t days = secs / 86400 - DAYS_1601_TO_1970, sod = secs % 86400, y, m, d;
-    ke_civil_from_days(days, &y, &m, &d);
+    rtl_civil_from_days(days, &y, &m, &d);
     *date = (uint16_t)((y - 1980) << 9 | m << 5 | d);
     *time = (uint16_t)((sod / 3600) << 11 | (sod / 60 % 60) << 5 | (sod % 60) / 2);
     if (tenth)
@@ -239,7 +239,7 @@ int64_t fatp_time_from_fat(uint16_t date, uint16_t time, uint8_t tenth)
     int64_t y = 1980 + (date >> 9), m = (date >> 5) & 15, d = date & 31;
     m = m < 1 ? 1 : m > 12 ? 12 : m;
     d = d < 1 ? 1 : d;
-    int64_t secs = (ke_days_from_civil(y, m, d) + DAYS_1601_TO_1970) * 86400 + (time >> 11) * 3600 +
-                   ((time >> 5) & 63) * 60 + (time & 31) * 2;
+    int64_t secs = (rtl_days_from_civil(y, m, d) + DAYS_1601_TO_1970) * 86400 +
+                   (time >> 11) * 3600 + ((time >> 5) & 63) * 60 + (time & 31) * 2;
     return secs * TICKS_PER_SECOND + (int64_t)(tenth > 199 ? 0 : tenth) * 100000;
 }

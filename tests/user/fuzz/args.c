@@ -315,7 +315,7 @@ static uint32_t object_name(struct fz_worker *w, WCHAR *chars, uint32_t max)
     static const char *const dirs[] = {
         "\\BaseNamedObjects\\", "\\BaseNamedObjects\\", "\\", "\\??\\", "\\Device\\", "\\Nope\\"};
     char leaf[16];
-    ke_snprintf(leaf, sizeof leaf, "fz%s%u", w->section_names ? "s" : "", fz_below(w, 10));
+    rtl_snprintf(leaf, sizeof leaf, "fz%s%u", w->section_names ? "s" : "", fz_below(w, 10));
     uint32_t n = put_ascii(chars, 0, max, dirs[fz_chance(w, 80) ? 0 : fz_below(w, 6)]);
     n = put_ascii(chars, n, max, leaf);
     scramble_case(w, chars, n);
@@ -332,11 +332,11 @@ uint32_t fz_file_name(struct fz_worker *w, WCHAR *chars, uint32_t max)
     if (fz_options.files == FZ_FILES_OFF)
         root = fz_chance(w, 50) ? "\\??\\Q:\\Fuzz\\" : "\\BaseNamedObjects\\Fuzz\\";
     if (fz_options.files == FZ_FILES_UNIQUE)
-        ke_snprintf(leaf, sizeof leaf, "s%xw%ug%un%u%s", fz_options.seed, w->slot, w->generation,
-                    w->name_serial++, fz_chance(w, 30) ? ".txt" : "");
+        rtl_snprintf(leaf, sizeof leaf, "s%xw%ug%un%u%s", fz_options.seed, w->slot, w->generation,
+                     w->name_serial++, fz_chance(w, 30) ? ".txt" : "");
     else
-        ke_snprintf(leaf, sizeof leaf, "%s%u%s", fz_chance(w, 20) ? "d0\\" : "", fz_below(w, 6),
-                    fz_chance(w, 20) ? ".dat" : "");
+        rtl_snprintf(leaf, sizeof leaf, "%s%u%s", fz_chance(w, 20) ? "d0\\" : "", fz_below(w, 6),
+                     fz_chance(w, 20) ? ".dat" : "");
     uint32_t n = put_ascii(chars, 0, max, root);
     if (fz_options.files == FZ_FILES_ON && fz_chance(w, 5))
         n--; /* the scratch directory itself */

@@ -104,11 +104,11 @@ static uint32_t argument_pointer(struct fz_worker *w, uint32_t arguments, uint32
 static void describe(char *buf, size_t size, const struct fz_call *c)
 {
     const char *name = c->number < PAGODA_SERVICE_COUNT ? fz_services[c->number].name : "(none)";
-    int n = ke_snprintf(buf, size, "service 0x%X %s(", c->number, name);
+    int n = rtl_snprintf(buf, size, "service 0x%X %s(", c->number, name);
     for (uint32_t i = 0; i < c->argc && n > 0 && (size_t)n < size; i++)
-        n += ke_snprintf(buf + n, size - (size_t)n, "%s0x%X", i ? ", " : "", c->args[i]);
+        n += rtl_snprintf(buf + n, size - (size_t)n, "%s0x%X", i ? ", " : "", c->args[i]);
     if (n > 0 && (size_t)n < size)
-        ke_snprintf(buf + n, size - (size_t)n, ")");
+        rtl_snprintf(buf + n, size - (size_t)n, ")");
 }
 
 static void check(struct fz_worker *w, const struct fz_call *c, const struct fz_regs *r,
@@ -118,8 +118,8 @@ static void check(struct fz_worker *w, const struct fz_call *c, const struct fz_
     int n = 0;
 #define COMPARE(field, want)                                                                       \
     if (r->field != (want) && n >= 0 && (size_t)n < sizeof what)                                   \
-        n += ke_snprintf(what + n, sizeof what - (size_t)n, " %s 0x%X became 0x%X", #field + 4,    \
-                         (uint32_t)(want), r->field);
+        n += rtl_snprintf(what + n, sizeof what - (size_t)n, " %s 0x%X became 0x%X", #field + 4,   \
+                          (uint32_t)(want), r->field);
     COMPARE(out_ebx, r->ebx);
     COMPARE(out_esi, r->esi);
     COMPARE(out_edi, r->edi);

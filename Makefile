@@ -27,7 +27,8 @@ KERNEL_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BU
 HOST_SHARED := kernel/rtl/format.c kernel/ke/cmdline.c kernel/ke/ktest_message.c mm/physmap.c mm/vad.c mm/protect.c \
                $(wildcard tests/common/*.c)
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
-HOST_CFLAGS := -std=c11 -DPAGODA_HOST -O1 -g -Wall -Wextra -Werror -I. -fsanitize=address,undefined \
+HOST_CFLAGS := -std=c11 -DPAGODA_HOST -O1 -g -Wall -Wextra -Werror -Wmissing-prototypes -I. \
+               -fsanitize=address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # Tests register themselves in .ktests; keep them in the order the files declare them.

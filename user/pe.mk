@@ -69,6 +69,11 @@ $(WIN32_BUILD)/ntdll-exports.ok: $(WIN32_BUILD)/libntdll.a $(NTDLL) tools/check-
 	@tools/check-ntdll-exports.sh $(WIN32_BUILD)/libntdll.a $(STOCK_NTDLL)
 	@touch $@
 
+# Every non-static function has a prototype in a header, as in the kernel (the test DLLs' exports,
+# declared by the programs that import them, are the exception).
+$(WIN32_BUILD)/user/%.o $(WIN32_BUILD)/ldr/%.o $(WIN32_BUILD)/kernel/%.o \
+    $(WIN32_BUILD)/tests/user/%.o: PE_CFLAGS += -Wmissing-prototypes
+
 # ---- the runtime of the programs ----
 # An archive: a DLL linked with it pulls no entry (user/rt/start.c) and needs no main.
 PE_RT_C    := $(wildcard user/rt/*.c) kernel/rtl/format.c kernel/rtl/string.c \

@@ -19,7 +19,7 @@ int64_t fat_now(void) { return FIXED_TIME; }
 
 long io_budget = -1;
 long io_reads, io_writes;
-bool io_fails(void)
+static bool io_fails(void)
 {
     if (io_budget == 0)
         return true;
@@ -28,7 +28,7 @@ bool io_fails(void)
     return false;
 }
 
-NTSTATUS file_read(struct io_block_device *dev, uint64_t lba, uint32_t count, void *buf)
+static NTSTATUS file_read(struct io_block_device *dev, uint64_t lba, uint32_t count, void *buf)
 {
     struct file_dev *f = dev->context;
     io_reads++;
@@ -42,7 +42,8 @@ NTSTATUS file_read(struct io_block_device *dev, uint64_t lba, uint32_t count, vo
                : STATUS_DEVICE_DATA_ERROR;
 }
 
-NTSTATUS file_write(struct io_block_device *dev, uint64_t lba, uint32_t count, const void *buf)
+static NTSTATUS file_write(struct io_block_device *dev, uint64_t lba, uint32_t count,
+                           const void *buf)
 {
     struct file_dev *f = dev->context;
     io_writes++;

@@ -30,4 +30,7 @@ void ntdll_report_failure(void);
 
 uint32_t ntdll_heap_blocks_in_use(void);
 
+/* The DLL's entry point (the link's -e _NtdllEntry@12). */
+int NTAPI NtdllEntry(void *module, uint32_t reason, void *reserved);
+
 #endif

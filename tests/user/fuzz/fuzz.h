@@ -210,7 +210,13 @@ uint32_t fz_file_offset(struct fz_worker *w); /* ByteOffset: NULL, small, end of
 /* Writes a file name (\??\C:\Fuzz\...) into chars and returns its length in characters. */
 uint32_t fz_file_name(struct fz_worker *w, WCHAR *chars, uint32_t max);
 
-/* ---- per-service shapes (tests/user/fuzz/shapes.c) ---- */
+/* ---- per-service shapes (tests/user/fuzz/shapes.c, vm.c) ---- */
+/* fz_shape_NAME for every service: a service with no shape links to NULL (a weak reference) and
+ * gets generic arguments. */
+#define FZ_DECLARE_SHAPE(name, argc)                                                               \
+    void fz_shape_##name(struct fz_worker *, struct fz_call *) __attribute__((weak));
+PAGODA_SERVICE_LIST(FZ_DECLARE_SHAPE)
+#undef FZ_DECLARE_SHAPE
 typedef void (*fz_shape)(struct fz_worker *w, struct fz_call *c);
 struct fz_service {
     const char *name;

@@ -8,12 +8,6 @@
 #define SHAPE(name) void fz_shape_##name(struct fz_worker *w, struct fz_call *c)
 #define A           (c->args)
 
-/* A service with no shape below links to NULL (a weak reference) and gets generic arguments. */
-#define DECLARE(name, argc)                                                                        \
-    void fz_shape_##name(struct fz_worker *, struct fz_call *) __attribute__((weak));
-PAGODA_SERVICE_LIST(DECLARE)
-#undef DECLARE
-
 void fz_generic_shape(struct fz_worker *w, struct fz_call *c)
 {
     for (uint32_t i = 0; i < c->argc; i++)
@@ -488,12 +482,6 @@ SHAPE(NtQueryDirectoryFile)
 }
 
 /* ---- the table, from the generated list ---- */
-/* A service with no shape above links to NULL (a weak reference) and gets generic arguments. */
-#define DECLARE(name, argc)                                                                        \
-    void fz_shape_##name(struct fz_worker *, struct fz_call *) __attribute__((weak));
-PAGODA_SERVICE_LIST(DECLARE)
-#undef DECLARE
-
 #define ENTRY(name, argc) [PAGODA_SERVICE_##name] = {#name, argc, fz_shape_##name},
 const struct fz_service fz_services[PAGODA_SERVICE_COUNT] = {PAGODA_SERVICE_LIST(ENTRY)};
 #undef ENTRY

@@ -62,4 +62,8 @@ NTSTATUS NTAPI RtlEnterCriticalSection(RTL_CRITICAL_SECTION *CriticalSection);
 NTSTATUS NTAPI RtlLeaveCriticalSection(RTL_CRITICAL_SECTION *CriticalSection);
 uint8_t NTAPI RtlTryEnterCriticalSection(RTL_CRITICAL_SECTION *CriticalSection);
 
+/* ---- Pagoda's own (not NT exports) ---- */
+/* The loader heap's blocks in use, for the tests' leak checks. */
+uint32_t NTAPI PagodaLdrHeapBlocksInUse(void);
+
 #endif

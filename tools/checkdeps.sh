@@ -29,6 +29,7 @@ SERVICE_FILES=(
     kernel/ob/services.c
     kernel/ps/services.c
     kernel/ps/context.c
+    kernel/ps/spawn.c
     kernel/ex/sync.c
     kernel/io/services.c
     kernel/io/directory.c

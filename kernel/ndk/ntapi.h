@@ -309,8 +309,20 @@ typedef struct _RTL_CRITICAL_SECTION {
     uint32_t SpinCount;
 } RTL_CRITICAL_SECTION;
 
-/* The process parameters the PEB points at (ProcessParameters), NT's layout; Pagoda fills the image
- * path and the command line (normalized: the buffers are pointers, not offsets). */
+/* RTL_DRIVE_LETTER_CURDIR: one entry of the parameters' CurrentDirectores (unused by Pagoda). */
+typedef struct _RTL_DRIVE_LETTER_CURDIR {
+    uint16_t Flags;
+    uint16_t Length;
+    uint32_t TimeStamp;
+    uint16_t DosPathLength, DosPathMaximumLength;
+    char *DosPathBuffer;
+} RTL_DRIVE_LETTER_CURDIR;
+
+/* The process parameters the PEB points at (ProcessParameters), NT 5.1's
+ * RTL_USER_PROCESS_PARAMETERS: the kernel builds them in a region of their own in the new process,
+ * normalized (the buffers are pointers; a denormalized block, as NtCreateUserProcess may be given,
+ * holds offsets from its start): image path, command line, current directory, DLL path,
+ * environment, standard handles. */
 typedef struct _PAGODA_PROCESS_PARAMETERS {
     uint32_t MaximumLength; /* 0x00 */
     uint32_t Length; /* 0x04 */
@@ -326,9 +338,80 @@ typedef struct _PAGODA_PROCESS_PARAMETERS {
     UNICODE_STRING DllPath; /* 0x30 */
     UNICODE_STRING ImagePathName; /* 0x38 */
     UNICODE_STRING CommandLine; /* 0x40 */
-    void *Environment; /* 0x48 */
+    void *Environment; /* 0x48: NAME=VALUE strings (UTF-16), an empty one last */
+    uint32_t StartingX, StartingY, CountX, CountY, CountCharsX, CountCharsY; /* 0x4C */
+    uint32_t FillAttribute; /* 0x64 */
+    uint32_t WindowFlags; /* 0x68 */
+    uint32_t ShowWindowFlags; /* 0x6C */
+    UNICODE_STRING WindowTitle; /* 0x70 */
+    UNICODE_STRING DesktopInfo; /* 0x78 */
+    UNICODE_STRING ShellInfo; /* 0x80 */
+    UNICODE_STRING RuntimeData; /* 0x88 */
+    RTL_DRIVE_LETTER_CURDIR CurrentDirectores[32]; /* 0x90 */
 } PAGODA_PROCESS_PARAMETERS;
 #define PROCESS_PARAMETERS_NORMALIZED 1u
+
+/* ---- NtCreateUserProcess (NT 6's signature; Pagoda's subset is in docs/user-mode.md) ---- */
+#define PROCESS_CREATE_FLAGS_BREAKAWAY        0x00000001u
+#define PROCESS_CREATE_FLAGS_NO_DEBUG_INHERIT 0x00000002u
+#define PROCESS_CREATE_FLAGS_INHERIT_HANDLES  0x00000004u
+#define THREAD_CREATE_FLAGS_CREATE_SUSPENDED  0x00000001u
+
+/* PS_ATTRIBUTE numbers: the attribute's index, and whether it is for the thread, an input, or
+ * additive. */
+#define PS_ATTRIBUTE_THREAD     0x00010000u
+#define PS_ATTRIBUTE_INPUT      0x00020000u
+#define PS_ATTRIBUTE_CLIENT_ID  (3u | PS_ATTRIBUTE_THREAD) /* out: the first thread's CLIENT_ID */
+#define PS_ATTRIBUTE_IMAGE_NAME (5u | PS_ATTRIBUTE_INPUT) /* in: the exe's NT path (UTF-16) */
+
+typedef struct _PS_ATTRIBUTE {
+    uint32_t Attribute;
+    uint32_t Size; /* bytes at ValuePtr */
+    union {
+        uint32_t Value;
+        void *ValuePtr;
+    };
+    uint32_t *ReturnLength; /* optional: the bytes written, for an output */
+} PS_ATTRIBUTE;
+
+typedef struct _PS_ATTRIBUTE_LIST {
+    uint32_t TotalLength; /* 4 + 16 * the number of attributes */
+    PS_ATTRIBUTE Attributes[1];
+} PS_ATTRIBUTE_LIST;
+
+typedef enum _PS_CREATE_STATE {
+    PsCreateInitialState,
+    PsCreateFailOnFileOpen,
+    PsCreateFailOnSectionCreate,
+    PsCreateFailExeFormat,
+    PsCreateFailMachineMismatch,
+    PsCreateFailExeName,
+    PsCreateSuccess,
+} PS_CREATE_STATE;
+
+/* What NtCreateUserProcess says it did; Size must be 72 (sizeof on x86). */
+typedef struct _PS_CREATE_INFO {
+    uint32_t Size;
+    PS_CREATE_STATE State;
+    union {
+        struct {
+            uint32_t InitFlags;
+            ACCESS_MASK AdditionalFileAccess;
+        } InitState;
+        struct {
+            uint32_t OutputFlags;
+            HANDLE FileHandle;
+            HANDLE SectionHandle;
+            _Alignas(8) uint64_t UserProcessParametersNative; /* 8-aligned, as Windows' compilers */
+            uint32_t UserProcessParametersWow64;
+            uint32_t CurrentParameterFlags;
+            _Alignas(8) uint64_t PebAddressNative;
+            uint32_t PebAddressWow64;
+            _Alignas(8) uint64_t ManifestAddress;
+            uint32_t ManifestSize;
+        } SuccessState;
+    };
+} PS_CREATE_INFO;
 
 /* ---- KUSER_SHARED_DATA at 0x7FFE0000, read-only to user mode ---- */
 #define KUSER_SHARED_DATA_ADDRESS 0x7FFE0000u
@@ -392,6 +475,12 @@ _Static_assert(offsetof(PAGODA_TEB, ProcessEnvironmentBlock) == 0x30,
 _Static_assert(offsetof(PAGODA_TEB, TlsSlots) == 0xE10, "TEB.TlsSlots");
 _Static_assert(offsetof(PAGODA_TEB, DeallocationStack) == 0xE0C, "TEB.DeallocationStack");
 _Static_assert(offsetof(PAGODA_PEB, OSMajorVersion) == 0xA4, "PEB.OSMajorVersion");
+_Static_assert(sizeof(PAGODA_PROCESS_PARAMETERS) == 0x290 &&
+                   offsetof(PAGODA_PROCESS_PARAMETERS, Environment) == 0x48 &&
+                   offsetof(PAGODA_PROCESS_PARAMETERS, WindowTitle) == 0x70,
+               "RTL_USER_PROCESS_PARAMETERS");
+_Static_assert(sizeof(PS_ATTRIBUTE) == 16 && sizeof(PS_CREATE_INFO) == 72,
+               "PS_ATTRIBUTE, PS_CREATE_INFO");
 _Static_assert(offsetof(PAGODA_PEB, Ldr) == 0x0C && offsetof(PAGODA_PEB, LoaderLock) == 0xA0,
                "PEB.Ldr, PEB.LoaderLock");
 _Static_assert(sizeof(PEB_LDR_DATA) == 0x28, "PEB_LDR_DATA is 0x28 bytes");

@@ -39,12 +39,8 @@ static size_t widen(const char *ascii, WCHAR *wide, size_t max)
 
 /* Opens an image file for mapping: execute and read, sharing reads and deletes (NT's rule for
  * image opens; writers are refused while the image section exists). */
-static NTSTATUS open_image(const char *path, struct io_file **file)
+static NTSTATUS open_image_wide(const WCHAR *path, size_t chars, struct io_file **file)
 {
-    WCHAR wide[MAX_PATH_CHARS];
-    size_t chars = widen(path, wide, MAX_PATH_CHARS);
-    if (path[chars])
-        return STATUS_OBJECT_NAME_INVALID;
     struct io_open open = {
         .access = FILE_EXECUTE | FILE_READ_DATA | SYNCHRONIZE,
         .share = FILE_SHARE_READ | FILE_SHARE_DELETE,
@@ -52,18 +48,36 @@ static NTSTATUS open_image(const char *path, struct io_file **file)
         .options = FILE_SYNCHRONOUS_IO_NONALERT | FILE_NON_DIRECTORY_FILE,
     };
     uint32_t action;
-    return io_create_file(wide, chars, &open, file, &action);
+    return io_create_file(path, chars, &open, file, &action);
 }
 
-static NTSTATUS image_section_of(const char *path, struct mm_section **section)
+static NTSTATUS open_image(const char *path, struct io_file **file)
+{
+    WCHAR wide[MAX_PATH_CHARS];
+    size_t chars = widen(path, wide, MAX_PATH_CHARS);
+    if (path[chars])
+        return STATUS_OBJECT_NAME_INVALID;
+    return open_image_wide(wide, chars, file);
+}
+
+static NTSTATUS image_section_of_wide(const WCHAR *path, size_t chars, struct mm_section **section)
 {
     struct io_file *file;
-    NTSTATUS status = open_image(path, &file);
+    NTSTATUS status = open_image_wide(path, chars, &file);
     if (!NT_SUCCESS(status))
         return status;
     status = mm_create_image_section(file, section);
     ob_dereference_object(file); /* the segment keeps its own reference */
     return status;
+}
+
+static NTSTATUS image_section_of(const char *path, struct mm_section **section)
+{
+    WCHAR wide[MAX_PATH_CHARS];
+    size_t chars = widen(path, wide, MAX_PATH_CHARS);
+    if (path[chars])
+        return STATUS_OBJECT_NAME_INVALID;
+    return image_section_of_wide(wide, chars, section);
 }
 
 /* ---- the system DLL ---- */
@@ -176,8 +190,9 @@ static NTSTATUS map_images(struct ps_process *p, struct mm_section *exe, vaddr_t
     return status;
 }
 
+/* The first thread, suspended: the caller resumes it once its handles exist. */
 static NTSTATUS start_first_thread(struct ps_process *p, const struct mm_image_info *info,
-                                   vaddr_t exe_base)
+                                   vaddr_t exe_base, struct ps_thread **thread)
 {
     struct ps_thread_start start = {
         .eip = system_dll.user_thread_start,
@@ -185,40 +200,57 @@ static NTSTATUS start_first_thread(struct ps_process *p, const struct mm_image_i
         .ebx = p->peb,
         .stack_reserve = info->stack_reserve,
         .stack_size = info->stack_commit,
+        .suspended = true,
     };
-    struct ps_thread *t;
-    NTSTATUS status = ps_create_thread(p, &start, &t);
-    if (NT_SUCCESS(status))
-        ob_dereference_object(t);
-    return status;
+    return ps_create_thread(p, &start, thread);
 }
 
-NTSTATUS ps_create_user_process(const char *path, const char *command_line, struct ps_process **out)
+static enum mm_address_limit limit_of(const struct mm_image_info *info)
+{
+    return info->characteristics & LDR_PE_FILE_LARGE_ADDRESS_AWARE ? MM_LIMIT_LARGE_ADDRESS_AWARE
+                                                                   : MM_LIMIT_2GB;
+}
+
+/* The process's name: the last component of the image path (ASCII; others become '?'). */
+static void name_of(const struct ps_parameters *params, char *name, size_t size)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < params->image_path.length && n + 1 < size; i++) {
+        WCHAR c = params->image_path.chars[i];
+        if (c == '\\' || c == '/')
+            n = 0;
+        else
+            name[n++] = c < 0x80 ? (char)c : '?';
+    }
+    name[n] = 0;
+}
+
+NTSTATUS ps_create_user_process_with(const WCHAR *path, uint32_t path_chars,
+                                     const struct ps_parameters *params, struct ps_process **out,
+                                     struct ps_thread **thread)
 {
     if (!system_dll.section)
         return STATUS_DLL_NOT_FOUND;
     struct mm_section *exe;
-    NTSTATUS status = image_section_of(path, &exe);
+    NTSTATUS status = image_section_of_wide(path, path_chars, &exe);
     if (!NT_SUCCESS(status))
         return status;
     const struct mm_image_info *info = mm_section_image_info(exe);
     struct ps_process *p = NULL;
     vaddr_t exe_base;
+    char name[32];
+    name_of(params, name, sizeof name);
     if (info->characteristics & LDR_PE_FILE_DLL)
         status = STATUS_INVALID_IMAGE_FORMAT; /* a DLL is not a program */
     if (NT_SUCCESS(status))
-        status = ps_create_process(win32_path_of(path), command_line,
-                                   info->characteristics & LDR_PE_FILE_LARGE_ADDRESS_AWARE
-                                       ? MM_LIMIT_LARGE_ADDRESS_AWARE
-                                       : MM_LIMIT_2GB,
-                                   &p);
+        status = ps_create_process_with(name, params, limit_of(info), &p);
     if (NT_SUCCESS(status)) {
         p->system_dll_entry = system_dll.initialize_thunk;
         p->system_dll_base = system_dll.base;
         status = map_images(p, exe, &exe_base);
     }
     if (NT_SUCCESS(status))
-        status = start_first_thread(p, info, exe_base);
+        status = start_first_thread(p, info, exe_base, thread);
     ob_dereference_object(exe); /* the views keep the segment */
     if (!NT_SUCCESS(status)) {
         if (p)
@@ -226,6 +258,26 @@ NTSTATUS ps_create_user_process(const char *path, const char *command_line, stru
         return status;
     }
     *out = p;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ps_create_user_process(const char *path, const char *command_line, struct ps_process **out)
+{
+    WCHAR wide[MAX_PATH_CHARS];
+    size_t chars = widen(path, wide, MAX_PATH_CHARS);
+    if (path[chars])
+        return STATUS_OBJECT_NAME_INVALID;
+    struct ps_parameters params;
+    struct ps_thread *thread;
+    uint32_t previous;
+    NTSTATUS status = ps_kernel_parameters(win32_path_of(path), command_line, &params);
+    if (NT_SUCCESS(status))
+        status = ps_create_user_process_with(wide, (uint32_t)chars, &params, out, &thread);
+    ps_free_parameters(&params);
+    if (!NT_SUCCESS(status))
+        return status;
+    ps_resume_thread(thread, &previous);
+    ob_dereference_object(thread);
     return STATUS_SUCCESS;
 }
 

@@ -11,9 +11,7 @@
 #include "kernel/rtl/string.h"
 #include "kernel/ps/thread.h"
 
-#define PROCESS_TAG        MM_TAG('P', 'r', 'o', 'c')
-#define PARAMETERS_STRINGS (PS_PARAMETERS_ADDRESS + sizeof(PAGODA_PROCESS_PARAMETERS))
-#define MAX_COMMAND_LINE   1024
+#define PROCESS_TAG MM_TAG('P', 'r', 'o', 'c')
 
 static void process_delete(void *object);
 
@@ -94,54 +92,30 @@ static struct ps_process *new_process_object(const char *name, NTSTATUS *status)
     return p;
 }
 
-/* Writes a UNICODE_STRING for an ASCII string into the PEB page being built in `page` (a kernel
- * copy of the page at PS_PEB_ADDRESS), at *cursor, its offset in the page. */
-static void put_unicode(uint8_t *page, UNICODE_STRING *u, const char *s, uint32_t *cursor)
+/* The PEB page, built in the kernel and copied in (a user thread of the process could free the page
+ * meanwhile: the copy is fault-safe); the parameters are a region of their own
+ * (kernel/ps/parameters.c). */
+static NTSTATUS build_peb(struct ps_process *p, const struct ps_parameters *params)
 {
-    size_t n = strnlen(s, MAX_COMMAND_LINE);
-    WCHAR *w = (WCHAR *)(page + *cursor);
-    for (size_t i = 0; i < n; i++)
-        w[i] = (uint8_t)s[i];
-    w[n] = 0;
-    u->Buffer = (WCHAR *)(uintptr_t)(PS_PEB_ADDRESS + *cursor);
-    u->Length = (uint16_t)(n * 2);
-    u->MaximumLength = (uint16_t)(n * 2 + 2);
-    *cursor += ALIGN_UP(n * 2 + 2, 4);
-}
-
-/* The PEB page: the PEB, then the process parameters and their strings, built in the kernel and
- * copied in (a user thread of the process could free the page meanwhile: the copy is
- * fault-safe). */
-static NTSTATUS build_peb(struct ps_process *p, const char *image_path, const char *command_line)
-{
-    vaddr_t peb_address = PS_PEB_ADDRESS;
+    vaddr_t peb_address = PS_PEB_ADDRESS, parameters;
     NTSTATUS status = mm_create_resident_region(&peb_address, 1, MM_PLACE_EXACT);
+    if (NT_SUCCESS(status))
+        status = ps_write_parameters(p, params, &parameters);
     if (!NT_SUCCESS(status))
         return status;
-    uint8_t *page = mm_pool_alloc(PAGE_SIZE, PROCESS_TAG);
-    if (!page)
-        return STATUS_INSUFFICIENT_RESOURCES;
-    memset(page, 0, PAGE_SIZE);
-    PAGODA_PEB *peb = (PAGODA_PEB *)page;
-    uint32_t offset = PS_PARAMETERS_ADDRESS - PS_PEB_ADDRESS;
-    PAGODA_PROCESS_PARAMETERS *params = (PAGODA_PROCESS_PARAMETERS *)(page + offset);
-    peb->ProcessParameters = (PAGODA_PROCESS_PARAMETERS *)(uintptr_t)PS_PARAMETERS_ADDRESS;
-    peb->OSMajorVersion = 5;
-    peb->OSMinorVersion = 1;
-    peb->OSBuildNumber = 2600;
-    uint32_t cursor = offset + sizeof *params;
-    params->MaximumLength = params->Length = sizeof *params;
-    params->Flags = PROCESS_PARAMETERS_NORMALIZED;
-    put_unicode(page, &params->ImagePathName, image_path, &cursor);
-    put_unicode(page, &params->CommandLine, command_line, &cursor);
-    status = mm_write_user(PS_PEB_ADDRESS, page, PAGE_SIZE);
-    mm_pool_free(page, PROCESS_TAG);
+    PAGODA_PEB peb = {
+        .ProcessParameters = (PAGODA_PROCESS_PARAMETERS *)(uintptr_t)parameters,
+        .OSMajorVersion = 5,
+        .OSMinorVersion = 1,
+        .OSBuildNumber = 2600,
+    };
+    status = mm_write_user(PS_PEB_ADDRESS, &peb, sizeof peb);
     p->peb = PS_PEB_ADDRESS;
     return status;
 }
 
-static NTSTATUS populate_process(struct ps_process *p, const char *image_path,
-                                 const char *command_line, enum mm_address_limit limit)
+static NTSTATUS populate_process(struct ps_process *p, const struct ps_parameters *params,
+                                 enum mm_address_limit limit)
 {
     NTSTATUS status = mm_create_address_space(&p->address_space, limit);
     if (!NT_SUCCESS(status))
@@ -152,25 +126,36 @@ static NTSTATUS populate_process(struct ps_process *p, const char *image_path,
     ps_attach_process(p);
     status = mm_map_shared_user_data(ke_shared_user_data_frame);
     if (NT_SUCCESS(status))
-        status = build_peb(p, image_path, command_line);
+        status = build_peb(p, params);
     ps_detach_process();
     return status;
 }
 
-NTSTATUS ps_create_process(const char *name, const char *command_line, enum mm_address_limit limit,
-                           struct ps_process **out)
+NTSTATUS ps_create_process_with(const char *name, const struct ps_parameters *params,
+                                enum mm_address_limit limit, struct ps_process **out)
 {
     NTSTATUS status;
     struct ps_process *p = new_process_object(name, &status);
     if (!p)
         return status;
-    status = populate_process(p, name, command_line, limit);
+    status = populate_process(p, params, limit);
     if (!NT_SUCCESS(status)) {
         ob_dereference_object(p); /* process_delete undoes what populate_process did */
         return status;
     }
     *out = p;
     return STATUS_SUCCESS;
+}
+
+NTSTATUS ps_create_process(const char *name, const char *command_line, enum mm_address_limit limit,
+                           struct ps_process **out)
+{
+    struct ps_parameters params;
+    NTSTATUS status = ps_kernel_parameters(name, command_line, &params);
+    if (NT_SUCCESS(status))
+        status = ps_create_process_with(name, &params, limit, out);
+    ps_free_parameters(&params);
+    return status;
 }
 
 /* ---- ending ---- */

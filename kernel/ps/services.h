@@ -1,5 +1,6 @@
-/* kernel/ps/services.h: the process manager's system services (kernel/ps/services.c, and
- * NtContinue in kernel/ps/context.c): waits, delays, threads and processes, the clock, the console.
+/* kernel/ps/services.h: the process manager's system services (kernel/ps/services.c, NtContinue in
+ * kernel/ps/context.c, NtCreateUserProcess in kernel/ps/spawn.c): waits, delays, threads and
+ * processes, the clock, the console.
  * The dispatcher calls them with arguments copied from the user stack; every pointer argument is a
  * user pointer. */
 #ifndef PAGODA_PS_SERVICES_H
@@ -32,5 +33,11 @@ NTSTATUS NtQueryInformationThread(HANDLE handle, uint32_t info_class, void *user
 
 /* kernel/ps/context.c */
 NTSTATUS NtContinue(const CONTEXT *user_context, uint32_t test_alert);
+NTSTATUS NtCreateUserProcess(HANDLE *process_handle, HANDLE *thread_handle,
+                             ACCESS_MASK process_access, ACCESS_MASK thread_access,
+                             const OBJECT_ATTRIBUTES *process_attributes,
+                             const OBJECT_ATTRIBUTES *thread_attributes, uint32_t process_flags,
+                             uint32_t thread_flags, const PAGODA_PROCESS_PARAMETERS *parameters,
+                             PS_CREATE_INFO *create_info, const PS_ATTRIBUTE_LIST *attribute_list);
 
 #endif

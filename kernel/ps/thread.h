@@ -41,6 +41,37 @@ NTSTATUS ps_resume_thread(struct ps_thread *thread, uint32_t *previous_count);
 /* How ke ends, frees and names threads (ps_init gives them to ke_set_thread_callouts). */
 extern const struct ke_thread_callouts ps_thread_callouts;
 
+/* ---- process parameters (kernel/ps/parameters.c) ---- */
+/* A UTF-16 string in kernel memory, its length in characters. */
+struct ps_string {
+    const WCHAR *chars;
+    uint32_t length;
+};
+/* What a new process's parameters say (RTL_USER_PROCESS_PARAMETERS), in kernel memory. */
+struct ps_parameters {
+    struct ps_string image_path; /* ImagePathName: the exe's Win32 path */
+    struct ps_string command_line;
+    struct ps_string current_directory; /* a Win32 path ending in a backslash */
+    struct ps_string dll_path;
+    struct ps_string window_title;
+    struct ps_string environment; /* NAME=VALUE\0 ... \0: every character, the last NUL too */
+    HANDLE std_handles[3]; /* StandardInput, StandardOutput, StandardError, in handle_source */
+    struct ps_process *handle_source; /* whose handles std_handles are; NULL: the child gets none */
+};
+#define PS_MAX_PARAMETER_CHARS 32767u /* a string's and the environment's limit, NT's */
+#define PS_PARAMETERS_TAG      MM_TAG('P', 's', 'P', 'a') /* their strings in the pool */
+/* The parameters of a process the kernel starts itself (the tests, autorun=): image_path and
+ * command_line as given (ASCII), the current directory C:\, the default environment (PATH is
+ * System32 and Windows, SystemRoot), no standard handles. Pool memory: ps_free_parameters. */
+NTSTATUS ps_kernel_parameters(const char *image_path, const char *command_line,
+                              struct ps_parameters *params);
+void ps_free_parameters(struct ps_parameters *params);
+/* Builds params in the current process (attached: a new one), normalized, in a region of their
+ * own, duplicating the standard handles from params->handle_source; returns the block's address
+ * for PEB.ProcessParameters. */
+NTSTATUS ps_write_parameters(struct ps_process *process, const struct ps_parameters *params,
+                             vaddr_t *address);
+
 /* ---- processes (kernel/ps/process.c) ---- */
 /* A spin lock (kernel/ke/lock.h) over the list of processes, each process's list and count of
  * threads, and the next client IDs. */
@@ -52,6 +83,9 @@ void ps_init(void);
  * ImagePathName. One reference for the caller. */
 NTSTATUS ps_create_process(const char *name, const char *command_line, enum mm_address_limit limit,
                            struct ps_process **process);
+/* The same with the process parameters given. */
+NTSTATUS ps_create_process_with(const char *name, const struct ps_parameters *params,
+                                enum mm_address_limit limit, struct ps_process **process);
 
 /* ---- PE processes (kernel/ps/create.c) ---- */
 /* Makes the system DLL's image section (\Windows\System32\ntdll.dll on C:) once C: is mounted. */
@@ -64,6 +98,11 @@ void ps_init_system_dll(void);
  * STATUS_CONFLICTING_ADDRESSES. */
 NTSTATUS ps_create_user_process(const char *path, const char *command_line,
                                 struct ps_process **process);
+/* The same from a captured NT path (UTF-16) and parameters (NtCreateUserProcess): the first thread
+ * is made suspended and returned with a reference, for the caller to resume. */
+NTSTATUS ps_create_user_process_with(const WCHAR *path, uint32_t path_chars,
+                                     const struct ps_parameters *params,
+                                     struct ps_process **process, struct ps_thread **thread);
 /* Pages read from the disk into the image section of path since it was made (tests). */
 uint32_t ps_image_pages_read(const char *path);
 /* Asks every thread of process to end; the process ends with status. */
@@ -96,7 +135,6 @@ void ps_return_pool_quota(struct ps_process *process, size_t bytes);
 /* The counters of one moment (usage and peak agree). */
 void ps_read_pool_quota(struct ps_process *process, struct ps_pool_quota *quota);
 
-#define PS_PEB_ADDRESS        0x7FFDF000u /* TEBs go below it, top down, a page each */
-#define PS_PARAMETERS_ADDRESS 0x7FFDF400u
+#define PS_PEB_ADDRESS 0x7FFDF000u /* TEBs go below it, top down, a page each */
 
 #endif

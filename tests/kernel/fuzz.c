@@ -198,6 +198,21 @@ static const char *settle(void)
     return diff;
 }
 
+/* What the kernel holds once the processes the last run left are gone: the children the fuzzer
+ * ended (NtCreateUserProcess) may still be closing their files when it ends itself, so the usage
+ * is taken once it stays the same for 100 ms (at most SETTLE_MS). */
+static void settle_before(void)
+{
+    measure(&before);
+    for (int ms = 0; ms <= SETTLE_MS; ms += 100) {
+        ke_delay_execution(-1000000, KE_WAIT_KERNEL);
+        measure(&after);
+        if (!*differences(&before, &after))
+            return;
+        before = after;
+    }
+}
+
 /* A first run makes whatever is made once (the scratch directory, a namespace entry, pool pages
  * for a tag's first use); then every run must leave things as that one did. */
 static const char *fuzz(const struct fuzz_run *runs, size_t count, uint32_t calls)
@@ -207,7 +222,7 @@ static const char *fuzz(const struct fuzz_run *runs, size_t count, uint32_t call
     const char *error = run_fuzzer(args, 0);
     if (error)
         return error;
-    measure(&before);
+    settle_before();
     for (size_t i = 0; i < count; i++) {
         if (!runs[i].args)
             continue;

@@ -157,7 +157,7 @@ struct scratch {
     struct mm_address_space *as;
 };
 
-/* An empty process (PEB and shared page only), and this thread attached to it. */
+/* An empty process (PEB, parameters and shared page only), and this thread attached to it. */
 static const char *enter_scratch(struct scratch *s, enum mm_address_limit limit)
 {
     KT_EQ(ps_create_process("mmtest", "mmtest", limit, &s->process), STATUS_SUCCESS);
@@ -205,13 +205,14 @@ static uint32_t frames_in_use(void)
 /* ---- sparse memory ---- */
 
 /* Reserve 512 MiB and touch 10 scattered pages: 10 frames for the data and one page table for each
- * (they are 51 MiB apart), nothing else; all of it back after the release. */
+ * (they are 51 MiB apart), nothing else; all of it back after the release. The reservation is at
+ * 256 MiB, where no page table of the process's own regions (its parameters, low) is shared. */
 KTEST(mm, sparse_reservation_uses_only_touched_pages)
 {
     struct scratch s;
     KT_RUN(enter_scratch(&s, MM_LIMIT_2GB));
     uint32_t frames = frames_in_use(), commit = s.as->commit, zero = s.as->faults.demand_zero;
-    vaddr_t base = 0, step = 51 * MIB;
+    vaddr_t base = 256 * MIB, step = 51 * MIB;
     NTSTATUS status = allocate(&base, 512 * MIB, MEM_RESERVE, PAGE_READWRITE);
     uint32_t reserved = frames_in_use() - frames, committed = 0, touched = 0;
     for (vaddr_t i = 0; NT_SUCCESS(status) && i < 10; i++) {
@@ -290,7 +291,7 @@ static const char *add_vads(unsigned n, vaddr_t *first)
 /* With 10,000 VADs the tree is balanced, and queries, conflicts and faults still work. */
 static const char *check_many(struct scratch *s, vaddr_t first)
 {
-    KT_EQ(s->as->vads.count, 10000 + 2);
+    KT_EQ(s->as->vads.count, 10000 + 3); /* and the PEB, the process parameters, the shared page */
     KT_TRUE(mi_vad_check(&s->as->vads) == NULL);
     MEMORY_BASIC_INFORMATION info;
     KT_EQ(mm_query_virtual(first + 5 * 0x10000 + 0x10, &info), STATUS_SUCCESS);

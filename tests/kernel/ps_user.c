@@ -62,6 +62,9 @@ KTEST(user, pointers) { return run("pointers", "pointers", 0); }
 KTEST(user, sync) { return run("sync", "sync", 0); }
 KTEST(user, threads) { return run("threads", "threads", 0); }
 KTEST(user, fpu) { return run("fpu", "fpu", 0); }
+/* The parameters of a process the kernel starts; then one process starts others
+ * (NtCreateUserProcess), and what they were given. */
+KTEST(user, spawn_kernel_defaults) { return run("spawn", "spawn kernel_defaults", 0); }
 
 /* Regression: NtQueryObject (ObjectNameInformation) and NtCreateThread kept the caller's data in
  * static buffers across copies of user memory, so two threads whose copies waited got each other's
@@ -176,6 +179,26 @@ KTEST(ps, thousand_process_lifetimes_leak_nothing)
     KT_EQ(after.process_bytes, before.process_bytes);
     KT_EQ(after.thread_bytes, before.thread_bytes);
     KT_EQ(after.pool_bytes, before.pool_bytes);
+    return NULL;
+}
+
+/* A process that starts others, the good calls and the refused ones, leaves the kernel as it was:
+ * the children, their parameters and handles, the captured strings (pool tag PsPa). */
+KTEST(user, spawn)
+{
+    struct usage before, after;
+    const char *error = run("spawn", "spawn create", 0); /* warm up */
+    if (error)
+        return error;
+    measure(&before);
+    KT_RUN(run("spawn", "spawn", 0));
+    measure(&after);
+    KT_EQ(after.frames, before.frames);
+    KT_EQ(after.processes, before.processes);
+    KT_EQ(after.threads, before.threads);
+    KT_EQ(after.process_bytes, before.process_bytes);
+    KT_EQ(after.pool_bytes, before.pool_bytes);
+    KT_EQ(mm_pool_tag_bytes(PS_PARAMETERS_TAG), 0);
     return NULL;
 }
 

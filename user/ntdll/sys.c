@@ -76,8 +76,8 @@ bool ldr_sys_lock_held(void)
 
 static WCHAR upper(WCHAR c) { return c >= 'a' && c <= 'z' ? (WCHAR)(c - 'a' + 'A') : c; }
 
-/* The value of PATH in the process's environment (NAME=VALUE strings, an empty one last), or
- * none: until kernel32, a program sets PEB.ProcessParameters->Environment itself. */
+/* The value of PATH in the process's environment (NAME=VALUE strings, an empty one last; the
+ * kernel's default, or what the creator passed to NtCreateUserProcess), or none. */
 static void find_path(const WCHAR *environment, const WCHAR **value, uint32_t *chars)
 {
     static const char name[] = "PATH=";

@@ -114,6 +114,14 @@ struct fz_vm {
     uint32_t sink;
 };
 
+/* NtCreateUserProcess's inputs (shapes.c): never the target of an output. */
+struct fz_spawn {
+    PAGODA_PROCESS_PARAMETERS params;
+    WCHAR line[32], image[64];
+    PS_ATTRIBUTE_LIST list; /* one attribute: the image name */
+    PS_CREATE_INFO info;
+};
+
 /* A worker's state. Everything a call reads that must stay safe (timeouts, the thread context) is
  * rewritten by the shape before each call and never the target of an output. */
 struct fz_worker {
@@ -141,6 +149,8 @@ struct fz_worker {
     CONTEXT context;
     INITIAL_TEB initial_teb;
     CLIENT_ID client_id;
+    HANDLE spawned[2]; /* NtCreateUserProcess's process and thread handles */
+    struct fz_spawn spawn;
     HANDLE wait_handles[FZ_WAIT_HANDLES];
     uint64_t info[FZ_INFO_BYTES / 8];
     struct fz_vm vm;

@@ -481,6 +481,80 @@ SHAPE(NtQueryDirectoryFile)
     A[10] = boolean(w);
 }
 
+/* ---- process creation ---- */
+
+static uint32_t put_ascii(WCHAR *out, const char *ascii)
+{
+    uint32_t n = 0;
+    for (; ascii[n]; n++)
+        out[n] = (WCHAR)(uint8_t)ascii[n];
+    out[n] = 0;
+    return n;
+}
+
+/* A child made by NtCreateUserProcess is made suspended and ended at once, and waited for: it never
+ * runs, so the run's calls (a thread of it ended while it holds its loader lock, say) cannot leave
+ * it alive, and it is gone before the next call. Its handles are in the worker's own slots (the
+ * only good pointers the shape passes for them). */
+static void end_child(struct fz_worker *w, struct fz_call *c, NTSTATUS status)
+{
+    static const LARGE_INTEGER_QUAD five_seconds = -50000000ll;
+    HANDLE h = NULL; /* the handle asked for had random rights: one that may end and wait */
+    (void)c;
+    if (!NT_SUCCESS(status))
+        return;
+    status = NtDuplicateObject(NtCurrentProcess(), w->spawned[0], NtCurrentProcess(), &h,
+                               PROCESS_TERMINATE | SYNCHRONIZE, 0, 0);
+    if (NT_SUCCESS(status))
+        status = NtTerminateProcess(h, 0);
+    if (NT_SUCCESS(status))
+        status = NtWaitForSingleObject(h, 0, (LARGE_INTEGER_QUAD *)&five_seconds);
+    if (status != STATUS_SUCCESS)
+        fz_report("a child of NtCreateUserProcess (handle 0x%X) did not end: 0x%X",
+                  (uint32_t)(uintptr_t)w->spawned[0], (uint32_t)status);
+    NtClose(h);
+    NtClose(w->spawned[1]);
+    NtClose(w->spawned[0]);
+}
+
+/* NtCreateUserProcess: parameters, attribute list and create info built in the worker's state,
+ * naming an exe, one that does not exist, a DLL or a directory; sizes, flags and pointers now and
+ * then wrong. The thread flags always ask for a suspended thread, or are refused. */
+SHAPE(NtCreateUserProcess)
+{
+    static const char *const images[] = {"\\??\\C:\\Tests\\faults.exe", "\\??\\C:\\Fuzz\\none.exe",
+                                         "\\??\\C:\\Tests\\log.dll", "\\??\\C:\\Tests"};
+    struct fz_spawn *b = &w->spawn;
+    PAGODA_PROCESS_PARAMETERS *p = &b->params;
+    memset(b, 0, sizeof *b);
+    p->Length = p->MaximumLength = sizeof *p;
+    p->Flags = fz_chance(w, 90) ? PROCESS_PARAMETERS_NORMALIZED : 0;
+    uint32_t n = put_ascii(b->line, "faults ok");
+    p->CommandLine = (UNICODE_STRING){(uint16_t)(n * 2), (uint16_t)(n * 2 + 2), b->line};
+    if (fz_chance(w, 10))
+        p->CommandLine.Length = (uint16_t)fz_word(w);
+    p->Environment = fz_chance(w, 80) ? NULL : (void *)(uintptr_t)fz_word(w);
+    p->StandardInput = (HANDLE)(uintptr_t)fz_handle(w, FZ_NONE);
+    n = put_ascii(b->image, images[fz_below(w, ARRAY_SIZE(images))]);
+    b->list.TotalLength = fz_chance(w, 90) ? sizeof b->list : fz_word(w);
+    b->list.Attributes[0] = (PS_ATTRIBUTE){PS_ATTRIBUTE_IMAGE_NAME, n * 2, {0}, NULL};
+    b->list.Attributes[0].ValuePtr =
+        fz_chance(w, 95) ? (void *)b->image : (void *)fz_bad_pointer(w);
+    b->info.Size = fz_chance(w, 90) ? sizeof b->info : fz_word(w);
+    A[0] = fz_chance(w, 95) ? (uint32_t)(uintptr_t)&w->spawned[0] : fz_bad_pointer(w);
+    A[1] = fz_chance(w, 95) ? (uint32_t)(uintptr_t)&w->spawned[1] : fz_bad_pointer(w);
+    A[2] = fz_access(w);
+    A[3] = fz_access(w);
+    A[4] = fz_chance(w, 80) ? 0 : fz_object_attributes(w);
+    A[5] = fz_chance(w, 80) ? 0 : fz_object_attributes(w);
+    A[6] = fz_chance(w, 80) ? 0 : fz_word(w);
+    A[7] = fz_chance(w, 90) ? THREAD_CREATE_FLAGS_CREATE_SUSPENDED : 0x80u | fz_random(w);
+    A[8] = fz_chance(w, 95) ? (uint32_t)(uintptr_t)p : fz_bad_pointer(w);
+    A[9] = fz_chance(w, 95) ? (uint32_t)(uintptr_t)&b->info : fz_bad_pointer(w);
+    A[10] = fz_chance(w, 95) ? (uint32_t)(uintptr_t)&b->list : fz_bad_pointer(w);
+    c->after = end_child;
+}
+
 /* ---- the table, from the generated list ---- */
 #define ENTRY(name, argc) [PAGODA_SERVICE_##name] = {#name, argc, fz_shape_##name},
 const struct fz_service fz_services[PAGODA_SERVICE_COUNT] = {PAGODA_SERVICE_LIST(ENTRY)};

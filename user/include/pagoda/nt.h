@@ -130,5 +130,13 @@ NTSTATUS NTAPI NtFlushVirtualMemory(HANDLE ProcessHandle, void **BaseAddress, si
                                     IO_STATUS_BLOCK *IoStatus);
 
 NTSTATUS NTAPI NtContinue(const CONTEXT *Context, BOOLEAN TestAlert);
+NTSTATUS NTAPI NtCreateUserProcess(HANDLE *ProcessHandle, HANDLE *ThreadHandle,
+                                   ACCESS_MASK ProcessDesiredAccess,
+                                   ACCESS_MASK ThreadDesiredAccess,
+                                   OBJECT_ATTRIBUTES *ProcessObjectAttributes,
+                                   OBJECT_ATTRIBUTES *ThreadObjectAttributes, uint32_t ProcessFlags,
+                                   uint32_t ThreadFlags,
+                                   PAGODA_PROCESS_PARAMETERS *ProcessParameters,
+                                   PS_CREATE_INFO *CreateInfo, PS_ATTRIBUTE_LIST *AttributeList);
 
 #endif

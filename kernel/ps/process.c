@@ -158,6 +158,19 @@ NTSTATUS ps_create_process(const char *name, const char *command_line, enum mm_a
     return status;
 }
 
+void ps_log_processes(void)
+{
+    uint32_t irq = ke_acquire_spin_lock(&ps_list_lock);
+    for (struct list_entry *e = process_list.next; e != &process_list; e = e->next) {
+        struct ps_process *p = CONTAINING_RECORD(e, struct ps_process, link);
+        ke_print("ps: process %u %s: %u threads, exit status %08x%s, %u handles, %u references\n",
+                 p->unique_id, p->name, p->thread_count, (uint32_t)p->exit_status,
+                 p->terminating ? " (terminating)" : "",
+                 p->handle_table ? ob_handle_table_count(p->handle_table) : 0, ob_pointer_count(p));
+    }
+    ke_release_spin_lock(&ps_list_lock, irq);
+}
+
 /* ---- ending ---- */
 
 /* Each thread ends at its next return to user mode; waits it makes for user mode end at once, its

@@ -110,6 +110,9 @@ void ps_terminate_process(struct ps_process *process, NTSTATUS status);
 /* Asks every thread of process but the caller to end with status, and leaves the process running
  * (NtTerminateProcess(NULL, status), ExitProcess's first step). Does not wait for them. */
 void ps_terminate_other_threads(struct ps_process *process, NTSTATUS status);
+/* Logs every process (ID, name, threads not ended, exit status, handles, references): for a test
+ * that finds some left over. */
+void ps_log_processes(void);
 /* Called by the last thread of a process as it ends. */
 void ps_process_exit(struct ps_process *process);
 /* Runs the current thread on another process's address space until ps_detach_process (NT's

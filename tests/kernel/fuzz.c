@@ -231,8 +231,10 @@ static const char *fuzz(const struct fuzz_run *runs, size_t count, uint32_t call
         if ((error = run_fuzzer(args, runs[i].expected)))
             return error;
         const char *diff = settle();
-        if (*diff)
+        if (*diff) {
+            ps_log_processes();
             return ktest_failf("after 'fuzz %s': %s", args, diff);
+        }
     }
     return NULL;
 }

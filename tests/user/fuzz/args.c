@@ -163,6 +163,10 @@ void fz_remember(struct fz_worker *w, HANDLE h, enum fz_kind kind)
             slot = &w->handles[i];
             break;
         }
+    /* A handle forgotten is closed: left open, the objects (sections and their commit above all)
+     * would pile up over a long run until the system's commit runs out. */
+    if (slot->kind != FZ_NONE && slot->value != h && !fz_is_reserved(slot->value))
+        NtClose(slot->value);
     *slot = (struct fz_handle){h, kind};
 }
 

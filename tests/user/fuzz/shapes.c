@@ -8,6 +8,12 @@
 #define SHAPE(name) void fz_shape_##name(struct fz_worker *w, struct fz_call *c)
 #define A           (c->args)
 
+/* A service with no shape links to NULL (a weak reference) and gets generic arguments. */
+#define DECLARE(name, argc)                                                                        \
+    void fz_shape_##name(struct fz_worker *, struct fz_call *) __attribute__((weak));
+PAGODA_SERVICE_LIST(DECLARE)
+#undef DECLARE
+
 void fz_generic_shape(struct fz_worker *w, struct fz_call *c)
 {
     for (uint32_t i = 0; i < c->argc; i++)

@@ -64,6 +64,12 @@ bool fz_is_reserved(HANDLE h)
     for (int i = 0; i < FZ_MAX_WORKERS; i++)
         if (v == (uint32_t)(uintptr_t)fz_worker_threads[i])
             return true;
+    /* a child's handles until its worker has ended it: closed and reused meanwhile, the worker
+     * would end some other process and leave its child running */
+    for (int i = 0; i <= STATES; i++)
+        if (v && (v == (uint32_t)(uintptr_t)workers[i].spawned[0] ||
+                  v == (uint32_t)(uintptr_t)workers[i].spawned[1]))
+            return true;
     return fz_is_target(v) || v == (uint32_t)(uintptr_t)fz_own_vm;
 }
 

@@ -507,8 +507,13 @@ static void end_child(struct fz_worker *w, struct fz_call *c, NTSTATUS status)
     static const LARGE_INTEGER_QUAD five_seconds = -50000000ll;
     HANDLE h = NULL; /* the handle asked for had random rights: one that may end and wait */
     (void)c;
-    if (!NT_SUCCESS(status))
+    if (!NT_SUCCESS(
+            status)) { /* a process handle written before the call failed: its child ended */
+        if (w->spawned[0])
+            NtClose(w->spawned[0]);
+        w->spawned[0] = w->spawned[1] = NULL;
         return;
+    }
     status = NtDuplicateObject(NtCurrentProcess(), w->spawned[0], NtCurrentProcess(), &h,
                                PROCESS_TERMINATE | SYNCHRONIZE, 0, 0);
     if (NT_SUCCESS(status))
@@ -519,8 +524,10 @@ static void end_child(struct fz_worker *w, struct fz_call *c, NTSTATUS status)
         fz_report("a child of NtCreateUserProcess (handle 0x%X) did not end: 0x%X",
                   (uint32_t)(uintptr_t)w->spawned[0], (uint32_t)status);
     NtClose(h);
-    NtClose(w->spawned[1]);
-    NtClose(w->spawned[0]);
+    HANDLE process = w->spawned[0], thread = w->spawned[1];
+    w->spawned[0] = w->spawned[1] = NULL; /* no longer reserved (fz_is_reserved) */
+    NtClose(thread);
+    NtClose(process);
 }
 
 /* NtCreateUserProcess: parameters, attribute list and create info built in the worker's state,
@@ -533,6 +540,7 @@ SHAPE(NtCreateUserProcess)
     struct fz_spawn *b = &w->spawn;
     PAGODA_PROCESS_PARAMETERS *p = &b->params;
     memset(b, 0, sizeof *b);
+    w->spawned[0] = w->spawned[1] = NULL;
     p->Length = p->MaximumLength = sizeof *p;
     p->Flags = fz_chance(w, 90) ? PROCESS_PARAMETERS_NORMALIZED : 0;
     uint32_t n = put_ascii(b->line, "faults ok");

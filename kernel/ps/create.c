@@ -29,12 +29,15 @@ static struct system_dll system_dll;
 
 /* ---- opening files from the kernel ---- */
 
-static size_t widen(const char *ascii, WCHAR *wide, size_t max)
+/* An ASCII path (with / or \\) as NT's UTF-16 into wide[MAX_PATH_CHARS];
+ * STATUS_OBJECT_NAME_INVALID when it is longer. */
+static NTSTATUS widen(const char *ascii, WCHAR *wide, size_t *chars)
 {
     size_t n = 0;
-    for (; ascii[n] && n < max; n++)
+    for (; ascii[n] && n < MAX_PATH_CHARS; n++)
         wide[n] = (WCHAR)(uint8_t)(ascii[n] == '/' ? '\\' : ascii[n]);
-    return n;
+    *chars = n;
+    return ascii[n] ? STATUS_OBJECT_NAME_INVALID : STATUS_SUCCESS;
 }
 
 /* Opens an image file for mapping: execute and read, sharing reads and deletes (NT's rule for
@@ -54,10 +57,9 @@ static NTSTATUS open_image_wide(const WCHAR *path, size_t chars, struct io_file 
 static NTSTATUS open_image(const char *path, struct io_file **file)
 {
     WCHAR wide[MAX_PATH_CHARS];
-    size_t chars = widen(path, wide, MAX_PATH_CHARS);
-    if (path[chars])
-        return STATUS_OBJECT_NAME_INVALID;
-    return open_image_wide(wide, chars, file);
+    size_t chars;
+    NTSTATUS status = widen(path, wide, &chars);
+    return NT_SUCCESS(status) ? open_image_wide(wide, chars, file) : status;
 }
 
 static NTSTATUS image_section_of_wide(const WCHAR *path, size_t chars, struct mm_section **section)
@@ -74,10 +76,9 @@ static NTSTATUS image_section_of_wide(const WCHAR *path, size_t chars, struct mm
 static NTSTATUS image_section_of(const char *path, struct mm_section **section)
 {
     WCHAR wide[MAX_PATH_CHARS];
-    size_t chars = widen(path, wide, MAX_PATH_CHARS);
-    if (path[chars])
-        return STATUS_OBJECT_NAME_INVALID;
-    return image_section_of_wide(wide, chars, section);
+    size_t chars;
+    NTSTATUS status = widen(path, wide, &chars);
+    return NT_SUCCESS(status) ? image_section_of_wide(wide, chars, section) : status;
 }
 
 /* ---- the system DLL ---- */
@@ -264,13 +265,13 @@ NTSTATUS ps_create_user_process_with(const WCHAR *path, uint32_t path_chars,
 NTSTATUS ps_create_user_process(const char *path, const char *command_line, struct ps_process **out)
 {
     WCHAR wide[MAX_PATH_CHARS];
-    size_t chars = widen(path, wide, MAX_PATH_CHARS);
-    if (path[chars])
-        return STATUS_OBJECT_NAME_INVALID;
-    struct ps_parameters params;
+    size_t chars;
+    struct ps_parameters params = {0};
     struct ps_thread *thread;
     uint32_t previous;
-    NTSTATUS status = ps_kernel_parameters(win32_path_of(path), command_line, &params);
+    NTSTATUS status = widen(path, wide, &chars);
+    if (NT_SUCCESS(status))
+        status = ps_kernel_parameters(win32_path_of(path), command_line, &params);
     if (NT_SUCCESS(status))
         status = ps_create_user_process_with(wide, (uint32_t)chars, &params, out, &thread);
     ps_free_parameters(&params);

@@ -11,12 +11,13 @@
 #define HELLO             "\\??\\C:\\Tests\\hello.exe"
 #define IMAGE_SEGMENT_TAG MM_TAG('M', 'm', 'S', 'i') /* mm/image.c */
 
-static const char *run(const char *cmdline, NTSTATUS expected)
+/* Runs the program at path with cmdline; it must end with expected. */
+static const char *run_path(const char *path, const char *cmdline, NTSTATUS expected)
 {
     struct ps_process *p;
-    NTSTATUS status = ps_create_user_process(HELLO, cmdline, &p);
+    NTSTATUS status = ps_create_user_process(path, cmdline, &p);
     if (!NT_SUCCESS(status))
-        return ktest_failf("starting %s failed with %08x", HELLO, (uint32_t)status);
+        return ktest_failf("starting %s failed with %08x", path, (uint32_t)status);
     int64_t timeout = -300000000ll;
     if (ke_wait_for_object(p, &timeout) == STATUS_TIMEOUT) {
         ps_terminate_process(p, STATUS_TIMEOUT);
@@ -28,6 +29,11 @@ static const char *run(const char *cmdline, NTSTATUS expected)
         return ktest_failf("'%s' exited with %08x, expected %08x", cmdline, (uint32_t)exit_status,
                            (uint32_t)expected);
     return NULL;
+}
+
+static const char *run(const char *cmdline, NTSTATUS expected)
+{
+    return run_path(HELLO, cmdline, expected);
 }
 
 KTEST(pe, program_return_is_the_exit_status)
@@ -122,17 +128,5 @@ KTEST(pe, concurrent_loads_share_one_image_segment)
  * protection and dropped (tests/win32/imageprot.c). */
 KTEST(pe, protect_untouched_image_page_execute_writecopy)
 {
-    struct ps_process *p;
-    NTSTATUS status = ps_create_user_process("\\??\\C:\\Tests\\imageprot.exe", "imageprot", &p);
-    if (!NT_SUCCESS(status))
-        return ktest_failf("starting imageprot.exe failed with %08x", (uint32_t)status);
-    int64_t timeout = -300000000ll;
-    if (ke_wait_for_object(p, &timeout) == STATUS_TIMEOUT) {
-        ps_terminate_process(p, STATUS_TIMEOUT);
-        ke_wait_for_object(p, NULL);
-    }
-    NTSTATUS exit_status = p->exit_status;
-    ob_dereference_object(p);
-    KT_EQ(exit_status, 0);
-    return NULL;
+    return run_path("\\??\\C:\\Tests\\imageprot.exe", "imageprot", 0);
 }
